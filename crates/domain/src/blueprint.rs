@@ -1,0 +1,446 @@
+//! Blueprints: objects, fields and relations described by name, turned into [`WorkspaceMetadata`] with fresh ids
+//! after validation. Workspace provisioning and tests describe data models this way.
+
+use crate::error::{DomainResult, Problems};
+use crate::field_type::FieldType;
+use crate::metadata::{
+    FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption,
+    WorkspaceId, WorkspaceMetadata, workspace_schema_name,
+};
+use crate::naming::{check_field_name, check_name_shape, check_object_name};
+use chrono::{DateTime, Utc};
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct FieldBlueprint {
+    pub name: String,
+    pub label: String,
+    pub field_type: FieldType,
+    pub description: Option<String>,
+    pub icon: Option<String>,
+    pub is_nullable: bool,
+    pub is_unique: bool,
+    pub is_system: bool,
+    pub default_value: Option<Json>,
+    pub options: Vec<SelectOption>,
+    pub settings: Option<Json>,
+}
+
+impl FieldBlueprint {
+    pub fn new(name: &str, label: &str, field_type: FieldType) -> Self {
+        FieldBlueprint {
+            name: name.into(),
+            label: label.into(),
+            field_type,
+            description: None,
+            icon: None,
+            is_nullable: true,
+            is_unique: false,
+            is_system: false,
+            default_value: None,
+            options: Vec::new(),
+            settings: None,
+        }
+    }
+
+    pub fn default_value(mut self, value: Json) -> Self {
+        self.default_value = Some(value);
+        self
+    }
+
+    /// Options from `(value, label)` pairs, positioned in the given order.
+    pub fn options(mut self, options: &[(&str, &str)]) -> Self {
+        self.options = options
+            .iter()
+            .enumerate()
+            .map(|(i, (value, label))| SelectOption {
+                value: (*value).into(),
+                label: (*label).into(),
+                color: None,
+                position: i as i32,
+            })
+            .collect();
+        self
+    }
+
+    /// A NUMBER stored and served as an integer.
+    pub fn integer(mut self) -> Self {
+        self.settings = Some(serde_json::json!({"dataType": "int"}));
+        self
+    }
+
+    pub fn required(mut self) -> Self {
+        self.is_nullable = false;
+        self
+    }
+
+    pub fn unique(mut self) -> Self {
+        self.is_unique = true;
+        self
+    }
+
+    fn system(mut self) -> Self {
+        self.is_system = true;
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ObjectBlueprint {
+    pub name_singular: String,
+    pub name_plural: String,
+    pub label_singular: String,
+    pub label_plural: String,
+    pub description: Option<String>,
+    pub icon: Option<String>,
+    pub is_custom: bool,
+    pub is_system: bool,
+    pub fields: Vec<FieldBlueprint>,
+}
+
+impl ObjectBlueprint {
+    /// A custom object (`isCustom: true`, table `_<nameSingular>`).
+    pub fn custom(singular: &str, plural: &str, label_singular: &str, label_plural: &str) -> Self {
+        ObjectBlueprint {
+            name_singular: singular.into(),
+            name_plural: plural.into(),
+            label_singular: label_singular.into(),
+            label_plural: label_plural.into(),
+            description: None,
+            icon: None,
+            is_custom: true,
+            is_system: false,
+            fields: Vec::new(),
+        }
+    }
+
+    pub(crate) fn standard(
+        singular: &str,
+        plural: &str,
+        label_singular: &str,
+        label_plural: &str,
+    ) -> Self {
+        ObjectBlueprint {
+            is_custom: false,
+            ..Self::custom(singular, plural, label_singular, label_plural)
+        }
+    }
+
+    pub(crate) fn system(mut self) -> Self {
+        self.is_system = true;
+        self
+    }
+
+    pub fn field(mut self, field: FieldBlueprint) -> Self {
+        self.fields.push(field);
+        self
+    }
+
+    /// The table of this object: standard objects use their name, custom ones `_` + name (as Twenty).
+    pub fn table_name(&self) -> String {
+        if self.is_custom {
+            format!("_{}", self.name_singular)
+        } else {
+            self.name_singular.clone()
+        }
+    }
+}
+
+/// A relation by object and field names; `relation_type` is seen from the "from" side.
+#[derive(Debug, Clone)]
+pub struct RelationBlueprint {
+    pub relation_type: RelationType,
+    pub from_object: String,
+    pub from_field: String,
+    pub from_label: String,
+    pub to_object: String,
+    pub to_field: String,
+    pub to_label: String,
+    pub on_delete: OnDelete,
+}
+
+impl RelationBlueprint {
+    pub fn new(
+        relation_type: RelationType,
+        (from_object, from_field, from_label): (&str, &str, &str),
+        (to_object, to_field, to_label): (&str, &str, &str),
+    ) -> Self {
+        RelationBlueprint {
+            relation_type,
+            from_object: from_object.into(),
+            from_field: from_field.into(),
+            from_label: from_label.into(),
+            to_object: to_object.into(),
+            to_field: to_field.into(),
+            to_label: to_label.into(),
+            on_delete: OnDelete::SetNull,
+        }
+    }
+
+    pub fn on_delete(mut self, on_delete: OnDelete) -> Self {
+        self.on_delete = on_delete;
+        self
+    }
+
+    /// The foreign-key column name: `<to-one field name>Id`.
+    fn join_column(&self) -> Option<String> {
+        match self.relation_type {
+            RelationType::OneToMany => Some(format!("{}Id", self.to_field)),
+            RelationType::ManyToOne | RelationType::OneToOne => {
+                Some(format!("{}Id", self.from_field))
+            }
+            RelationType::ManyToMany => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkspaceBlueprint {
+    pub objects: Vec<ObjectBlueprint>,
+    pub relations: Vec<RelationBlueprint>,
+}
+
+/// The system fields every object has.
+fn system_fields() -> Vec<FieldBlueprint> {
+    vec![
+        FieldBlueprint::new("id", "Id", FieldType::Uuid)
+            .required()
+            .system(),
+        FieldBlueprint::new("createdAt", "Creation date", FieldType::DateTime)
+            .required()
+            .system(),
+        FieldBlueprint::new("updatedAt", "Last update", FieldType::DateTime)
+            .required()
+            .system(),
+        FieldBlueprint::new("deletedAt", "Deleted at", FieldType::DateTime).system(),
+        FieldBlueprint::new("position", "Position", FieldType::Position).system(),
+    ]
+}
+
+impl WorkspaceBlueprint {
+    pub fn object(mut self, object: ObjectBlueprint) -> Self {
+        self.objects.push(object);
+        self
+    }
+
+    pub fn relation(mut self, relation: RelationBlueprint) -> Self {
+        self.relations.push(relation);
+        self
+    }
+
+    /// Validates names and builds the metadata of a new workspace (version 1) with fresh ids.
+    pub fn build(
+        &self,
+        workspace_id: WorkspaceId,
+        now: DateTime<Utc>,
+    ) -> DomainResult<WorkspaceMetadata> {
+        let mut problems = Problems::new();
+        let mut objects: Vec<ObjectMetadata> = Vec::new();
+        for (i, bp) in self.objects.iter().enumerate() {
+            let path = format!("objects[{i}]");
+            // Standard names are fixed by the catalogue; reserved words only bind what users name.
+            let check_object = if bp.is_custom {
+                check_object_name
+            } else {
+                check_shape
+            };
+            check_object(
+                &format!("{path}.nameSingular"),
+                &bp.name_singular,
+                &mut problems,
+            );
+            check_object(
+                &format!("{path}.namePlural"),
+                &bp.name_plural,
+                &mut problems,
+            );
+            if bp.name_singular == bp.name_plural {
+                problems.push(
+                    format!("{path}.namePlural"),
+                    "must differ from nameSingular",
+                );
+            }
+            let taken = objects.iter().any(|o| {
+                [&o.name_singular, &o.name_plural]
+                    .iter()
+                    .any(|n| **n == bp.name_singular || **n == bp.name_plural)
+            });
+            if taken {
+                problems.push(
+                    format!("{path}.nameSingular"),
+                    "an object with this name already exists",
+                );
+            }
+            let object_id = Uuid::new_v4();
+            let mut fields = Vec::new();
+            for (j, fbp) in system_fields().iter().chain(&bp.fields).enumerate() {
+                if !fbp.is_system && bp.is_custom {
+                    check_field_name(
+                        &format!("{path}.fields[{j}].name"),
+                        &fbp.name,
+                        &mut problems,
+                    );
+                }
+                if fbp.field_type == FieldType::Relation {
+                    problems.push(
+                        format!("{path}.fields[{j}].type"),
+                        "relations are created as relations",
+                    );
+                }
+                fields.push(field_from(fbp, object_id, !bp.is_custom, now));
+            }
+            objects.push(ObjectMetadata {
+                id: object_id,
+                name_singular: bp.name_singular.clone(),
+                name_plural: bp.name_plural.clone(),
+                label_singular: bp.label_singular.clone(),
+                label_plural: bp.label_plural.clone(),
+                description: bp.description.clone(),
+                icon: bp.icon.clone(),
+                is_custom: bp.is_custom,
+                is_active: true,
+                is_system: bp.is_system,
+                table_name: bp.table_name(),
+                fields,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        let mut relations = Vec::new();
+        for (i, rbp) in self.relations.iter().enumerate() {
+            let path = format!("relations[{i}]");
+            let from = objects
+                .iter()
+                .position(|o| o.name_singular == rbp.from_object);
+            let to = objects
+                .iter()
+                .position(|o| o.name_singular == rbp.to_object);
+            let (Some(from), Some(to)) = (from, to) else {
+                problems.push(&path, "unknown object");
+                continue;
+            };
+            let standard = !objects[from].is_custom && !objects[to].is_custom;
+            let check_field = if standard {
+                check_shape
+            } else {
+                check_field_name
+            };
+            check_field(
+                &format!("{path}.fromFieldMetadataName"),
+                &rbp.from_field,
+                &mut problems,
+            );
+            check_field(
+                &format!("{path}.toFieldMetadataName"),
+                &rbp.to_field,
+                &mut problems,
+            );
+            let relation = RelationMetadata {
+                id: Uuid::new_v4(),
+                relation_type: rbp.relation_type,
+                from_object_id: objects[from].id,
+                to_object_id: objects[to].id,
+                from_field_id: Uuid::new_v4(),
+                to_field_id: Uuid::new_v4(),
+                on_delete: rbp.on_delete,
+                join_column: rbp.join_column(),
+                junction_table: None,
+            };
+            let relation = RelationMetadata {
+                junction_table: (rbp.relation_type == RelationType::ManyToMany)
+                    .then(|| format!("_j_{}", relation.id.simple())),
+                ..relation
+            };
+            let (from_link, to_link) = relation.links();
+            let sides = [
+                (
+                    from,
+                    relation.from_field_id,
+                    &rbp.from_field,
+                    &rbp.from_label,
+                    from_link,
+                ),
+                (
+                    to,
+                    relation.to_field_id,
+                    &rbp.to_field,
+                    &rbp.to_label,
+                    to_link,
+                ),
+            ];
+            for (object_index, field_id, name, label, link) in sides {
+                let mut field = field_from(
+                    &FieldBlueprint::new(name, label, FieldType::Relation),
+                    objects[object_index].id,
+                    !objects[object_index].is_custom,
+                    now,
+                );
+                field.id = field_id;
+                field.relation = Some(link);
+                objects[object_index].fields.push(field);
+            }
+            relations.push(relation);
+        }
+        for (i, object) in objects.iter().enumerate() {
+            check_unique_api_names(object, &format!("objects[{i}]"), &mut problems);
+        }
+        problems.finish(WorkspaceMetadata {
+            workspace_id,
+            schema_name: workspace_schema_name(workspace_id),
+            version: 1,
+            objects,
+            relations,
+        })
+    }
+}
+
+fn check_shape(path: &str, name: &str, problems: &mut Problems) {
+    check_name_shape(path, name, problems);
+}
+
+/// Field names and generated id columns must not collide within one object.
+fn check_unique_api_names(object: &ObjectMetadata, path: &str, problems: &mut Problems) {
+    let mut seen: Vec<&str> = Vec::new();
+    for field in &object.fields {
+        let mut names = vec![field.name.as_str()];
+        names.extend(field.own_join_column());
+        for name in names {
+            if seen.contains(&name) {
+                problems.push(
+                    format!("{path}.fields.{name}"),
+                    "a field with this name already exists",
+                );
+            }
+            seen.push(name);
+        }
+    }
+}
+
+fn field_from(
+    bp: &FieldBlueprint,
+    object_id: Uuid,
+    standard: bool,
+    now: DateTime<Utc>,
+) -> FieldMetadata {
+    FieldMetadata {
+        id: Uuid::new_v4(),
+        object_id,
+        name: bp.name.clone(),
+        label: bp.label.clone(),
+        field_type: bp.field_type,
+        description: bp.description.clone(),
+        icon: bp.icon.clone(),
+        is_custom: !standard && !bp.is_system,
+        is_active: true,
+        is_system: bp.is_system,
+        is_nullable: bp.is_nullable,
+        is_unique: bp.is_unique,
+        default_value: bp.default_value.clone(),
+        options: bp.options.clone(),
+        settings: bp.settings.clone(),
+        relation: None,
+        created_at: now,
+        updated_at: now,
+    }
+}

@@ -1,0 +1,190 @@
+//! The error type of every domain operation and the stable codes of the API contract.
+
+use serde::Serialize;
+
+/// One problem with one input field; `field` is a path such as `email`, `name.firstName` or `[2].email`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The stable error codes of the contract (§3). Adapters map each to an HTTP status once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    ValidationError,
+    Conflict,
+    RateLimitExceeded,
+    InternalError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::ValidationError => "VALIDATION_ERROR",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
+            ErrorCode::InternalError => "INTERNAL_ERROR",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// Bad input. `details` lists every invalid field, not only the first.
+    #[error("{message}")]
+    Validation {
+        message: String,
+        details: Vec<FieldError>,
+    },
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        details: Vec<FieldError>,
+    },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Something unexpected; the message reaching a client is generic, the source goes to the logs.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            DomainError::Validation { .. } => ErrorCode::ValidationError,
+            DomainError::NotFound { .. } => ErrorCode::NotFound,
+            DomainError::Conflict { .. } => ErrorCode::Conflict,
+            DomainError::Forbidden(_) => ErrorCode::Forbidden,
+            DomainError::Unauthorized(_) => ErrorCode::Unauthorized,
+            DomainError::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        DomainError::Validation {
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let detail = FieldError::new(field, message);
+        DomainError::Validation {
+            message: format!("Invalid value for `{}`: {}", detail.field, detail.message),
+            details: vec![detail],
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        DomainError::NotFound { what: what.into() }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        DomainError::Internal(message.into())
+    }
+
+    pub fn details(&self) -> &[FieldError] {
+        match self {
+            DomainError::Validation { details, .. } | DomainError::Conflict { details, .. } => {
+                details
+            }
+            _ => &[],
+        }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;
+
+/// Collects every problem of one input before failing, so that a client sees all of them at once.
+#[derive(Debug, Default)]
+pub struct Problems {
+    items: Vec<FieldError>,
+}
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.items.push(FieldError::new(field, message));
+    }
+
+    pub fn extend(&mut self, other: Problems) {
+        self.items.extend(other.items);
+    }
+
+    /// Absorbs the details of a validation error, prefixing each field path.
+    pub fn absorb(&mut self, prefix: &str, err: DomainError) {
+        match err {
+            DomainError::Validation { details, message } if details.is_empty() => {
+                self.push(prefix, message)
+            }
+            DomainError::Validation { details, .. } => {
+                for d in details {
+                    self.items
+                        .push(FieldError::new(join_path(prefix, &d.field), d.message));
+                }
+            }
+            other => self.push(prefix, other.to_string()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// `Ok(value)` when nothing was reported, else one `Validation` error listing every problem.
+    pub fn finish<T>(self, value: T) -> DomainResult<T> {
+        if self.items.is_empty() {
+            return Ok(value);
+        }
+        let message = if self.items.len() == 1 {
+            format!(
+                "Invalid value for `{}`: {}",
+                self.items[0].field, self.items[0].message
+            )
+        } else {
+            format!("Validation failed for {} fields", self.items.len())
+        };
+        Err(DomainError::Validation {
+            message,
+            details: self.items,
+        })
+    }
+}
+
+/// Joins two parts of a field path: `name` + `firstName` → `name.firstName`; `[2]` + `email` → `[2].email`.
+pub fn join_path(prefix: &str, field: &str) -> String {
+    match (prefix.is_empty(), field.is_empty()) {
+        (true, _) => field.to_string(),
+        (_, true) => prefix.to_string(),
+        _ if field.starts_with('[') => format!("{prefix}{field}"),
+        _ => format!("{prefix}.{field}"),
+    }
+}

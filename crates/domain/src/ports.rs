@@ -1,0 +1,82 @@
+//! The ports: what the domain services need from storage. `twenty-storage` implements them over PostgreSQL;
+//! another backend (or a test double in an embedding service) can implement them too.
+
+use crate::error::DomainResult;
+use crate::metadata::{ObjectId, WorkspaceId, WorkspaceMetadata};
+use crate::query::{ConnectionQuery, Selection};
+use crate::record::{RecordInput, RecordTarget};
+use serde_json::Value as Json;
+use std::future::Future;
+
+/// Record reads and writes of one workspace. Every write and its outbox events commit together.
+pub trait RecordStore: Send + Sync {
+    /// One connection (`{edges: [{node, cursor}], pageInfo, totalCount?}`), shaped by the query's selection.
+    fn find(
+        &self,
+        meta: &WorkspaceMetadata,
+        query: &ConnectionQuery,
+    ) -> impl Future<Output = DomainResult<Json>> + Send;
+
+    /// Inserts all records or none; with `upsert`, an existing id is updated with the fields the input sent.
+    fn create(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        inputs: &[RecordInput],
+        upsert: bool,
+        selection: &Selection,
+    ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+
+    /// Updates live records; returns the updated ones.
+    fn update(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        input: &RecordInput,
+        selection: &Selection,
+    ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+
+    /// Soft-deletes live records (sets `deletedAt`).
+    fn soft_delete(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+
+    /// Clears `deletedAt` of soft-deleted records.
+    fn restore(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+
+    /// Removes records for good, soft-deleted or not; returns them as they were.
+    fn destroy(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+}
+
+/// Workspaces and their metadata.
+pub trait WorkspaceStore: Send + Sync {
+    /// Creates the workspace row, its schema, its metadata rows and its tables, all or nothing.
+    fn create_workspace(
+        &self,
+        metadata: &WorkspaceMetadata,
+        display_name: &str,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// The current metadata of a workspace, or `None` when it does not exist.
+    fn load_metadata(
+        &self,
+        workspace_id: WorkspaceId,
+    ) -> impl Future<Output = DomainResult<Option<WorkspaceMetadata>>> + Send;
+}

@@ -1,0 +1,89 @@
+//! Record queries: filter, order, page and selection, validated against metadata before storage sees them.
+
+pub mod filter;
+pub mod order;
+pub mod page;
+pub mod selection;
+
+use crate::error::DomainResult;
+use crate::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
+pub use filter::{Comparison, Filter};
+pub use order::{OrderTerm, SortDirection, parse_order};
+pub use page::{Page, PageArgs, PageLimits, encode_cursor};
+pub use selection::{Selection, SelectionItem};
+use serde_json::Value as Json;
+
+/// One list read: the records of `object_id` matching `filter`, in `order`, one `page` of them, each shaped by
+/// `node`; `total_count` asks for the number of all matching records. Storage answers it with one statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionQuery {
+    pub object_id: ObjectId,
+    pub filter: Option<Filter>,
+    pub order: Vec<OrderTerm>,
+    pub page: Page,
+    pub node: Selection,
+    pub total_count: bool,
+}
+
+impl ConnectionQuery {
+    /// Builds a query from the API's JSON arguments, reporting every problem of filter and order at once.
+    pub fn from_json(
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        filter: Option<&Json>,
+        order_by: Option<&Json>,
+        page: &PageArgs,
+        limits: PageLimits,
+    ) -> DomainResult<ConnectionQuery> {
+        let mut problems = crate::error::Problems::new();
+        let filter = match filter.filter(|f| !f.is_null()) {
+            Some(json) => match Filter::parse(meta, object, json) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    problems.absorb("", e);
+                    None
+                }
+            },
+            None => None,
+        };
+        let order = match parse_order(object, order_by) {
+            Ok(o) => o,
+            Err(e) => {
+                problems.absorb("", e);
+                Vec::new()
+            }
+        };
+        problems.finish(())?;
+        let page = Page::from_args(page, &order, limits)?;
+        Ok(ConnectionQuery {
+            object_id: object.id,
+            filter,
+            order,
+            page,
+            node: Selection::new(),
+            total_count: false,
+        })
+    }
+
+    /// A query over all records of an object with the default order and the given page.
+    pub fn all(object: &ObjectMetadata, page: Page) -> ConnectionQuery {
+        ConnectionQuery {
+            object_id: object.id,
+            filter: None,
+            order: order::finish_order(object, Vec::new()),
+            page,
+            node: Selection::new(),
+            total_count: false,
+        }
+    }
+
+    pub fn with_node(mut self, node: Selection) -> Self {
+        self.node = node;
+        self
+    }
+
+    pub fn with_total_count(mut self, total_count: bool) -> Self {
+        self.total_count = total_count;
+        self
+    }
+}

@@ -1,0 +1,300 @@
+//! The domain services: business rules over the ports, shared by every API adapter.
+
+use crate::blueprint::WorkspaceBlueprint;
+use crate::error::{DomainError, DomainResult, Problems};
+use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
+use crate::ports::{RecordStore, WorkspaceStore};
+use crate::query::{ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
+use crate::record::{RecordInput, RecordTarget, WriteMode};
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+/// Creates workspaces and reads their metadata.
+pub struct WorkspaceService<S> {
+    store: S,
+}
+
+impl<S: WorkspaceStore> WorkspaceService<S> {
+    pub fn new(store: S) -> Self {
+        WorkspaceService { store }
+    }
+
+    /// Creates a workspace holding the objects of `blueprint` (usually [`crate::catalogue::standard_objects`]).
+    pub async fn create_workspace(
+        &self,
+        display_name: &str,
+        blueprint: &WorkspaceBlueprint,
+    ) -> DomainResult<WorkspaceMetadata> {
+        let name = display_name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DomainError::invalid_field(
+                "workspaceName",
+                "must be 1 to 100 characters",
+            ));
+        }
+        let metadata = blueprint.build(Uuid::new_v4(), chrono::Utc::now())?;
+        self.store.create_workspace(&metadata, name).await?;
+        Ok(metadata)
+    }
+
+    pub async fn metadata(&self, workspace_id: Uuid) -> DomainResult<WorkspaceMetadata> {
+        self.store
+            .load_metadata(workspace_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("workspace"))
+    }
+}
+
+/// Record CRUD with validation. Every method takes the workspace's metadata and an active object of it.
+pub struct RecordService<S> {
+    store: S,
+    limits: PageLimits,
+}
+
+impl<S: RecordStore> RecordService<S> {
+    pub fn new(store: S, limits: PageLimits) -> Self {
+        RecordService { store, limits }
+    }
+
+    pub fn limits(&self) -> PageLimits {
+        self.limits
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub async fn find_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        query: &ConnectionQuery,
+    ) -> DomainResult<Json> {
+        self.store.find(meta, query).await
+    }
+
+    /// The first record matching `filter`, or `None`.
+    pub async fn find_one(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        filter: Filter,
+        selection: Selection,
+    ) -> DomainResult<Option<Json>> {
+        let query = ConnectionQuery {
+            object_id: object.id,
+            filter: Some(filter),
+            order: finish_order(object, Vec::new()),
+            page: Page::Forward {
+                first: 1,
+                after: None,
+            },
+            node: selection,
+            total_count: false,
+        };
+        let connection = self.store.find(meta, &query).await?;
+        Ok(connection.pointer("/edges/0/node").cloned())
+    }
+
+    pub async fn create_one(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        data: &Json,
+        upsert: bool,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let mut problems = Problems::new();
+        let input = RecordInput::parse(object, data, WriteMode::Create, "", &mut problems);
+        problems.finish(())?;
+        let mut records = self
+            .store
+            .create(meta, object.id, &[input], upsert, selection)
+            .await?;
+        records
+            .pop()
+            .ok_or_else(|| DomainError::internal("insert returned no record"))
+    }
+
+    /// Creates every record or none; problems of every item are reported together (`[i].field`).
+    pub async fn create_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        data: &[Json],
+        upsert: bool,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        if data.len() > self.limits.max_size as usize {
+            return Err(DomainError::validation(format!(
+                "At most {} records can be created at once",
+                self.limits.max_size
+            )));
+        }
+        let mut problems = Problems::new();
+        let inputs: Vec<RecordInput> = data
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                RecordInput::parse(
+                    object,
+                    item,
+                    WriteMode::Create,
+                    &format!("[{i}]"),
+                    &mut problems,
+                )
+            })
+            .collect();
+        let mut seen = Vec::new();
+        for (i, id) in inputs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, input)| input.id.map(|id| (i, id)))
+        {
+            if seen.contains(&id) {
+                problems.push(format!("[{i}].id"), "appears twice in the batch");
+            }
+            seen.push(id);
+        }
+        problems.finish(())?;
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.store
+            .create(meta, object.id, &inputs, upsert, selection)
+            .await
+    }
+
+    pub async fn update_one(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        id: Uuid,
+        data: &Json,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let input = parse_update(object, data)?;
+        let mut records = self
+            .store
+            .update(
+                meta,
+                object.id,
+                &RecordTarget::Ids(vec![id]),
+                &input,
+                selection,
+            )
+            .await?;
+        records.pop().ok_or_else(|| record_not_found(object, id))
+    }
+
+    pub async fn update_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        data: &Json,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        check_bulk_target(target)?;
+        let input = parse_update(object, data)?;
+        self.store
+            .update(meta, object.id, target, &input, selection)
+            .await
+    }
+
+    pub async fn delete_one(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        id: Uuid,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let mut records = self
+            .store
+            .soft_delete(meta, object.id, &RecordTarget::Ids(vec![id]), selection)
+            .await?;
+        records.pop().ok_or_else(|| record_not_found(object, id))
+    }
+
+    pub async fn delete_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        check_bulk_target(target)?;
+        self.store
+            .soft_delete(meta, object.id, target, selection)
+            .await
+    }
+
+    pub async fn restore_one(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        id: Uuid,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let mut records = self
+            .store
+            .restore(meta, object.id, &RecordTarget::Ids(vec![id]), selection)
+            .await?;
+        records.pop().ok_or_else(|| record_not_found(object, id))
+    }
+
+    pub async fn restore_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        check_bulk_target(target)?;
+        self.store.restore(meta, object.id, target, selection).await
+    }
+
+    pub async fn destroy_one(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        id: Uuid,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let mut records = self
+            .store
+            .destroy(meta, object.id, &RecordTarget::Ids(vec![id]), selection)
+            .await?;
+        records.pop().ok_or_else(|| record_not_found(object, id))
+    }
+
+    pub async fn destroy_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        check_bulk_target(target)?;
+        self.store.destroy(meta, object.id, target, selection).await
+    }
+}
+
+fn parse_update(object: &ObjectMetadata, data: &Json) -> DomainResult<RecordInput> {
+    let mut problems = Problems::new();
+    let input = RecordInput::parse(object, data, WriteMode::Update, "", &mut problems);
+    problems.finish(input)
+}
+
+/// Bulk mutations need ids or a non-empty filter, so that a forgotten filter never touches every record.
+fn check_bulk_target(target: &RecordTarget) -> DomainResult<()> {
+    match target {
+        RecordTarget::Filter(f) if f.is_empty() => Err(DomainError::validation(
+            "A non-empty filter or a list of ids is required for bulk operations",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn record_not_found(object: &ObjectMetadata, id: Uuid) -> DomainError {
+    DomainError::not_found(format!("{} {id}", object.name_singular))
+}

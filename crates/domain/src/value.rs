@@ -1,0 +1,363 @@
+//! Typed values and the validation and coercion of input values per field type (contract §8, last paragraph).
+
+use crate::error::Problems;
+use crate::field_type::{FieldType, ScalarKind};
+use crate::metadata::{Column, FieldMetadata};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+/// One value as it is stored in a column; storage binds it as a parameter of the column's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Text(String),
+    Float(f64),
+    BigInt(i64),
+    Boolean(bool),
+    Uuid(Uuid),
+    Timestamp(DateTime<Utc>),
+    Date(NaiveDate),
+    TextArray(Vec<String>),
+    Json(Json),
+}
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+/// Parses a literal for a column of `kind`. Numbers and booleans are also accepted as strings, since the REST
+/// query string carries everything as text. Timestamps are truncated to milliseconds, the stored precision.
+pub fn parse_scalar(kind: ScalarKind, json: &Json) -> Result<Value, String> {
+    if json.is_null() {
+        return Ok(Value::Null);
+    }
+    match kind {
+        ScalarKind::Text => match json {
+            Json::String(s) => Ok(Value::Text(s.clone())),
+            _ => Err("expected a string".into()),
+        },
+        ScalarKind::Float => parse_float(json).map(Value::Float),
+        ScalarKind::BigInt => parse_bigint(json).map(Value::BigInt),
+        ScalarKind::Boolean => match json {
+            Json::Bool(b) => Ok(Value::Boolean(*b)),
+            Json::String(s) if s == "true" => Ok(Value::Boolean(true)),
+            Json::String(s) if s == "false" => Ok(Value::Boolean(false)),
+            _ => Err("expected a boolean".into()),
+        },
+        ScalarKind::Uuid => match json {
+            Json::String(s) => Uuid::parse_str(s)
+                .map(Value::Uuid)
+                .map_err(|_| "expected a UUID".into()),
+            _ => Err("expected a UUID".into()),
+        },
+        ScalarKind::Timestamp => match json {
+            Json::String(s) => parse_timestamp(s).map(Value::Timestamp),
+            _ => Err("expected an RFC 3339 date-time string".into()),
+        },
+        ScalarKind::Date => match json {
+            Json::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Value::Date)
+                .map_err(|_| "expected a date as YYYY-MM-DD".into()),
+            _ => Err("expected a date as YYYY-MM-DD".into()),
+        },
+        ScalarKind::TextArray => match json {
+            Json::Array(items) => items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| "expected a list of strings".to_string())
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::TextArray),
+            _ => Err("expected a list of strings".into()),
+        },
+        ScalarKind::Json => Ok(Value::Json(json.clone())),
+    }
+}
+
+pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc).trunc_subsecs(3))
+        .map_err(|_| "expected an RFC 3339 date-time such as 2024-01-15T10:00:00Z".into())
+}
+
+fn parse_float(json: &Json) -> Result<f64, String> {
+    let f = match json {
+        Json::Number(n) => n.as_f64(),
+        Json::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    f.filter(|f| f.is_finite())
+        .ok_or_else(|| "expected a number".into())
+}
+
+fn parse_bigint(json: &Json) -> Result<i64, String> {
+    const MSG: &str = "expected an integer";
+    match json {
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Ok(i),
+            None => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(f as i64),
+                _ => Err(MSG.into()),
+            },
+        },
+        Json::String(s) => s.trim().parse::<i64>().map_err(|_| MSG.into()),
+        _ => Err(MSG.into()),
+    }
+}
+
+/// An e-mail address: one `@`, a non-empty local part, a dotted domain, no white space.
+pub fn is_valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && s.len() <= 254
+        && !domain.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// An absolute http(s) URL with a host and no white space.
+pub fn is_valid_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let Some(rest) = rest else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    !host.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '[' || c == ']')
+}
+
+/// A plausible phone number: `+`, digits, spaces, `-`, `(`, `)`, `.`, with 3 to 20 digits.
+pub fn is_valid_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (3..=20).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'))
+        && s.chars().filter(|c| *c == '+').count() <= 1
+        && (!s.contains('+') || s.trim_start().starts_with('+'))
+}
+
+/// Active ISO 4217 currency codes.
+const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
+    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
+    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS",
+    "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW",
+    "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD",
+    "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN",
+    "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR",
+    "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SLL",
+    "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY",
+    "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES",
+    "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT",
+    "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
+];
+
+pub fn is_currency_code(s: &str) -> bool {
+    ISO_4217.contains(&s)
+}
+
+/// Validates and converts one input value of `field` into its columns' values. Problems are reported under
+/// `path` (the field name, possibly prefixed by a batch index). `None` when the value was rejected.
+pub fn coerce_field_input(
+    field: &FieldMetadata,
+    json: &Json,
+    path: &str,
+    problems: &mut Problems,
+) -> Option<Vec<(Column, Value)>> {
+    let columns = field.columns();
+    if let Some(composite) = field.composite() {
+        let map = match json {
+            Json::Null => {
+                return Some(columns.into_iter().map(|c| (c, Value::Null)).collect());
+            }
+            Json::Object(map) => map,
+            _ => {
+                problems.push(
+                    path,
+                    format!("expected an object with {}", sub_field_list(field)),
+                );
+                return None;
+            }
+        };
+        let before = problems.len();
+        for key in map.keys() {
+            if composite.sub_field(key).is_none() {
+                problems.push(
+                    format!("{path}.{key}"),
+                    format!("unknown sub-field; expected {}", sub_field_list(field)),
+                );
+            }
+        }
+        let mut out = Vec::new();
+        for column in columns {
+            let Some(sub) = column.sub_field else {
+                continue;
+            };
+            let Some(value) = map.get(sub) else { continue };
+            let sub_path = format!("{path}.{sub}");
+            match parse_scalar(column.kind, value) {
+                Ok(v) => {
+                    if sub == "currencyCode"
+                        && let Value::Text(code) = &v
+                        && !is_currency_code(code)
+                    {
+                        problems.push(&sub_path, "must be a three-letter ISO 4217 currency code");
+                    }
+                    out.push((column, v));
+                }
+                Err(msg) => problems.push(&sub_path, msg),
+            }
+        }
+        return (problems.len() == before).then_some(out);
+    }
+    let column = columns.into_iter().next()?;
+    let value = match parse_scalar(column.kind, json) {
+        Ok(v) => v,
+        Err(msg) => {
+            problems.push(path, msg);
+            return None;
+        }
+    };
+    if let Err(msg) = check_field_rules(field, &value) {
+        problems.push(path, msg);
+        return None;
+    }
+    Some(vec![(column, value)])
+}
+
+/// The format rules of a field type beyond the storage kind.
+fn check_field_rules(field: &FieldMetadata, value: &Value) -> Result<(), String> {
+    match (field.field_type, value) {
+        (_, Value::Null) => Ok(()),
+        (FieldType::Email, Value::Text(s)) if !is_valid_email(s) => {
+            Err("must be a valid email address".into())
+        }
+        (FieldType::Url, Value::Text(s)) if !is_valid_url(s) => {
+            Err("must be an absolute http(s) URL".into())
+        }
+        (FieldType::Phone, Value::Text(s)) if !is_valid_phone(s) => {
+            Err("must be a phone number (digits, spaces, +, -, parentheses, dots)".into())
+        }
+        (FieldType::Select | FieldType::Rating, Value::Text(s))
+            if !field.option_values().any(|o| o == s) =>
+        {
+            Err(format!("`{s}` is not one of {}", option_list(field)))
+        }
+        (FieldType::MultiSelect, Value::TextArray(items)) => {
+            match items
+                .iter()
+                .find(|s| !field.option_values().any(|o| o == s.as_str()))
+            {
+                Some(bad) => Err(format!("`{bad}` is not one of {}", option_list(field))),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn option_list(field: &FieldMetadata) -> String {
+    field.option_values().collect::<Vec<_>>().join(", ")
+}
+
+fn sub_field_list(field: &FieldMetadata) -> String {
+    field
+        .composite()
+        .map(|c| {
+            c.sub_fields()
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn emails() {
+        assert!(is_valid_email("john.doe@example.com"));
+        for bad in ["john", "@x.com", "a@b", "a b@c.com", "a@@b.com", "a@b..com"] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_valid_url("https://linkedin.com/company/acme"));
+        assert!(is_valid_url("http://localhost:3000/x?y=1"));
+        for bad in [
+            "linkedin.com",
+            "ftp://x.com",
+            "https://",
+            "https://a b.com",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_valid_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert!(is_valid_phone("+1-555-0123"));
+        assert!(is_valid_phone("(555) 123.4567"));
+        for bad in ["call me", "12", "+1+2 345", "555-0123+"] {
+            assert!(!is_valid_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scalars_parse_leniently_but_strictly_typed() {
+        assert_eq!(
+            parse_scalar(ScalarKind::BigInt, &json!(50_000_000_000i64)),
+            Ok(Value::BigInt(50_000_000_000))
+        );
+        assert_eq!(
+            parse_scalar(ScalarKind::BigInt, &json!("12")),
+            Ok(Value::BigInt(12))
+        );
+        assert!(parse_scalar(ScalarKind::BigInt, &json!(1.5)).is_err());
+        assert_eq!(
+            parse_scalar(ScalarKind::Float, &json!("2.5")),
+            Ok(Value::Float(2.5))
+        );
+        assert!(parse_scalar(ScalarKind::Uuid, &json!("nope")).is_err());
+        assert!(parse_scalar(ScalarKind::Date, &json!("2024-13-01")).is_err());
+        let ts = parse_scalar(
+            ScalarKind::Timestamp,
+            &json!("2024-01-15T10:00:00.123456+02:00"),
+        );
+        assert_eq!(
+            ts.ok().and_then(|v| if let Value::Timestamp(t) = v {
+                Some(t.to_rfc3339())
+            } else {
+                None
+            }),
+            Some("2024-01-15T08:00:00.123+00:00".to_string())
+        );
+    }
+}

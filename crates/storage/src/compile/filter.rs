@@ -1,0 +1,172 @@
+//! Filters → WHERE clauses.
+
+use super::{Compiler, and_all};
+use crate::sql::{Bind, Sql};
+use twenty_domain::error::DomainResult;
+use twenty_domain::metadata::ObjectMetadata;
+use twenty_domain::query::{Comparison, Filter};
+use twenty_domain::record::RowScope;
+use twenty_domain::value::Value;
+
+impl Compiler<'_> {
+    /// The condition of `filter` on the rows of `alias`.
+    pub(super) fn filter(&mut self, alias: &str, filter: &Filter) -> DomainResult<Sql> {
+        Ok(match filter {
+            Filter::And(items) => {
+                let parts = items
+                    .iter()
+                    .map(|f| self.filter(alias, f))
+                    .collect::<DomainResult<Vec<_>>>()?;
+                and_all(parts)
+            }
+            Filter::Or(items) => {
+                if items.is_empty() {
+                    return Ok(Sql::text("FALSE"));
+                }
+                let parts = items
+                    .iter()
+                    .map(|f| self.filter(alias, f))
+                    .collect::<DomainResult<Vec<_>>>()?;
+                let mut sql = Sql::text("((");
+                sql.append(Sql::join(parts, ") OR (")).push("))");
+                sql
+            }
+            Filter::Not(inner) => {
+                // A NULL comparison counts as "not matching", so its negation matches.
+                let mut sql = Sql::text("NOT COALESCE((");
+                sql.append(self.filter(alias, inner)?).push("), FALSE)");
+                sql
+            }
+            Filter::Compare { column, op } => {
+                let mut sql = Sql::new();
+                let col = |sql: &mut Sql| {
+                    sql.column(alias, &column.name);
+                };
+                let kind = column.kind;
+                let binary = |sql: &mut Sql, operator: &str, value: &Value| {
+                    sql.column(alias, &column.name)
+                        .push(operator)
+                        .bind_value(kind, value);
+                };
+                match op {
+                    Comparison::Eq(v) => binary(&mut sql, " = ", v),
+                    Comparison::Neq(v) => binary(&mut sql, " <> ", v),
+                    Comparison::Gt(v) => binary(&mut sql, " > ", v),
+                    Comparison::Gte(v) => binary(&mut sql, " >= ", v),
+                    Comparison::Lt(v) => binary(&mut sql, " < ", v),
+                    Comparison::Lte(v) => binary(&mut sql, " <= ", v),
+                    Comparison::In(values) if values.is_empty() => {
+                        sql.push("FALSE");
+                    }
+                    Comparison::In(values) => {
+                        col(&mut sql);
+                        sql.push(" IN (");
+                        for (i, v) in values.iter().enumerate() {
+                            if i > 0 {
+                                sql.push(", ");
+                            }
+                            sql.bind_value(kind, v);
+                        }
+                        sql.push(")");
+                    }
+                    Comparison::IsNull => {
+                        col(&mut sql);
+                        sql.push(" IS NULL");
+                    }
+                    Comparison::IsNotNull => {
+                        col(&mut sql);
+                        sql.push(" IS NOT NULL");
+                    }
+                    Comparison::Like(pattern) => {
+                        col(&mut sql);
+                        sql.push(" LIKE ").bind(Bind::Text(Some(pattern.clone())));
+                    }
+                    Comparison::ILike(pattern) => {
+                        col(&mut sql);
+                        sql.push(" ILIKE ").bind(Bind::Text(Some(pattern.clone())));
+                    }
+                    Comparison::StartsWith(prefix) => {
+                        // starts_with compares literally: `%` and `_` in the prefix are not wildcards.
+                        sql.push("starts_with(");
+                        col(&mut sql);
+                        sql.push(", ")
+                            .bind(Bind::Text(Some(prefix.clone())))
+                            .push(")");
+                    }
+                    Comparison::ContainsAny(items) => {
+                        col(&mut sql);
+                        sql.push(" && ").bind(Bind::TextArray(Some(items.clone())));
+                    }
+                    Comparison::ContainsAll(items) => {
+                        col(&mut sql);
+                        sql.push(" @> ").bind(Bind::TextArray(Some(items.clone())));
+                    }
+                }
+                sql
+            }
+            Filter::Related {
+                join_column,
+                target_object,
+                filter,
+                ..
+            } => {
+                let target = self.object(*target_object)?;
+                self.exists_related(alias, join_column, target, filter)?
+            }
+        })
+    }
+
+    /// `EXISTS (SELECT 1 FROM target WHERE target.id = alias.join_column AND …)`; soft-deleted targets count only
+    /// when the nested filter names `deletedAt`.
+    fn exists_related(
+        &mut self,
+        alias: &str,
+        join_column: &str,
+        target: &ObjectMetadata,
+        filter: &Filter,
+    ) -> DomainResult<Sql> {
+        let t = self.alias("t");
+        let mut sql = Sql::text("EXISTS (SELECT 1 FROM ");
+        sql.append(self.from_table(target, &t))
+            .push(" WHERE ")
+            .column(&t, "id")
+            .push(" = ")
+            .column(alias, join_column);
+        let scope = if filter.mentions_deleted_at() {
+            RowScope::Any
+        } else {
+            RowScope::Live
+        };
+        if let Some(s) = Self::scope(&t, scope) {
+            sql.push(" AND ").append(s);
+        }
+        sql.push(" AND ").append(self.filter(&t, filter)?).push(")");
+        Ok(sql)
+    }
+
+    /// Scope and optional filter together: the WHERE condition of a read or bulk write.
+    pub(super) fn conditions(
+        &mut self,
+        alias: &str,
+        filter: Option<&Filter>,
+        scope: RowScope,
+    ) -> DomainResult<Vec<Sql>> {
+        let mut parts = Vec::new();
+        if let Some(s) = Self::scope(alias, scope) {
+            parts.push(s);
+        }
+        if let Some(f) = filter {
+            parts.push(self.filter(alias, f)?);
+        }
+        Ok(parts)
+    }
+}
+
+/// Reads hide soft-deleted records unless the filter names `deletedAt`.
+pub(super) fn read_scope(filter: Option<&Filter>) -> RowScope {
+    if filter.is_some_and(Filter::mentions_deleted_at) {
+        RowScope::Any
+    } else {
+        RowScope::Live
+    }
+}

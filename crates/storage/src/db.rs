@@ -1,0 +1,126 @@
+//! The connection pool and the embedded core migrations.
+
+use crate::error::StorageError;
+use diesel::Connection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
+
+pub type PgPool = Pool<AsyncPgConnection>;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
+
+/// A hash of the migration files: changes whenever a migration is added or edited.
+pub const MIGRATIONS_FINGERPRINT: &str = env!("TWENTY_MIGRATIONS_FINGERPRINT");
+
+/// Arbitrary constant for `pg_advisory_lock`: one migrator at a time per database.
+const MIGRATION_LOCK: i64 = 0x7477_656e_7479;
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: usize,
+    /// Stops runaway statements; the client sees "query too expensive".
+    pub statement_timeout: Duration,
+    /// How long a request waits for a free connection or for a new one to open.
+    pub wait_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_size: 16,
+            statement_timeout: Duration::from_secs(10),
+            wait_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Builds the pool. Every connection runs in UTC with the statement timeout set; checkouts are not
+/// re-verified with a round trip (a broken connection fails its statement and is dropped).
+pub fn build_pool(url: &str, options: &PoolOptions) -> Result<PgPool, StorageError> {
+    let timeout_ms = options.statement_timeout.as_millis();
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    config.custom_setup = Box::new(move |url: &str| {
+        let url = url.to_string();
+        Box::pin(async move {
+            let mut conn = AsyncPgConnection::establish(&url).await?;
+            conn.batch_execute(&format!(
+                "SET statement_timeout = {timeout_ms}; SET TimeZone = 'UTC'"
+            ))
+            .await
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        })
+    });
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
+    Pool::builder(manager)
+        .max_size(options.max_size)
+        .wait_timeout(Some(options.wait_timeout))
+        .create_timeout(Some(options.wait_timeout))
+        .recycle_timeout(Some(options.wait_timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| StorageError::Connect(e.to_string()))
+}
+
+/// Applies pending core migrations under an advisory lock, so concurrent starts are safe. Returns how many ran.
+pub async fn run_migrations(url: &str) -> Result<usize, StorageError> {
+    let url = url.to_string();
+    tokio::task::spawn_blocking(move || {
+        use diesel::RunQueryDsl;
+        let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url)
+            .map_err(|e| StorageError::Connect(e.to_string()))?;
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+            .execute(&mut conn)?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(|e| StorageError::Migration(e.to_string()));
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+            .execute(&mut conn)?;
+        applied
+    })
+    .await
+    .map_err(|e| StorageError::Migration(e.to_string()))?
+}
+
+/// Whether the database answers a trivial query.
+pub async fn ping(pool: &PgPool) -> bool {
+    let Ok(mut conn) = pool.get().await else {
+        return false;
+    };
+    conn.batch_execute("SELECT 1").await.is_ok()
+}
+
+/// Creates `database` on the server of `admin_url` unless it exists.
+pub async fn ensure_database(admin_url: &str, database: &str) -> Result<(), StorageError> {
+    use diesel::sql_types::Text;
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Exists {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        exists: bool,
+    }
+    let mut conn = AsyncPgConnection::establish(admin_url)
+        .await
+        .map_err(|e| StorageError::Connect(e.to_string()))?;
+    let found: Exists =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<Text, _>(database)
+            .get_result(&mut conn)
+            .await?;
+    if !found.exists {
+        conn.batch_execute(&format!(
+            "CREATE DATABASE {}",
+            crate::sql::quote_ident(database)
+        ))
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Database errors → domain errors. Constraint violations caused by input become client errors; anything else
+//! is logged with its source and surfaces as an opaque internal error.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use twenty_domain::error::{DomainError, FieldError};
+
+/// Storage's own failures (start-up, pool, migrations); request paths convert to [`DomainError`].
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database error: {0}")]
+    Query(#[from] DieselError),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("{0}")]
+    Cluster(String),
+}
+
+/// Maps a diesel error from a record or metadata statement.
+pub fn to_domain(err: DieselError) -> DomainError {
+    match &err {
+        DieselError::DatabaseError(kind, info) => {
+            let field = info
+                .constraint_name()
+                .map(field_of_constraint)
+                .unwrap_or_default();
+            match kind {
+                DatabaseErrorKind::UniqueViolation => DomainError::Conflict {
+                    message: if field.is_empty() {
+                        "A record with this value already exists".into()
+                    } else {
+                        format!(
+                            "Duplicate value for `{field}`: a record with this value already exists"
+                        )
+                    },
+                    details: vec![FieldError::new(field, "must be unique")],
+                },
+                DatabaseErrorKind::ForeignKeyViolation => DomainError::Validation {
+                    message: format!(
+                        "Invalid value for `{field}`: the referenced record does not exist"
+                    ),
+                    details: vec![FieldError::new(
+                        field,
+                        "the referenced record does not exist",
+                    )],
+                },
+                DatabaseErrorKind::NotNullViolation => {
+                    let column = info.column_name().unwrap_or_default().to_string();
+                    DomainError::invalid_field(column, "must not be null")
+                }
+                DatabaseErrorKind::CheckViolation => {
+                    DomainError::validation(info.message().to_string())
+                }
+                _ if info.message().contains("statement timeout") => DomainError::validation(
+                    "query too expensive: it ran longer than the statement timeout",
+                ),
+                _ => internal(err),
+            }
+        }
+        _ => internal(err),
+    }
+}
+
+fn internal(err: DieselError) -> DomainError {
+    tracing::error!(error = %err, "database error");
+    DomainError::internal("database error")
+}
+
+/// Constraint names follow `<column>_fkey` and `<table>_<field>_key` (see `ddl`).
+fn field_of_constraint(name: &str) -> String {
+    if let Some(column) = name.strip_suffix("_fkey") {
+        return column.to_string();
+    }
+    if let Some(rest) = name.strip_suffix("_key") {
+        return rest.rsplit('_').next().unwrap_or(rest).to_string();
+    }
+    String::new()
+}
+
+pub fn pool_error(err: impl std::fmt::Display) -> DomainError {
+    tracing::error!(error = %err, "database pool error");
+    DomainError::internal("database unavailable")
+}
+
+/// The error type inside storage transactions: database errors convert on the way in.
+#[derive(Debug)]
+pub(crate) struct TxError(pub DomainError);
+
+impl From<DieselError> for TxError {
+    fn from(err: DieselError) -> Self {
+        TxError(to_domain(err))
+    }
+}
+
+impl From<DomainError> for TxError {
+    fn from(err: DomainError) -> Self {
+        TxError(err)
+    }
+}

@@ -1,0 +1,21 @@
+//! `twenty-storage`: everything PostgreSQL.
+//!
+//! It owns the connection pool and the embedded core migrations ([`db`]), the private cluster used when no
+//! `DATABASE_URL` is given ([`cluster`]), the per-workspace DDL generated from metadata ([`ddl`]), the dynamic
+//! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]), record and metadata persistence
+//! ([`records`], [`workspaces`]) and [`PgStore`], which implements the domain's ports.
+
+pub mod cluster;
+pub mod compile;
+pub mod db;
+pub mod ddl;
+pub mod error;
+pub mod records;
+mod schema;
+pub mod sql;
+pub mod store;
+pub mod workspaces;
+
+pub use db::{PgPool, PoolOptions, build_pool, run_migrations};
+pub use error::StorageError;
+pub use store::PgStore;

@@ -1,0 +1,199 @@
+//! Record reads and writes over one connection. Functions take `&mut AsyncPgConnection` so that a caller may
+//! run them inside its own transaction; writes needing several statements open a transaction (a savepoint when
+//! nested).
+
+use crate::compile::{Compiler, Output, WriteKind};
+use crate::error::{TxError, to_domain};
+use crate::sql::{Bind, IdRow, JsonRow, Sql};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::Value as Json;
+use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
+use twenty_domain::query::{ConnectionQuery, Selection};
+use twenty_domain::record::{LinkWrite, RecordInput, RecordTarget};
+use uuid::Uuid;
+
+fn object(meta: &WorkspaceMetadata, id: ObjectId) -> DomainResult<&ObjectMetadata> {
+    meta.object(id)
+        .ok_or_else(|| DomainError::not_found("object"))
+}
+
+async fn load_json(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<Json>, TxError> {
+    let rows: Vec<JsonRow> = sql.load(conn).await?;
+    Ok(rows.into_iter().map(|r| r.data).collect())
+}
+
+async fn load_ids(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<Uuid>, TxError> {
+    let rows: Vec<IdRow> = sql.load(conn).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// One connection, in one statement.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    query: &ConnectionQuery,
+) -> DomainResult<Json> {
+    let sql = Compiler::new(meta).find(query)?;
+    let row: JsonRow = sql.get_result(conn).await.map_err(to_domain)?;
+    Ok(row.data)
+}
+
+/// Inserts every input or none. Ids the client did not choose are generated here, so results keep input order.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object_id: ObjectId,
+    inputs: &[RecordInput],
+    upsert: bool,
+    selection: &Selection,
+) -> DomainResult<Vec<Json>> {
+    let object = object(meta, object_id)?;
+    let ids: Vec<Uuid> = inputs
+        .iter()
+        .map(|i| i.id.unwrap_or_else(Uuid::new_v4))
+        .collect();
+    let has_links = inputs.iter().any(|i| !i.links.is_empty());
+    if !upsert && !has_links {
+        let sql =
+            Compiler::new(meta).insert(object, inputs, &ids, false, Output::Records(selection))?;
+        return load_json(conn, sql).await.map_err(|e| e.0);
+    }
+    conn.transaction::<_, TxError, _>(async |conn| {
+        let mut records = Vec::new();
+        if upsert {
+            // One statement per record: each overwrites only the fields its own input sent.
+            for (input, id) in inputs.iter().zip(&ids) {
+                let output = if has_links {
+                    Output::Ids
+                } else {
+                    Output::Records(selection)
+                };
+                let sql = Compiler::new(meta).insert(
+                    object,
+                    std::slice::from_ref(input),
+                    &[*id],
+                    true,
+                    output,
+                )?;
+                if has_links {
+                    load_ids(conn, sql).await?;
+                } else {
+                    records.extend(load_json(conn, sql).await?);
+                }
+            }
+        } else {
+            let sql = Compiler::new(meta).insert(object, inputs, &ids, false, Output::Ids)?;
+            load_ids(conn, sql).await?;
+        }
+        if !has_links {
+            return Ok(records);
+        }
+        for (input, id) in inputs.iter().zip(&ids) {
+            write_links(conn, meta, *id, &input.links).await?;
+        }
+        let sql = Compiler::new(meta).records_by_ids(object, &ids, selection)?;
+        load_json(conn, sql).await
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+/// Updates the targeted live records.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object_id: ObjectId,
+    target: &RecordTarget,
+    input: &RecordInput,
+    selection: &Selection,
+) -> DomainResult<Vec<Json>> {
+    let object = object(meta, object_id)?;
+    if input.links.is_empty() {
+        let sql = Compiler::new(meta).modify(
+            object,
+            WriteKind::Update,
+            target,
+            Some(input),
+            Output::Records(selection),
+        )?;
+        return load_json(conn, sql).await.map_err(|e| e.0);
+    }
+    conn.transaction::<_, TxError, _>(async |conn| {
+        let sql = Compiler::new(meta).modify(
+            object,
+            WriteKind::Update,
+            target,
+            Some(input),
+            Output::Ids,
+        )?;
+        let ids = load_ids(conn, sql).await?;
+        for id in &ids {
+            write_links(conn, meta, *id, &input.links).await?;
+        }
+        let sql = Compiler::new(meta).records_by_ids(object, &ids, selection)?;
+        load_json(conn, sql).await
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+/// Soft delete, restore or destroy, in one statement with its events.
+pub async fn modify(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object_id: ObjectId,
+    kind: WriteKind,
+    target: &RecordTarget,
+    selection: &Selection,
+) -> DomainResult<Vec<Json>> {
+    let object = object(meta, object_id)?;
+    let sql = Compiler::new(meta).modify(object, kind, target, None, Output::Records(selection))?;
+    load_json(conn, sql).await.map_err(|e| e.0)
+}
+
+/// Replaces the linked sets of MANY_TO_MANY fields of one record.
+async fn write_links(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    id: Uuid,
+    links: &[LinkWrite],
+) -> Result<(), TxError> {
+    for link in links {
+        let mut delete = Sql::text("DELETE FROM ");
+        delete
+            .table(&meta.schema_name, &link.table)
+            .push(" WHERE ")
+            .ident(&link.own_column)
+            .push(" = ");
+        delete.bind(Bind::Uuid(Some(id)));
+        delete.execute(conn).await?;
+        if link.ids.is_empty() {
+            continue;
+        }
+        let mut insert = Sql::text("INSERT INTO ");
+        insert
+            .table(&meta.schema_name, &link.table)
+            .push(" (")
+            .ident(&link.own_column)
+            .push(", ");
+        insert
+            .ident(&link.target_column)
+            .push(") SELECT ")
+            .bind(Bind::Uuid(Some(id)));
+        insert
+            .push(", unnest(")
+            .bind(Bind::UuidArray(link.ids.clone()))
+            .push(")");
+        if let Err(e) = insert.execute(conn).await {
+            return Err(match to_domain(e) {
+                DomainError::Validation { .. } => TxError(DomainError::invalid_field(
+                    &link.field,
+                    "contains an id that matches no record",
+                )),
+                other => TxError(other),
+            });
+        }
+    }
+    Ok(())
+}

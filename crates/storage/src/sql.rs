@@ -1,0 +1,252 @@
+//! Dynamic SQL: statements assembled from text segments and typed bind parameters. Diesel numbers the
+//! placeholders while walking the fragment, so pieces compose in any order without hand-written `$n`.
+//!
+//! This module is the only place that turns names into SQL identifiers ([`Sql::ident`]); every value is a bind.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::Pg;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{
+    Array, BigInt, Bool, Date, Double, Jsonb, Nullable, Text, Timestamptz, Untyped,
+};
+use diesel::{QueryResult, QueryableByName};
+use twenty_domain::field_type::ScalarKind;
+use twenty_domain::value::Value;
+use uuid::Uuid;
+
+/// One bind parameter with its SQL type.
+#[derive(Debug, Clone)]
+pub enum Bind {
+    Text(Option<String>),
+    Float(Option<f64>),
+    BigInt(Option<i64>),
+    Bool(Option<bool>),
+    Uuid(Option<Uuid>),
+    Timestamp(Option<DateTime<Utc>>),
+    Date(Option<NaiveDate>),
+    TextArray(Option<Vec<String>>),
+    UuidArray(Vec<Uuid>),
+    Json(Option<serde_json::Value>),
+}
+
+impl Bind {
+    /// The bind of a value stored in a column of `kind`.
+    pub fn of(kind: ScalarKind, value: &Value) -> Bind {
+        match value {
+            Value::Null => match kind {
+                ScalarKind::Text => Bind::Text(None),
+                ScalarKind::Float => Bind::Float(None),
+                ScalarKind::BigInt => Bind::BigInt(None),
+                ScalarKind::Boolean => Bind::Bool(None),
+                ScalarKind::Uuid => Bind::Uuid(None),
+                ScalarKind::Timestamp => Bind::Timestamp(None),
+                ScalarKind::Date => Bind::Date(None),
+                ScalarKind::TextArray => Bind::TextArray(None),
+                ScalarKind::Json => Bind::Json(None),
+            },
+            Value::Text(s) => Bind::Text(Some(s.clone())),
+            Value::Float(f) => Bind::Float(Some(*f)),
+            Value::BigInt(i) if kind == ScalarKind::Float => Bind::Float(Some(*i as f64)),
+            Value::BigInt(i) => Bind::BigInt(Some(*i)),
+            Value::Boolean(b) => Bind::Bool(Some(*b)),
+            Value::Uuid(u) => Bind::Uuid(Some(*u)),
+            Value::Timestamp(t) => Bind::Timestamp(Some(*t)),
+            Value::Date(d) => Bind::Date(Some(*d)),
+            Value::TextArray(items) => Bind::TextArray(Some(items.clone())),
+            Value::Json(j) => Bind::Json(Some(j.clone())),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Segment {
+    Text(String),
+    Bind(Bind),
+}
+
+/// A statement or fragment under construction.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    segments: Vec<Segment>,
+}
+
+impl Sql {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts a fragment with fixed SQL text.
+    pub fn text(sql: &str) -> Self {
+        let mut s = Sql::new();
+        s.push(sql);
+        s
+    }
+
+    /// Appends fixed SQL text (never data).
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        match self.segments.last_mut() {
+            Some(Segment::Text(t)) => t.push_str(sql),
+            _ => self.segments.push(Segment::Text(sql.to_string())),
+        }
+        self
+    }
+
+    /// Appends a quoted identifier. Names come from validated metadata; quoting doubles any `"` regardless.
+    pub fn ident(&mut self, name: &str) -> &mut Self {
+        let quoted = quote_ident(name);
+        self.push(&quoted)
+    }
+
+    /// Appends `alias."column"`.
+    pub fn column(&mut self, alias: &str, name: &str) -> &mut Self {
+        self.push(alias).push(".").ident(name)
+    }
+
+    /// Appends `"schema"."table"`.
+    pub fn table(&mut self, schema: &str, table: &str) -> &mut Self {
+        self.ident(schema).push(".").ident(table)
+    }
+
+    /// Appends a JSON object key as a string literal. Keys are field names or GraphQL response keys, which are
+    /// restricted to `[_A-Za-z][_0-9A-Za-z]*`; quotes are escaped regardless.
+    pub fn key(&mut self, key: &str) -> &mut Self {
+        let literal = format!("'{}'", key.replace('\'', "''"));
+        self.push(&literal)
+    }
+
+    pub fn bind(&mut self, bind: Bind) -> &mut Self {
+        self.segments.push(Segment::Bind(bind));
+        self
+    }
+
+    pub fn bind_value(&mut self, kind: ScalarKind, value: &Value) -> &mut Self {
+        self.bind(Bind::of(kind, value))
+    }
+
+    pub fn append(&mut self, other: Sql) -> &mut Self {
+        for segment in other.segments {
+            match segment {
+                Segment::Text(t) => {
+                    self.push(&t);
+                }
+                Segment::Bind(b) => {
+                    self.segments.push(Segment::Bind(b));
+                }
+            }
+        }
+        self
+    }
+
+    /// Joins fragments with a separator.
+    pub fn join(parts: Vec<Sql>, separator: &str) -> Sql {
+        let mut out = Sql::new();
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                out.push(separator);
+            }
+            out.append(part);
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// The SQL text with `$n` placeholders, for logs and tests.
+    pub fn to_debug_string(&self) -> String {
+        let mut out = String::new();
+        let mut n = 0;
+        for segment in &self.segments {
+            match segment {
+                Segment::Text(t) => out.push_str(t),
+                Segment::Bind(_) => {
+                    n += 1;
+                    out.push_str(&format!("${n}"));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn bind_count(&self) -> usize {
+        self.segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Bind(_)))
+            .count()
+    }
+}
+
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+impl QueryFragment<Pg> for Sql {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        for segment in &self.segments {
+            match segment {
+                Segment::Text(t) => out.push_sql(t),
+                Segment::Bind(b) => match b {
+                    Bind::Text(v) => out.push_bind_param::<Nullable<Text>, _>(v)?,
+                    Bind::Float(v) => out.push_bind_param::<Nullable<Double>, _>(v)?,
+                    Bind::BigInt(v) => out.push_bind_param::<Nullable<BigInt>, _>(v)?,
+                    Bind::Bool(v) => out.push_bind_param::<Nullable<Bool>, _>(v)?,
+                    Bind::Uuid(v) => {
+                        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(v)?
+                    }
+                    Bind::Timestamp(v) => out.push_bind_param::<Nullable<Timestamptz>, _>(v)?,
+                    Bind::Date(v) => out.push_bind_param::<Nullable<Date>, _>(v)?,
+                    Bind::TextArray(v) => out.push_bind_param::<Nullable<Array<Text>>, _>(v)?,
+                    Bind::UuidArray(v) => {
+                        out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(v)?
+                    }
+                    Bind::Json(v) => out.push_bind_param::<Nullable<Jsonb>, _>(v)?,
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for Sql {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for Sql {
+    type SqlType = Untyped;
+}
+
+/// A statement's single `jsonb` result column, named `data`.
+#[derive(Debug, QueryableByName)]
+pub struct JsonRow {
+    #[diesel(sql_type = Jsonb)]
+    pub data: serde_json::Value,
+}
+
+/// A statement's single `uuid` result column, named `id`.
+#[derive(Debug, QueryableByName)]
+pub struct IdRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_and_values_bound() {
+        let mut sql = Sql::text("SELECT ");
+        sql.column("t", "name")
+            .push(" FROM ")
+            .table("ws", "we\"ird")
+            .push(" WHERE x = ")
+            .bind(Bind::Text(Some("'; DROP".into())));
+        assert_eq!(
+            sql.to_debug_string(),
+            "SELECT t.\"name\" FROM \"ws\".\"we\"\"ird\" WHERE x = $1"
+        );
+        assert_eq!(sql.bind_count(), 1);
+    }
+}

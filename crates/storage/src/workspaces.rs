@@ -1,0 +1,336 @@
+//! Workspaces and their metadata: provisioning (rows + schema DDL in one transaction) and loading.
+
+use crate::ddl;
+use crate::error::{TxError, to_domain};
+use crate::schema::{field_metadata, object_metadata, relation_metadata, workspace};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use std::collections::HashMap;
+use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::metadata::{
+    FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption,
+    WorkspaceId, WorkspaceMetadata,
+};
+use uuid::Uuid;
+
+#[derive(Insertable)]
+#[diesel(table_name = workspace)]
+struct NewWorkspace<'a> {
+    id: Uuid,
+    display_name: &'a str,
+    schema_name: &'a str,
+    metadata_version: i64,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = object_metadata)]
+struct ObjectRow {
+    id: Uuid,
+    workspace_id: Uuid,
+    name_singular: String,
+    name_plural: String,
+    label_singular: String,
+    label_plural: String,
+    description: Option<String>,
+    icon: Option<String>,
+    is_custom: bool,
+    is_active: bool,
+    is_system: bool,
+    table_name: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = field_metadata)]
+struct FieldRow {
+    id: Uuid,
+    workspace_id: Uuid,
+    object_id: Uuid,
+    name: String,
+    label: String,
+    field_type: String,
+    description: Option<String>,
+    icon: Option<String>,
+    is_custom: bool,
+    is_active: bool,
+    is_system: bool,
+    is_nullable: bool,
+    is_unique: bool,
+    default_value: Option<serde_json::Value>,
+    options: Option<serde_json::Value>,
+    settings: Option<serde_json::Value>,
+    ordinal: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = relation_metadata)]
+struct RelationRow {
+    id: Uuid,
+    workspace_id: Uuid,
+    relation_type: String,
+    from_object_id: Uuid,
+    to_object_id: Uuid,
+    from_field_id: Uuid,
+    to_field_id: Uuid,
+    on_delete: String,
+    join_column: Option<String>,
+    junction_table: Option<String>,
+}
+
+fn object_row(ws: WorkspaceId, o: &ObjectMetadata) -> ObjectRow {
+    ObjectRow {
+        id: o.id,
+        workspace_id: ws,
+        name_singular: o.name_singular.clone(),
+        name_plural: o.name_plural.clone(),
+        label_singular: o.label_singular.clone(),
+        label_plural: o.label_plural.clone(),
+        description: o.description.clone(),
+        icon: o.icon.clone(),
+        is_custom: o.is_custom,
+        is_active: o.is_active,
+        is_system: o.is_system,
+        table_name: o.table_name.clone(),
+        created_at: o.created_at,
+        updated_at: o.updated_at,
+    }
+}
+
+fn field_row(ws: WorkspaceId, f: &FieldMetadata, ordinal: usize) -> FieldRow {
+    FieldRow {
+        id: f.id,
+        workspace_id: ws,
+        object_id: f.object_id,
+        name: f.name.clone(),
+        label: f.label.clone(),
+        field_type: f.field_type.as_str().to_string(),
+        description: f.description.clone(),
+        icon: f.icon.clone(),
+        is_custom: f.is_custom,
+        is_active: f.is_active,
+        is_system: f.is_system,
+        is_nullable: f.is_nullable,
+        is_unique: f.is_unique,
+        default_value: f.default_value.clone(),
+        options: (!f.options.is_empty())
+            .then(|| serde_json::to_value(&f.options).unwrap_or_default()),
+        settings: f.settings.clone(),
+        ordinal: ordinal as i32,
+        created_at: f.created_at,
+        updated_at: f.updated_at,
+    }
+}
+
+fn relation_row(ws: WorkspaceId, r: &RelationMetadata) -> RelationRow {
+    RelationRow {
+        id: r.id,
+        workspace_id: ws,
+        relation_type: r.relation_type.as_str().to_string(),
+        from_object_id: r.from_object_id,
+        to_object_id: r.to_object_id,
+        from_field_id: r.from_field_id,
+        to_field_id: r.to_field_id,
+        on_delete: r.on_delete.as_str().to_string(),
+        join_column: r.join_column.clone(),
+        junction_table: r.junction_table.clone(),
+    }
+}
+
+/// Creates the workspace row, metadata rows, schema and tables in one transaction.
+pub async fn create_workspace(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    display_name: &str,
+) -> DomainResult<()> {
+    let ws = meta.workspace_id;
+    let objects: Vec<ObjectRow> = meta.objects.iter().map(|o| object_row(ws, o)).collect();
+    let fields: Vec<FieldRow> = meta
+        .objects
+        .iter()
+        .flat_map(|o| {
+            o.fields
+                .iter()
+                .enumerate()
+                .map(move |(i, f)| field_row(ws, f, i))
+        })
+        .collect();
+    let relations: Vec<RelationRow> = meta.relations.iter().map(|r| relation_row(ws, r)).collect();
+    let ddl = ddl::create_workspace_schema(meta);
+    conn.transaction::<_, TxError, _>(async |conn| {
+        diesel::insert_into(workspace::table)
+            .values(NewWorkspace {
+                id: ws,
+                display_name,
+                schema_name: &meta.schema_name,
+                metadata_version: meta.version,
+            })
+            .execute(conn)
+            .await?;
+        diesel::insert_into(object_metadata::table)
+            .values(&objects)
+            .execute(conn)
+            .await?;
+        // Chunks keep each INSERT under PostgreSQL's 65,535 bind parameters.
+        for chunk in fields.chunks(1000) {
+            diesel::insert_into(field_metadata::table)
+                .values(chunk)
+                .execute(conn)
+                .await?;
+        }
+        if !relations.is_empty() {
+            diesel::insert_into(relation_metadata::table)
+                .values(&relations)
+                .execute(conn)
+                .await?;
+        }
+        conn.batch_execute(&ddl).await?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+/// The workspace's current metadata, or `None` when it does not exist.
+pub async fn load_metadata(
+    conn: &mut AsyncPgConnection,
+    id: WorkspaceId,
+) -> DomainResult<Option<WorkspaceMetadata>> {
+    let row: Option<(String, i64)> = workspace::table
+        .find(id)
+        .select((workspace::schema_name, workspace::metadata_version))
+        .first(conn)
+        .await
+        .optional()
+        .map_err(to_domain)?;
+    let Some((schema_name, version)) = row else {
+        return Ok(None);
+    };
+    let object_rows: Vec<ObjectRow> = object_metadata::table
+        .filter(object_metadata::workspace_id.eq(id))
+        .order((object_metadata::created_at, object_metadata::id))
+        .select(ObjectRow::as_select())
+        .load(conn)
+        .await
+        .map_err(to_domain)?;
+    let field_rows: Vec<FieldRow> = field_metadata::table
+        .filter(field_metadata::workspace_id.eq(id))
+        .order((field_metadata::object_id, field_metadata::ordinal))
+        .select(FieldRow::as_select())
+        .load(conn)
+        .await
+        .map_err(to_domain)?;
+    let relation_rows: Vec<RelationRow> = relation_metadata::table
+        .filter(relation_metadata::workspace_id.eq(id))
+        .select(RelationRow::as_select())
+        .load(conn)
+        .await
+        .map_err(to_domain)?;
+    assemble(
+        id,
+        schema_name,
+        version,
+        object_rows,
+        field_rows,
+        relation_rows,
+    )
+    .map(Some)
+}
+
+fn corrupt(what: &str) -> DomainError {
+    tracing::error!(what, "corrupt metadata row");
+    DomainError::internal(format!("corrupt metadata: {what}"))
+}
+
+fn assemble(
+    workspace_id: WorkspaceId,
+    schema_name: String,
+    version: i64,
+    object_rows: Vec<ObjectRow>,
+    field_rows: Vec<FieldRow>,
+    relation_rows: Vec<RelationRow>,
+) -> DomainResult<WorkspaceMetadata> {
+    let relations = relation_rows
+        .into_iter()
+        .map(|r| {
+            Ok(RelationMetadata {
+                id: r.id,
+                relation_type: RelationType::parse(&r.relation_type)
+                    .ok_or_else(|| corrupt("relation type"))?,
+                from_object_id: r.from_object_id,
+                to_object_id: r.to_object_id,
+                from_field_id: r.from_field_id,
+                to_field_id: r.to_field_id,
+                on_delete: OnDelete::parse(&r.on_delete).ok_or_else(|| corrupt("onDelete"))?,
+                join_column: r.join_column,
+                junction_table: r.junction_table,
+            })
+        })
+        .collect::<DomainResult<Vec<_>>>()?;
+    let mut links = HashMap::new();
+    for relation in &relations {
+        let (from, to) = relation.links();
+        links.insert(relation.from_field_id, from);
+        links.insert(relation.to_field_id, to);
+    }
+    let mut fields_by_object: HashMap<Uuid, Vec<FieldMetadata>> = HashMap::new();
+    for f in field_rows {
+        let options: Vec<SelectOption> = match f.options {
+            Some(json) => serde_json::from_value(json).map_err(|_| corrupt("field options"))?,
+            None => Vec::new(),
+        };
+        let field = FieldMetadata {
+            id: f.id,
+            object_id: f.object_id,
+            field_type: f.field_type.parse().map_err(|_| corrupt("field type"))?,
+            relation: links.remove(&f.id),
+            name: f.name,
+            label: f.label,
+            description: f.description,
+            icon: f.icon,
+            is_custom: f.is_custom,
+            is_active: f.is_active,
+            is_system: f.is_system,
+            is_nullable: f.is_nullable,
+            is_unique: f.is_unique,
+            default_value: f.default_value,
+            options,
+            settings: f.settings,
+            created_at: f.created_at,
+            updated_at: f.updated_at,
+        };
+        fields_by_object
+            .entry(field.object_id)
+            .or_default()
+            .push(field);
+    }
+    let objects = object_rows
+        .into_iter()
+        .map(|o| ObjectMetadata {
+            fields: fields_by_object.remove(&o.id).unwrap_or_default(),
+            id: o.id,
+            name_singular: o.name_singular,
+            name_plural: o.name_plural,
+            label_singular: o.label_singular,
+            label_plural: o.label_plural,
+            description: o.description,
+            icon: o.icon,
+            is_custom: o.is_custom,
+            is_active: o.is_active,
+            is_system: o.is_system,
+            table_name: o.table_name,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        })
+        .collect();
+    Ok(WorkspaceMetadata {
+        workspace_id,
+        schema_name,
+        version,
+        objects,
+        relations,
+    })
+}

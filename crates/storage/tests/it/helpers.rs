@@ -1,0 +1,117 @@
+//! Shared helpers: building selections and queries by name.
+
+use serde_json::Value as Json;
+use test_support::TestDb;
+use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
+use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
+
+pub fn object<'m>(meta: &'m WorkspaceMetadata, name: &str) -> &'m ObjectMetadata {
+    match meta.object_by_singular(name) {
+        Some(o) => o,
+        None => panic!("no object {name}"),
+    }
+}
+
+/// A selection of scalar / composite / relation-id fields by name.
+pub fn fields(object: &ObjectMetadata, names: &[&str]) -> Selection {
+    let mut selection = Selection::new();
+    for name in names {
+        if let Err(e) = selection.select_field(object, name) {
+            panic!("select {name}: {e:?}");
+        }
+    }
+    selection
+}
+
+/// A connection query from the API's JSON arguments.
+pub fn query(
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    filter: Option<Json>,
+    order_by: Option<Json>,
+    page: PageArgs,
+) -> Result<ConnectionQuery, twenty_domain::DomainError> {
+    ConnectionQuery::from_json(
+        meta,
+        object,
+        filter.as_ref(),
+        order_by.as_ref(),
+        &page,
+        PageLimits::default(),
+    )
+}
+
+pub fn first(n: i64) -> PageArgs {
+    PageArgs {
+        first: Some(n),
+        ..PageArgs::default()
+    }
+}
+
+/// The `id`s of a connection's nodes, in order.
+pub fn ids(connection: &Json) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .filter_map(|e| e["node"]["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Creates records of `object` from JSON inputs; returns their ids.
+pub async fn create_all(
+    db: &TestDb,
+    meta: &WorkspaceMetadata,
+    object: &str,
+    inputs: Vec<Json>,
+) -> Vec<String> {
+    let object = self::object(meta, object);
+    let selection = fields(object, &["id"]);
+    match db
+        .records()
+        .create_many(meta, object, &inputs, false, &selection)
+        .await
+    {
+        Ok(rows) => rows
+            .iter()
+            .filter_map(|r| r["id"].as_str().map(str::to_string))
+            .collect(),
+        Err(e) => panic!("create {}: {e:?}", object.name_singular),
+    }
+}
+
+/// Runs a filter over `object` and returns the matching records' `name`s, sorted.
+pub async fn names_matching(
+    db: &TestDb,
+    meta: &WorkspaceMetadata,
+    object: &str,
+    filter: Json,
+) -> Vec<String> {
+    let object = self::object(meta, object);
+    let q = match query(meta, object, Some(filter.clone()), None, first(200)) {
+        Ok(q) => q.with_node(fields(object, &["id", "name"])),
+        Err(e) => panic!("filter {filter}: {e:?}"),
+    };
+    let conn = match db.records().find_many(meta, &q).await {
+        Ok(c) => c,
+        Err(e) => panic!("find with {filter}: {e:?}"),
+    };
+    let mut names: Vec<String> = conn["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .map(|e| match &e["node"]["name"] {
+                    Json::String(s) => s.clone(),
+                    Json::Null => "<null>".into(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}

@@ -1,0 +1,13 @@
+//! Storage integration tests against a real PostgreSQL: one fresh database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod events;
+mod filters;
+mod helpers;
+mod injection;
+mod ordering;
+mod paging;
+mod relations;
+mod round_trip;
+mod smoke;
+mod writes;

@@ -1,0 +1,269 @@
+//! Keyset paging forward and backward over 1,000 records with duplicate and NULL sort keys; offset paging;
+//! totalCount; bad cursors.
+
+use crate::helpers::*;
+use serde_json::{Value as Json, json};
+use std::collections::HashSet;
+use test_support::TestDb;
+use twenty_domain::metadata::WorkspaceMetadata;
+use twenty_domain::query::{Page, PageArgs, PageLimits};
+
+async fn seed_thousand(db: &TestDb, meta: &WorkspaceMetadata) -> Vec<String> {
+    let mut ids = Vec::new();
+    for chunk in 0..5 {
+        let inputs: Vec<Json> = (0..200)
+            .map(|j| {
+                let i = chunk * 200 + j;
+                // Few distinct values, many duplicates, and NULLs in both keys.
+                let employees = if i % 5 == 0 { Json::Null } else { json!(i % 7) };
+                let name = if i % 11 == 0 {
+                    Json::Null
+                } else {
+                    json!(format!("n{}", i % 13))
+                };
+                json!({"name": name, "employees": employees})
+            })
+            .collect();
+        ids.extend(create_all(db, meta, "company", inputs).await);
+    }
+    ids
+}
+
+async fn page(db: &TestDb, meta: &WorkspaceMetadata, order: &Json, args: PageArgs) -> Json {
+    let company = object(meta, "company");
+    let q = query(meta, company, None, Some(order.clone()), args)
+        .unwrap()
+        .with_node(fields(company, &["id"]));
+    db.records().find_many(meta, &q).await.unwrap()
+}
+
+#[tokio::test]
+async fn keyset_paging_returns_each_record_once_in_both_directions() {
+    let db = TestDb::new().await;
+    let meta = db.workspace().await;
+    let all = seed_thousand(&db, &meta).await;
+    assert_eq!(all.len(), 1000);
+    let orders = [
+        json!([{"employees": "AscNullsFirst"}, {"name": "DescNullsLast"}]),
+        json!([{"employees": "DescNullsFirst"}, {"name": "AscNullsLast"}]),
+        json!([{"name": "AscNullsLast"}, {"employees": "AscNullsLast"}]),
+        json!([{"name": "DescNullsFirst"}]),
+    ];
+    for order in &orders {
+        // The whole ordering in one page is the reference.
+        let mut reference = Vec::new();
+        for offset in [0i64, 200, 400, 600, 800] {
+            let company = object(&meta, "company");
+            let mut q = query(
+                &meta,
+                company,
+                None,
+                Some(order.clone()),
+                PageArgs::default(),
+            )
+            .unwrap();
+            q.page = Page::offset(Some(200), Some(offset), PageLimits::default()).unwrap();
+            let q = q.with_node(fields(company, &["id"]));
+            reference.extend(ids(&db.records().find_many(&meta, &q).await.unwrap()));
+        }
+        assert_eq!(
+            reference.iter().collect::<HashSet<_>>().len(),
+            1000,
+            "{order}: offset pages overlap"
+        );
+
+        let mut forward = Vec::new();
+        let mut after = None;
+        loop {
+            let conn = page(
+                &db,
+                &meta,
+                order,
+                PageArgs {
+                    first: Some(37),
+                    after: after.clone(),
+                    ..PageArgs::default()
+                },
+            )
+            .await;
+            forward.extend(ids(&conn));
+            if conn["pageInfo"]["hasNextPage"] != json!(true) {
+                break;
+            }
+            after = conn["pageInfo"]["endCursor"].as_str().map(str::to_string);
+        }
+        assert_eq!(forward, reference, "{order}: forward paging");
+
+        let mut backward: Vec<Vec<String>> = Vec::new();
+        let mut before = None;
+        loop {
+            let conn = page(
+                &db,
+                &meta,
+                order,
+                PageArgs {
+                    last: Some(41),
+                    before: before.clone(),
+                    ..PageArgs::default()
+                },
+            )
+            .await;
+            backward.push(ids(&conn));
+            if conn["pageInfo"]["hasPreviousPage"] != json!(true) {
+                break;
+            }
+            before = conn["pageInfo"]["startCursor"].as_str().map(str::to_string);
+        }
+        let backward: Vec<String> = backward.into_iter().rev().flatten().collect();
+        assert_eq!(backward, reference, "{order}: backward paging");
+    }
+}
+
+#[tokio::test]
+async fn page_info_cursors_and_total_count() {
+    let db = TestDb::new().await;
+    let meta = db.workspace().await;
+    let ids_created = create_all(
+        &db,
+        &meta,
+        "company",
+        (0..5).map(|i| json!({"name": format!("c{i}")})).collect(),
+    )
+    .await;
+    let company = object(&meta, "company");
+    let q = query(
+        &meta,
+        company,
+        Some(json!({"name": {"neq": "c4"}})),
+        None,
+        first(2),
+    )
+    .unwrap();
+    let q = q.with_node(fields(company, &["id"])).with_total_count(true);
+    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    assert_eq!(ids(&conn), ids_created[..2]);
+    assert_eq!(conn["totalCount"], json!(4));
+    assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
+    assert_eq!(conn["pageInfo"]["hasPreviousPage"], json!(false));
+    assert_eq!(conn["pageInfo"]["startCursor"], conn["edges"][0]["cursor"]);
+    assert_eq!(conn["pageInfo"]["endCursor"], conn["edges"][1]["cursor"]);
+
+    // Past the end: empty page, totalCount still counts every match.
+    let last = conn["edges"][1]["cursor"].as_str().unwrap().to_string();
+    let q = query(
+        &meta,
+        company,
+        Some(json!({"name": {"eq": "c1"}})),
+        None,
+        PageArgs {
+            first: Some(5),
+            after: Some(last),
+            ..PageArgs::default()
+        },
+    )
+    .unwrap()
+    .with_node(fields(company, &["id"]))
+    .with_total_count(true);
+    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    assert_eq!(conn["edges"], json!([]));
+    assert_eq!(conn["totalCount"], json!(1));
+    assert_eq!(conn["pageInfo"]["startCursor"], Json::Null);
+
+    // totalCount is absent unless asked.
+    let q = query(&meta, company, None, None, first(1))
+        .unwrap()
+        .with_node(fields(company, &["id"]));
+    assert!(
+        db.records()
+            .find_many(&meta, &q)
+            .await
+            .unwrap()
+            .get("totalCount")
+            .is_none()
+    );
+
+    // first: 0 gives an empty page that still knows more exist.
+    let q = query(&meta, company, None, None, first(0))
+        .unwrap()
+        .with_node(fields(company, &["id"]));
+    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    assert_eq!(conn["edges"], json!([]));
+    assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
+}
+
+#[tokio::test]
+async fn offset_paging_walks_the_default_order() {
+    let db = TestDb::new().await;
+    let meta = db.workspace().await;
+    let created = create_all(
+        &db,
+        &meta,
+        "company",
+        (0..7).map(|i| json!({"name": format!("c{i}")})).collect(),
+    )
+    .await;
+    let company = object(&meta, "company");
+    let mut seen = Vec::new();
+    for offset in [0, 3, 6] {
+        let mut q = query(&meta, company, None, None, PageArgs::default())
+            .unwrap()
+            .with_total_count(true);
+        q.page = Page::offset(Some(3), Some(offset), PageLimits::default()).unwrap();
+        let q = q.with_node(fields(company, &["id"]));
+        let conn = db.records().find_many(&meta, &q).await.unwrap();
+        assert_eq!(conn["totalCount"], json!(7));
+        assert_eq!(
+            conn["pageInfo"]["hasNextPage"],
+            json!(offset < 6),
+            "offset {offset}"
+        );
+        seen.extend(ids(&conn));
+    }
+    assert_eq!(seen, created);
+}
+
+#[tokio::test]
+async fn bad_page_arguments_are_validation_errors() {
+    let db = TestDb::new().await;
+    let meta = db.workspace().await;
+    let company = object(&meta, "company");
+    let bad = [
+        PageArgs {
+            first: Some(1),
+            last: Some(1),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            first: Some(-1),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            after: Some("not a cursor".into()),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            after: Some("WyJ4Il0".into()),
+            ..PageArgs::default()
+        }, // ["x"]: wrong length
+        PageArgs {
+            before: Some("W1siYSJdLCAibm90LWEtdXVpZCJd".into()),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            after: Some("a".into()),
+            before: Some("b".into()),
+            ..PageArgs::default()
+        },
+    ];
+    for args in bad {
+        let err = query(&meta, company, None, None, args.clone()).unwrap_err();
+        assert_eq!(
+            err.code(),
+            twenty_domain::ErrorCode::ValidationError,
+            "{args:?}"
+        );
+    }
+    // Above the maximum, the page is capped.
+    let q = query(&meta, company, None, None, first(100_000)).unwrap();
+    assert_eq!(q.page.size(), 200);
+}

@@ -1,0 +1,253 @@
+//! `test-support`: the test database harness (dev-only).
+//!
+//! Each test gets a fresh database cloned from a migrated template (`CREATE DATABASE … TEMPLATE …`) and dropped
+//! when the [`TestDb`] goes away, so tests run in parallel without sharing state. The server is `DATABASE_URL`
+//! when set; otherwise a private cluster under `target/test-pg`, started once and shared by every test process
+//! (stop it with `scripts/test-cluster stop`).
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use twenty_domain::blueprint::WorkspaceBlueprint;
+use twenty_domain::catalogue::standard_objects;
+use twenty_domain::metadata::WorkspaceMetadata;
+use twenty_domain::query::PageLimits;
+use twenty_domain::service::{RecordService, WorkspaceService};
+use twenty_storage::cluster::LocalCluster;
+use twenty_storage::db::{MIGRATIONS_FINGERPRINT, PoolOptions, build_pool, run_migrations};
+use twenty_storage::{PgPool, PgStore};
+
+/// The server every test database lives on, decided once per process.
+fn server_url() -> &'static Result<ServerUrl, String> {
+    static SERVER: OnceLock<Result<ServerUrl, String>> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            return Ok(ServerUrl {
+                admin: url.clone(),
+                base: url,
+            });
+        }
+        let cluster = LocalCluster::new(test_cluster_dir())
+            .map_err(|e| e.to_string())?
+            // A throw-away cluster: durability traded for speed.
+            .with_setting("fsync", "off")
+            .with_setting("synchronous_commit", "off")
+            .with_setting("full_page_writes", "off")
+            .with_setting("max_connections", "300");
+        cluster.ensure_started().map_err(|e| e.to_string())?;
+        let url = cluster.url("postgres");
+        Ok(ServerUrl {
+            admin: url.clone(),
+            base: url,
+        })
+    })
+}
+
+struct ServerUrl {
+    /// Where CREATE/DROP DATABASE run.
+    admin: String,
+    /// A URL whose database name is replaced per test database.
+    base: String,
+}
+
+/// `target/test-pg` of this workspace (or `TWENTY_TEST_PG_DIR`).
+pub fn test_cluster_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("TWENTY_TEST_PG_DIR") {
+        return PathBuf::from(dir);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("test-pg")
+}
+
+/// Replaces the database name of a URL (the path segment before any `?`).
+pub fn with_database(url: &str, database: &str) -> String {
+    let (main, query) = match url.split_once('?') {
+        Some((m, q)) => (m, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = main.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match main[scheme_end..].find('/') {
+        Some(i) => &main[..scheme_end + i],
+        None => main,
+    };
+    match query {
+        Some(q) => format!("{base}/{database}?{q}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+async fn admin_connection(admin: &str) -> AsyncPgConnection {
+    match AsyncPgConnection::establish(admin).await {
+        Ok(c) => c,
+        Err(e) => panic!("test database server unreachable at {admin}: {e}"),
+    }
+}
+
+/// Creates the migrated template once per migration set; concurrent test processes wait on an advisory lock.
+async fn ensure_template(server: &ServerUrl) -> String {
+    let name = format!("twenty_tpl_{MIGRATIONS_FINGERPRINT}");
+    let mut admin = admin_connection(&server.admin).await;
+    let lock = i64::from_str_radix(&MIGRATIONS_FINGERPRINT[..15], 16).unwrap_or(1);
+    exec(&mut admin, &format!("SELECT pg_advisory_lock({lock})")).await;
+    if !database_exists(&mut admin, &name).await {
+        let building = format!("{name}_building");
+        exec(
+            &mut admin,
+            &format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"),
+        )
+        .await;
+        exec(&mut admin, &format!("CREATE DATABASE \"{building}\"")).await;
+        if let Err(e) = run_migrations(&with_database(&server.base, &building)).await {
+            panic!("migrating the test template failed: {e}");
+        }
+        exec(
+            &mut admin,
+            &format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\""),
+        )
+        .await;
+    }
+    exec(&mut admin, &format!("SELECT pg_advisory_unlock({lock})")).await;
+    name
+}
+
+async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let row: Result<Count, _> =
+        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+            .bind::<diesel::sql_types::Text, _>(name)
+            .get_result(conn)
+            .await;
+    row.map(|r| r.n > 0).unwrap_or(false)
+}
+
+async fn exec(conn: &mut AsyncPgConnection, sql: &str) {
+    if let Err(e) = conn.batch_execute(sql).await {
+        panic!("test harness statement failed: {sql}: {e}");
+    }
+}
+
+/// A fresh, migrated database for one test; dropped when this value is dropped.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+    pub pool: PgPool,
+    admin: String,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let server = match server_url() {
+            Ok(s) => s,
+            Err(e) => panic!("no test database server: {e}"),
+        };
+        let template = ensure_template(server).await;
+        let name = format!("twenty_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = admin_connection(&server.admin).await;
+        exec(
+            &mut admin,
+            &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
+        )
+        .await;
+        let url = with_database(&server.base, &name);
+        let options = PoolOptions {
+            max_size: 4,
+            ..PoolOptions::default()
+        };
+        let pool = match build_pool(&url, &options) {
+            Ok(p) => p,
+            Err(e) => panic!("pool: {e}"),
+        };
+        TestDb {
+            name,
+            url,
+            pool,
+            admin: server.admin.clone(),
+        }
+    }
+
+    pub fn store(&self) -> PgStore {
+        PgStore::new(self.pool.clone())
+    }
+
+    pub async fn connection(&self) -> AsyncPgConnection {
+        match AsyncPgConnection::establish(&self.url).await {
+            Ok(c) => c,
+            Err(e) => panic!("connect to {}: {e}", self.name),
+        }
+    }
+
+    /// A workspace holding the standard objects.
+    pub async fn workspace(&self) -> WorkspaceMetadata {
+        self.workspace_from(&standard_objects()).await
+    }
+
+    pub async fn workspace_from(&self, blueprint: &WorkspaceBlueprint) -> WorkspaceMetadata {
+        match WorkspaceService::new(self.store())
+            .create_workspace("Test workspace", blueprint)
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => panic!("create workspace: {e:?}"),
+        }
+    }
+
+    pub fn records(&self) -> RecordService<PgStore> {
+        RecordService::new(self.store(), PageLimits::default())
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        self.pool.close();
+        let admin = self.admin.clone();
+        let name = self.name.clone();
+        // Drop runs outside async context guarantees, so the DROP DATABASE gets a thread and runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(mut conn) = AsyncPgConnection::establish(&admin).await {
+                    let _ = conn
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_names_are_replaced_in_urls() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgresql://postgres@%2Ftmp%2Fpg/postgres", "x"),
+            "postgresql://postgres@%2Ftmp%2Fpg/x"
+        );
+        assert_eq!(
+            with_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}
