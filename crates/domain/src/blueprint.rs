@@ -4,8 +4,8 @@
 use crate::error::{DomainResult, Problems};
 use crate::field_type::FieldType;
 use crate::metadata::{
-    FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption,
-    WorkspaceId, WorkspaceMetadata, workspace_schema_name,
+    FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
+    WorkspaceMetadata, workspace_schema_name,
 };
 use crate::naming::{check_field_name, check_name_shape, check_object_name};
 use chrono::{DateTime, Utc};
@@ -115,12 +115,7 @@ impl ObjectBlueprint {
         }
     }
 
-    pub(crate) fn standard(
-        singular: &str,
-        plural: &str,
-        label_singular: &str,
-        label_plural: &str,
-    ) -> Self {
+    pub(crate) fn standard(singular: &str, plural: &str, label_singular: &str, label_plural: &str) -> Self {
         ObjectBlueprint {
             is_custom: false,
             ..Self::custom(singular, plural, label_singular, label_plural)
@@ -187,9 +182,7 @@ impl RelationBlueprint {
     fn join_column(&self) -> Option<String> {
         match self.relation_type {
             RelationType::OneToMany => Some(format!("{}Id", self.to_field)),
-            RelationType::ManyToOne | RelationType::OneToOne => {
-                Some(format!("{}Id", self.from_field))
-            }
+            RelationType::ManyToOne | RelationType::OneToOne => Some(format!("{}Id", self.from_field)),
             RelationType::ManyToMany => None,
         }
     }
@@ -204,9 +197,7 @@ pub struct WorkspaceBlueprint {
 /// The system fields every object has.
 fn system_fields() -> Vec<FieldBlueprint> {
     vec![
-        FieldBlueprint::new("id", "Id", FieldType::Uuid)
-            .required()
-            .system(),
+        FieldBlueprint::new("id", "Id", FieldType::Uuid).required().system(),
         FieldBlueprint::new("createdAt", "Creation date", FieldType::DateTime)
             .required()
             .system(),
@@ -230,36 +221,17 @@ impl WorkspaceBlueprint {
     }
 
     /// Validates names and builds the metadata of a new workspace (version 1) with fresh ids.
-    pub fn build(
-        &self,
-        workspace_id: WorkspaceId,
-        now: DateTime<Utc>,
-    ) -> DomainResult<WorkspaceMetadata> {
+    pub fn build(&self, workspace_id: WorkspaceId, now: DateTime<Utc>) -> DomainResult<WorkspaceMetadata> {
         let mut problems = Problems::new();
         let mut objects: Vec<ObjectMetadata> = Vec::new();
         for (i, bp) in self.objects.iter().enumerate() {
             let path = format!("objects[{i}]");
             // Standard names are fixed by the catalogue; reserved words only bind what users name.
-            let check_object = if bp.is_custom {
-                check_object_name
-            } else {
-                check_shape
-            };
-            check_object(
-                &format!("{path}.nameSingular"),
-                &bp.name_singular,
-                &mut problems,
-            );
-            check_object(
-                &format!("{path}.namePlural"),
-                &bp.name_plural,
-                &mut problems,
-            );
+            let check_object = if bp.is_custom { check_object_name } else { check_shape };
+            check_object(&format!("{path}.nameSingular"), &bp.name_singular, &mut problems);
+            check_object(&format!("{path}.namePlural"), &bp.name_plural, &mut problems);
             if bp.name_singular == bp.name_plural {
-                problems.push(
-                    format!("{path}.namePlural"),
-                    "must differ from nameSingular",
-                );
+                problems.push(format!("{path}.namePlural"), "must differ from nameSingular");
             }
             let taken = objects.iter().any(|o| {
                 [&o.name_singular, &o.name_plural]
@@ -276,17 +248,10 @@ impl WorkspaceBlueprint {
             let mut fields = Vec::new();
             for (j, fbp) in system_fields().iter().chain(&bp.fields).enumerate() {
                 if !fbp.is_system && bp.is_custom {
-                    check_field_name(
-                        &format!("{path}.fields[{j}].name"),
-                        &fbp.name,
-                        &mut problems,
-                    );
+                    check_field_name(&format!("{path}.fields[{j}].name"), &fbp.name, &mut problems);
                 }
                 if fbp.field_type == FieldType::Relation {
-                    problems.push(
-                        format!("{path}.fields[{j}].type"),
-                        "relations are created as relations",
-                    );
+                    problems.push(format!("{path}.fields[{j}].type"), "relations are created as relations");
                 }
                 fields.push(field_from(fbp, object_id, !bp.is_custom, now));
             }
@@ -310,32 +275,16 @@ impl WorkspaceBlueprint {
         let mut relations = Vec::new();
         for (i, rbp) in self.relations.iter().enumerate() {
             let path = format!("relations[{i}]");
-            let from = objects
-                .iter()
-                .position(|o| o.name_singular == rbp.from_object);
-            let to = objects
-                .iter()
-                .position(|o| o.name_singular == rbp.to_object);
+            let from = objects.iter().position(|o| o.name_singular == rbp.from_object);
+            let to = objects.iter().position(|o| o.name_singular == rbp.to_object);
             let (Some(from), Some(to)) = (from, to) else {
                 problems.push(&path, "unknown object");
                 continue;
             };
             let standard = !objects[from].is_custom && !objects[to].is_custom;
-            let check_field = if standard {
-                check_shape
-            } else {
-                check_field_name
-            };
-            check_field(
-                &format!("{path}.fromFieldMetadataName"),
-                &rbp.from_field,
-                &mut problems,
-            );
-            check_field(
-                &format!("{path}.toFieldMetadataName"),
-                &rbp.to_field,
-                &mut problems,
-            );
+            let check_field = if standard { check_shape } else { check_field_name };
+            check_field(&format!("{path}.fromFieldMetadataName"), &rbp.from_field, &mut problems);
+            check_field(&format!("{path}.toFieldMetadataName"), &rbp.to_field, &mut problems);
             let relation = RelationMetadata {
                 id: Uuid::new_v4(),
                 relation_type: rbp.relation_type,
@@ -361,13 +310,7 @@ impl WorkspaceBlueprint {
                     &rbp.from_label,
                     from_link,
                 ),
-                (
-                    to,
-                    relation.to_field_id,
-                    &rbp.to_field,
-                    &rbp.to_label,
-                    to_link,
-                ),
+                (to, relation.to_field_id, &rbp.to_field, &rbp.to_label, to_link),
             ];
             for (object_index, field_id, name, label, link) in sides {
                 let mut field = field_from(
@@ -407,22 +350,14 @@ fn check_unique_api_names(object: &ObjectMetadata, path: &str, problems: &mut Pr
         names.extend(field.own_join_column());
         for name in names {
             if seen.contains(&name) {
-                problems.push(
-                    format!("{path}.fields.{name}"),
-                    "a field with this name already exists",
-                );
+                problems.push(format!("{path}.fields.{name}"), "a field with this name already exists");
             }
             seen.push(name);
         }
     }
 }
 
-fn field_from(
-    bp: &FieldBlueprint,
-    object_id: Uuid,
-    standard: bool,
-    now: DateTime<Utc>,
-) -> FieldMetadata {
+fn field_from(bp: &FieldBlueprint, object_id: Uuid, standard: bool, now: DateTime<Utc>) -> FieldMetadata {
     FieldMetadata {
         id: Uuid::new_v4(),
         object_id,

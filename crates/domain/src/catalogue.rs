@@ -1,8 +1,6 @@
 //! The standard objects every new workspace starts with (contract §8).
 
-use crate::blueprint::{
-    FieldBlueprint as F, ObjectBlueprint as O, RelationBlueprint as R, WorkspaceBlueprint,
-};
+use crate::blueprint::{FieldBlueprint as F, ObjectBlueprint as O, RelationBlueprint as R, WorkspaceBlueprint};
 use crate::field_type::FieldType::*;
 use crate::metadata::{OnDelete, RelationType::*};
 use serde_json::json;
@@ -28,40 +26,31 @@ pub fn standard_objects() -> WorkspaceBlueprint {
         .field(F::new("linkedinLink", "Linkedin", Url))
         .field(F::new("xLink", "X", Url))
         .field(F::new("avatarUrl", "Avatar", Url));
-    let opportunity = O::standard(
-        "opportunity",
-        "opportunities",
-        "Opportunity",
-        "Opportunities",
-    )
-    .field(F::new("name", "Name", Text))
-    .field(F::new("amount", "Amount", Currency))
-    .field(
-        F::new("stage", "Stage", Select)
-            .options(&[
-                ("NEW", "New"),
-                ("QUALIFICATION", "Qualification"),
-                ("MEETING", "Meeting"),
-                ("PROPOSAL", "Proposal"),
-                ("NEGOTIATION", "Negotiation"),
-                ("CUSTOMER", "Customer"),
-                ("CLOSED_WON", "Closed won"),
-                ("CLOSED_LOST", "Closed lost"),
-            ])
-            .default_value(json!("NEW")),
-    )
-    .field(F::new("probability", "Probability", Number))
-    .field(F::new("closeDate", "Close date", Date));
+    let opportunity = O::standard("opportunity", "opportunities", "Opportunity", "Opportunities")
+        .field(F::new("name", "Name", Text))
+        .field(F::new("amount", "Amount", Currency))
+        .field(
+            F::new("stage", "Stage", Select)
+                .options(&[
+                    ("NEW", "New"),
+                    ("QUALIFICATION", "Qualification"),
+                    ("MEETING", "Meeting"),
+                    ("PROPOSAL", "Proposal"),
+                    ("NEGOTIATION", "Negotiation"),
+                    ("CUSTOMER", "Customer"),
+                    ("CLOSED_WON", "Closed won"),
+                    ("CLOSED_LOST", "Closed lost"),
+                ])
+                .default_value(json!("NEW")),
+        )
+        .field(F::new("probability", "Probability", Number))
+        .field(F::new("closeDate", "Close date", Date));
     let task = O::standard("task", "tasks", "Task", "Tasks")
         .field(F::new("title", "Title", Text))
         .field(F::new("body", "Body", Text))
         .field(
             F::new("status", "Status", Select)
-                .options(&[
-                    ("TODO", "To do"),
-                    ("IN_PROGRESS", "In progress"),
-                    ("DONE", "Done"),
-                ])
+                .options(&[("TODO", "To do"), ("IN_PROGRESS", "In progress"), ("DONE", "Done")])
                 .default_value(json!("TODO")),
         )
         .field(F::new("dueAt", "Due date", DateTime));
@@ -81,10 +70,8 @@ pub fn standard_objects() -> WorkspaceBlueprint {
     .field(F::new("avatarUrl", "Avatar", Url))
     .field(F::new("locale", "Language", Text))
     .field(F::new("colorScheme", "Color Scheme", Text));
-    let task_target =
-        O::standard("taskTarget", "taskTargets", "Task Target", "Task Targets").system();
-    let note_target =
-        O::standard("noteTarget", "noteTargets", "Note Target", "Note Targets").system();
+    let task_target = O::standard("taskTarget", "taskTargets", "Task Target", "Task Targets").system();
+    let note_target = O::standard("noteTarget", "noteTargets", "Note Target", "Note Targets").system();
 
     let mut blueprint = WorkspaceBlueprint::default()
         .object(company)
@@ -177,20 +164,12 @@ mod tests {
             Ok(m) => m,
             Err(e) => panic!("{e:?} {:?}", e.details()),
         };
-        let person = meta
-            .object_by_plural("people")
-            .map(|p| p.name_singular.clone());
+        let person = meta.object_by_plural("people").map(|p| p.name_singular.clone());
         assert_eq!(person.as_deref(), Some("person"));
-        let company = meta
-            .object_by_singular("company")
-            .map(|c| c.active_columns().len());
+        let company = meta.object_by_singular("company").map(|c| c.active_columns().len());
         // 5 system + 8 simple + 2 currency sub-columns + accountOwnerId
         assert_eq!(company, Some(16));
         let person = meta.object_by_singular("person");
-        assert!(
-            person
-                .and_then(|p| p.relation_by_id_column("companyId"))
-                .is_some()
-        );
+        assert!(person.and_then(|p| p.relation_by_id_column("companyId")).is_some());
     }
 }

@@ -49,17 +49,11 @@ impl ErrorCode {
 pub enum DomainError {
     /// Bad input. `details` lists every invalid field, not only the first.
     #[error("{message}")]
-    Validation {
-        message: String,
-        details: Vec<FieldError>,
-    },
+    Validation { message: String, details: Vec<FieldError> },
     #[error("{what} not found")]
     NotFound { what: String },
     #[error("{message}")]
-    Conflict {
-        message: String,
-        details: Vec<FieldError>,
-    },
+    Conflict { message: String, details: Vec<FieldError> },
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -106,9 +100,7 @@ impl DomainError {
 
     pub fn details(&self) -> &[FieldError] {
         match self {
-            DomainError::Validation { details, .. } | DomainError::Conflict { details, .. } => {
-                details
-            }
+            DomainError::Validation { details, .. } | DomainError::Conflict { details, .. } => details,
             _ => &[],
         }
     }
@@ -138,13 +130,10 @@ impl Problems {
     /// Absorbs the details of a validation error, prefixing each field path.
     pub fn absorb(&mut self, prefix: &str, err: DomainError) {
         match err {
-            DomainError::Validation { details, message } if details.is_empty() => {
-                self.push(prefix, message)
-            }
+            DomainError::Validation { details, message } if details.is_empty() => self.push(prefix, message),
             DomainError::Validation { details, .. } => {
                 for d in details {
-                    self.items
-                        .push(FieldError::new(join_path(prefix, &d.field), d.message));
+                    self.items.push(FieldError::new(join_path(prefix, &d.field), d.message));
                 }
             }
             other => self.push(prefix, other.to_string()),
@@ -165,10 +154,7 @@ impl Problems {
             return Ok(value);
         }
         let message = if self.items.len() == 1 {
-            format!(
-                "Invalid value for `{}`: {}",
-                self.items[0].field, self.items[0].message
-            )
+            format!("Invalid value for `{}`: {}", self.items[0].field, self.items[0].message)
         } else {
             format!("Validation failed for {} fields", self.items.len())
         };

@@ -81,10 +81,7 @@ impl FieldType {
 
     /// Types whose values are names from the field's `options`.
     pub fn has_options(self) -> bool {
-        matches!(
-            self,
-            FieldType::Select | FieldType::MultiSelect | FieldType::Rating
-        )
+        matches!(self, FieldType::Select | FieldType::MultiSelect | FieldType::Rating)
     }
 
     /// Types compared as text by the `like`/`ilike`/`startsWith` operators.
@@ -129,10 +126,7 @@ pub enum ScalarKind {
 impl ScalarKind {
     /// Kinds with a meaningful order (`gt`, `lt`, sorting).
     pub fn is_ordered(self) -> bool {
-        !matches!(
-            self,
-            ScalarKind::TextArray | ScalarKind::Json | ScalarKind::Boolean
-        )
+        !matches!(self, ScalarKind::TextArray | ScalarKind::Json | ScalarKind::Boolean)
     }
 }
 

@@ -87,8 +87,7 @@ impl ObjectMetadata {
 
     /// The active to-one relation field whose foreign-key column has this API name (`companyId` → `company`).
     pub fn relation_by_id_column(&self, name: &str) -> Option<&FieldMetadata> {
-        self.active_fields()
-            .find(|f| f.own_join_column() == Some(name))
+        self.active_fields().find(|f| f.own_join_column() == Some(name))
     }
 
     /// GraphQL type name: `company` → `Company`.
@@ -379,15 +378,11 @@ impl RelationMetadata {
         let column = self.join_column.clone().unwrap_or_default();
         let (from_storage, to_storage) = match self.relation_type {
             RelationType::OneToMany => (
-                RelationStorage::TargetColumn {
-                    column: column.clone(),
-                },
+                RelationStorage::TargetColumn { column: column.clone() },
                 RelationStorage::OwnColumn { column },
             ),
             RelationType::ManyToOne | RelationType::OneToOne => (
-                RelationStorage::OwnColumn {
-                    column: column.clone(),
-                },
+                RelationStorage::OwnColumn { column: column.clone() },
                 RelationStorage::TargetColumn { column },
             ),
             RelationType::ManyToMany => {

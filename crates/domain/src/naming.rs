@@ -199,35 +199,18 @@ mod tests {
 
     #[test]
     fn accepts_camel_case_names() {
-        assert_eq!(
-            problems_of(|p| check_field_name("name", "parkingSpaces", p)),
-            0
-        );
-        assert_eq!(
-            problems_of(|p| check_object_name("nameSingular", "property", p)),
-            0
-        );
+        assert_eq!(problems_of(|p| check_field_name("name", "parkingSpaces", p)), 0);
+        assert_eq!(problems_of(|p| check_object_name("nameSingular", "property", p)), 0);
     }
 
     #[test]
     fn rejects_bad_shapes_reserved_words_and_suffixes() {
         for bad in ["", "Price", "price_eur", "9lives", "émoji", &"a".repeat(64)] {
-            assert_eq!(
-                problems_of(|p| check_field_name("name", bad, p)),
-                1,
-                "{bad:?}"
-            );
+            assert_eq!(problems_of(|p| check_field_name("name", bad, p)), 1, "{bad:?}");
         }
         for reserved in ["id", "createdAt", "select", "pageInfo", "Object"] {
-            assert_eq!(
-                problems_of(|p| check_field_name("name", reserved, p)),
-                1,
-                "{reserved}"
-            );
+            assert_eq!(problems_of(|p| check_field_name("name", reserved, p)), 1, "{reserved}");
         }
-        assert_eq!(
-            problems_of(|p| check_object_name("n", "companyConnection", p)),
-            1
-        );
+        assert_eq!(problems_of(|p| check_object_name("n", "companyConnection", p)), 1);
     }
 }

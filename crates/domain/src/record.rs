@@ -42,19 +42,10 @@ const READ_ONLY: &[&str] = &["createdAt", "updatedAt", "deletedAt"];
 
 impl RecordInput {
     /// Validates one input object of `object`. Every problem is reported under `path` (`""` or `[i]`).
-    pub fn parse(
-        object: &ObjectMetadata,
-        json: &Json,
-        mode: WriteMode,
-        path: &str,
-        problems: &mut Problems,
-    ) -> Self {
+    pub fn parse(object: &ObjectMetadata, json: &Json, mode: WriteMode, path: &str, problems: &mut Problems) -> Self {
         let mut input = RecordInput::default();
         let Json::Object(map) = json else {
-            problems.push(
-                if path.is_empty() { "data" } else { path },
-                "expected an object",
-            );
+            problems.push(if path.is_empty() { "data" } else { path }, "expected an object");
             return input;
         };
         for (key, value) in map {
@@ -124,14 +115,9 @@ impl RecordInput {
             match object.active_field(key) {
                 Some(f) if f.own_join_column().is_some() => problems.push(
                     &here,
-                    format!(
-                        "set `{}` to link a record",
-                        f.own_join_column().unwrap_or_default()
-                    ),
+                    format!("set `{}` to link a record", f.own_join_column().unwrap_or_default()),
                 ),
-                Some(f) if f.is_to_many() => {
-                    problems.push(&here, "cannot be written from this side")
-                }
+                Some(f) if f.is_to_many() => problems.push(&here, "cannot be written from this side"),
                 _ => problems.push(&here, format!("unknown field on {}", object.name_singular)),
             }
         }
@@ -142,24 +128,17 @@ impl RecordInput {
     }
 
     fn fill_defaults(&mut self, object: &ObjectMetadata, path: &str, problems: &mut Problems) {
-        for field in object
-            .active_fields()
-            .filter(|f| !f.is_system && f.relation.is_none())
-        {
+        for field in object.active_fields().filter(|f| !f.is_system && f.relation.is_none()) {
             if self.fields.iter().any(|f| f == &field.name) {
                 continue;
             }
             match &field.default_value {
                 Some(default) => {
-                    if let Some(values) =
-                        coerce_field_input(field, default, &join_path(path, &field.name), problems)
-                    {
+                    if let Some(values) = coerce_field_input(field, default, &join_path(path, &field.name), problems) {
                         self.values.extend(values);
                     }
                 }
-                None if !field.is_nullable => {
-                    problems.push(join_path(path, &field.name), "is required")
-                }
+                None if !field.is_nullable => problems.push(join_path(path, &field.name), "is required"),
                 None => {}
             }
         }

@@ -64,11 +64,7 @@ impl<S: RecordStore> RecordService<S> {
         &self.store
     }
 
-    pub async fn find_many(
-        &self,
-        meta: &WorkspaceMetadata,
-        query: &ConnectionQuery,
-    ) -> DomainResult<Json> {
+    pub async fn find_many(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Json> {
         self.store.find(meta, query).await
     }
 
@@ -84,10 +80,7 @@ impl<S: RecordStore> RecordService<S> {
             object_id: object.id,
             filter: Some(filter),
             order: finish_order(object, Vec::new()),
-            page: Page::Forward {
-                first: 1,
-                after: None,
-            },
+            page: Page::Forward { first: 1, after: None },
             node: selection,
             total_count: false,
         };
@@ -106,10 +99,7 @@ impl<S: RecordStore> RecordService<S> {
         let mut problems = Problems::new();
         let input = RecordInput::parse(object, data, WriteMode::Create, "", &mut problems);
         problems.finish(())?;
-        let mut records = self
-            .store
-            .create(meta, object.id, &[input], upsert, selection)
-            .await?;
+        let mut records = self.store.create(meta, object.id, &[input], upsert, selection).await?;
         records
             .pop()
             .ok_or_else(|| DomainError::internal("insert returned no record"))
@@ -134,15 +124,7 @@ impl<S: RecordStore> RecordService<S> {
         let inputs: Vec<RecordInput> = data
             .iter()
             .enumerate()
-            .map(|(i, item)| {
-                RecordInput::parse(
-                    object,
-                    item,
-                    WriteMode::Create,
-                    &format!("[{i}]"),
-                    &mut problems,
-                )
-            })
+            .map(|(i, item)| RecordInput::parse(object, item, WriteMode::Create, &format!("[{i}]"), &mut problems))
             .collect();
         let mut seen = Vec::new();
         for (i, id) in inputs
@@ -159,9 +141,7 @@ impl<S: RecordStore> RecordService<S> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
-        self.store
-            .create(meta, object.id, &inputs, upsert, selection)
-            .await
+        self.store.create(meta, object.id, &inputs, upsert, selection).await
     }
 
     pub async fn update_one(
@@ -175,13 +155,7 @@ impl<S: RecordStore> RecordService<S> {
         let input = parse_update(object, data)?;
         let mut records = self
             .store
-            .update(
-                meta,
-                object.id,
-                &RecordTarget::Ids(vec![id]),
-                &input,
-                selection,
-            )
+            .update(meta, object.id, &RecordTarget::Ids(vec![id]), &input, selection)
             .await?;
         records.pop().ok_or_else(|| record_not_found(object, id))
     }
@@ -196,9 +170,7 @@ impl<S: RecordStore> RecordService<S> {
     ) -> DomainResult<Vec<Json>> {
         check_bulk_target(target)?;
         let input = parse_update(object, data)?;
-        self.store
-            .update(meta, object.id, target, &input, selection)
-            .await
+        self.store.update(meta, object.id, target, &input, selection).await
     }
 
     pub async fn delete_one(
@@ -223,9 +195,7 @@ impl<S: RecordStore> RecordService<S> {
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
         check_bulk_target(target)?;
-        self.store
-            .soft_delete(meta, object.id, target, selection)
-            .await
+        self.store.soft_delete(meta, object.id, target, selection).await
     }
 
     pub async fn restore_one(

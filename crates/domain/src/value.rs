@@ -91,8 +91,7 @@ fn parse_float(json: &Json) -> Result<f64, String> {
         Json::String(s) => s.trim().parse::<f64>().ok(),
         _ => None,
     };
-    f.filter(|f| f.is_finite())
-        .ok_or_else(|| "expected a number".into())
+    f.filter(|f| f.is_finite()).ok_or_else(|| "expected a number".into())
 }
 
 fn parse_bigint(json: &Json) -> Result<i64, String> {
@@ -122,17 +121,13 @@ pub fn is_valid_email(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && domain.contains('.')
         && domain.split('.').all(|label| {
-            !label.is_empty()
-                && !label.starts_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            !label.is_empty() && !label.starts_with('-') && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
 }
 
 /// An absolute http(s) URL with a host and no white space.
 pub fn is_valid_url(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     let Some(rest) = rest else { return false };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
@@ -156,20 +151,17 @@ pub fn is_valid_phone(s: &str) -> bool {
 
 /// Active ISO 4217 currency codes.
 const ISO_4217: &[&str] = &[
-    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
-    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
-    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
-    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
-    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS",
-    "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW",
-    "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD",
-    "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN",
-    "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR",
-    "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SLL",
-    "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY",
-    "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES",
-    "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT",
-    "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+    "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF",
+    "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB",
+    "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD",
+    "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR",
+    "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+    "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP",
+    "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
+    "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF",
+    "XAG", "XAU", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
 ];
 
 pub fn is_currency_code(s: &str) -> bool {
@@ -192,10 +184,7 @@ pub fn coerce_field_input(
             }
             Json::Object(map) => map,
             _ => {
-                problems.push(
-                    path,
-                    format!("expected an object with {}", sub_field_list(field)),
-                );
+                problems.push(path, format!("expected an object with {}", sub_field_list(field)));
                 return None;
             }
         };
@@ -249,25 +238,16 @@ pub fn coerce_field_input(
 fn check_field_rules(field: &FieldMetadata, value: &Value) -> Result<(), String> {
     match (field.field_type, value) {
         (_, Value::Null) => Ok(()),
-        (FieldType::Email, Value::Text(s)) if !is_valid_email(s) => {
-            Err("must be a valid email address".into())
-        }
-        (FieldType::Url, Value::Text(s)) if !is_valid_url(s) => {
-            Err("must be an absolute http(s) URL".into())
-        }
+        (FieldType::Email, Value::Text(s)) if !is_valid_email(s) => Err("must be a valid email address".into()),
+        (FieldType::Url, Value::Text(s)) if !is_valid_url(s) => Err("must be an absolute http(s) URL".into()),
         (FieldType::Phone, Value::Text(s)) if !is_valid_phone(s) => {
             Err("must be a phone number (digits, spaces, +, -, parentheses, dots)".into())
         }
-        (FieldType::Select | FieldType::Rating, Value::Text(s))
-            if !field.option_values().any(|o| o == s) =>
-        {
+        (FieldType::Select | FieldType::Rating, Value::Text(s)) if !field.option_values().any(|o| o == s) => {
             Err(format!("`{s}` is not one of {}", option_list(field)))
         }
         (FieldType::MultiSelect, Value::TextArray(items)) => {
-            match items
-                .iter()
-                .find(|s| !field.option_values().any(|o| o == s.as_str()))
-            {
+            match items.iter().find(|s| !field.option_values().any(|o| o == s.as_str())) {
                 Some(bad) => Err(format!("`{bad}` is not one of {}", option_list(field))),
                 None => Ok(()),
             }
@@ -283,13 +263,7 @@ fn option_list(field: &FieldMetadata) -> String {
 fn sub_field_list(field: &FieldMetadata) -> String {
     field
         .composite()
-        .map(|c| {
-            c.sub_fields()
-                .iter()
-                .map(|s| s.name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        .map(|c| c.sub_fields().iter().map(|s| s.name).collect::<Vec<_>>().join(", "))
         .unwrap_or_default()
 }
 
@@ -336,21 +310,12 @@ mod tests {
             parse_scalar(ScalarKind::BigInt, &json!(50_000_000_000i64)),
             Ok(Value::BigInt(50_000_000_000))
         );
-        assert_eq!(
-            parse_scalar(ScalarKind::BigInt, &json!("12")),
-            Ok(Value::BigInt(12))
-        );
+        assert_eq!(parse_scalar(ScalarKind::BigInt, &json!("12")), Ok(Value::BigInt(12)));
         assert!(parse_scalar(ScalarKind::BigInt, &json!(1.5)).is_err());
-        assert_eq!(
-            parse_scalar(ScalarKind::Float, &json!("2.5")),
-            Ok(Value::Float(2.5))
-        );
+        assert_eq!(parse_scalar(ScalarKind::Float, &json!("2.5")), Ok(Value::Float(2.5)));
         assert!(parse_scalar(ScalarKind::Uuid, &json!("nope")).is_err());
         assert!(parse_scalar(ScalarKind::Date, &json!("2024-13-01")).is_err());
-        let ts = parse_scalar(
-            ScalarKind::Timestamp,
-            &json!("2024-01-15T10:00:00.123456+02:00"),
-        );
+        let ts = parse_scalar(ScalarKind::Timestamp, &json!("2024-01-15T10:00:00.123456+02:00"));
         assert_eq!(
             ts.ok().and_then(|v| if let Value::Timestamp(t) = v {
                 Some(t.to_rfc3339())

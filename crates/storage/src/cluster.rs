@@ -58,11 +58,7 @@ impl LocalCluster {
 
     /// A connection URL for `database` over the cluster's socket.
     pub fn url(&self, database: &str) -> String {
-        let socket_dir = self
-            .data_dir
-            .to_string_lossy()
-            .replace('%', "%25")
-            .replace('/', "%2F");
+        let socket_dir = self.data_dir.to_string_lossy().replace('%', "%25").replace('/', "%2F");
         format!("postgresql://postgres@{socket_dir}/{database}")
     }
 
@@ -70,8 +66,7 @@ impl LocalCluster {
     /// processes at once: a lock file next to the data directory serialises them.
     pub fn ensure_started(&self) -> Result<(), StorageError> {
         let parent = self.data_dir.parent().unwrap_or(Path::new("/"));
-        fs::create_dir_all(parent)
-            .map_err(|e| cluster_err("create the data directory's parent", e))?;
+        fs::create_dir_all(parent).map_err(|e| cluster_err("create the data directory's parent", e))?;
         let lock_path = parent.join(format!(
             "{}.lock",
             self.data_dir
@@ -79,10 +74,8 @@ impl LocalCluster {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        let lock = fs::File::create(&lock_path)
-            .map_err(|e| cluster_err("create the cluster lock file", e))?;
-        lock.lock()
-            .map_err(|e| cluster_err("lock the cluster", e))?;
+        let lock = fs::File::create(&lock_path).map_err(|e| cluster_err("create the cluster lock file", e))?;
+        lock.lock().map_err(|e| cluster_err("lock the cluster", e))?;
         let result = self.start_locked();
         let _ = lock.unlock();
         result
@@ -100,14 +93,8 @@ impl LocalCluster {
         for (name, value) in &self.settings {
             options.push_str(&format!(" -c {name}={value}"));
         }
-        let log = self
-            .data_dir
-            .join("server.log")
-            .to_string_lossy()
-            .into_owned();
-        let out = self.pg_ctl(&[
-            "-D", &dir, "-l", &log, "-o", &options, "-w", "-t", "60", "start",
-        ])?;
+        let log = self.data_dir.join("server.log").to_string_lossy().into_owned();
+        let out = self.pg_ctl(&["-D", &dir, "-l", &log, "-o", &options, "-w", "-t", "60", "start"])?;
         if !out.status.success() {
             let tail = fs::read_to_string(&log).unwrap_or_default();
             let tail: Vec<&str> = tail.lines().rev().take(5).collect();
@@ -121,8 +108,7 @@ impl LocalCluster {
     }
 
     fn init(&self) -> Result<(), StorageError> {
-        fs::create_dir_all(&self.data_dir)
-            .map_err(|e| cluster_err("create the data directory", e))?;
+        fs::create_dir_all(&self.data_dir).map_err(|e| cluster_err("create the data directory", e))?;
         if let Some(user) = &self.run_as {
             chown_to(user, &self.data_dir)?;
         }
@@ -154,10 +140,7 @@ impl LocalCluster {
         }
         Err(StorageError::Cluster(format!(
             "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or_default()
+            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or_default()
         )))
     }
 
@@ -199,17 +182,11 @@ impl LocalCluster {
             }
             None => Command::new(&binary),
         };
-        command.args(args).current_dir(
-            &self
-                .data_dir
-                .parent()
-                .unwrap_or(Path::new("/"))
-                .to_path_buf(),
-        );
-        command.stdin(std::process::Stdio::null());
         command
-            .output()
-            .map_err(|e| cluster_err(&format!("run {program}"), e))
+            .args(args)
+            .current_dir(self.data_dir.parent().unwrap_or(Path::new("/")));
+        command.stdin(std::process::Stdio::null());
+        command.output().map_err(|e| cluster_err(&format!("run {program}"), e))
     }
 }
 
@@ -217,12 +194,19 @@ fn cluster_err(what: &str, e: std::io::Error) -> StorageError {
     StorageError::Cluster(format!("cannot {what}: {e}"))
 }
 
+/// An absolute path without `.` components (the socket path must be short and the logs readable).
 fn absolute(path: PathBuf) -> Result<PathBuf, StorageError> {
-    if path.is_absolute() {
-        return Ok(path);
-    }
-    let cwd = std::env::current_dir().map_err(|e| cluster_err("read the working directory", e))?;
-    Ok(cwd.join(path))
+    let path = if path.is_absolute() {
+        path
+    } else {
+        std::env::current_dir()
+            .map_err(|e| cluster_err("read the working directory", e))?
+            .join(path)
+    };
+    Ok(path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect())
 }
 
 /// The directory holding `initdb` and `pg_ctl`: `PATH`, then Debian's `/usr/lib/postgresql/*/bin` (newest first),

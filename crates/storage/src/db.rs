@@ -4,9 +4,7 @@ use crate::error::StorageError;
 use diesel::Connection;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
-};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::time::Duration;
@@ -50,11 +48,9 @@ pub fn build_pool(url: &str, options: &PoolOptions) -> Result<PgPool, StorageErr
         let url = url.to_string();
         Box::pin(async move {
             let mut conn = AsyncPgConnection::establish(&url).await?;
-            conn.batch_execute(&format!(
-                "SET statement_timeout = {timeout_ms}; SET TimeZone = 'UTC'"
-            ))
-            .await
-            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            conn.batch_execute(&format!("SET statement_timeout = {timeout_ms}; SET TimeZone = 'UTC'"))
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
             Ok(conn)
         })
     });
@@ -76,14 +72,12 @@ pub async fn run_migrations(url: &str) -> Result<usize, StorageError> {
         use diesel::RunQueryDsl;
         let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url)
             .map_err(|e| StorageError::Connect(e.to_string()))?;
-        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
-            .execute(&mut conn)?;
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(&mut conn)?;
         let applied = conn
             .run_pending_migrations(MIGRATIONS)
             .map(|v| v.len())
             .map_err(|e| StorageError::Migration(e.to_string()));
-        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
-            .execute(&mut conn)?;
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(&mut conn)?;
         applied
     })
     .await
@@ -110,17 +104,13 @@ pub async fn ensure_database(admin_url: &str, database: &str) -> Result<(), Stor
     let mut conn = AsyncPgConnection::establish(admin_url)
         .await
         .map_err(|e| StorageError::Connect(e.to_string()))?;
-    let found: Exists =
-        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-            .bind::<Text, _>(database)
-            .get_result(&mut conn)
-            .await?;
-    if !found.exists {
-        conn.batch_execute(&format!(
-            "CREATE DATABASE {}",
-            crate::sql::quote_ident(database)
-        ))
+    let found: Exists = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+        .bind::<Text, _>(database)
+        .get_result(&mut conn)
         .await?;
+    if !found.exists {
+        conn.batch_execute(&format!("CREATE DATABASE {}", crate::sql::quote_ident(database)))
+            .await?;
     }
     Ok(())
 }

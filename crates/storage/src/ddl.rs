@@ -4,9 +4,7 @@
 
 use crate::sql::quote_ident;
 use twenty_domain::field_type::ScalarKind;
-use twenty_domain::metadata::{
-    Column, FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, WorkspaceMetadata,
-};
+use twenty_domain::metadata::{Column, FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, WorkspaceMetadata};
 
 pub fn sql_type(kind: ScalarKind) -> &'static str {
     match kind {
@@ -58,11 +56,7 @@ pub fn create_object_table(schema: &str, object: &ObjectMetadata) -> String {
             seq.replace('\'', "''")
         ),
     ];
-    for field in object
-        .fields
-        .iter()
-        .filter(|f| !f.is_system && f.relation.is_none())
-    {
+    for field in object.fields.iter().filter(|f| !f.is_system && f.relation.is_none()) {
         lines.extend(field.columns().iter().map(column_definition));
     }
     let table = qualified(schema, &object.table_name);
@@ -70,18 +64,12 @@ pub fn create_object_table(schema: &str, object: &ObjectMetadata) -> String {
         "CREATE SEQUENCE {seq};\nCREATE TABLE {table} (\n  {}\n);\n",
         lines.join(",\n  ")
     );
-    sql.push_str(&format!(
-        "ALTER SEQUENCE {seq} OWNED BY {table}.\"position\";\n"
-    ));
+    sql.push_str(&format!("ALTER SEQUENCE {seq} OWNED BY {table}.\"position\";\n"));
     sql.push_str(&format!(
         "CREATE INDEX {} ON {table} (\"position\", \"id\");\n",
         quote_ident(&format!("{}_position_idx", object.table_name))
     ));
-    for field in object
-        .fields
-        .iter()
-        .filter(|f| f.is_unique && f.relation.is_none())
-    {
+    for field in object.fields.iter().filter(|f| f.is_unique && f.relation.is_none()) {
         sql.push_str(&unique_index(schema, object, field));
     }
     sql
@@ -89,11 +77,7 @@ pub fn create_object_table(schema: &str, object: &ObjectMetadata) -> String {
 
 /// A unique index over a field's columns; soft-deleted rows keep their values without blocking new ones.
 pub fn unique_index(schema: &str, object: &ObjectMetadata, field: &FieldMetadata) -> String {
-    let columns: Vec<String> = field
-        .columns()
-        .iter()
-        .map(|c| quote_ident(&c.name))
-        .collect();
+    let columns: Vec<String> = field.columns().iter().map(|c| quote_ident(&c.name)).collect();
     format!(
         "CREATE UNIQUE INDEX {} ON {} ({}) WHERE \"deletedAt\" IS NULL;\n",
         quote_ident(&format!("{}_{}_key", object.table_name, field.name)),
@@ -105,11 +89,7 @@ pub fn unique_index(schema: &str, object: &ObjectMetadata, field: &FieldMetadata
 /// The foreign-key column and index, or the junction table, of a relation.
 pub fn create_relation(meta: &WorkspaceMetadata, relation: &RelationMetadata) -> String {
     let schema = &meta.schema_name;
-    let table_of = |id| {
-        meta.object(id)
-            .map(|o| o.table_name.clone())
-            .unwrap_or_default()
-    };
+    let table_of = |id| meta.object(id).map(|o| o.table_name.clone()).unwrap_or_default();
     if let Some(fk) = relation.foreign_key() {
         let holder = table_of(fk.holder);
         let table = qualified(schema, &holder);
@@ -132,10 +112,7 @@ pub fn create_relation(meta: &WorkspaceMetadata, relation: &RelationMetadata) ->
         return String::new();
     };
     let table = qualified(schema, junction);
-    let (from, to) = (
-        RelationMetadata::JUNCTION_FROM,
-        RelationMetadata::JUNCTION_TO,
-    );
+    let (from, to) = (RelationMetadata::JUNCTION_FROM, RelationMetadata::JUNCTION_TO);
     format!(
         "CREATE TABLE {table} (\n  {f} uuid NOT NULL CONSTRAINT {ff} REFERENCES {ft} (\"id\") ON DELETE CASCADE,\n  \
          {t} uuid NOT NULL CONSTRAINT {tf} REFERENCES {tt} (\"id\") ON DELETE CASCADE,\n  PRIMARY KEY ({f}, {t})\n);\n\

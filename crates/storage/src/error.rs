@@ -21,40 +21,28 @@ pub enum StorageError {
 pub fn to_domain(err: DieselError) -> DomainError {
     match &err {
         DieselError::DatabaseError(kind, info) => {
-            let field = info
-                .constraint_name()
-                .map(field_of_constraint)
-                .unwrap_or_default();
+            let field = info.constraint_name().map(field_of_constraint).unwrap_or_default();
             match kind {
                 DatabaseErrorKind::UniqueViolation => DomainError::Conflict {
                     message: if field.is_empty() {
                         "A record with this value already exists".into()
                     } else {
-                        format!(
-                            "Duplicate value for `{field}`: a record with this value already exists"
-                        )
+                        format!("Duplicate value for `{field}`: a record with this value already exists")
                     },
                     details: vec![FieldError::new(field, "must be unique")],
                 },
                 DatabaseErrorKind::ForeignKeyViolation => DomainError::Validation {
-                    message: format!(
-                        "Invalid value for `{field}`: the referenced record does not exist"
-                    ),
-                    details: vec![FieldError::new(
-                        field,
-                        "the referenced record does not exist",
-                    )],
+                    message: format!("Invalid value for `{field}`: the referenced record does not exist"),
+                    details: vec![FieldError::new(field, "the referenced record does not exist")],
                 },
                 DatabaseErrorKind::NotNullViolation => {
                     let column = info.column_name().unwrap_or_default().to_string();
                     DomainError::invalid_field(column, "must not be null")
                 }
-                DatabaseErrorKind::CheckViolation => {
-                    DomainError::validation(info.message().to_string())
+                DatabaseErrorKind::CheckViolation => DomainError::validation(info.message().to_string()),
+                _ if info.message().contains("statement timeout") => {
+                    DomainError::validation("query too expensive: it ran longer than the statement timeout")
                 }
-                _ if info.message().contains("statement timeout") => DomainError::validation(
-                    "query too expensive: it ran longer than the statement timeout",
-                ),
                 _ => internal(err),
             }
         }

@@ -14,8 +14,7 @@ use twenty_domain::record::{LinkWrite, RecordInput, RecordTarget};
 use uuid::Uuid;
 
 fn object(meta: &WorkspaceMetadata, id: ObjectId) -> DomainResult<&ObjectMetadata> {
-    meta.object(id)
-        .ok_or_else(|| DomainError::not_found("object"))
+    meta.object(id).ok_or_else(|| DomainError::not_found("object"))
 }
 
 async fn load_json(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<Json>, TxError> {
@@ -49,14 +48,10 @@ pub async fn create(
     selection: &Selection,
 ) -> DomainResult<Vec<Json>> {
     let object = object(meta, object_id)?;
-    let ids: Vec<Uuid> = inputs
-        .iter()
-        .map(|i| i.id.unwrap_or_else(Uuid::new_v4))
-        .collect();
+    let ids: Vec<Uuid> = inputs.iter().map(|i| i.id.unwrap_or_else(Uuid::new_v4)).collect();
     let has_links = inputs.iter().any(|i| !i.links.is_empty());
     if !upsert && !has_links {
-        let sql =
-            Compiler::new(meta).insert(object, inputs, &ids, false, Output::Records(selection))?;
+        let sql = Compiler::new(meta).insert(object, inputs, &ids, false, Output::Records(selection))?;
         return load_json(conn, sql).await.map_err(|e| e.0);
     }
     conn.transaction::<_, TxError, _>(async |conn| {
@@ -69,13 +64,7 @@ pub async fn create(
                 } else {
                     Output::Records(selection)
                 };
-                let sql = Compiler::new(meta).insert(
-                    object,
-                    std::slice::from_ref(input),
-                    &[*id],
-                    true,
-                    output,
-                )?;
+                let sql = Compiler::new(meta).insert(object, std::slice::from_ref(input), &[*id], true, output)?;
                 if has_links {
                     load_ids(conn, sql).await?;
                 } else {
@@ -120,13 +109,7 @@ pub async fn update(
         return load_json(conn, sql).await.map_err(|e| e.0);
     }
     conn.transaction::<_, TxError, _>(async |conn| {
-        let sql = Compiler::new(meta).modify(
-            object,
-            WriteKind::Update,
-            target,
-            Some(input),
-            Output::Ids,
-        )?;
+        let sql = Compiler::new(meta).modify(object, WriteKind::Update, target, Some(input), Output::Ids)?;
         let ids = load_ids(conn, sql).await?;
         for id in &ids {
             write_links(conn, meta, *id, &input.links).await?;

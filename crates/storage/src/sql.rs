@@ -6,9 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{
-    Array, BigInt, Bool, Date, Double, Jsonb, Nullable, Text, Timestamptz, Untyped,
-};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Double, Jsonb, Nullable, Text, Timestamptz, Untyped};
 use diesel::{QueryResult, QueryableByName};
 use twenty_domain::field_type::ScalarKind;
 use twenty_domain::value::Value;
@@ -170,10 +168,7 @@ impl Sql {
     }
 
     pub fn bind_count(&self) -> usize {
-        self.segments
-            .iter()
-            .filter(|s| matches!(s, Segment::Bind(_)))
-            .count()
+        self.segments.iter().filter(|s| matches!(s, Segment::Bind(_))).count()
     }
 }
 
@@ -191,15 +186,11 @@ impl QueryFragment<Pg> for Sql {
                     Bind::Float(v) => out.push_bind_param::<Nullable<Double>, _>(v)?,
                     Bind::BigInt(v) => out.push_bind_param::<Nullable<BigInt>, _>(v)?,
                     Bind::Bool(v) => out.push_bind_param::<Nullable<Bool>, _>(v)?,
-                    Bind::Uuid(v) => {
-                        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(v)?
-                    }
+                    Bind::Uuid(v) => out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(v)?,
                     Bind::Timestamp(v) => out.push_bind_param::<Nullable<Timestamptz>, _>(v)?,
                     Bind::Date(v) => out.push_bind_param::<Nullable<Date>, _>(v)?,
                     Bind::TextArray(v) => out.push_bind_param::<Nullable<Array<Text>>, _>(v)?,
-                    Bind::UuidArray(v) => {
-                        out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(v)?
-                    }
+                    Bind::UuidArray(v) => out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(v)?,
                     Bind::Json(v) => out.push_bind_param::<Nullable<Jsonb>, _>(v)?,
                 },
             }

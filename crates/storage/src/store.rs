@@ -27,9 +27,7 @@ impl PgStore {
 
     async fn conn(
         &self,
-    ) -> DomainResult<
-        diesel_async::pooled_connection::deadpool::Object<diesel_async::AsyncPgConnection>,
-    > {
+    ) -> DomainResult<diesel_async::pooled_connection::deadpool::Object<diesel_async::AsyncPgConnection>> {
         self.pool.get().await.map_err(pool_error)
     }
 
@@ -94,8 +92,7 @@ impl RecordStore for PgStore {
         target: &RecordTarget,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        self.modify(meta, object, WriteKind::Restore, target, selection)
-            .await
+        self.modify(meta, object, WriteKind::Restore, target, selection).await
     }
 
     async fn destroy(
@@ -105,25 +102,17 @@ impl RecordStore for PgStore {
         target: &RecordTarget,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        self.modify(meta, object, WriteKind::Destroy, target, selection)
-            .await
+        self.modify(meta, object, WriteKind::Destroy, target, selection).await
     }
 }
 
 impl WorkspaceStore for PgStore {
-    async fn create_workspace(
-        &self,
-        metadata: &WorkspaceMetadata,
-        display_name: &str,
-    ) -> DomainResult<()> {
+    async fn create_workspace(&self, metadata: &WorkspaceMetadata, display_name: &str) -> DomainResult<()> {
         let mut conn = self.conn().await?;
         workspaces::create_workspace(&mut conn, metadata, display_name).await
     }
 
-    async fn load_metadata(
-        &self,
-        workspace_id: WorkspaceId,
-    ) -> DomainResult<Option<WorkspaceMetadata>> {
+    async fn load_metadata(&self, workspace_id: WorkspaceId) -> DomainResult<Option<WorkspaceMetadata>> {
         let mut conn = self.conn().await?;
         workspaces::load_metadata(&mut conn, workspace_id).await
     }

@@ -9,8 +9,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncC
 use std::collections::HashMap;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{
-    FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption,
-    WorkspaceId, WorkspaceMetadata,
+    FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
+    WorkspaceMetadata,
 };
 use uuid::Uuid;
 
@@ -116,8 +116,7 @@ fn field_row(ws: WorkspaceId, f: &FieldMetadata, ordinal: usize) -> FieldRow {
         is_nullable: f.is_nullable,
         is_unique: f.is_unique,
         default_value: f.default_value.clone(),
-        options: (!f.options.is_empty())
-            .then(|| serde_json::to_value(&f.options).unwrap_or_default()),
+        options: (!f.options.is_empty()).then(|| serde_json::to_value(&f.options).unwrap_or_default()),
         settings: f.settings.clone(),
         ordinal: ordinal as i32,
         created_at: f.created_at,
@@ -151,12 +150,7 @@ pub async fn create_workspace(
     let fields: Vec<FieldRow> = meta
         .objects
         .iter()
-        .flat_map(|o| {
-            o.fields
-                .iter()
-                .enumerate()
-                .map(move |(i, f)| field_row(ws, f, i))
-        })
+        .flat_map(|o| o.fields.iter().enumerate().map(move |(i, f)| field_row(ws, f, i)))
         .collect();
     let relations: Vec<RelationRow> = meta.relations.iter().map(|r| relation_row(ws, r)).collect();
     let ddl = ddl::create_workspace_schema(meta);
@@ -195,10 +189,7 @@ pub async fn create_workspace(
 }
 
 /// The workspace's current metadata, or `None` when it does not exist.
-pub async fn load_metadata(
-    conn: &mut AsyncPgConnection,
-    id: WorkspaceId,
-) -> DomainResult<Option<WorkspaceMetadata>> {
+pub async fn load_metadata(conn: &mut AsyncPgConnection, id: WorkspaceId) -> DomainResult<Option<WorkspaceMetadata>> {
     let row: Option<(String, i64)> = workspace::table
         .find(id)
         .select((workspace::schema_name, workspace::metadata_version))
@@ -229,15 +220,7 @@ pub async fn load_metadata(
         .load(conn)
         .await
         .map_err(to_domain)?;
-    assemble(
-        id,
-        schema_name,
-        version,
-        object_rows,
-        field_rows,
-        relation_rows,
-    )
-    .map(Some)
+    assemble(id, schema_name, version, object_rows, field_rows, relation_rows).map(Some)
 }
 
 fn corrupt(what: &str) -> DomainError {
@@ -258,8 +241,7 @@ fn assemble(
         .map(|r| {
             Ok(RelationMetadata {
                 id: r.id,
-                relation_type: RelationType::parse(&r.relation_type)
-                    .ok_or_else(|| corrupt("relation type"))?,
+                relation_type: RelationType::parse(&r.relation_type).ok_or_else(|| corrupt("relation type"))?,
                 from_object_id: r.from_object_id,
                 to_object_id: r.to_object_id,
                 from_field_id: r.from_field_id,
@@ -302,10 +284,7 @@ fn assemble(
             created_at: f.created_at,
             updated_at: f.updated_at,
         };
-        fields_by_object
-            .entry(field.object_id)
-            .or_default()
-            .push(field);
+        fields_by_object.entry(field.object_id).or_default().push(field);
     }
     let objects = object_rows
         .into_iter()

@@ -59,7 +59,15 @@ pub fn test_cluster_dir() -> PathBuf {
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        .unwrap_or_else(|| {
+            // Resolved without `..`: the socket path inside must stay short.
+            let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            manifest
+                .parent()
+                .and_then(|p| p.parent())
+                .map(|root| root.join("target"))
+                .unwrap_or(manifest)
+        });
     target.join("test-pg")
 }
 
@@ -121,11 +129,10 @@ async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    let row: Result<Count, _> =
-        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
-            .bind::<diesel::sql_types::Text, _>(name)
-            .get_result(conn)
-            .await;
+    let row: Result<Count, _> = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result(conn)
+        .await;
     row.map(|r| r.n > 0).unwrap_or(false)
 }
 
@@ -212,10 +219,7 @@ impl Drop for TestDb {
         let name = self.name.clone();
         // Drop runs outside async context guarantees, so the DROP DATABASE gets a thread and runtime of its own.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             rt.block_on(async move {
@@ -236,10 +240,7 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced_in_urls() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/test", "x"),
-            "postgres://u@h:5432/x"
-        );
+        assert_eq!(with_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
         assert_eq!(
             with_database("postgresql://postgres@%2Ftmp%2Fpg/postgres", "x"),
             "postgresql://postgres@%2Ftmp%2Fpg/x"

@@ -3,9 +3,7 @@
 
 use crate::error::{DomainResult, Problems, join_path};
 use crate::field_type::{FieldType, ScalarKind};
-use crate::metadata::{
-    Column, FieldMetadata, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata,
-};
+use crate::metadata::{Column, FieldMetadata, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use crate::value::{Value, parse_scalar};
 use serde_json::Value as Json;
 
@@ -76,11 +74,7 @@ fn allowed_operators(field_type: FieldType, kind: ScalarKind) -> &'static [&'sta
 
 impl Filter {
     /// Parses a filter of `object` from its JSON form (`{"name": {"eq": "Acme"}, "or": [...]}`).
-    pub fn parse(
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        json: &Json,
-    ) -> DomainResult<Filter> {
+    pub fn parse(meta: &WorkspaceMetadata, object: &ObjectMetadata, json: &Json) -> DomainResult<Filter> {
         let mut problems = Problems::new();
         let filter = parse_node(meta, object, json, "filter", &mut problems, 0);
         problems.finish(filter.unwrap_or(Filter::And(Vec::new())))
@@ -133,14 +127,7 @@ fn parse_node(
                     .iter()
                     .enumerate()
                     .filter_map(|(i, item)| {
-                        parse_node(
-                            meta,
-                            object,
-                            item,
-                            &format!("{here}[{i}]"),
-                            problems,
-                            depth + 1,
-                        )
+                        parse_node(meta, object, item, &format!("{here}[{i}]"), problems, depth + 1)
                     })
                     .collect();
                 parts.push(if key == "and" {
@@ -155,9 +142,7 @@ fn parse_node(
                 }
             }
             _ => {
-                if let Some(f) =
-                    parse_field_condition(meta, object, key, value, &here, problems, depth)
-                {
+                if let Some(f) = parse_field_condition(meta, object, key, value, &here, problems, depth) {
                     parts.push(f);
                 }
             }
@@ -189,24 +174,11 @@ fn parse_field_condition(
             for (sub_name, ops) in subs {
                 let sub_path = join_path(path, sub_name);
                 let Some(sub) = composite.sub_field(sub_name) else {
-                    problems.push(
-                        &sub_path,
-                        format!("unknown sub-field of {}", composite.type_name()),
-                    );
+                    problems.push(&sub_path, format!("unknown sub-field of {}", composite.type_name()));
                     continue;
                 };
-                let column = field
-                    .columns()
-                    .into_iter()
-                    .find(|c| c.sub_field == Some(sub.name))?;
-                parts.extend(parse_operators(
-                    field,
-                    sub.as_type,
-                    column,
-                    ops,
-                    &sub_path,
-                    problems,
-                ));
+                let column = field.columns().into_iter().find(|c| c.sub_field == Some(sub.name))?;
+                parts.extend(parse_operators(field, sub.as_type, column, ops, &sub_path, problems));
             }
             return Some(Filter::And(parts));
         }
@@ -222,10 +194,7 @@ fn parse_field_condition(
                     })
                 }
                 _ => {
-                    problems.push(
-                        path,
-                        "filtering through a to-many relation is not supported",
-                    );
+                    problems.push(path, "filtering through a to-many relation is not supported");
                     None
                 }
             };
@@ -251,10 +220,7 @@ fn parse_field_condition(
             problems,
         )));
     }
-    problems.push(
-        path,
-        format!("unknown field `{key}` on {}", object.name_singular),
-    );
+    problems.push(path, format!("unknown field `{key}` on {}", object.name_singular));
     None
 }
 
@@ -267,10 +233,7 @@ fn parse_operators(
     problems: &mut Problems,
 ) -> Vec<Filter> {
     let Json::Object(ops) = ops else {
-        problems.push(
-            path,
-            "expected an object of operators such as {\"eq\": ...}",
-        );
+        problems.push(path, "expected an object of operators such as {\"eq\": ...}");
         return Vec::new();
     };
     let allowed = allowed_operators(as_type, column.kind);
@@ -362,10 +325,7 @@ fn parse_comparison(
         "startsWith" => Comparison::StartsWith(text(operand)?),
         "containsAny" | "containsAll" => {
             let items = string_list(operand)?;
-            if let Some(bad) = items
-                .iter()
-                .find(|v| !field.option_values().any(|o| o == v.as_str()))
-            {
+            if let Some(bad) = items.iter().find(|v| !field.option_values().any(|o| o == v.as_str())) {
                 return Err(format!(
                     "`{bad}` is not one of {}",
                     field.option_values().collect::<Vec<_>>().join(", ")

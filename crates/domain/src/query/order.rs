@@ -58,8 +58,7 @@ pub fn parse_direction(s: &str) -> Option<(SortDirection, bool)> {
     })
 }
 
-pub const DIRECTIONS: &str =
-    "Asc, Desc, AscNullsFirst, AscNullsLast, DescNullsFirst, DescNullsLast";
+pub const DIRECTIONS: &str = "Asc, Desc, AscNullsFirst, AscNullsLast, DescNullsFirst, DescNullsLast";
 
 /// The ordering of a list: the client's terms (a list of one-key objects, or one object whose keys are in
 /// priority order), then `id`. With no terms: `position`, then `id`.
@@ -70,18 +69,10 @@ pub fn parse_order(object: &ObjectMetadata, json: Option<&Json>) -> DomainResult
         None | Some(Json::Null) => {}
         Some(Json::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
-                parse_order_object(
-                    object,
-                    item,
-                    &format!("orderBy[{i}]"),
-                    &mut terms,
-                    &mut problems,
-                );
+                parse_order_object(object, item, &format!("orderBy[{i}]"), &mut terms, &mut problems);
             }
         }
-        Some(item @ Json::Object(_)) => {
-            parse_order_object(object, item, "orderBy", &mut terms, &mut problems)
-        }
+        Some(item @ Json::Object(_)) => parse_order_object(object, item, "orderBy", &mut terms, &mut problems),
         Some(_) => problems.push("orderBy", "expected a list of {field: direction} objects"),
     }
     problems.finish(())?;
@@ -91,9 +82,7 @@ pub fn parse_order(object: &ObjectMetadata, json: Option<&Json>) -> DomainResult
 /// Adds the default and the `id` tie-breaker; drops anything after `id`, which is unique.
 pub fn finish_order(object: &ObjectMetadata, mut terms: Vec<OrderTerm>) -> Vec<OrderTerm> {
     if terms.is_empty()
-        && let Some(position) = object
-            .field("position")
-            .and_then(|f| f.columns().into_iter().next())
+        && let Some(position) = object.field("position").and_then(|f| f.columns().into_iter().next())
     {
         terms.push(OrderTerm {
             column: position,
@@ -117,22 +106,14 @@ fn parse_order_object(
     problems: &mut Problems,
 ) {
     let Json::Object(map) = json else {
-        problems.push(
-            path,
-            "expected an object such as {\"createdAt\": \"DescNullsLast\"}",
-        );
+        problems.push(path, "expected an object such as {\"createdAt\": \"DescNullsLast\"}");
         return;
     };
     for (key, value) in map {
         let here = join_path(path, key);
-        let field = object
-            .active_field(key)
-            .or_else(|| object.relation_by_id_column(key));
+        let field = object.active_field(key).or_else(|| object.relation_by_id_column(key));
         let Some(field) = field else {
-            problems.push(
-                &here,
-                format!("unknown field `{key}` on {}", object.name_singular),
-            );
+            problems.push(&here, format!("unknown field `{key}` on {}", object.name_singular));
             continue;
         };
         let columns = field.columns();
@@ -140,10 +121,7 @@ fn parse_order_object(
             (Some(_), Json::Object(subs)) => subs
                 .iter()
                 .filter_map(|(sub, dir)| {
-                    let column = columns
-                        .iter()
-                        .find(|c| c.sub_field == Some(sub.as_str()))
-                        .cloned();
+                    let column = columns.iter().find(|c| c.sub_field == Some(sub.as_str())).cloned();
                     if column.is_none() {
                         problems.push(join_path(&here, sub), "unknown sub-field");
                     }

@@ -35,26 +35,13 @@ pub struct PageArgs {
 /// A validated page request. Cursor values are already decoded and typed against the order terms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Page {
-    Forward {
-        first: u32,
-        after: Option<Vec<Value>>,
-    },
-    Backward {
-        last: u32,
-        before: Option<Vec<Value>>,
-    },
-    Offset {
-        limit: u32,
-        offset: u64,
-    },
+    Forward { first: u32, after: Option<Vec<Value>> },
+    Backward { last: u32, before: Option<Vec<Value>> },
+    Offset { limit: u32, offset: u64 },
 }
 
 impl Page {
-    pub fn from_args(
-        args: &PageArgs,
-        order: &[OrderTerm],
-        limits: PageLimits,
-    ) -> DomainResult<Page> {
+    pub fn from_args(args: &PageArgs, order: &[OrderTerm], limits: PageLimits) -> DomainResult<Page> {
         let size = |n: i64, name: &str| -> DomainResult<u32> {
             if n < 0 {
                 return Err(DomainError::invalid_field(name, "must not be negative"));
@@ -62,30 +49,18 @@ impl Page {
             Ok(n.min(i64::from(limits.max_size)) as u32)
         };
         if args.first.is_some() && args.last.is_some() {
-            return Err(DomainError::validation(
-                "Cannot provide both `first` and `last`",
-            ));
+            return Err(DomainError::validation("Cannot provide both `first` and `last`"));
         }
         if args.after.is_some() && args.before.is_some() {
-            return Err(DomainError::validation(
-                "Cannot provide both `after` and `before`",
-            ));
+            return Err(DomainError::validation("Cannot provide both `after` and `before`"));
         }
         if args.first.is_some() && args.before.is_some() {
-            return Err(DomainError::validation(
-                "`before` goes with `last`, not with `first`",
-            ));
+            return Err(DomainError::validation("`before` goes with `last`, not with `first`"));
         }
         if args.last.is_some() && args.after.is_some() {
-            return Err(DomainError::validation(
-                "`after` goes with `first`, not with `last`",
-            ));
+            return Err(DomainError::validation("`after` goes with `first`, not with `last`"));
         }
-        let decode = |c: &Option<String>, name: &str| {
-            c.as_deref()
-                .map(|c| decode_cursor(c, order, name))
-                .transpose()
-        };
+        let decode = |c: &Option<String>, name: &str| c.as_deref().map(|c| decode_cursor(c, order, name)).transpose();
         if args.last.is_some() || args.before.is_some() {
             let last = args
                 .last
@@ -109,11 +84,7 @@ impl Page {
     }
 
     /// Offset paging (REST): `limit` capped to the maximum, default when absent.
-    pub fn offset(
-        limit: Option<i64>,
-        offset: Option<i64>,
-        limits: PageLimits,
-    ) -> DomainResult<Page> {
+    pub fn offset(limit: Option<i64>, offset: Option<i64>, limits: PageLimits) -> DomainResult<Page> {
         let limit = match limit {
             Some(n) if n < 0 => {
                 return Err(DomainError::invalid_field("limit", "must not be negative"));

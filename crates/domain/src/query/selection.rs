@@ -136,10 +136,7 @@ impl Selection {
             .filter(|l| !l.is_to_one())
             .ok_or_else(|| DomainError::invalid_field(field, "not a to-many relation"))?;
         if connection.object_id != link.target_object_id {
-            return Err(DomainError::invalid_field(
-                field,
-                "nested query is for another object",
-            ));
+            return Err(DomainError::invalid_field(field, "nested query is for another object"));
         }
         self.push(SelectionItem::ToMany {
             key: key.to_string(),

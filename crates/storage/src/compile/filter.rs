@@ -44,9 +44,7 @@ impl Compiler<'_> {
                 };
                 let kind = column.kind;
                 let binary = |sql: &mut Sql, operator: &str, value: &Value| {
-                    sql.column(alias, &column.name)
-                        .push(operator)
-                        .bind_value(kind, value);
+                    sql.column(alias, &column.name).push(operator).bind_value(kind, value);
                 };
                 match op {
                     Comparison::Eq(v) => binary(&mut sql, " = ", v),
@@ -89,9 +87,7 @@ impl Compiler<'_> {
                         // starts_with compares literally: `%` and `_` in the prefix are not wildcards.
                         sql.push("starts_with(");
                         col(&mut sql);
-                        sql.push(", ")
-                            .bind(Bind::Text(Some(prefix.clone())))
-                            .push(")");
+                        sql.push(", ").bind(Bind::Text(Some(prefix.clone()))).push(")");
                     }
                     Comparison::ContainsAny(items) => {
                         col(&mut sql);
@@ -127,7 +123,7 @@ impl Compiler<'_> {
     ) -> DomainResult<Sql> {
         let t = self.alias("t");
         let mut sql = Sql::text("EXISTS (SELECT 1 FROM ");
-        sql.append(self.from_table(target, &t))
+        sql.append(self.table_as(target, &t))
             .push(" WHERE ")
             .column(&t, "id")
             .push(" = ")

@@ -13,9 +13,7 @@ pub use write::{Output, RowOrder, WriteKind};
 use crate::sql::Sql;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::field_type::ScalarKind;
-use twenty_domain::metadata::{
-    Column, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata,
-};
+use twenty_domain::metadata::{Column, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::query::{Selection, SelectionItem};
 use twenty_domain::record::RowScope;
 
@@ -38,13 +36,11 @@ impl<'m> Compiler<'m> {
     }
 
     fn object(&self, id: ObjectId) -> DomainResult<&'m ObjectMetadata> {
-        self.meta
-            .object(id)
-            .ok_or_else(|| DomainError::not_found("object"))
+        self.meta.object(id).ok_or_else(|| DomainError::not_found("object"))
     }
 
     /// `"schema"."table" alias`
-    fn from_table(&self, object: &ObjectMetadata, alias: &str) -> Sql {
+    fn table_as(&self, object: &ObjectMetadata, alias: &str) -> Sql {
         let mut sql = Sql::new();
         sql.table(&self.meta.schema_name, &object.table_name)
             .push(" ")
@@ -98,13 +94,11 @@ impl<'m> Compiler<'m> {
                     let mut sub = Sql::text(" LEFT JOIN LATERAL (SELECT ");
                     sub.append(json)
                         .push(" AS j FROM ")
-                        .append(self.from_table(target, &t))
+                        .append(self.table_as(target, &t))
                         .append(inner_joins);
                     sub.push(" WHERE ");
                     match storage {
-                        RelationStorage::OwnColumn { column } => {
-                            sub.column(&t, "id").push(" = ").column(alias, column)
-                        }
+                        RelationStorage::OwnColumn { column } => sub.column(&t, "id").push(" = ").column(alias, column),
                         RelationStorage::TargetColumn { column } => {
                             sub.column(&t, column).push(" = ").column(alias, "id")
                         }

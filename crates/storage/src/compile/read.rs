@@ -19,8 +19,7 @@ impl Compiler<'_> {
     pub fn find(&mut self, query: &ConnectionQuery) -> DomainResult<Sql> {
         let object = self.object(query.object_id)?;
         let mut sql = Sql::text("SELECT x.j AS data FROM (");
-        sql.append(self.connection(object, query, None)?)
-            .push(") x");
+        sql.append(self.connection(object, query, None)?).push(") x");
         Ok(sql)
     }
 
@@ -52,7 +51,7 @@ impl Compiler<'_> {
             conditions.push(keyset_after(&t, &fetch_order, values));
         }
         let mut base = Sql::text("SELECT * FROM ");
-        base.append(self.from_table(object, &t))
+        base.append(self.table_as(object, &t))
             .push(" WHERE ")
             .append(and_all(conditions));
         base.push(" ORDER BY ").append(order_by(&t, &fetch_order));
@@ -98,28 +97,16 @@ impl Compiler<'_> {
             .bind(Bind::BigInt(Some(size.max(1))));
 
         // 4. Aggregate into the connection.
-        let (natural, reverse) = if backward {
-            ("DESC", "ASC")
-        } else {
-            ("ASC", "DESC")
-        };
+        let (natural, reverse) = if backward { ("DESC", "ASC") } else { ("ASC", "DESC") };
         let more = {
             let mut m = Sql::text("COALESCE(max(r.fetched) > ");
             m.bind(Bind::BigInt(Some(size))).push(", FALSE)");
             m
         };
         let (has_next, has_previous) = match &query.page {
-            Page::Forward { after, .. } => (
-                more,
-                Sql::text(if after.is_some() { "TRUE" } else { "FALSE" }),
-            ),
-            Page::Backward { before, .. } => (
-                Sql::text(if before.is_some() { "TRUE" } else { "FALSE" }),
-                more,
-            ),
-            Page::Offset { offset, .. } => {
-                (more, Sql::text(if *offset > 0 { "TRUE" } else { "FALSE" }))
-            }
+            Page::Forward { after, .. } => (more, Sql::text(if after.is_some() { "TRUE" } else { "FALSE" })),
+            Page::Backward { before, .. } => (Sql::text(if before.is_some() { "TRUE" } else { "FALSE" }), more),
+            Page::Offset { offset, .. } => (more, Sql::text(if *offset > 0 { "TRUE" } else { "FALSE" })),
         };
         let in_page = |sql: &mut Sql| {
             sql.push(" FILTER (WHERE r.o <= ")
@@ -147,7 +134,7 @@ impl Compiler<'_> {
             let tc = self.alias("t");
             let conditions = self.base_conditions(query, parent, &tc)?;
             sql.push(", 'totalCount', (SELECT count(*) FROM ")
-                .append(self.from_table(object, &tc));
+                .append(self.table_as(object, &tc));
             sql.push(" WHERE ").append(and_all(conditions)).push(")");
         }
         sql.push(") AS j FROM (").append(rows).push(") r");
@@ -161,11 +148,7 @@ impl Compiler<'_> {
         parent: Option<&ParentLink>,
         alias: &str,
     ) -> DomainResult<Vec<Sql>> {
-        let mut conditions = self.conditions(
-            alias,
-            query.filter.as_ref(),
-            read_scope(query.filter.as_ref()),
-        )?;
+        let mut conditions = self.conditions(alias, query.filter.as_ref(), read_scope(query.filter.as_ref()))?;
         if let Some(parent) = parent {
             conditions.push(self.parent_condition(alias, parent));
         }
@@ -176,14 +159,10 @@ impl Compiler<'_> {
         let mut sql = Sql::new();
         match &parent.storage {
             RelationStorage::TargetColumn { column } => {
-                sql.column(alias, column)
-                    .push(" = ")
-                    .column(&parent.alias, "id");
+                sql.column(alias, column).push(" = ").column(&parent.alias, "id");
             }
             RelationStorage::OwnColumn { column } => {
-                sql.column(alias, "id")
-                    .push(" = ")
-                    .column(&parent.alias, column);
+                sql.column(alias, "id").push(" = ").column(&parent.alias, column);
             }
             RelationStorage::Junction {
                 table,
@@ -250,9 +229,7 @@ fn keyset_after(alias: &str, terms: &[OrderTerm], values: &[Value]) -> Sql {
         let Some(after) = after_value(alias, &terms[i], &values[i]) else {
             continue;
         };
-        let mut parts: Vec<Sql> = (0..i)
-            .map(|j| equal_value(alias, &terms[j], &values[j]))
-            .collect();
+        let mut parts: Vec<Sql> = (0..i).map(|j| equal_value(alias, &terms[j], &values[j])).collect();
         parts.push(after);
         disjuncts.push(and_all(parts));
     }
@@ -294,9 +271,7 @@ fn after_value(alias: &str, term: &OrderTerm, value: &Value) -> Option<Sql> {
         .push(op)
         .bind_value(term.column.kind, value);
     if !term.nulls_first {
-        sql.push(" OR ")
-            .column(alias, &term.column.name)
-            .push(" IS NULL");
+        sql.push(" OR ").column(alias, &term.column.name).push(" IS NULL");
     }
     sql.push(")");
     Some(sql)

@@ -31,9 +31,7 @@ impl WriteKind {
 
     fn scope(self, target: &RecordTarget) -> RowScope {
         match (self, target) {
-            (WriteKind::Update, RecordTarget::Filter(f)) if f.mentions_deleted_at() => {
-                RowScope::Any
-            }
+            (WriteKind::Update, RecordTarget::Filter(f)) if f.mentions_deleted_at() => RowScope::Any,
             (WriteKind::Update | WriteKind::SoftDelete, _) => RowScope::Live,
             (WriteKind::Restore, _) => RowScope::Deleted,
             (WriteKind::Destroy, _) => RowScope::Any,
@@ -83,8 +81,7 @@ impl Compiler<'_> {
         }
         dml.push(") VALUES ");
         for (i, (input, id)) in inputs.iter().zip(ids).enumerate() {
-            dml.push(if i == 0 { "(" } else { ", (" })
-                .bind(Bind::Uuid(Some(*id)));
+            dml.push(if i == 0 { "(" } else { ", (" }).bind(Bind::Uuid(Some(*id)));
             for column in &columns {
                 dml.push(", ");
                 match input.values.iter().find(|(c, _)| c.name == column.name) {
@@ -192,13 +189,9 @@ impl Compiler<'_> {
                 RowOrder::Default
             }
         };
-        dml.push(" WHERE ")
-            .append(and_all(conditions))
-            .push(" RETURNING t.*");
+        dml.push(" WHERE ").append(and_all(conditions)).push(" RETURNING t.*");
         let mut event = Sql::new();
-        event.bind(Bind::Text(Some(
-            kind.event().event_name(&object.name_singular),
-        )));
+        event.bind(Bind::Text(Some(kind.event().event_name(&object.name_singular))));
         let mut fields = Sql::new();
         fields.bind(Bind::TextArray(match kind {
             WriteKind::Update => input.map(|i| i.fields.clone()),
@@ -219,7 +212,7 @@ impl Compiler<'_> {
         let mut sql = Sql::text("SELECT ");
         sql.append(node)
             .push(" AS data FROM ")
-            .append(self.from_table(object, &o))
+            .append(self.table_as(object, &o))
             .append(joins);
         sql.push(" WHERE ")
             .column(&o, "id")
@@ -261,10 +254,7 @@ impl Compiler<'_> {
         match output {
             Output::Records(selection) => {
                 let (node, joins) = self.node(&o, selection)?;
-                sql.append(node)
-                    .push(" AS data FROM w ")
-                    .push(&o)
-                    .append(joins);
+                sql.append(node).push(" AS data FROM w ").push(&o).append(joins);
             }
             Output::Ids => {
                 sql.column(&o, "id").push(" AS id FROM w ").push(&o);

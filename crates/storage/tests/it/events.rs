@@ -34,44 +34,17 @@ async fn each_write_records_its_event() {
     let meta = db.workspace().await;
     let company = object(&meta, "company");
     let sel = Selection::new();
-    let ids = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![json!({"name": "a"}), json!({"name": "b"})],
-    )
-    .await;
+    let ids = create_all(&db, &meta, "company", vec![json!({"name": "a"}), json!({"name": "b"})]).await;
     let a: uuid::Uuid = ids[0].parse().unwrap();
     db.records()
-        .update_one(
-            &meta,
-            company,
-            a,
-            &json!({"employees": 3, "industry": "X"}),
-            &sel,
-        )
+        .update_one(&meta, company, a, &json!({"employees": 3, "industry": "X"}), &sel)
         .await
         .unwrap();
+    db.records().delete_one(&meta, company, a, &sel).await.unwrap();
+    db.records().restore_one(&meta, company, a, &sel).await.unwrap();
+    db.records().destroy_one(&meta, company, a, &sel).await.unwrap();
     db.records()
-        .delete_one(&meta, company, a, &sel)
-        .await
-        .unwrap();
-    db.records()
-        .restore_one(&meta, company, a, &sel)
-        .await
-        .unwrap();
-    db.records()
-        .destroy_one(&meta, company, a, &sel)
-        .await
-        .unwrap();
-    db.records()
-        .create_one(
-            &meta,
-            company,
-            &json!({"id": ids[1], "name": "b2"}),
-            true,
-            &sel,
-        )
+        .create_one(&meta, company, &json!({"id": ids[1], "name": "b2"}), true, &sel)
         .await
         .unwrap();
 
@@ -102,15 +75,8 @@ async fn each_write_records_its_event() {
         update.payload.get("accountOwnerId").is_some(),
         "payload carries relation ids"
     );
-    assert_eq!(
-        rows[5].payload["name"],
-        json!("a"),
-        "destroyed carries the last state"
-    );
-    assert_eq!(
-        rows[6].updated_fields.as_deref(),
-        Some(&["name".to_string()][..])
-    );
+    assert_eq!(rows[5].payload["name"], json!("a"), "destroyed carries the last state");
+    assert_eq!(rows[6].updated_fields.as_deref(), Some(&["name".to_string()][..]));
 }
 
 #[tokio::test]
@@ -119,13 +85,7 @@ async fn a_rolled_back_write_leaves_no_event_and_no_record() {
     let meta = db.workspace().await;
     let company = object(&meta, "company");
     let mut problems = twenty_domain::error::Problems::new();
-    let input = RecordInput::parse(
-        company,
-        &json!({"name": "ghost"}),
-        WriteMode::Create,
-        "",
-        &mut problems,
-    );
+    let input = RecordInput::parse(company, &json!({"name": "ghost"}), WriteMode::Create, "", &mut problems);
     assert!(problems.is_empty());
 
     let mut conn = db.connection().await;

@@ -25,11 +25,7 @@ pub fn gadget_workspace() -> WorkspaceBlueprint {
             .field(F::new("phone", "Phone", Phone))
             .field(F::new("site", "Site", Url))
             .field(F::new("price", "Price", Currency))
-            .field(F::new("tier", "Tier", Select).options(&[
-                ("LOW", "Low"),
-                ("MEDIUM", "Medium"),
-                ("HIGH", "High"),
-            ]))
+            .field(F::new("tier", "Tier", Select).options(&[("LOW", "Low"), ("MEDIUM", "Medium"), ("HIGH", "High")]))
             .field(F::new("colors", "Colors", MultiSelect).options(&[
                 ("RED", "Red"),
                 ("GREEN", "Green"),
@@ -78,14 +74,8 @@ async fn every_operator_on_every_type_with_nulls() {
     let cases: Vec<(Json, &[&str])> = vec![
         // TEXT
         (json!({"name": {"eq": "beta"}}), &["beta"]),
-        (
-            json!({"name": {"neq": "beta"}}),
-            &["alpha", "gamma", "none"],
-        ),
-        (
-            json!({"name": {"in": ["alpha", "gamma", "zzz"]}}),
-            &["alpha", "gamma"],
-        ),
+        (json!({"name": {"neq": "beta"}}), &["alpha", "gamma", "none"]),
+        (json!({"name": {"in": ["alpha", "gamma", "zzz"]}}), &["alpha", "gamma"]),
         (json!({"name": {"gt": "beta"}}), &["gamma", "none"]),
         (json!({"name": {"gte": "beta"}}), &["beta", "gamma", "none"]),
         (json!({"name": {"lt": "beta"}}), &["alpha"]),
@@ -93,10 +83,7 @@ async fn every_operator_on_every_type_with_nulls() {
         (json!({"name": {"like": "%a"}}), &["alpha", "beta", "gamma"]),
         (json!({"name": {"ilike": "AL%"}}), &["alpha"]),
         (json!({"name": {"startsWith": "gam"}}), &["gamma"]),
-        (
-            json!({"name": {"is": "NOT_NULL"}}),
-            &["alpha", "beta", "gamma", "none"],
-        ),
+        (json!({"name": {"is": "NOT_NULL"}}), &["alpha", "beta", "gamma", "none"]),
         // NUMBER (float)
         (json!({"num": {"eq": 1.5}}), &["alpha"]),
         (json!({"num": {"neq": 1.5}}), &["beta", "gamma"]),
@@ -120,10 +107,7 @@ async fn every_operator_on_every_type_with_nulls() {
         (json!({"flag": {"neq": true}}), &["beta"]),
         (json!({"flag": {"is": "NULL"}}), &["none"]),
         // DATE_TIME (millisecond values match exactly)
-        (
-            json!({"seenAt": {"eq": "2024-06-01T12:00:00.500Z"}}),
-            &["beta"],
-        ),
+        (json!({"seenAt": {"eq": "2024-06-01T12:00:00.500Z"}}), &["beta"]),
         (
             json!({"seenAt": {"neq": "2024-06-01T12:00:00.500Z"}}),
             &["alpha", "gamma"],
@@ -132,18 +116,12 @@ async fn every_operator_on_every_type_with_nulls() {
             json!({"seenAt": {"in": ["2024-01-01T00:00:00Z", "2025-01-01T01:00:00+01:00"]}}),
             &["alpha", "gamma"],
         ),
-        (
-            json!({"seenAt": {"gt": "2024-06-01T12:00:00.500Z"}}),
-            &["gamma"],
-        ),
+        (json!({"seenAt": {"gt": "2024-06-01T12:00:00.500Z"}}), &["gamma"]),
         (
             json!({"seenAt": {"gte": "2024-06-01T12:00:00.500Z"}}),
             &["beta", "gamma"],
         ),
-        (
-            json!({"seenAt": {"lt": "2024-06-01T12:00:00.500Z"}}),
-            &["alpha"],
-        ),
+        (json!({"seenAt": {"lt": "2024-06-01T12:00:00.500Z"}}), &["alpha"]),
         (
             json!({"seenAt": {"lte": "2024-06-01T12:00:00.500Z"}}),
             &["alpha", "beta"],
@@ -161,10 +139,7 @@ async fn every_operator_on_every_type_with_nulls() {
         // EMAIL, PHONE, URL (text-like)
         (json!({"contact": {"eq": "b@y.org"}}), &["beta"]),
         (json!({"contact": {"neq": "b@y.org"}}), &["alpha", "gamma"]),
-        (
-            json!({"contact": {"in": ["a@x.com", "c@z.net"]}}),
-            &["alpha", "gamma"],
-        ),
+        (json!({"contact": {"in": ["a@x.com", "c@z.net"]}}), &["alpha", "gamma"]),
         (json!({"contact": {"gt": "b"}}), &["beta", "gamma"]),
         (json!({"contact": {"gte": "b@y.org"}}), &["beta", "gamma"]),
         (json!({"contact": {"lt": "b"}}), &["alpha"]),
@@ -174,24 +149,15 @@ async fn every_operator_on_every_type_with_nulls() {
         (json!({"contact": {"startsWith": "a@"}}), &["alpha"]),
         (json!({"contact": {"is": "NULL"}}), &["none"]),
         (json!({"phone": {"startsWith": "+"}}), &["alpha", "beta"]),
-        (
-            json!({"phone": {"like": "%000_"}}),
-            &["alpha", "beta", "gamma"],
-        ),
+        (json!({"phone": {"like": "%000_"}}), &["alpha", "beta", "gamma"]),
         (json!({"phone": {"eq": "555-0003"}}), &["gamma"]),
         (json!({"phone": {"is": "NULL"}}), &["none"]),
-        (
-            json!({"site": {"startsWith": "https://"}}),
-            &["alpha", "gamma"],
-        ),
+        (json!({"site": {"startsWith": "https://"}}), &["alpha", "gamma"]),
         (json!({"site": {"ilike": "HTTP://%"}}), &["beta"]),
         (json!({"site": {"in": ["https://a.com"]}}), &["alpha"]),
         (json!({"site": {"is": "NOT_NULL"}}), ALL3),
         // CURRENCY sub-fields
-        (
-            json!({"price": {"amountMicros": {"eq": 1_000_000}}}),
-            &["alpha"],
-        ),
+        (json!({"price": {"amountMicros": {"eq": 1_000_000}}}), &["alpha"]),
         (
             json!({"price": {"amountMicros": {"gte": 1_000_000_000_000i64}}}),
             &["beta"],
@@ -212,31 +178,16 @@ async fn every_operator_on_every_type_with_nulls() {
             json!({"price": {"amountMicros": {"in": [1_000_000, 3_000_000]}}}),
             &["alpha", "gamma"],
         ),
-        (
-            json!({"price": {"amountMicros": {"is": "NULL"}}}),
-            &["none"],
-        ),
-        (
-            json!({"price": {"currencyCode": {"eq": "USD"}}}),
-            &["alpha", "gamma"],
-        ),
-        (
-            json!({"price": {"currencyCode": {"neq": "USD"}}}),
-            &["beta"],
-        ),
+        (json!({"price": {"amountMicros": {"is": "NULL"}}}), &["none"]),
+        (json!({"price": {"currencyCode": {"eq": "USD"}}}), &["alpha", "gamma"]),
+        (json!({"price": {"currencyCode": {"neq": "USD"}}}), &["beta"]),
         (
             json!({"price": {"currencyCode": {"in": ["EUR"]}, "amountMicros": {"gt": 0}}}),
             &["beta"],
         ),
-        (
-            json!({"price": {"currencyCode": {"like": "U%"}}}),
-            &["alpha", "gamma"],
-        ),
+        (json!({"price": {"currencyCode": {"like": "U%"}}}), &["alpha", "gamma"]),
         // FULL_NAME sub-fields
-        (
-            json!({"owner": {"lastName": {"eq": "Lee"}}}),
-            &["alpha", "gamma"],
-        ),
+        (json!({"owner": {"lastName": {"eq": "Lee"}}}), &["alpha", "gamma"]),
         (json!({"owner": {"firstName": {"ilike": "b%"}}}), &["beta"]),
         (
             json!({"owner": {"firstName": {"startsWith": "C"}, "lastName": {"eq": "Lee"}}}),
@@ -246,32 +197,20 @@ async fn every_operator_on_every_type_with_nulls() {
         // SELECT
         (json!({"tier": {"eq": "HIGH"}}), &["beta"]),
         (json!({"tier": {"neq": "HIGH"}}), &["alpha", "gamma"]),
-        (
-            json!({"tier": {"in": ["LOW", "MEDIUM"]}}),
-            &["alpha", "gamma"],
-        ),
+        (json!({"tier": {"in": ["LOW", "MEDIUM"]}}), &["alpha", "gamma"]),
         (json!({"tier": {"is": "NULL"}}), &["none"]),
         // MULTI_SELECT
         (
             json!({"colors": {"containsAny": ["BLUE", "GREEN"]}}),
             &["beta", "gamma"],
         ),
-        (
-            json!({"colors": {"containsAll": ["RED", "BLUE"]}}),
-            &["beta"],
-        ),
-        (
-            json!({"colors": {"containsAny": ["RED"]}}),
-            &["alpha", "beta"],
-        ),
+        (json!({"colors": {"containsAll": ["RED", "BLUE"]}}), &["beta"]),
+        (json!({"colors": {"containsAny": ["RED"]}}), &["alpha", "beta"]),
         (json!({"colors": {"is": "NULL"}}), &["none"]),
         // RATING
         (json!({"score": {"eq": "RATING_3"}}), &["beta"]),
         (json!({"score": {"neq": "RATING_3"}}), &["alpha", "gamma"]),
-        (
-            json!({"score": {"in": ["RATING_1", "RATING_5"]}}),
-            &["alpha", "gamma"],
-        ),
+        (json!({"score": {"in": ["RATING_1", "RATING_5"]}}), &["alpha", "gamma"]),
         (json!({"score": {"is": "NOT_NULL"}}), ALL3),
         // JSON
         (json!({"extra": {"is": "NULL"}}), &["none"]),
@@ -282,10 +221,7 @@ async fn every_operator_on_every_type_with_nulls() {
         (json!({"ref": {"in": [REF_A, REF_C]}}), &["alpha", "gamma"]),
         (json!({"ref": {"is": "NULL"}}), &["none"]),
         // POSITION and system timestamps
-        (
-            json!({"position": {"gt": 0}}),
-            &["alpha", "beta", "gamma", "none"],
-        ),
+        (json!({"position": {"gt": 0}}), &["alpha", "beta", "gamma", "none"]),
         (
             json!({"createdAt": {"lte": "2999-01-01T00:00:00Z"}}),
             &["alpha", "beta", "gamma", "none"],
@@ -303,10 +239,7 @@ async fn every_operator_on_every_type_with_nulls() {
             json!({"or": [{"name": {"eq": "none"}}, {"and": [{"tier": {"eq": "HIGH"}}, {"flag": {"eq": false}}]}]}),
             &["beta", "none"],
         ),
-        (
-            json!({"not": {"name": {"eq": "alpha"}}}),
-            &["beta", "gamma", "none"],
-        ),
+        (json!({"not": {"name": {"eq": "alpha"}}}), &["beta", "gamma", "none"]),
         // NOT over a NULL comparison matches the NULL row.
         (json!({"not": {"num": {"gt": 2}}}), &["alpha", "none"]),
         (
@@ -315,10 +248,7 @@ async fn every_operator_on_every_type_with_nulls() {
         ),
         (json!({"and": []}), &["alpha", "beta", "gamma", "none"]),
         (json!({"or": []}), &[]),
-        (
-            json!({"name": {"like": "%a%"}, "num": {"gte": 2}}),
-            &["beta", "gamma"],
-        ),
+        (json!({"name": {"like": "%a%"}, "num": {"gte": 2}}), &["beta", "gamma"]),
     ];
     let mut failures = Vec::new();
     for (filter, expected) in &cases {
@@ -361,23 +291,11 @@ async fn relation_filters_by_id_and_by_related_fields() {
     )
     .await;
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
-            "opportunity",
-            json!({"companyId": {"eq": companies[0]}})
-        )
-        .await,
+        names_matching(&db, &meta, "opportunity", json!({"companyId": {"eq": companies[0]}})).await,
         ["big"]
     );
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
-            "opportunity",
-            json!({"companyId": {"is": "NULL"}})
-        )
-        .await,
+        names_matching(&db, &meta, "opportunity", json!({"companyId": {"is": "NULL"}})).await,
         ["orphan"]
     );
     assert_eq!(
@@ -452,10 +370,7 @@ async fn invalid_filters_list_every_problem() {
         "filter.ref.eq",
         "filter.colors.containsAny",
     ] {
-        assert!(
-            fields.contains(&expected),
-            "{expected} missing from {fields:?}"
-        );
+        assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
     }
     assert_eq!(fields.len(), 9, "{fields:?}");
 }

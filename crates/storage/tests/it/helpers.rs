@@ -62,19 +62,10 @@ pub fn ids(connection: &Json) -> Vec<String> {
 }
 
 /// Creates records of `object` from JSON inputs; returns their ids.
-pub async fn create_all(
-    db: &TestDb,
-    meta: &WorkspaceMetadata,
-    object: &str,
-    inputs: Vec<Json>,
-) -> Vec<String> {
+pub async fn create_all(db: &TestDb, meta: &WorkspaceMetadata, object: &str, inputs: Vec<Json>) -> Vec<String> {
     let object = self::object(meta, object);
     let selection = fields(object, &["id"]);
-    match db
-        .records()
-        .create_many(meta, object, &inputs, false, &selection)
-        .await
-    {
+    match db.records().create_many(meta, object, &inputs, false, &selection).await {
         Ok(rows) => rows
             .iter()
             .filter_map(|r| r["id"].as_str().map(str::to_string))
@@ -84,12 +75,7 @@ pub async fn create_all(
 }
 
 /// Runs a filter over `object` and returns the matching records' `name`s, sorted.
-pub async fn names_matching(
-    db: &TestDb,
-    meta: &WorkspaceMetadata,
-    object: &str,
-    filter: Json,
-) -> Vec<String> {
+pub async fn names_matching(db: &TestDb, meta: &WorkspaceMetadata, object: &str, filter: Json) -> Vec<String> {
     let object = self::object(meta, object);
     let q = match query(meta, object, Some(filter.clone()), None, first(200)) {
         Ok(q) => q.with_node(fields(object, &["id", "name"])),

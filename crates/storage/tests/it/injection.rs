@@ -16,10 +16,7 @@ async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
         "ünïcödé ✓",
         "a%b",
     ];
-    let inputs = nasty
-        .iter()
-        .map(|n| json!({"name": n, "industry": n}))
-        .collect();
+    let inputs = nasty.iter().map(|n| json!({"name": n, "industry": n})).collect();
     create_all(&db, &meta, "company", inputs).await;
     create_all(
         &db,
@@ -41,13 +38,7 @@ async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
             "in {value:?}"
         );
         assert_eq!(
-            names_matching(
-                &db,
-                &meta,
-                "company",
-                json!({"industry": {"startsWith": value}})
-            )
-            .await,
+            names_matching(&db, &meta, "company", json!({"industry": {"startsWith": value}})).await,
             [value],
             "startsWith {value:?}"
         );
@@ -62,8 +53,5 @@ async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
         ["a%b"]
     );
     // The table survived and still holds everything.
-    assert_eq!(
-        names_matching(&db, &meta, "company", json!({})).await.len(),
-        8
-    );
+    assert_eq!(names_matching(&db, &meta, "company", json!({})).await.len(), 8);
 }

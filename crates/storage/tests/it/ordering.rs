@@ -4,11 +4,7 @@ use crate::helpers::*;
 use serde_json::{Value as Json, json};
 use test_support::TestDb;
 
-async fn names_in_order(
-    db: &TestDb,
-    meta: &twenty_domain::metadata::WorkspaceMetadata,
-    order: Json,
-) -> Vec<String> {
+async fn names_in_order(db: &TestDb, meta: &twenty_domain::metadata::WorkspaceMetadata, order: Json) -> Vec<String> {
     let company = object(meta, "company");
     let q = query(meta, company, None, Some(order.clone()), first(100))
         .unwrap()
@@ -89,10 +85,7 @@ async fn several_keys_apply_in_order_and_composites_sort_by_sub_field() {
         ["x1", "y1", "x2"]
     );
     // No order: insertion position, then id.
-    assert_eq!(
-        names_in_order(&db, &meta, Json::Null).await,
-        ["x2", "x1", "y1"]
-    );
+    assert_eq!(names_in_order(&db, &meta, Json::Null).await, ["x2", "x1", "y1"]);
 }
 
 #[tokio::test]
@@ -109,8 +102,5 @@ async fn bad_order_terms_are_validation_errors() {
     )
     .unwrap_err();
     let fields: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
-    assert_eq!(
-        fields,
-        ["orderBy[0].nope", "orderBy[1].name", "orderBy[2].people"]
-    );
+    assert_eq!(fields, ["orderBy[0].nope", "orderBy[1].name", "orderBy[2].people"]);
 }

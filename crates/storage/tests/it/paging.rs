@@ -54,14 +54,7 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
         let mut reference = Vec::new();
         for offset in [0i64, 200, 400, 600, 800] {
             let company = object(&meta, "company");
-            let mut q = query(
-                &meta,
-                company,
-                None,
-                Some(order.clone()),
-                PageArgs::default(),
-            )
-            .unwrap();
+            let mut q = query(&meta, company, None, Some(order.clone()), PageArgs::default()).unwrap();
             q.page = Page::offset(Some(200), Some(offset), PageLimits::default()).unwrap();
             let q = q.with_node(fields(company, &["id"]));
             reference.extend(ids(&db.records().find_many(&meta, &q).await.unwrap()));
@@ -131,14 +124,7 @@ async fn page_info_cursors_and_total_count() {
     )
     .await;
     let company = object(&meta, "company");
-    let q = query(
-        &meta,
-        company,
-        Some(json!({"name": {"neq": "c4"}})),
-        None,
-        first(2),
-    )
-    .unwrap();
+    let q = query(&meta, company, Some(json!({"name": {"neq": "c4"}})), None, first(2)).unwrap();
     let q = q.with_node(fields(company, &["id"])).with_total_count(true);
     let conn = db.records().find_many(&meta, &q).await.unwrap();
     assert_eq!(ids(&conn), ids_created[..2]);
@@ -212,11 +198,7 @@ async fn offset_paging_walks_the_default_order() {
         let q = q.with_node(fields(company, &["id"]));
         let conn = db.records().find_many(&meta, &q).await.unwrap();
         assert_eq!(conn["totalCount"], json!(7));
-        assert_eq!(
-            conn["pageInfo"]["hasNextPage"],
-            json!(offset < 6),
-            "offset {offset}"
-        );
+        assert_eq!(conn["pageInfo"]["hasNextPage"], json!(offset < 6), "offset {offset}");
         seen.extend(ids(&conn));
     }
     assert_eq!(seen, created);
@@ -257,11 +239,7 @@ async fn bad_page_arguments_are_validation_errors() {
     ];
     for args in bad {
         let err = query(&meta, company, None, None, args.clone()).unwrap_err();
-        assert_eq!(
-            err.code(),
-            twenty_domain::ErrorCode::ValidationError,
-            "{args:?}"
-        );
+        assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{args:?}");
     }
     // Above the maximum, the page is capped.
     let q = query(&meta, company, None, None, first(100_000)).unwrap();

@@ -50,9 +50,7 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
     let node = fields(company, &["name"])
         .to_many(company, "people", "staff", nested)
         .unwrap();
-    let q = query(&meta, company, None, None, first(10))
-        .unwrap()
-        .with_node(node);
+    let q = query(&meta, company, None, None, first(10)).unwrap().with_node(node);
     let conn = db.records().find_many(&meta, &q).await.unwrap();
     let edges = conn["edges"].as_array().unwrap();
     assert_eq!(edges.len(), 3);
@@ -60,14 +58,8 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
     assert_eq!(acme["name"], json!("Acme"));
     assert_eq!(acme["staff"]["totalCount"], json!(2));
     assert_eq!(acme["staff"]["edges"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        acme["staff"]["edges"][0]["node"]["name"]["firstName"],
-        json!("p02")
-    );
-    assert_eq!(
-        acme["staff"]["edges"][0]["node"]["companyId"],
-        json!(companies[0])
-    );
+    assert_eq!(acme["staff"]["edges"][0]["node"]["name"]["firstName"], json!("p02"));
+    assert_eq!(acme["staff"]["edges"][0]["node"]["companyId"], json!(companies[0]));
     assert_eq!(acme["staff"]["pageInfo"]["hasNextPage"], json!(true));
     assert_eq!(
         edges[1]["node"]["staff"]["edges"][0]["node"]["name"]["firstName"],
@@ -109,12 +101,7 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
     .await;
     let company = object(&meta, "company");
     db.records()
-        .delete_one(
-            &meta,
-            company,
-            companies[1].parse().unwrap(),
-            &Selection::new(),
-        )
+        .delete_one(&meta, company, companies[1].parse().unwrap(), &Selection::new())
         .await
         .unwrap();
 
@@ -128,9 +115,7 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
         .unwrap()
         .to_many(person, "opportunities", "opportunities", deals)
         .unwrap();
-    let q = query(&meta, person, None, None, first(5))
-        .unwrap()
-        .with_node(node);
+    let q = query(&meta, person, None, None, first(5)).unwrap().with_node(node);
     let conn = db.records().find_many(&meta, &q).await.unwrap();
     let nodes: Vec<_> = conn["edges"]
         .as_array()
@@ -139,15 +124,8 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
         .map(|e| e["node"].clone())
         .collect();
     assert_eq!(nodes[0]["employer"], json!({"name": "Acme"}));
-    assert_eq!(
-        nodes[0]["opportunities"]["edges"][0]["node"]["name"],
-        json!("deal")
-    );
-    assert_eq!(
-        nodes[1]["employer"],
-        json!(null),
-        "soft-deleted company is hidden"
-    );
+    assert_eq!(nodes[0]["opportunities"]["edges"][0]["node"]["name"], json!("deal"));
+    assert_eq!(nodes[1]["employer"], json!(null), "soft-deleted company is hidden");
     assert_eq!(nodes[2]["employer"], json!(null));
     assert_eq!(nodes[2]["opportunities"]["edges"], json!([]));
 }
@@ -193,22 +171,14 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
 
     let company = object(&meta, "company");
     let tag = object(&meta, "tag");
-    let tag_list = query(
-        &meta,
-        tag,
-        None,
-        Some(json!([{"name": "AscNullsFirst"}])),
-        first(10),
-    )
-    .unwrap()
-    .with_node(fields(tag, &["name"]));
-    let q = query(&meta, company, None, None, first(10))
+    let tag_list = query(&meta, tag, None, Some(json!([{"name": "AscNullsFirst"}])), first(10))
         .unwrap()
-        .with_node(
-            fields(company, &["name"])
-                .to_many(company, "tags", "tags", tag_list.clone())
-                .unwrap(),
-        );
+        .with_node(fields(tag, &["name"]));
+    let q = query(&meta, company, None, None, first(10)).unwrap().with_node(
+        fields(company, &["name"])
+            .to_many(company, "tags", "tags", tag_list.clone())
+            .unwrap(),
+    );
     let conn = db.records().find_many(&meta, &q).await.unwrap();
     let tag_names = |i: usize| -> Vec<String> {
         conn["edges"][i]["node"]["tags"]["edges"]
@@ -225,29 +195,15 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
     let company_list = query(&meta, company, None, None, first(10))
         .unwrap()
         .with_node(fields(company, &["name"]));
-    let q = query(
-        &meta,
-        tag,
-        Some(json!({"name": {"eq": "blue"}})),
-        None,
-        first(10),
-    )
-    .unwrap()
-    .with_node(
-        fields(tag, &["name"])
-            .to_many(
-                tag,
-                "companies",
-                "companies",
-                company_list.with_total_count(true),
-            )
-            .unwrap(),
-    );
+    let q = query(&meta, tag, Some(json!({"name": {"eq": "blue"}})), None, first(10))
+        .unwrap()
+        .with_node(
+            fields(tag, &["name"])
+                .to_many(tag, "companies", "companies", company_list.with_total_count(true))
+                .unwrap(),
+        );
     let conn = db.records().find_many(&meta, &q).await.unwrap();
-    assert_eq!(
-        conn["edges"][0]["node"]["companies"]["totalCount"],
-        json!(2)
-    );
+    assert_eq!(conn["edges"][0]["node"]["companies"]["totalCount"], json!(2));
 
     // Updating the id list replaces the linked set; the returned record shows the new links.
     let selection = fields(company, &["name"])
@@ -290,12 +246,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
         .find_one(
             &meta,
             company,
-            twenty_domain::query::Filter::parse(
-                &meta,
-                company,
-                &json!({"id": {"eq": companies[1]}}),
-            )
-            .unwrap(),
+            twenty_domain::query::Filter::parse(&meta, company, &json!({"id": {"eq": companies[1]}})).unwrap(),
             selection,
         )
         .await

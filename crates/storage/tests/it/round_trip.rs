@@ -46,14 +46,11 @@ async fn nested_page_with_total_count_is_one_round_trip() {
     let deals = query(&meta, opportunity, None, None, first(5))
         .unwrap()
         .with_node(fields(opportunity, &["id", "name", "amount", "stage"]));
-    let node = fields(
-        company,
-        &["id", "name", "annualRecurringRevenue", "createdAt"],
-    )
-    .to_many(company, "people", "people", people)
-    .unwrap()
-    .to_many(company, "opportunities", "opportunities", deals)
-    .unwrap();
+    let node = fields(company, &["id", "name", "annualRecurringRevenue", "createdAt"])
+        .to_many(company, "people", "people", people)
+        .unwrap()
+        .to_many(company, "opportunities", "opportunities", deals)
+        .unwrap();
     let q = query(&meta, company, None, None, first(20))
         .unwrap()
         .with_node(node)
@@ -67,23 +64,11 @@ async fn nested_page_with_total_count_is_one_round_trip() {
             counter.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let page = twenty_storage::records::find(&mut conn, &meta, &q)
-        .await
-        .unwrap();
-    assert_eq!(
-        statements.load(Ordering::SeqCst),
-        1,
-        "one statement for the whole page"
-    );
+    let page = twenty_storage::records::find(&mut conn, &meta, &q).await.unwrap();
+    assert_eq!(statements.load(Ordering::SeqCst), 1, "one statement for the whole page");
     assert_eq!(page["totalCount"], json!(30));
     assert_eq!(page["edges"].as_array().unwrap().len(), 20);
-    assert_eq!(
-        page["edges"][0]["node"]["people"]["edges"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(page["edges"][0]["node"]["people"]["edges"].as_array().unwrap().len(), 2);
     assert_eq!(
         page["edges"][0]["node"]["people"]["pageInfo"]["hasNextPage"],
         json!(true)

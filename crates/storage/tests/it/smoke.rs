@@ -10,10 +10,7 @@ async fn a_workspace_with_standard_objects_stores_and_reads_companies() {
         &db,
         &meta,
         "company",
-        vec![
-            json!({"name": "Acme", "employees": 500}),
-            json!({"name": "Globex"}),
-        ],
+        vec![json!({"name": "Acme", "employees": 500}), json!({"name": "Globex"})],
     )
     .await;
     assert_eq!(ids.len(), 2);
@@ -21,13 +18,7 @@ async fn a_workspace_with_standard_objects_stores_and_reads_companies() {
     let q = query(&meta, company, None, None, first(10)).map(|q| {
         q.with_node(fields(
             company,
-            &[
-                "id",
-                "name",
-                "employees",
-                "createdAt",
-                "annualRecurringRevenue",
-            ],
+            &["id", "name", "employees", "createdAt", "annualRecurringRevenue"],
         ))
         .with_total_count(true)
     });

@@ -59,10 +59,7 @@ async fn batch_create_is_atomic() {
 
     // Duplicate ids in one batch: one error, nothing written.
     let id = uuid::Uuid::new_v4();
-    let inputs = vec![
-        json!({"id": id, "name": "a"}),
-        json!({"id": id, "name": "b"}),
-    ];
+    let inputs = vec![json!({"id": id, "name": "a"}), json!({"id": id, "name": "b"})];
     assert!(
         db.records()
             .create_many(&meta, company, &inputs, false, &Selection::new())
@@ -76,11 +73,7 @@ async fn batch_create_is_atomic() {
         &db,
         &meta,
         "company",
-        vec![
-            json!({"name": "z"}),
-            json!({"name": "a"}),
-            json!({"name": "m"}),
-        ],
+        vec![json!({"name": "z"}), json!({"name": "a"}), json!({"name": "m"})],
     )
     .await;
     let q = query(&meta, company, None, None, first(10))
@@ -97,44 +90,19 @@ async fn soft_delete_restore_and_destroy() {
     let db = TestDb::new().await;
     let meta = db.workspace().await;
     let company = object(&meta, "company");
-    let ids = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![json!({"name": "a"}), json!({"name": "b"})],
-    )
-    .await;
+    let ids = create_all(&db, &meta, "company", vec![json!({"name": "a"}), json!({"name": "b"})]).await;
     let a: uuid::Uuid = ids[0].parse().unwrap();
     let sel = fields(company, &["id", "name", "deletedAt"]);
 
-    let deleted = db
-        .records()
-        .delete_one(&meta, company, a, &sel)
-        .await
-        .unwrap();
+    let deleted = db.records().delete_one(&meta, company, a, &sel).await.unwrap();
     assert!(deleted["deletedAt"].is_string(), "{deleted}");
+    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["b"]);
     assert_eq!(
-        names_matching(&db, &meta, "company", json!({})).await,
-        ["b"]
-    );
-    assert_eq!(
-        names_matching(
-            &db,
-            &meta,
-            "company",
-            json!({"deletedAt": {"is": "NOT_NULL"}})
-        )
-        .await,
+        names_matching(&db, &meta, "company", json!({"deletedAt": {"is": "NOT_NULL"}})).await,
         ["a"]
     );
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
-            "company",
-            json!({"not": {"deletedAt": {"is": "NULL"}}})
-        )
-        .await,
+        names_matching(&db, &meta, "company", json!({"not": {"deletedAt": {"is": "NULL"}}})).await,
         ["a"]
     );
     // Deleting again finds nothing live.
@@ -156,16 +124,9 @@ async fn soft_delete_restore_and_destroy() {
         ErrorCode::NotFound
     );
 
-    let restored = db
-        .records()
-        .restore_one(&meta, company, a, &sel)
-        .await
-        .unwrap();
+    let restored = db.records().restore_one(&meta, company, a, &sel).await.unwrap();
     assert_eq!(restored["deletedAt"], json!(null));
-    assert_eq!(
-        names_matching(&db, &meta, "company", json!({})).await,
-        ["a", "b"]
-    );
+    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["a", "b"]);
     assert_eq!(
         db.records()
             .restore_one(&meta, company, a, &sel)
@@ -175,26 +136,13 @@ async fn soft_delete_restore_and_destroy() {
         ErrorCode::NotFound
     );
 
-    let destroyed = db
-        .records()
-        .destroy_one(&meta, company, a, &sel)
-        .await
-        .unwrap();
+    let destroyed = db.records().destroy_one(&meta, company, a, &sel).await.unwrap();
     assert_eq!(destroyed["name"], json!("a"));
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
-            "company",
-            json!({"deletedAt": {"is": "NOT_NULL"}})
-        )
-        .await,
+        names_matching(&db, &meta, "company", json!({"deletedAt": {"is": "NOT_NULL"}})).await,
         Vec::<String>::new()
     );
-    assert_eq!(
-        names_matching(&db, &meta, "company", json!({})).await,
-        ["b"]
-    );
+    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["b"]);
     assert_eq!(
         db.records()
             .destroy_one(&meta, company, a, &sel)
@@ -215,9 +163,7 @@ async fn soft_delete_restore_and_destroy() {
         ],
     )
     .await;
-    let by_filter = RecordTarget::Filter(
-        Filter::parse(&meta, company, &json!({"industry": {"eq": "X"}})).unwrap(),
-    );
+    let by_filter = RecordTarget::Filter(Filter::parse(&meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
     assert_eq!(
         db.records()
             .delete_many(&meta, company, &by_filter, &sel)
@@ -226,9 +172,7 @@ async fn soft_delete_restore_and_destroy() {
             .len(),
         2
     );
-    let deleted_x = RecordTarget::Filter(
-        Filter::parse(&meta, company, &json!({"industry": {"eq": "X"}})).unwrap(),
-    );
+    let deleted_x = RecordTarget::Filter(Filter::parse(&meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
     assert_eq!(
         db.records()
             .restore_many(&meta, company, &deleted_x, &sel)
@@ -258,10 +202,7 @@ async fn soft_delete_restore_and_destroy() {
         )
         .await
         .unwrap();
-    assert_eq!(
-        updated,
-        vec![json!({"employees": 3}), json!({"employees": 3})]
-    );
+    assert_eq!(updated, vec![json!({"employees": 3}), json!({"employees": 3})]);
     assert_eq!(
         db.records()
             .destroy_many(&meta, company, &by_ids, &sel)
@@ -270,10 +211,7 @@ async fn soft_delete_restore_and_destroy() {
             .len(),
         2
     );
-    assert_eq!(
-        names_matching(&db, &meta, "company", json!({})).await,
-        ["b"]
-    );
+    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["b"]);
 }
 
 #[tokio::test]
@@ -282,10 +220,7 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
     let meta = db.workspace().await;
     let company = object(&meta, "company");
     let id = uuid::Uuid::new_v4();
-    let sel = fields(
-        company,
-        &["id", "name", "employees", "idealCustomerProfile"],
-    );
+    let sel = fields(company, &["id", "name", "employees", "idealCustomerProfile"]);
     let created = db
         .records()
         .create_one(
@@ -303,13 +238,7 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
     );
     let updated = db
         .records()
-        .create_one(
-            &meta,
-            company,
-            &json!({"id": id, "employees": 6}),
-            true,
-            &sel,
-        )
+        .create_one(&meta, company, &json!({"id": id, "employees": 6}), true, &sel)
         .await
         .unwrap();
     // The default of idealCustomerProfile (false) is not forced onto the existing record.
@@ -332,10 +261,7 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
         .create_many(
             &meta,
             company,
-            &[
-                json!({"id": id, "name": "Acme 2"}),
-                json!({"id": other, "name": "New"}),
-            ],
+            &[json!({"id": id, "name": "Acme 2"}), json!({"id": other, "name": "New"})],
             true,
             &sel,
         )
@@ -390,14 +316,9 @@ async fn validation_errors_list_every_bad_field() {
         .unwrap_err();
     let mut got: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
     got.sort();
-    assert_eq!(
-        got,
-        ["amount.currencyCode", "closeDate", "probability", "stage"]
-    );
+    assert_eq!(got, ["amount.currencyCode", "closeDate", "probability", "stage"]);
     assert!(
-        err.details()
-            .iter()
-            .any(|d| d.message.contains("QUALIFICATION")),
+        err.details().iter().any(|d| d.message.contains("QUALIFICATION")),
         "select errors name the options"
     );
 

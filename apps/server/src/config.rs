@@ -1,0 +1,256 @@
+//! The server's configuration: every variable of the contract (§1), read once from the environment (and a
+//! `.env` file in the working directory) into one [`Config`] that travels in the app state.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Unset: the private PostgreSQL cluster under `data_dir`.
+    pub database_url: Option<Secret>,
+    pub data_dir: PathBuf,
+    pub host: String,
+    pub port: u16,
+    pub app_secret: Option<Secret>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub bcrypt_cost: u32,
+    pub sign_up_disabled: bool,
+    pub rate_limit_graphql: u32,
+    pub rate_limit_rest: u32,
+    pub rate_limit_metadata: u32,
+    pub max_page_size: u32,
+    pub default_page_size: u32,
+    pub webhook_timeout: Duration,
+    pub webhook_max_attempts: u32,
+    pub webhook_allow_private_urls: bool,
+    pub log_format: LogFormat,
+    pub rust_log: String,
+}
+
+/// One bad variable: the process stops with this single line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration: {}: {}", self.variable, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `.env` (if present, without overriding the environment), then the environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any variable source (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let database_url = get("DATABASE_URL").or_else(|| get("PG_DATABASE_URL")).map(Secret::new);
+        let app_secret = match get("APP_SECRET") {
+            Some(s) if s.len() < 32 => {
+                return Err(ConfigError {
+                    variable: "APP_SECRET",
+                    message: "must be at least 32 bytes long".into(),
+                });
+            }
+            other => other.map(Secret::new),
+        };
+        let default_page_size = number(&get, "DEFAULT_PAGE_SIZE", 60, 1, 10_000)?;
+        let max_page_size = number(&get, "MAX_PAGE_SIZE", 200, 1, 10_000)?;
+        if default_page_size > max_page_size {
+            return Err(ConfigError {
+                variable: "DEFAULT_PAGE_SIZE",
+                message: format!("must not exceed MAX_PAGE_SIZE ({max_page_size})"),
+            });
+        }
+        Ok(Config {
+            database_url,
+            data_dir: PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "./data".into())),
+            host: get("HOST").unwrap_or_else(|| "127.0.0.1".into()),
+            port: number(&get, "PORT", 3000, 1, 65_535)? as u16,
+            app_secret,
+            access_token_ttl: Duration::from_secs(number(&get, "ACCESS_TOKEN_TTL_SECS", 1800, 1, 31_536_000)?),
+            refresh_token_ttl: Duration::from_secs(number(&get, "REFRESH_TOKEN_TTL_SECS", 5_184_000, 1, 315_360_000)?),
+            bcrypt_cost: number(&get, "BCRYPT_COST", 10, 4, 31)? as u32,
+            sign_up_disabled: boolean(&get, "SIGN_UP_DISABLED", false)?,
+            rate_limit_graphql: number(&get, "RATE_LIMIT_GRAPHQL", 100, 0, 1_000_000)? as u32,
+            rate_limit_rest: number(&get, "RATE_LIMIT_REST", 200, 0, 1_000_000)? as u32,
+            rate_limit_metadata: number(&get, "RATE_LIMIT_METADATA", 50, 0, 1_000_000)? as u32,
+            max_page_size: max_page_size as u32,
+            default_page_size: default_page_size as u32,
+            webhook_timeout: Duration::from_secs(number(&get, "WEBHOOK_TIMEOUT_SECS", 5, 1, 300)?),
+            webhook_max_attempts: number(&get, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 100)? as u32,
+            webhook_allow_private_urls: boolean(&get, "WEBHOOK_ALLOW_PRIVATE_URLS", false)?,
+            log_format: match get("LOG_FORMAT").as_deref() {
+                None | Some("pretty") => LogFormat::Pretty,
+                Some("json") => LogFormat::Json,
+                Some(other) => {
+                    return Err(ConfigError {
+                        variable: "LOG_FORMAT",
+                        message: format!("expected `pretty` or `json`, got {other:?}"),
+                    });
+                }
+            },
+            rust_log: get("RUST_LOG").unwrap_or_else(|| "info".into()),
+        })
+    }
+
+    /// The effective configuration as `NAME=value` lines, secrets redacted (`twenty-server config`).
+    pub fn describe(&self) -> Vec<(&'static str, String)> {
+        let redacted = |s: &Option<Secret>| match s {
+            Some(_) => "[redacted]".to_string(),
+            None => "(unset)".to_string(),
+        };
+        vec![
+            ("DATABASE_URL", redacted(&self.database_url)),
+            ("DATA_DIR", self.data_dir.display().to_string()),
+            ("HOST", self.host.clone()),
+            ("PORT", self.port.to_string()),
+            ("APP_SECRET", redacted(&self.app_secret)),
+            ("ACCESS_TOKEN_TTL_SECS", self.access_token_ttl.as_secs().to_string()),
+            ("REFRESH_TOKEN_TTL_SECS", self.refresh_token_ttl.as_secs().to_string()),
+            ("BCRYPT_COST", self.bcrypt_cost.to_string()),
+            ("SIGN_UP_DISABLED", self.sign_up_disabled.to_string()),
+            ("RATE_LIMIT_GRAPHQL", self.rate_limit_graphql.to_string()),
+            ("RATE_LIMIT_REST", self.rate_limit_rest.to_string()),
+            ("RATE_LIMIT_METADATA", self.rate_limit_metadata.to_string()),
+            ("MAX_PAGE_SIZE", self.max_page_size.to_string()),
+            ("DEFAULT_PAGE_SIZE", self.default_page_size.to_string()),
+            ("WEBHOOK_TIMEOUT_SECS", self.webhook_timeout.as_secs().to_string()),
+            ("WEBHOOK_MAX_ATTEMPTS", self.webhook_max_attempts.to_string()),
+            (
+                "WEBHOOK_ALLOW_PRIVATE_URLS",
+                self.webhook_allow_private_urls.to_string(),
+            ),
+            (
+                "LOG_FORMAT",
+                match self.log_format {
+                    LogFormat::Pretty => "pretty".into(),
+                    LogFormat::Json => "json".into(),
+                },
+            ),
+            ("RUST_LOG", self.rust_log.clone()),
+        ]
+    }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    let Some(raw) = get(variable) else { return Ok(default) };
+    match raw.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            variable,
+            message: format!("expected a whole number from {min} to {max}, got {raw:?}"),
+        }),
+    }
+}
+
+fn boolean(get: &impl Fn(&str) -> Option<String>, variable: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match get(variable).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some("false" | "0" | "no") => Ok(false),
+        Some(other) => Err(ConfigError {
+            variable,
+            message: format!("expected true or false, got {other:?}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("127.0.0.1", 3000));
+        assert_eq!(c.access_token_ttl.as_secs(), 1800);
+        assert_eq!((c.default_page_size, c.max_page_size), (60, 200));
+        assert_eq!(
+            (c.rate_limit_graphql, c.rate_limit_rest, c.rate_limit_metadata),
+            (100, 200, 50)
+        );
+        assert!(c.database_url.is_none());
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (var, value) in [
+            ("PORT", "abc"),
+            ("PORT", "70000"),
+            ("APP_SECRET", "short"),
+            ("BCRYPT_COST", "3"),
+            ("SIGN_UP_DISABLED", "maybe"),
+            ("LOG_FORMAT", "xml"),
+            ("MAX_PAGE_SIZE", "-1"),
+            ("WEBHOOK_TIMEOUT_SECS", "0"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.variable, var);
+            assert!(!err.to_string().contains('\n'));
+        }
+        assert_eq!(
+            config(&[("DEFAULT_PAGE_SIZE", "300")]).unwrap_err().variable,
+            "DEFAULT_PAGE_SIZE"
+        );
+    }
+
+    #[test]
+    fn pg_database_url_is_an_alias_and_secrets_are_redacted() {
+        let c = config(&[("PG_DATABASE_URL", "postgres://u:pw@h/db")]).unwrap();
+        assert_eq!(
+            c.database_url.as_ref().map(Secret::expose),
+            Some("postgres://u:pw@h/db")
+        );
+        let printed = format!("{:?} {:?}", c, c.describe());
+        assert!(!printed.contains("pw"), "{printed}");
+    }
+}

@@ -1,0 +1,49 @@
+//! Where the data lives: `DATABASE_URL`, or the private PostgreSQL cluster under `DATA_DIR` (contract §1.1).
+
+use crate::config::Config;
+use anyhow::Context;
+use twenty_storage::cluster::LocalCluster;
+use twenty_storage::db::ensure_database;
+
+/// The database name inside the private cluster.
+const PRIVATE_DATABASE: &str = "twenty";
+
+pub struct Database {
+    pub url: String,
+    /// The private cluster this process started or joined; stopped on shutdown.
+    pub cluster: Option<LocalCluster>,
+}
+
+impl Database {
+    /// Resolves the database, starting the private cluster when no URL is configured.
+    pub async fn open(config: &Config) -> anyhow::Result<Database> {
+        if let Some(url) = &config.database_url {
+            return Ok(Database {
+                url: url.expose().to_string(),
+                cluster: None,
+            });
+        }
+        let cluster = LocalCluster::new(config.data_dir.join("postgres"))?;
+        let started = cluster.clone();
+        tokio::task::spawn_blocking(move || started.ensure_started())
+            .await
+            .context("starting PostgreSQL")??;
+        tracing::info!(data_dir = %cluster.data_dir().display(), "private PostgreSQL running (unix socket only)");
+        ensure_database(&cluster.url("postgres"), PRIVATE_DATABASE).await?;
+        Ok(Database {
+            url: cluster.url(PRIVATE_DATABASE),
+            cluster: Some(cluster),
+        })
+    }
+
+    /// Stops the private cluster, if there is one.
+    pub async fn close(self) {
+        if let Some(cluster) = self.cluster {
+            match tokio::task::spawn_blocking(move || cluster.stop()).await {
+                Ok(Ok(())) => tracing::info!("private PostgreSQL stopped"),
+                Ok(Err(e)) => tracing::error!(error = %e, "stopping the private PostgreSQL failed"),
+                Err(e) => tracing::error!(error = %e, "stopping the private PostgreSQL failed"),
+            }
+        }
+    }
+}

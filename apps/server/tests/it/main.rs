@@ -1,0 +1,5 @@
+//! End-to-end tests of the server: in-process through `build_app`, and the real binary over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod health;
+mod process;
