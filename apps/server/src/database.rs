@@ -10,8 +10,8 @@ const PRIVATE_DATABASE: &str = "twenty";
 
 pub struct Database {
     pub url: String,
-    /// The private cluster this process started or joined; stopped on shutdown.
-    pub cluster: Option<LocalCluster>,
+    /// The private cluster, when this process started it (and so stops it on shutdown).
+    started_cluster: Option<LocalCluster>,
 }
 
 impl Database {
@@ -20,25 +20,30 @@ impl Database {
         if let Some(url) = &config.database_url {
             return Ok(Database {
                 url: url.expose().to_string(),
-                cluster: None,
+                started_cluster: None,
             });
         }
         let cluster = LocalCluster::new(config.data_dir.join("postgres"))?;
-        let started = cluster.clone();
-        tokio::task::spawn_blocking(move || started.ensure_started())
+        let starting = cluster.clone();
+        let started = tokio::task::spawn_blocking(move || starting.ensure_started())
             .await
             .context("starting PostgreSQL")??;
-        tracing::info!(data_dir = %cluster.data_dir().display(), "private PostgreSQL running (unix socket only)");
-        ensure_database(&cluster.url("postgres"), PRIVATE_DATABASE).await?;
-        Ok(Database {
-            url: cluster.url(PRIVATE_DATABASE),
-            cluster: Some(cluster),
-        })
+        tracing::info!(data_dir = %cluster.data_dir().display(), started, "private PostgreSQL running (unix socket only)");
+        let url = cluster.url(PRIVATE_DATABASE);
+        let database = Database {
+            url,
+            started_cluster: started.then(|| cluster.clone()),
+        };
+        if let Err(e) = ensure_database(&cluster.url("postgres"), PRIVATE_DATABASE).await {
+            database.close().await;
+            return Err(e.into());
+        }
+        Ok(database)
     }
 
-    /// Stops the private cluster, if there is one.
+    /// Stops the private cluster if this process started it.
     pub async fn close(self) {
-        if let Some(cluster) = self.cluster {
+        if let Some(cluster) = self.started_cluster {
             match tokio::task::spawn_blocking(move || cluster.stop()).await {
                 Ok(Ok(())) => tracing::info!("private PostgreSQL stopped"),
                 Ok(Err(e)) => tracing::error!(error = %e, "stopping the private PostgreSQL failed"),

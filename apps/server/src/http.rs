@@ -1,10 +1,18 @@
 //! The HTTP surface: the app builder shared by `serve` and the in-process tests.
 
 use crate::AppState;
+use crate::middleware::{api_error_response, observe, require_principal};
+use crate::routes::{auth, ops};
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::{App, HttpResponse, web};
-use serde_json::json;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, web};
+use twenty_api_rest::ApiError;
+use twenty_domain::DomainError;
+
+/// Request bodies above this size are refused.
+const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
 
 /// The whole application for one worker; `serve` and tests call the same builder.
 pub fn build_app(
@@ -18,29 +26,57 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    let json = web::JsonConfig::default()
+        .limit(MAX_JSON_BYTES)
+        .error_handler(|err, _req| ApiError(DomainError::validation(format!("Invalid JSON body: {err}"))).into());
     App::new()
         .app_data(web::Data::new(state))
-        .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
+        .app_data(json)
+        .wrap(cors())
+        .wrap(from_fn(observe))
+        .route("/healthz", web::get().to(ops::healthz))
+        .route("/readyz", web::get().to(ops::readyz))
+        .route("/metrics", web::get().to(ops::metrics))
+        .service(
+            web::scope("/auth")
+                .route("/signup", web::post().to(auth::signup))
+                .route("/login", web::post().to(auth::login))
+                .route("/refresh", web::post().to(auth::refresh))
+                .route("/logout", web::post().to(auth::logout)),
+        )
+        .service(
+            web::scope("/graphql")
+                .wrap(from_fn(require_principal))
+                .default_service(web::to(not_found)),
+        )
+        .service(
+            web::scope("/metadata")
+                .wrap(from_fn(require_principal))
+                .default_service(web::to(not_found)),
+        )
+        .service(
+            web::scope("/rest")
+                .wrap(from_fn(require_principal))
+                .default_service(web::to(not_found)),
+        )
         .default_service(web::to(not_found))
 }
 
-/// The process is up.
-async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(json!({"status": "ok"}))
+fn cors() -> Cors {
+    Cors::default()
+        .allow_any_origin()
+        .allow_any_method()
+        .allow_any_header()
+        .expose_headers([
+            "x-request-id",
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+            "retry-after",
+        ])
+        .max_age(3600)
 }
 
-/// The database answers.
-async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    if twenty_storage::db::ping(&state.pool).await {
-        HttpResponse::Ok().json(json!({"status": "ok"}))
-    } else {
-        HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"}))
-    }
-}
-
-async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().json(json!({
-        "error": {"message": "Route not found", "code": "NOT_FOUND", "statusCode": 404, "details": []}
-    }))
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    api_error_response(req.path(), DomainError::not_found("route"))
 }

@@ -1,19 +1,26 @@
-//! `twenty-server`: configuration, the CLI, the private-PostgreSQL default and the HTTP app assembly
-//! ([`http::build_app`]). No business rules live here; `main.rs` only calls [`run`].
+//! `twenty-server`: configuration, the CLI, the private-PostgreSQL default, middleware (request ids, tracing,
+//! metrics, authentication) and the HTTP app assembly ([`http::build_app`]). No business rules live here;
+//! `main.rs` only parses the command line and calls [`cli::run`].
 
+pub mod cli;
 pub mod config;
 pub mod database;
 pub mod http;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod secret;
 
-use crate::config::{Config, LogFormat};
-use crate::database::Database;
-use anyhow::Context;
-use clap::{Parser, Subcommand};
-use std::io::{Read, Write};
+use crate::config::{Config, LogFormat, Secret};
 use std::sync::Arc;
-use twenty_storage::{PgPool, PgStore, PoolOptions};
+use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
+use twenty_storage::{PgPool, PgStore};
 
+pub use cli::{Cli, run};
 pub use http::build_app;
+
+/// Login attempts per minute, per client IP and per e-mail.
+pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
 
 /// Shared by every request handler.
 #[derive(Clone)]
@@ -21,46 +28,33 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub pool: PgPool,
     pub store: PgStore,
+    pub auth: Arc<AuthService<PgStore>>,
+    pub login_throttle: Arc<LoginThrottle>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
-#[derive(Debug, Parser)]
-#[command(name = "twenty-server", version, about = "A Twenty-compatible CRM server")]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Migrate the core schema if needed and serve HTTP on HOST:PORT (the default command).
-    Serve,
-    /// Apply pending core migrations and exit.
-    Migrate,
-    /// Print the effective configuration, secrets redacted.
-    Config,
-    /// Exit 0 when the server on HOST:PORT answers GET /healthz (for container health checks).
-    Healthcheck,
-}
-
-/// Runs one CLI command to completion.
-pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config).await,
-        Command::Migrate => {
-            let db = Database::open(&config).await?;
-            let result = twenty_storage::run_migrations(&db.url).await;
-            db.close().await;
-            let applied = result?;
-            println!("{applied} migration(s) applied");
-            Ok(())
+impl AppState {
+    pub fn new(config: Config, pool: PgPool, app_secret: &Secret) -> AppState {
+        let store = PgStore::new(pool.clone());
+        let settings = AuthSettings {
+            access_token_ttl: config.access_token_ttl,
+            refresh_token_ttl: config.refresh_token_ttl,
+            bcrypt_cost: config.bcrypt_cost,
+            sign_up_disabled: config.sign_up_disabled,
+        };
+        let auth = AuthService::new(
+            store.clone(),
+            TokenSigner::new(app_secret.expose().as_bytes()),
+            settings,
+        );
+        AppState {
+            config: Arc::new(config),
+            pool,
+            store,
+            auth: Arc::new(auth),
+            login_throttle: Arc::new(LoginThrottle::new(LOGIN_ATTEMPTS_PER_MINUTE)),
+            metrics: Arc::new(metrics::Metrics::default()),
         }
-        Command::Config => {
-            for (name, value) in config.describe() {
-                println!("{name}={value}");
-            }
-            Ok(())
-        }
-        Command::Healthcheck => healthcheck(&config),
     }
 }
 
@@ -72,60 +66,8 @@ pub fn init_logging(config: &Config) {
         .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
-        LogFormat::Pretty => builder.try_init(),
+        LogFormat::Pretty => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
     };
-}
-
-async fn serve(config: Config) -> anyhow::Result<()> {
-    let db = Database::open(&config).await?;
-    let result = serve_on(&config, &db).await;
-    db.close().await;
-    result
-}
-
-async fn serve_on(config: &Config, db: &Database) -> anyhow::Result<()> {
-    let applied = twenty_storage::run_migrations(&db.url)
-        .await
-        .context("applying migrations")?;
-    tracing::info!(applied, "core schema up to date");
-    let pool = twenty_storage::build_pool(&db.url, &PoolOptions::default())?;
-    let state = AppState {
-        config: Arc::new(config.clone()),
-        store: PgStore::new(pool.clone()),
-        pool,
-    };
-    let address = (config.host.as_str(), config.port);
-    let server = actix_web::HttpServer::new(move || build_app(state.clone()))
-        .bind(address)
-        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?
-        .shutdown_timeout(30)
-        .run();
-    tracing::info!(host = %config.host, port = config.port, "listening");
-    // actix stops accepting on SIGTERM / SIGINT and drains in-flight requests before this returns.
-    server.await?;
-    tracing::info!("shut down");
-    Ok(())
-}
-
-fn healthcheck(config: &Config) -> anyhow::Result<()> {
-    let host = if config.host == "0.0.0.0" {
-        "127.0.0.1"
-    } else {
-        config.host.as_str()
-    };
-    let mut stream = std::net::TcpStream::connect((host, config.port))
-        .with_context(|| format!("nothing listens on {host}:{}", config.port))?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
-    write!(
-        stream,
-        "GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    if response.starts_with("HTTP/1.1 200") {
-        println!("ok");
-        Ok(())
-    } else {
-        anyhow::bail!("unhealthy: {}", response.lines().next().unwrap_or("no response"))
-    }
 }

@@ -58,6 +58,8 @@ pub enum DomainError {
     Forbidden(String),
     #[error("{0}")]
     Unauthorized(String),
+    #[error("Rate limit exceeded")]
+    RateLimited { retry_after_secs: u64 },
     /// Something unexpected; the message reaching a client is generic, the source goes to the logs.
     #[error("internal error: {0}")]
     Internal(String),
@@ -71,6 +73,7 @@ impl DomainError {
             DomainError::Conflict { .. } => ErrorCode::Conflict,
             DomainError::Forbidden(_) => ErrorCode::Forbidden,
             DomainError::Unauthorized(_) => ErrorCode::Unauthorized,
+            DomainError::RateLimited { .. } => ErrorCode::RateLimitExceeded,
             DomainError::Internal(_) => ErrorCode::InternalError,
         }
     }

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod error;
 pub mod events;
 pub mod field_type;
+pub mod identity;
 pub mod metadata;
 pub mod naming;
 pub mod ports;

@@ -62,9 +62,9 @@ impl LocalCluster {
         format!("postgresql://postgres@{socket_dir}/{database}")
     }
 
-    /// Initialises the cluster on first use and starts it unless it is running. Safe to call from several
-    /// processes at once: a lock file next to the data directory serialises them.
-    pub fn ensure_started(&self) -> Result<(), StorageError> {
+    /// Initialises the cluster on first use and starts it unless it is running; `true` when this call started it.
+    /// Safe to call from several processes at once: a lock file next to the data directory serialises them.
+    pub fn ensure_started(&self) -> Result<bool, StorageError> {
         let parent = self.data_dir.parent().unwrap_or(Path::new("/"));
         fs::create_dir_all(parent).map_err(|e| cluster_err("create the data directory's parent", e))?;
         let lock_path = parent.join(format!(
@@ -81,12 +81,12 @@ impl LocalCluster {
         result
     }
 
-    fn start_locked(&self) -> Result<(), StorageError> {
+    fn start_locked(&self) -> Result<bool, StorageError> {
         if !self.data_dir.join("PG_VERSION").exists() {
             self.init()?;
         }
         if self.is_running() {
-            return Ok(());
+            return Ok(false);
         }
         let dir = self.data_dir.to_string_lossy().into_owned();
         let mut options = format!("-k '{dir}' -c listen_addresses=''");
@@ -104,7 +104,7 @@ impl LocalCluster {
                 tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
             )));
         }
-        Ok(())
+        Ok(true)
     }
 
     fn init(&self) -> Result<(), StorageError> {

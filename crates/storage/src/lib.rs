@@ -5,6 +5,7 @@
 //! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]), record and metadata persistence
 //! ([`records`], [`workspaces`]) and [`PgStore`], which implements the domain's ports.
 
+pub mod accounts;
 pub mod cluster;
 pub mod compile;
 pub mod db;

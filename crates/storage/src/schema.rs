@@ -87,10 +87,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    core.user (id) {
+        id -> Uuid,
+        email -> Text,
+        password_hash -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    core.workspace_membership (workspace_id, user_id) {
+        workspace_id -> Uuid,
+        user_id -> Uuid,
+        role -> Text,
+        workspace_member_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    core.api_key (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        name -> Text,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    core.refresh_token (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        workspace_id -> Uuid,
+        family_id -> Uuid,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        replaced_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspace,
     object_metadata,
     field_metadata,
     relation_metadata,
-    event_outbox
+    event_outbox,
+    user,
+    workspace_membership,
+    api_key,
+    refresh_token
 );

@@ -3,13 +3,15 @@
 use crate::compile::WriteKind;
 use crate::db::PgPool;
 use crate::error::pool_error;
-use crate::{records, workspaces};
+use crate::{accounts, records, workspaces};
 use serde_json::Value as Json;
 use twenty_domain::error::DomainResult;
+use twenty_domain::identity::{ApiKey, IdentityStore, Membership, NewAccount, RefreshTokenRecord, User};
 use twenty_domain::metadata::{ObjectId, WorkspaceId, WorkspaceMetadata};
 use twenty_domain::ports::{RecordStore, WorkspaceStore};
 use twenty_domain::query::{ConnectionQuery, Selection};
 use twenty_domain::record::{RecordInput, RecordTarget};
+use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -115,5 +117,73 @@ impl WorkspaceStore for PgStore {
     async fn load_metadata(&self, workspace_id: WorkspaceId) -> DomainResult<Option<WorkspaceMetadata>> {
         let mut conn = self.conn().await?;
         workspaces::load_metadata(&mut conn, workspace_id).await
+    }
+}
+
+impl IdentityStore for PgStore {
+    async fn create_account(&self, account: &NewAccount) -> DomainResult<()> {
+        accounts::create_account(&mut *self.conn().await?, account).await
+    }
+
+    async fn add_admin(
+        &self,
+        workspace: &WorkspaceMetadata,
+        user: &User,
+        member_record: &Json,
+        member_id: Uuid,
+    ) -> DomainResult<()> {
+        accounts::add_admin(&mut *self.conn().await?, workspace, user, member_record, member_id).await
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> DomainResult<Option<User>> {
+        accounts::find_user_by_email(&mut *self.conn().await?, email).await
+    }
+
+    async fn memberships(&self, user_id: Uuid) -> DomainResult<Vec<Membership>> {
+        accounts::memberships(&mut *self.conn().await?, user_id).await
+    }
+
+    async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> DomainResult<()> {
+        accounts::insert_refresh_token(&mut *self.conn().await?, token).await
+    }
+
+    async fn find_refresh_token(&self, id: Uuid) -> DomainResult<Option<RefreshTokenRecord>> {
+        accounts::find_refresh_token(&mut *self.conn().await?, id).await
+    }
+
+    async fn rotate_refresh_token(&self, old: Uuid, new: &RefreshTokenRecord) -> DomainResult<bool> {
+        accounts::rotate_refresh_token(&mut *self.conn().await?, old, new).await
+    }
+
+    async fn revoke_refresh_token(&self, id: Uuid) -> DomainResult<bool> {
+        accounts::revoke_refresh_token(&mut *self.conn().await?, id).await
+    }
+
+    async fn revoke_user_refresh_tokens(&self, user_id: Uuid) -> DomainResult<u64> {
+        accounts::revoke_user_refresh_tokens(&mut *self.conn().await?, user_id).await
+    }
+
+    async fn create_api_key(&self, key: &ApiKey) -> DomainResult<()> {
+        accounts::create_api_key(&mut *self.conn().await?, key).await
+    }
+
+    async fn find_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
+        accounts::find_api_key(&mut *self.conn().await?, workspace_id, id).await
+    }
+
+    async fn list_api_keys(&self, workspace_id: WorkspaceId) -> DomainResult<Vec<ApiKey>> {
+        accounts::list_api_keys(&mut *self.conn().await?, workspace_id).await
+    }
+
+    async fn revoke_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
+        accounts::revoke_api_key(&mut *self.conn().await?, workspace_id, id).await
+    }
+
+    async fn delete_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<bool> {
+        accounts::delete_api_key(&mut *self.conn().await?, workspace_id, id).await
+    }
+
+    async fn workspace_exists(&self, workspace_id: WorkspaceId) -> DomainResult<bool> {
+        accounts::workspace_exists(&mut *self.conn().await?, workspace_id).await
     }
 }

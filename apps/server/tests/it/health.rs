@@ -1,17 +1,15 @@
 use actix_web::test;
-use std::sync::Arc;
 use test_support::TestDb;
-use twenty_server::config::Config;
+use twenty_server::config::{Config, Secret};
 use twenty_server::{AppState, build_app};
-use twenty_storage::PgStore;
 
 fn state(db: &TestDb) -> AppState {
     let config = Config::from_lookup(|_| None).unwrap();
-    AppState {
-        config: Arc::new(config),
-        pool: db.pool.clone(),
-        store: PgStore::new(db.pool.clone()),
-    }
+    AppState::new(
+        config,
+        db.pool.clone(),
+        &Secret::new("0123456789abcdef0123456789abcdef".into()),
+    )
 }
 
 #[actix_web::test]

@@ -1,5 +1,8 @@
 //! End-to-end tests of the server: in-process through `build_app`, and the real binary over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
+mod cli;
 mod health;
 mod process;
+mod support;

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let result = match action.as_str() {
         "start" => cluster
             .ensure_started()
-            .map(|()| println!("running: {}", cluster.url("postgres"))),
+            .map(|_| println!("running: {}", cluster.url("postgres"))),
         "stop" => cluster.stop().map(|()| println!("stopped")),
         "status" => {
             println!("{}", if cluster.is_running() { "running" } else { "stopped" });

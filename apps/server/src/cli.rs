@@ -1,0 +1,208 @@
+//! The command line (contract §1): `serve`, `migrate`, `workspace create`, `api-key create`, `config`,
+//! `healthcheck`.
+
+use crate::config::Config;
+use crate::database::Database;
+use crate::{AppState, build_app, secret};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use std::io::{Read, Write};
+use twenty_auth::SignUp;
+use twenty_storage::{PgPool, PoolOptions};
+
+#[derive(Debug, Parser)]
+#[command(name = "twenty-server", version, about = "A Twenty-compatible CRM server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the core schema if needed and serve HTTP on HOST:PORT (the default command).
+    Serve,
+    /// Apply pending core migrations and exit.
+    Migrate,
+    /// Manage workspaces.
+    Workspace {
+        #[command(subcommand)]
+        action: WorkspaceCommand,
+    },
+    /// Manage API keys.
+    #[command(name = "api-key")]
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyCommand,
+    },
+    /// Print the effective configuration, secrets redacted.
+    Config,
+    /// Exit 0 when the server on HOST:PORT answers GET /healthz (for container health checks).
+    Healthcheck,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace with the standard objects and its admin user; prints the ids as JSON.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key and print its token (shown only once).
+    Create {
+        #[arg(long)]
+        workspace: uuid::Uuid,
+        #[arg(long)]
+        name: String,
+        /// RFC 3339, in the future.
+        #[arg(long)]
+        expires_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// Runs one CLI command to completion.
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => with_database(&config, async |db| serve(&config, db).await).await,
+        Command::Migrate => {
+            with_database(&config, async |db| {
+                let applied = twenty_storage::run_migrations(&db.url).await?;
+                println!("{applied} migration(s) applied");
+                Ok(())
+            })
+            .await
+        }
+        Command::Workspace {
+            action: WorkspaceCommand::Create { name, email, password },
+        } => {
+            with_state(&config, async |state| {
+                let input = SignUp {
+                    email,
+                    password,
+                    workspace_name: Some(name),
+                    ..SignUp::default()
+                };
+                let created = state.auth.create_workspace_with_admin(input).await.map_err(describe)?;
+                println!(
+                    "{}",
+                    json!({"workspaceId": created.workspace_id, "userId": created.user_id})
+                );
+                Ok(())
+            })
+            .await
+        }
+        Command::ApiKey {
+            action:
+                ApiKeyCommand::Create {
+                    workspace,
+                    name,
+                    expires_at,
+                },
+        } => {
+            with_state(&config, async |state| {
+                let (_, token) = state
+                    .auth
+                    .create_api_key(workspace, &name, expires_at)
+                    .await
+                    .map_err(describe)?;
+                println!("{token}");
+                Ok(())
+            })
+            .await
+        }
+        Command::Config => {
+            for (name, value) in config.describe() {
+                println!("{name}={value}");
+            }
+            Ok(())
+        }
+        Command::Healthcheck => healthcheck(&config),
+    }
+}
+
+/// A domain error as one line, with its details.
+fn describe(err: twenty_domain::DomainError) -> anyhow::Error {
+    let details: Vec<String> = err
+        .details()
+        .iter()
+        .map(|d| format!("{}: {}", d.field, d.message))
+        .collect();
+    if details.is_empty() {
+        anyhow::anyhow!("{err}")
+    } else {
+        anyhow::anyhow!("{err} ({})", details.join("; "))
+    }
+}
+
+/// Opens the database (starting the private cluster if needed), runs `f`, and closes it again.
+async fn with_database(config: &Config, f: impl AsyncFnOnce(&Database) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let db = Database::open(config).await?;
+    let result = f(&db).await;
+    db.close().await;
+    result
+}
+
+/// Like [`with_database`], with migrations applied and the application state built.
+async fn with_state(config: &Config, f: impl AsyncFnOnce(AppState) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    with_database(config, async |db| {
+        let pool = migrate_and_connect(&db.url).await?;
+        let state = AppState::new(config.clone(), pool, &secret::app_secret(config)?);
+        f(state).await
+    })
+    .await
+}
+
+async fn migrate_and_connect(url: &str) -> anyhow::Result<PgPool> {
+    let applied = twenty_storage::run_migrations(url)
+        .await
+        .context("applying migrations")?;
+    tracing::info!(applied, "core schema up to date");
+    Ok(twenty_storage::build_pool(url, &PoolOptions::default())?)
+}
+
+async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
+    let pool = migrate_and_connect(&db.url).await?;
+    let state = AppState::new(config.clone(), pool, &secret::app_secret(config)?);
+    let server = actix_web::HttpServer::new(move || build_app(state.clone()))
+        .bind((config.host.as_str(), config.port))
+        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?
+        .shutdown_timeout(30)
+        .run();
+    tracing::info!(host = %config.host, port = config.port, "listening");
+    // actix stops accepting on SIGTERM / SIGINT and drains in-flight requests before this returns.
+    server.await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+fn healthcheck(config: &Config) -> anyhow::Result<()> {
+    let host = if config.host == "0.0.0.0" {
+        "127.0.0.1"
+    } else {
+        config.host.as_str()
+    };
+    let mut stream = std::net::TcpStream::connect((host, config.port))
+        .with_context(|| format!("nothing listens on {host}:{}", config.port))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    if response.starts_with("HTTP/1.1 200") {
+        println!("ok");
+        Ok(())
+    } else {
+        anyhow::bail!("unhealthy: {}", response.lines().next().unwrap_or("no response"))
+    }
+}

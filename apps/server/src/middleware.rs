@@ -1,0 +1,134 @@
+//! Request middleware: request ids, the request span and metrics (`observe`), and authentication of the
+//! protected APIs (`require_principal`).
+
+use crate::AppState;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use std::future::{Ready, ready};
+use std::time::Instant;
+use tracing::Instrument;
+use twenty_api_rest::{ApiError, status_of};
+use twenty_auth::Principal;
+use twenty_domain::DomainError;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A client-supplied request id is kept when it is short and plain; otherwise a new one is made.
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+/// Wraps every request in a span (request id, method, path — never the query string, which may hold a token),
+/// logs its outcome, counts it, and echoes the request id.
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = request_id(&req);
+    let path = req.path().to_string();
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %path,
+        workspace_id = tracing::field::Empty,
+        principal = tracing::field::Empty,
+    );
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let started = Instant::now();
+    let result = next.call(req).instrument(span.clone()).await;
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(e) => e.as_response_error().status_code().as_u16(),
+    };
+    let elapsed = started.elapsed();
+    span.in_scope(|| tracing::info!(status, elapsed_ms = elapsed.as_secs_f64() * 1000.0, "request completed"));
+    if let Some(state) = state {
+        state.metrics.observe(&path, status, elapsed);
+    }
+    let mut res = result?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(res)
+}
+
+/// The bearer token: `Authorization: Bearer …`, or `?token=` on `/rest/open-api/*` only.
+fn bearer_token(req: &ServiceRequest) -> Option<String> {
+    if let Some(header) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let (scheme, token) = header.trim().split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_string())
+            .filter(|t| !t.is_empty());
+    }
+    if req.path().starts_with("/rest/open-api/") {
+        let query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string()).ok()?;
+        return query.get("token").cloned().filter(|t| !t.is_empty());
+    }
+    None
+}
+
+/// The error response of a protected API: GraphQL's error format on `/graphql` and `/metadata`, the REST
+/// envelope elsewhere.
+pub fn api_error_response(path: &str, err: DomainError) -> HttpResponse {
+    if path.starts_with("/graphql") || path.starts_with("/metadata") {
+        let status = status_of(err.code());
+        return HttpResponse::build(status).json(twenty_api_graphql::error::request_error_body(&err));
+    }
+    ApiError(err).error_response()
+}
+
+/// Authenticates every request of a protected scope; the principal goes into the request extensions.
+pub async fn require_principal<B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        let response = api_error_response(req.path(), DomainError::internal("application state missing"));
+        return Ok(req.into_response(response).map_into_right_body());
+    };
+    let outcome = match bearer_token(&req) {
+        Some(token) => state.auth.authenticate(&token).await,
+        None => Err(DomainError::Unauthorized("Missing bearer token".into())),
+    };
+    match outcome {
+        Ok(principal) => {
+            let span = tracing::Span::current();
+            span.record("workspace_id", tracing::field::display(principal.workspace_id));
+            span.record("principal", principal.kind());
+            req.extensions_mut().insert(principal);
+            next.call(req).await.map(ServiceResponse::map_into_left_body)
+        }
+        Err(err) => {
+            let response = api_error_response(req.path(), err);
+            Ok(req.into_response(response).map_into_right_body())
+        }
+    }
+}
+
+/// The authenticated principal of a protected route (put there by [`require_principal`]).
+pub struct Authenticated(pub Principal);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Principal>()
+                .copied()
+                .map(Authenticated)
+                .ok_or_else(|| ApiError(DomainError::Unauthorized("Missing bearer token".into()))),
+        )
+    }
+}

@@ -1,0 +1,4 @@
+//! HTTP handlers of the server's own routes: auth and operations.
+
+pub mod auth;
+pub mod ops;

@@ -1,0 +1,128 @@
+//! The command line: configuration errors, `workspace create` and `api-key create`.
+
+use crate::support::*;
+use std::process::Command;
+use test_support::TestDb;
+
+fn cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_twenty-server"));
+    command
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("APP_SECRET", SECRET)
+        .env("BCRYPT_COST", "4");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+#[tokio::test]
+async fn each_invalid_configuration_value_stops_with_one_line() {
+    let db = TestDb::new().await;
+    for (var, value) in [
+        ("PORT", "abc"),
+        ("APP_SECRET", "too-short"),
+        ("BCRYPT_COST", "99"),
+        ("SIGN_UP_DISABLED", "perhaps"),
+        ("LOG_FORMAT", "yaml"),
+        ("RATE_LIMIT_REST", "-5"),
+        ("MAX_PAGE_SIZE", "lots"),
+        ("ACCESS_TOKEN_TTL_SECS", "0"),
+    ] {
+        let out = cli(&db, &["serve"], &[(var, value)]);
+        assert!(!out.status.success(), "{var}={value} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{var}: {stderr}");
+        assert!(stderr.contains(var), "{var}: {stderr}");
+    }
+    // An unreachable database is one line too.
+    let out = cli(
+        &db,
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim().lines().filter(|l| l.starts_with("error")).count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn workspace_create_then_api_key_create_gives_a_working_key() {
+    let server = Server::start(&[]).await;
+    let db = &server.db;
+    let out = cli(
+        db,
+        &[
+            "workspace",
+            "create",
+            "--name",
+            "Acme",
+            "--email",
+            "ops@example.com",
+            "--password",
+            "password123",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let workspace = created["workspaceId"].as_str().unwrap();
+
+    let out = cli(
+        db,
+        &["api-key", "create", "--workspace", workspace, "--name", "ci"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let res = server.get("/rest/companies", Some(&token));
+    assert_ne!(res.status, 401, "{}", res.body);
+
+    // The admin can log in.
+    let login = server.post(
+        "/auth/login",
+        &serde_json::json!({"email": "ops@example.com", "password": "password123"}),
+    );
+    assert_eq!(login.status, 200);
+
+    // A past expiry and an unknown workspace are refused.
+    let out = cli(
+        db,
+        &[
+            "api-key",
+            "create",
+            "--workspace",
+            workspace,
+            "--name",
+            "old",
+            "--expires-at",
+            "2020-01-01T00:00:00Z",
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    let out = cli(
+        db,
+        &[
+            "api-key",
+            "create",
+            "--workspace",
+            &uuid::Uuid::new_v4().to_string(),
+            "--name",
+            "x",
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    let out = cli(db, &["config"], &[]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("APP_SECRET=[redacted]") && !printed.contains(SECRET),
+        "{printed}"
+    );
+}
