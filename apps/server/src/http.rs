@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::middleware::{api_error_response, observe, require_principal};
-use crate::routes::{auth, ops};
+use crate::routes::{auth, graphql, ops};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -43,6 +43,12 @@ pub fn build_app(
                 .route("/login", web::post().to(auth::login))
                 .route("/refresh", web::post().to(auth::refresh))
                 .route("/logout", web::post().to(auth::logout)),
+        )
+        .service(
+            web::resource("/graphql")
+                .route(web::get().to(graphql::graphiql))
+                .route(web::post().to(graphql::graphql).wrap(from_fn(require_principal)))
+                .default_service(web::to(not_found).wrap(from_fn(require_principal))),
         )
         .service(
             web::scope("/graphql")

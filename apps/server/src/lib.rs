@@ -2,6 +2,7 @@
 //! metrics, authentication) and the HTTP app assembly ([`http::build_app`]). No business rules live here;
 //! `main.rs` only parses the command line and calls [`cli::run`].
 
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod database;
@@ -13,11 +14,17 @@ pub mod secret;
 
 use crate::config::{Config, LogFormat, Secret};
 use std::sync::Arc;
+use twenty_api_graphql::SchemaCache;
 use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
+use twenty_domain::query::PageLimits;
+use twenty_domain::service::RecordService;
 use twenty_storage::{PgPool, PgStore};
 
 pub use cli::{Cli, run};
 pub use http::build_app;
+
+/// Workspaces whose GraphQL schema is kept built.
+pub const SCHEMA_CACHE_CAPACITY: usize = 1000;
 
 /// Login attempts per minute, per client IP and per e-mail.
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
@@ -31,6 +38,9 @@ pub struct AppState {
     pub auth: Arc<AuthService<PgStore>>,
     pub login_throttle: Arc<LoginThrottle>,
     pub metrics: Arc<metrics::Metrics>,
+    pub records: Arc<RecordService<PgStore>>,
+    pub catalog: Arc<catalog::Catalog>,
+    pub schemas: Arc<SchemaCache>,
 }
 
 impl AppState {
@@ -47,13 +57,20 @@ impl AppState {
             TokenSigner::new(app_secret.expose().as_bytes()),
             settings,
         );
+        let limits = PageLimits {
+            default_size: config.default_page_size,
+            max_size: config.max_page_size,
+        };
         AppState {
             config: Arc::new(config),
             pool,
-            store,
             auth: Arc::new(auth),
             login_throttle: Arc::new(LoginThrottle::new(LOGIN_ATTEMPTS_PER_MINUTE)),
             metrics: Arc::new(metrics::Metrics::default()),
+            records: Arc::new(RecordService::new(store.clone(), limits)),
+            catalog: Arc::new(catalog::Catalog::default()),
+            schemas: Arc::new(SchemaCache::new(SCHEMA_CACHE_CAPACITY)),
+            store,
         }
     }
 }

@@ -1,4 +1,19 @@
-//! `twenty-api-graphql`: the GraphQL APIs. So far it owns the GraphQL error shape of contract §3, used for
-//! authentication and rate-limit failures on `/graphql` and `/metadata`.
+//! `twenty-api-graphql`: the core GraphQL API.
+//!
+//! It owns the per-workspace schema built at runtime from metadata ([`types`], [`root`]), cached by metadata
+//! version ([`schema`]); the translation of a root field's look-ahead into one domain query ([`selection`]); the
+//! document limits ([`limits`]); execution with the contract's error format ([`execute`], [`error`]).
 
+pub mod context;
 pub mod error;
+pub mod execute;
+pub mod limits;
+pub mod root;
+pub mod scalars;
+pub mod schema;
+pub mod selection;
+pub mod types;
+
+pub use context::Ctx;
+pub use execute::{GraphQLRequest, execute};
+pub use schema::{Schema, SchemaCache, build_schema};

@@ -1,7 +1,7 @@
 //! Blueprints: objects, fields and relations described by name, turned into [`WorkspaceMetadata`] with fresh ids
 //! after validation. Workspace provisioning and tests describe data models this way.
 
-use crate::error::{DomainResult, Problems};
+use crate::error::{DomainResult, Problems, join_path};
 use crate::field_type::FieldType;
 use crate::metadata::{
     FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
@@ -84,7 +84,87 @@ impl FieldBlueprint {
         self.is_system = true;
         self
     }
+
+    /// Validates the field (name, type, options, default) and builds its metadata with a fresh id.
+    pub fn to_metadata(
+        &self,
+        object_id: Uuid,
+        standard: bool,
+        now: DateTime<Utc>,
+        path: &str,
+        problems: &mut Problems,
+    ) -> FieldMetadata {
+        if !self.is_system {
+            if standard {
+                check_name_shape(&join_path(path, "name"), &self.name, problems);
+            } else {
+                check_field_name(&join_path(path, "name"), &self.name, problems);
+            }
+        }
+        if self.label.trim().is_empty() || self.label.chars().count() > 100 {
+            problems.push(join_path(path, "label"), "must be 1 to 100 characters");
+        }
+        if self.field_type == FieldType::Relation {
+            problems.push(join_path(path, "type"), "relations are created with createOneRelation");
+        }
+        self.check_options(path, problems);
+        let field = field_from(self, object_id, standard, now);
+        if let Some(default) = &self.default_value
+            && !default.is_null()
+        {
+            // A default must be a valid value of the field.
+            let _ = crate::value::coerce_field_input(&field, default, &join_path(path, "defaultValue"), problems);
+        }
+        field
+    }
+
+    fn check_options(&self, path: &str, problems: &mut Problems) {
+        let options_path = join_path(path, "options");
+        if !self.field_type.has_options() {
+            if !self.options.is_empty() {
+                problems.push(options_path, "only SELECT, MULTI_SELECT and RATING fields take options");
+            }
+            return;
+        }
+        if self.options.is_empty() {
+            problems.push(options_path, "at least one option is required");
+            return;
+        }
+        let mut seen = Vec::new();
+        for (i, option) in self.options.iter().enumerate() {
+            let value = &option.value;
+            let valid = value
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && value.len() <= 63;
+            if !valid {
+                problems.push(
+                    format!("{options_path}[{i}].value"),
+                    "must be a GraphQL enum name such as IN_PROGRESS",
+                );
+            } else if seen.contains(&value) {
+                problems.push(format!("{options_path}[{i}].value"), "is used twice");
+            }
+            if option.label.trim().is_empty() {
+                problems.push(format!("{options_path}[{i}].label"), "must not be empty");
+            }
+            seen.push(value);
+        }
+        if self.field_type == FieldType::Rating
+            && let Some(bad) = self.options.iter().find(|o| !RATING_VALUES.contains(&o.value.as_str()))
+        {
+            problems.push(
+                options_path,
+                format!("`{}` is not one of RATING_1..RATING_5", bad.value),
+            );
+        }
+    }
 }
+
+/// The values of RATING fields.
+pub const RATING_VALUES: [&str; 5] = ["RATING_1", "RATING_2", "RATING_3", "RATING_4", "RATING_5"];
 
 #[derive(Debug, Clone)]
 pub struct ObjectBlueprint {
@@ -130,6 +210,52 @@ impl ObjectBlueprint {
     pub fn field(mut self, field: FieldBlueprint) -> Self {
         self.fields.push(field);
         self
+    }
+
+    /// Validates the object's names and fields and builds its metadata (system fields first) with fresh ids.
+    /// Uniqueness among other objects is the caller's to check.
+    pub fn to_metadata(&self, now: DateTime<Utc>, path: &str, problems: &mut Problems) -> ObjectMetadata {
+        // Standard names are fixed by the catalogue; reserved words only bind what users name.
+        let check_object = if self.is_custom { check_object_name } else { check_shape };
+        check_object(&join_path(path, "nameSingular"), &self.name_singular, problems);
+        check_object(&join_path(path, "namePlural"), &self.name_plural, problems);
+        if self.name_singular == self.name_plural {
+            problems.push(join_path(path, "namePlural"), "must differ from nameSingular");
+        }
+        for (label, value) in [
+            ("labelSingular", &self.label_singular),
+            ("labelPlural", &self.label_plural),
+        ] {
+            if value.trim().is_empty() || value.chars().count() > 100 {
+                problems.push(join_path(path, label), "must be 1 to 100 characters");
+            }
+        }
+        let object_id = Uuid::new_v4();
+        let mut fields: Vec<FieldMetadata> = Vec::new();
+        for (j, fbp) in system_fields().iter().chain(&self.fields).enumerate() {
+            let field_path = format!("{}.fields[{j}]", if path.is_empty() { "object" } else { path });
+            let field = fbp.to_metadata(object_id, !self.is_custom, now, &field_path, problems);
+            if fields.iter().any(|f| f.name == field.name) {
+                problems.push(join_path(&field_path, "name"), "a field with this name already exists");
+            }
+            fields.push(field);
+        }
+        ObjectMetadata {
+            id: object_id,
+            name_singular: self.name_singular.clone(),
+            name_plural: self.name_plural.clone(),
+            label_singular: self.label_singular.clone(),
+            label_plural: self.label_plural.clone(),
+            description: self.description.clone(),
+            icon: self.icon.clone(),
+            is_custom: self.is_custom,
+            is_active: true,
+            is_system: self.is_system,
+            table_name: self.table_name(),
+            fields,
+            created_at: now,
+            updated_at: now,
+        }
     }
 
     /// The table of this object: standard objects use their name, custom ones `_` + name (as Twenty).
@@ -226,13 +352,6 @@ impl WorkspaceBlueprint {
         let mut objects: Vec<ObjectMetadata> = Vec::new();
         for (i, bp) in self.objects.iter().enumerate() {
             let path = format!("objects[{i}]");
-            // Standard names are fixed by the catalogue; reserved words only bind what users name.
-            let check_object = if bp.is_custom { check_object_name } else { check_shape };
-            check_object(&format!("{path}.nameSingular"), &bp.name_singular, &mut problems);
-            check_object(&format!("{path}.namePlural"), &bp.name_plural, &mut problems);
-            if bp.name_singular == bp.name_plural {
-                problems.push(format!("{path}.namePlural"), "must differ from nameSingular");
-            }
             let taken = objects.iter().any(|o| {
                 [&o.name_singular, &o.name_plural]
                     .iter()
@@ -244,33 +363,7 @@ impl WorkspaceBlueprint {
                     "an object with this name already exists",
                 );
             }
-            let object_id = Uuid::new_v4();
-            let mut fields = Vec::new();
-            for (j, fbp) in system_fields().iter().chain(&bp.fields).enumerate() {
-                if !fbp.is_system && bp.is_custom {
-                    check_field_name(&format!("{path}.fields[{j}].name"), &fbp.name, &mut problems);
-                }
-                if fbp.field_type == FieldType::Relation {
-                    problems.push(format!("{path}.fields[{j}].type"), "relations are created as relations");
-                }
-                fields.push(field_from(fbp, object_id, !bp.is_custom, now));
-            }
-            objects.push(ObjectMetadata {
-                id: object_id,
-                name_singular: bp.name_singular.clone(),
-                name_plural: bp.name_plural.clone(),
-                label_singular: bp.label_singular.clone(),
-                label_plural: bp.label_plural.clone(),
-                description: bp.description.clone(),
-                icon: bp.icon.clone(),
-                is_custom: bp.is_custom,
-                is_active: true,
-                is_system: bp.is_system,
-                table_name: bp.table_name(),
-                fields,
-                created_at: now,
-                updated_at: now,
-            });
+            objects.push(bp.to_metadata(now, &path, &mut problems));
         }
         let mut relations = Vec::new();
         for (i, rbp) in self.relations.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! another backend (or a test double in an embedding service) can implement them too.
 
 use crate::error::DomainResult;
-use crate::metadata::{ObjectId, WorkspaceId, WorkspaceMetadata};
+use crate::metadata::{FieldMetadata, ObjectId, ObjectMetadata, WorkspaceId, WorkspaceMetadata};
 use crate::query::{ConnectionQuery, Selection};
 use crate::record::{RecordInput, RecordTarget};
 use serde_json::Value as Json;
@@ -74,9 +74,31 @@ pub trait WorkspaceStore: Send + Sync {
         display_name: &str,
     ) -> impl Future<Output = DomainResult<()>> + Send;
 
+    /// The metadata version of a workspace (bumped by every metadata change), or `None` when it does not exist.
+    fn metadata_version(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<Option<i64>>> + Send;
+
     /// The current metadata of a workspace, or `None` when it does not exist.
     fn load_metadata(
         &self,
         workspace_id: WorkspaceId,
     ) -> impl Future<Output = DomainResult<Option<WorkspaceMetadata>>> + Send;
+}
+
+/// Changes to a workspace's data model. Each runs its DDL and metadata rows in one transaction and bumps the
+/// workspace's metadata version; concurrent changes to one workspace are serialised.
+pub trait MetadataStore: Send + Sync {
+    /// Stores a new object: its metadata rows and its table.
+    fn create_object(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Adds a field to an object: its row, its columns (existing records get the default), its unique index.
+    fn create_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        field: &FieldMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
 }

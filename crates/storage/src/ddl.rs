@@ -138,3 +138,19 @@ pub fn create_workspace_schema(meta: &WorkspaceMetadata) -> String {
     }
     sql
 }
+
+/// The columns of a new field on an existing table, and its unique index.
+pub fn add_field(schema: &str, object: &ObjectMetadata, field: &FieldMetadata) -> String {
+    let table = qualified(schema, &object.table_name);
+    let mut sql = String::new();
+    for column in field.columns() {
+        sql.push_str(&format!(
+            "ALTER TABLE {table} ADD COLUMN {};\n",
+            column_definition(&column)
+        ));
+    }
+    if field.is_unique {
+        sql.push_str(&unique_index(schema, object, field));
+    }
+    sql
+}

@@ -7,8 +7,9 @@ use crate::{accounts, records, workspaces};
 use serde_json::Value as Json;
 use twenty_domain::error::DomainResult;
 use twenty_domain::identity::{ApiKey, IdentityStore, Membership, NewAccount, RefreshTokenRecord, User};
+use twenty_domain::metadata::{FieldMetadata, ObjectMetadata};
 use twenty_domain::metadata::{ObjectId, WorkspaceId, WorkspaceMetadata};
-use twenty_domain::ports::{RecordStore, WorkspaceStore};
+use twenty_domain::ports::{MetadataStore, RecordStore, WorkspaceStore};
 use twenty_domain::query::{ConnectionQuery, Selection};
 use twenty_domain::record::{RecordInput, RecordTarget};
 use uuid::Uuid;
@@ -114,6 +115,11 @@ impl WorkspaceStore for PgStore {
         workspaces::create_workspace(&mut conn, metadata, display_name).await
     }
 
+    async fn metadata_version(&self, workspace_id: WorkspaceId) -> DomainResult<Option<i64>> {
+        let mut conn = self.conn().await?;
+        workspaces::metadata_version(&mut conn, workspace_id).await
+    }
+
     async fn load_metadata(&self, workspace_id: WorkspaceId) -> DomainResult<Option<WorkspaceMetadata>> {
         let mut conn = self.conn().await?;
         workspaces::load_metadata(&mut conn, workspace_id).await
@@ -185,5 +191,20 @@ impl IdentityStore for PgStore {
 
     async fn workspace_exists(&self, workspace_id: WorkspaceId) -> DomainResult<bool> {
         accounts::workspace_exists(&mut *self.conn().await?, workspace_id).await
+    }
+}
+
+impl MetadataStore for PgStore {
+    async fn create_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
+        workspaces::create_object(&mut *self.conn().await?, meta, object).await
+    }
+
+    async fn create_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        field: &FieldMetadata,
+    ) -> DomainResult<()> {
+        workspaces::create_field(&mut *self.conn().await?, meta, object, field).await
     }
 }

@@ -3,11 +3,12 @@
 use crate::ddl;
 use crate::error::{TxError, to_domain};
 use crate::schema::{field_metadata, object_metadata, relation_metadata, workspace};
+use crate::sql::{Bind, Sql};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use std::collections::HashMap;
-use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::error::{DomainError, DomainResult, Problems};
 use twenty_domain::metadata::{
     FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
     WorkspaceMetadata,
@@ -188,6 +189,17 @@ pub async fn create_workspace(
     .map_err(|e| e.0)
 }
 
+/// The workspace's metadata version, or `None` when it does not exist (one indexed lookup).
+pub async fn metadata_version(conn: &mut AsyncPgConnection, id: WorkspaceId) -> DomainResult<Option<i64>> {
+    workspace::table
+        .find(id)
+        .select(workspace::metadata_version)
+        .first(conn)
+        .await
+        .optional()
+        .map_err(to_domain)
+}
+
 /// The workspace's current metadata, or `None` when it does not exist.
 pub async fn load_metadata(conn: &mut AsyncPgConnection, id: WorkspaceId) -> DomainResult<Option<WorkspaceMetadata>> {
     let row: Option<(String, i64)> = workspace::table
@@ -312,4 +324,100 @@ fn assemble(
         objects,
         relations,
     })
+}
+
+/// Serialises metadata changes of one workspace and bumps its version (inside the caller's transaction).
+async fn lock_and_bump(conn: &mut AsyncPgConnection, id: WorkspaceId) -> Result<(), TxError> {
+    let updated = diesel::update(workspace::table.find(id))
+        .set((
+            workspace::metadata_version.eq(workspace::metadata_version + 1),
+            workspace::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    if updated == 0 {
+        return Err(TxError(DomainError::not_found("workspace")));
+    }
+    Ok(())
+}
+
+pub async fn create_object(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+) -> DomainResult<()> {
+    let ws = meta.workspace_id;
+    let row = object_row(ws, object);
+    let fields: Vec<FieldRow> = object
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| field_row(ws, f, i))
+        .collect();
+    let ddl = ddl::create_object_table(&meta.schema_name, object);
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, ws).await?;
+        diesel::insert_into(object_metadata::table)
+            .values(&row)
+            .execute(conn)
+            .await?;
+        diesel::insert_into(field_metadata::table)
+            .values(&fields)
+            .execute(conn)
+            .await?;
+        conn.batch_execute(&ddl).await?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+pub async fn create_field(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    field: &FieldMetadata,
+) -> DomainResult<()> {
+    let ws = meta.workspace_id;
+    let ddl = ddl::add_field(&meta.schema_name, object, field);
+    // Existing records get the default, bound as parameters like any other value.
+    let backfill = match &field.default_value {
+        Some(default) if !default.is_null() => {
+            let mut problems = Problems::new();
+            let values = twenty_domain::value::coerce_field_input(field, default, "defaultValue", &mut problems);
+            problems.finish(())?;
+            let values = values.unwrap_or_default();
+            (!values.is_empty()).then(|| {
+                let mut sql = Sql::text("UPDATE ");
+                sql.table(&meta.schema_name, &object.table_name).push(" SET ");
+                for (i, (column, value)) in values.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.ident(&column.name).push(" = ").bind(Bind::of(column.kind, value));
+                }
+                sql
+            })
+        }
+        _ => None,
+    };
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, ws).await?;
+        let ordinal: i64 = field_metadata::table
+            .filter(field_metadata::object_id.eq(object.id))
+            .count()
+            .get_result(conn)
+            .await?;
+        diesel::insert_into(field_metadata::table)
+            .values(field_row(ws, field, ordinal as usize))
+            .execute(conn)
+            .await?;
+        conn.batch_execute(&ddl).await?;
+        if let Some(sql) = backfill {
+            sql.execute(conn).await?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
 }

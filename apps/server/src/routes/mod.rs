@@ -1,4 +1,5 @@
 //! HTTP handlers of the server's own routes: auth and operations.
 
 pub mod auth;
+pub mod graphql;
 pub mod ops;

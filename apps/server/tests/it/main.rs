@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod graphql;
 mod health;
 mod process;
 mod support;

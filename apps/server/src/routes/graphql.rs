@@ -1,0 +1,61 @@
+//! `POST /graphql` (the core API) and `GET /graphql` (GraphiQL for browsers).
+
+use crate::AppState;
+use crate::middleware::{Authenticated, api_error_response};
+use actix_web::{HttpRequest, HttpResponse, web};
+use twenty_api_graphql::{Ctx, GraphQLRequest, execute};
+use twenty_domain::DomainError;
+
+pub async fn graphql(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Authenticated(principal): Authenticated,
+    body: web::Bytes,
+) -> HttpResponse {
+    let request = match GraphQLRequest::parse(&body) {
+        Ok(r) => r,
+        Err(message) => return api_error_response(req.path(), DomainError::validation(message)),
+    };
+    let meta = match state.catalog.current(&state.store, principal.workspace_id).await {
+        Ok(m) => m,
+        Err(e) => return api_error_response(req.path(), e),
+    };
+    let entry = match state.schemas.get(&meta) {
+        Ok(e) => e,
+        Err(e) => return api_error_response(req.path(), e),
+    };
+    let ctx = Ctx {
+        records: state.records.clone(),
+        principal,
+    };
+    let response = execute(&entry.schema, &ctx, &request).await;
+    HttpResponse::Ok().json(response)
+}
+
+/// GraphiQL, for a person with a browser; it sends the token the user pastes into its headers editor.
+pub async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(GRAPHIQL)
+}
+
+const GRAPHIQL: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>GraphiQL</title>
+  <link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css">
+  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading GraphiQL… Add <code>{"Authorization": "Bearer &lt;token&gt;"}</code> in the headers panel.</div>
+  <script src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
+  <script src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
+  <script src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
+  <script>
+    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultHeaders: '{"Authorization": "Bearer "}' }));
+  </script>
+</body>
+</html>"#;

@@ -1,0 +1,134 @@
+//! Executing one GraphQL request: limits, juniper, and the contract's error and response format.
+
+use crate::context::Ctx;
+use crate::error::{document_error, rewrite_validation_message};
+use crate::limits;
+use crate::schema::Schema;
+use juniper::{DefaultScalarValue as S, ExecutionError, GraphQLError, InputValue, Value, Variables};
+use serde::Deserialize;
+use serde_json::{Map, Value as Json, json};
+
+/// The body of `POST /graphql`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GraphQLRequest {
+    pub query: String,
+    #[serde(default)]
+    pub variables: Option<Json>,
+    #[serde(default, rename = "operationName")]
+    pub operation_name: Option<String>,
+}
+
+impl GraphQLRequest {
+    /// Parses a request body; `Err` when it is not a GraphQL request at all (the caller answers 400).
+    pub fn parse(body: &[u8]) -> Result<GraphQLRequest, String> {
+        let request: GraphQLRequest =
+            serde_json::from_slice(body).map_err(|e| format!("Not a GraphQL request: {e}"))?;
+        if !matches!(request.variables, None | Some(Json::Null) | Some(Json::Object(_))) {
+            return Err("`variables` must be an object".into());
+        }
+        Ok(request)
+    }
+}
+
+/// Runs the request and returns the response body (always HTTP 200 for GraphQL-level errors).
+pub async fn execute(schema: &Schema, ctx: &Ctx, request: &GraphQLRequest) -> Json {
+    let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
+    if let Ok(document) = juniper::parser::parse_document_source::<S>(&request.query, &schema.schema)
+        && let Err(message) = limits::check(&document, operation)
+    {
+        return json!({ "errors": [document_error(message, "VALIDATION_ERROR", Vec::new())], "data": null });
+    }
+    let variables = match &request.variables {
+        Some(Json::Object(map)) => to_variables(map),
+        _ => Variables::new(),
+    };
+    match juniper::execute(&request.query, operation, schema, &variables, ctx).await {
+        Ok((data, errors)) => {
+            let mut body = Map::new();
+            if !errors.is_empty() {
+                body.insert(
+                    "errors".into(),
+                    Json::Array(errors.iter().map(execution_error).collect()),
+                );
+            }
+            body.insert("data".into(), to_json(&data));
+            Json::Object(body)
+        }
+        Err(err) => json!({ "errors": graphql_errors(err), "data": null }),
+    }
+}
+
+fn to_variables(map: &Map<String, Json>) -> Variables<S> {
+    map.iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                serde_json::from_value::<InputValue<S>>(v.clone()).unwrap_or(InputValue::Null),
+            )
+        })
+        .collect()
+}
+
+fn graphql_errors(err: GraphQLError) -> Vec<Json> {
+    match err {
+        GraphQLError::ParseError(spanning) => {
+            let start = spanning.span.start;
+            vec![document_error(
+                format!("Syntax error: {}", spanning.item),
+                "GRAPHQL_PARSE_FAILED",
+                vec![(start.line() + 1, start.column() + 1)],
+            )]
+        }
+        GraphQLError::ValidationError(rules) => rules
+            .iter()
+            .map(|rule| {
+                document_error(
+                    rewrite_validation_message(rule.message()),
+                    "GRAPHQL_VALIDATION_FAILED",
+                    rule.locations()
+                        .iter()
+                        .map(|l| (l.line() + 1, l.column() + 1))
+                        .collect(),
+                )
+            })
+            .collect(),
+        other => vec![document_error(
+            other.to_string(),
+            "GRAPHQL_VALIDATION_FAILED",
+            Vec::new(),
+        )],
+    }
+}
+
+fn execution_error(error: &ExecutionError<S>) -> Json {
+    let location = error.location();
+    let mut out = json!({
+        "message": error.error().message(),
+        "locations": [{"line": location.line() + 1, "column": location.column() + 1}],
+        "path": error.path(),
+    });
+    let extensions = to_json(error.error().extensions());
+    out["extensions"] = if extensions.is_null() {
+        json!({"code": "INTERNAL_ERROR"})
+    } else {
+        extensions
+    };
+    out
+}
+
+/// Juniper's value as JSON. Integral floats print as integers (`50000000000`, not `50000000000.0`), as
+/// JavaScript servers print them.
+pub fn to_json(value: &Value<S>) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Scalar(s) => match s {
+            S::Int(i) => json!(i),
+            S::Float(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => json!(*f as i64),
+            S::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+            S::String(s) => Json::String(s.clone()),
+            S::Boolean(b) => Json::Bool(*b),
+        },
+        Value::List(items) => Json::Array(items.iter().map(to_json).collect()),
+        Value::Object(object) => Json::Object(object.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect()),
+    }
+}

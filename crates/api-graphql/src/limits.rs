@@ -1,0 +1,98 @@
+//! Limits checked on the document before anything executes (contract §4.6): depth (introspection fields do not
+//! count) and the number of root fields. The nesting of connections is checked while building the queries.
+
+use juniper::{DefaultScalarValue as S, Definition, Selection};
+use std::collections::HashMap;
+
+pub const MAX_DEPTH: usize = 10;
+pub const MAX_ROOT_FIELDS: usize = 20;
+
+type Fragments<'d, 'a> = HashMap<&'a str, &'d [Selection<'a, S>]>;
+
+/// `Err(message)` when the chosen operation breaks a limit. Documents that do not parse or whose operation
+/// cannot be chosen pass, so that juniper reports them.
+pub fn check(document: &[Definition<'_, S>], operation_name: Option<&str>) -> Result<(), String> {
+    let mut fragments: Fragments<'_, '_> = HashMap::new();
+    let mut operations = Vec::new();
+    for definition in document {
+        match definition {
+            Definition::Fragment(f) => {
+                fragments.insert(f.item.name.item, f.item.selection_set.as_slice());
+            }
+            Definition::Operation(o) => operations.push(&o.item),
+        }
+    }
+    let operation = match operation_name {
+        Some(name) => operations
+            .into_iter()
+            .find(|o| o.name.as_ref().is_some_and(|n| n.item == name)),
+        None if operations.len() == 1 => operations.into_iter().next(),
+        None => None,
+    };
+    let Some(operation) = operation else { return Ok(()) };
+    let roots = root_fields(&operation.selection_set, &fragments, &mut Vec::new());
+    if roots > MAX_ROOT_FIELDS {
+        return Err(format!(
+            "Query has {roots} root fields; at most {MAX_ROOT_FIELDS} are allowed"
+        ));
+    }
+    let depth = depth(&operation.selection_set, &fragments, &mut Vec::new());
+    if depth > MAX_DEPTH {
+        return Err(format!("Query is {depth} levels deep; at most {MAX_DEPTH} are allowed"));
+    }
+    Ok(())
+}
+
+fn root_fields<'a>(selections: &[Selection<'a, S>], fragments: &Fragments<'_, 'a>, seen: &mut Vec<&'a str>) -> usize {
+    selections
+        .iter()
+        .map(|s| match s {
+            Selection::Field(f) => usize::from(!f.item.name.item.starts_with("__")),
+            Selection::InlineFragment(i) => root_fields(&i.item.selection_set, fragments, seen),
+            Selection::FragmentSpread(spread) => {
+                let name = spread.item.name.item;
+                match fragments.get(name) {
+                    Some(set) if !seen.contains(&name) => {
+                        seen.push(name);
+                        let n = root_fields(set, fragments, seen);
+                        seen.pop();
+                        n
+                    }
+                    _ => 0,
+                }
+            }
+        })
+        .sum()
+}
+
+/// Nesting depth of fields, fragments expanded; `__schema` / `__type` subtrees do not count.
+fn depth<'a>(selections: &[Selection<'a, S>], fragments: &Fragments<'_, 'a>, seen: &mut Vec<&'a str>) -> usize {
+    selections
+        .iter()
+        .map(|s| match s {
+            Selection::Field(f) if f.item.name.item.starts_with("__") => 0,
+            Selection::Field(f) => {
+                1 + f
+                    .item
+                    .selection_set
+                    .as_deref()
+                    .map(|set| depth(set, fragments, seen))
+                    .unwrap_or(0)
+            }
+            Selection::InlineFragment(i) => depth(&i.item.selection_set, fragments, seen),
+            Selection::FragmentSpread(spread) => {
+                let name = spread.item.name.item;
+                match fragments.get(name) {
+                    Some(set) if !seen.contains(&name) => {
+                        seen.push(name);
+                        let d = depth(set, fragments, seen);
+                        seen.pop();
+                        d
+                    }
+                    _ => 0,
+                }
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}

@@ -1,0 +1,255 @@
+//! The Query and Mutation roots: their fields per active object, and the resolvers that run one domain call per
+//! root field and let juniper shape the JSON that comes back.
+
+use crate::context::Ctx;
+use crate::error::field_error;
+use crate::selection::{argument, connection_query, node_selection};
+use crate::types::{DynInput, J, Kind, RootOp, TI, connection_args};
+use juniper::meta::{Field, MetaType};
+use juniper::{
+    ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, ExecutionResult, Executor, GraphQLType, GraphQLValue,
+    GraphQLValueAsync, ID, Registry, Value,
+};
+use serde_json::Value as Json;
+use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::query::{Filter, Selection};
+use twenty_domain::record::RecordTarget;
+use uuid::Uuid;
+
+/// The Query and Mutation root objects (which one is in the `TI`).
+pub struct Root;
+
+impl GraphQLType<S> for Root {
+    fn name(info: &TI) -> Option<ArcStr> {
+        Some(info.name())
+    }
+
+    fn meta(info: &TI, registry: &mut Registry<S>) -> MetaType<S> {
+        let fields = match info.kind {
+            Kind::Query => query_fields(info, registry),
+            _ => mutation_fields(info, registry),
+        };
+        registry.build_object_type::<Self>(info, &fields).into_meta()
+    }
+}
+
+fn query_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Field<S>> {
+    let mut fields = Vec::new();
+    for (name, op, i) in &ti.ws.queries {
+        let field = match op {
+            RootOp::FindMany => {
+                let mut field = registry.field::<J<'static>>(name.clone(), &ti.with(Kind::Connection(*i)));
+                for arg in connection_args(registry, ti, *i) {
+                    field = field.argument(arg);
+                }
+                field
+            }
+            _ => registry
+                .field::<Option<J<'static>>>(name.clone(), &ti.with(Kind::Node(*i)))
+                .argument(registry.arg::<DynInput>("filter", &ti.with(Kind::Filter(*i)))),
+        };
+        fields.push(field);
+    }
+    fields
+}
+
+fn mutation_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Field<S>> {
+    let mut fields = Vec::new();
+    for (name, op, i) in &ti.ws.mutations {
+        let node = ti.with(Kind::Node(*i));
+        let name = name.clone();
+        let field = match op {
+            RootOp::CreateOne => registry
+                .field::<Option<J<'static>>>(name, &node)
+                .argument(registry.arg::<DynInput>("data", &ti.with(Kind::Create(*i))))
+                .argument(registry.arg::<Option<bool>>("upsert", &())),
+            RootOp::CreateMany => registry
+                .field::<Vec<J<'static>>>(name, &node)
+                .argument(registry.arg::<Vec<DynInput>>("data", &ti.with(Kind::Create(*i))))
+                .argument(registry.arg::<Option<bool>>("upsert", &())),
+            RootOp::UpdateOne => registry
+                .field::<Option<J<'static>>>(name, &node)
+                .argument(registry.arg::<ID>("id", &()))
+                .argument(registry.arg::<DynInput>("data", &ti.with(Kind::Update(*i)))),
+            RootOp::UpdateMany => registry
+                .field::<Vec<J<'static>>>(name, &node)
+                .argument(registry.arg::<Option<Vec<ID>>>("ids", &()))
+                .argument(registry.arg::<Option<DynInput>>("filter", &ti.with(Kind::Filter(*i))))
+                .argument(registry.arg::<DynInput>("data", &ti.with(Kind::Update(*i)))),
+            RootOp::DeleteOne | RootOp::DestroyOne | RootOp::RestoreOne => registry
+                .field::<Option<J<'static>>>(name, &node)
+                .argument(registry.arg::<ID>("id", &())),
+            _ => registry
+                .field::<Vec<J<'static>>>(name, &node)
+                .argument(registry.arg::<Option<Vec<ID>>>("ids", &()))
+                .argument(registry.arg::<Option<DynInput>>("filter", &ti.with(Kind::Filter(*i)))),
+        };
+        fields.push(field);
+    }
+    fields
+}
+
+impl GraphQLValue<S> for Root {
+    type Context = Ctx;
+    type TypeInfo = TI;
+
+    fn type_name(&self, info: &TI) -> Option<ArcStr> {
+        Some(info.name())
+    }
+
+    fn concrete_type_name(&self, _: &Ctx, info: &TI) -> String {
+        info.name().to_string()
+    }
+}
+
+impl GraphQLValueAsync<S> for Root {
+    fn resolve_field_async<'a>(
+        &'a self,
+        info: &'a TI,
+        field: &'a str,
+        _: &'a Arguments<S>,
+        executor: &'a Executor<Ctx, S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        Box::pin(async move {
+            let roots = if info.kind == Kind::Query {
+                &info.ws.queries
+            } else {
+                &info.ws.mutations
+            };
+            let Some((_, op, index)) = roots.iter().find(|(name, _, _)| name == field) else {
+                return Ok(Value::null());
+            };
+            resolve_root(info, *op, *index, executor).await.map_err(field_error)?
+        })
+    }
+}
+
+fn uuid_argument(field: &juniper::LookAheadSelection<'_, S>, name: &str) -> DomainResult<Uuid> {
+    let value = argument(field, name)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    Uuid::parse_str(&value).map_err(|_| DomainError::invalid_field(name, "must be a UUID"))
+}
+
+/// `ids` and/or `filter` of a bulk mutation; at least one is required.
+fn bulk_target(ti: &TI, index: usize, field: &juniper::LookAheadSelection<'_, S>) -> DomainResult<RecordTarget> {
+    let object = &ti.ws.objects[index].object;
+    let filter = argument(field, "filter")
+        .map(|f| Filter::parse(&ti.ws.meta, object, &f))
+        .transpose()?;
+    let ids = match argument(field, "ids") {
+        Some(Json::Array(items)) => Some(
+            items
+                .iter()
+                .map(|i| i.as_str().and_then(|s| Uuid::parse_str(s).ok()))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| DomainError::invalid_field("ids", "must be UUIDs"))?,
+        ),
+        _ => None,
+    };
+    match (ids, filter) {
+        (Some(ids), None) => Ok(RecordTarget::Ids(ids)),
+        (None, Some(filter)) => Ok(RecordTarget::Filter(filter)),
+        (Some(ids), Some(filter)) => {
+            let id_column = object.field("id").and_then(|f| f.columns().into_iter().next());
+            let by_ids = id_column.map(|column| Filter::Compare {
+                column,
+                op: twenty_domain::query::Comparison::In(
+                    ids.into_iter().map(twenty_domain::value::Value::Uuid).collect(),
+                ),
+            });
+            Ok(RecordTarget::Filter(Filter::And(
+                by_ids.into_iter().chain([filter]).collect(),
+            )))
+        }
+        (None, None) => Err(DomainError::validation("Provide `ids` or a non-empty `filter`")),
+    }
+}
+
+/// One root field: build the domain request from the look-ahead, make one call, shape the JSON.
+async fn resolve_root(
+    ti: &TI,
+    op: RootOp,
+    index: usize,
+    executor: &Executor<'_, '_, Ctx, S>,
+) -> DomainResult<ExecutionResult<S>> {
+    let ctx = executor.context();
+    let records = &ctx.records;
+    let limits = records.limits();
+    let meta = &ti.ws.meta;
+    let object = &ti.ws.objects[index].object;
+    let field = executor.look_ahead();
+    let node_ti = ti.with(Kind::Node(index));
+    let node = || -> DomainResult<Selection> {
+        node_selection(&ti.ws, index, field.children().iter().copied().collect(), 0, limits)
+    };
+    let one = |json: Option<Json>| match json {
+        Some(json) => executor.resolve(&node_ti, &J(&json)),
+        None => Ok(Value::null()),
+    };
+    let many = |rows: Vec<Json>| {
+        let views: Vec<J<'_>> = rows.iter().map(J).collect();
+        executor.resolve(&node_ti, &views)
+    };
+    let data = || argument(&field, "data").unwrap_or(Json::Null);
+    let upsert = || argument(&field, "upsert").and_then(|v| v.as_bool()).unwrap_or(false);
+    Ok(match op {
+        RootOp::FindMany => {
+            let query = connection_query(&ti.ws, index, &[field], 1, limits)?;
+            let connection = records.find_many(meta, &query).await?;
+            executor.resolve(&ti.with(Kind::Connection(index)), &J(&connection))
+        }
+        RootOp::FindOne => {
+            let filter = Filter::parse(meta, object, &argument(&field, "filter").unwrap_or(Json::Null))?;
+            one(records.find_one(meta, object, filter, node()?).await?)
+        }
+        RootOp::CreateOne => one(Some(
+            records.create_one(meta, object, &data(), upsert(), &node()?).await?,
+        )),
+        RootOp::CreateMany => {
+            let items = match data() {
+                Json::Array(items) => items,
+                _ => return Err(DomainError::invalid_field("data", "expected a list")),
+            };
+            many(records.create_many(meta, object, &items, upsert(), &node()?).await?)
+        }
+        RootOp::UpdateOne => {
+            let id = uuid_argument(&field, "id")?;
+            one(Some(records.update_one(meta, object, id, &data(), &node()?).await?))
+        }
+        RootOp::UpdateMany => {
+            let target = bulk_target(ti, index, &field)?;
+            many(records.update_many(meta, object, &target, &data(), &node()?).await?)
+        }
+        RootOp::DeleteOne => one(Some(
+            records
+                .delete_one(meta, object, uuid_argument(&field, "id")?, &node()?)
+                .await?,
+        )),
+        RootOp::DestroyOne => one(Some(
+            records
+                .destroy_one(meta, object, uuid_argument(&field, "id")?, &node()?)
+                .await?,
+        )),
+        RootOp::RestoreOne => one(Some(
+            records
+                .restore_one(meta, object, uuid_argument(&field, "id")?, &node()?)
+                .await?,
+        )),
+        RootOp::DeleteMany => many(
+            records
+                .delete_many(meta, object, &bulk_target(ti, index, &field)?, &node()?)
+                .await?,
+        ),
+        RootOp::DestroyMany => many(
+            records
+                .destroy_many(meta, object, &bulk_target(ti, index, &field)?, &node()?)
+                .await?,
+        ),
+        RootOp::RestoreMany => many(
+            records
+                .restore_many(meta, object, &bulk_target(ti, index, &field)?, &node()?)
+                .await?,
+        ),
+    })
+}

@@ -1,0 +1,150 @@
+//! Look-ahead → domain queries: the whole selection set of a root field becomes one `ConnectionQuery` or
+//! `Selection`, so each root field costs one SQL statement.
+
+use crate::types::{Shape, WsTypes};
+use juniper::{DefaultScalarValue as S, LookAheadSelection, LookAheadValue};
+use serde_json::{Map, Value as Json};
+use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
+
+/// Connections may nest two deep (`companies { people }`), not three (contract §4.6).
+pub const MAX_CONNECTION_DEPTH: usize = 2;
+
+pub fn to_json(value: &LookAheadValue<'_, S>) -> Json {
+    match value {
+        LookAheadValue::Null => Json::Null,
+        LookAheadValue::Scalar(s) => match s {
+            S::Int(i) => Json::from(*i),
+            S::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+            S::String(s) => Json::String(s.clone()),
+            S::Boolean(b) => Json::Bool(*b),
+        },
+        LookAheadValue::Enum(e) => Json::String((*e).to_string()),
+        LookAheadValue::List(list) => Json::Array(list.iter().map(|item| to_json(&item.item)).collect()),
+        LookAheadValue::Object(object) => {
+            let mut map = Map::new();
+            for (key, value) in object.iter() {
+                map.insert(key.item.to_string(), to_json(&value.item));
+            }
+            Json::Object(map)
+        }
+    }
+}
+
+/// An argument as JSON; `None` when absent or null.
+pub fn argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<Json> {
+    field
+        .argument(name)
+        .map(|a| to_json(&a.value()))
+        .filter(|v| !v.is_null())
+}
+
+fn int_argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<i64> {
+    argument(field, name).and_then(|v| v.as_i64())
+}
+
+fn string_argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<String> {
+    argument(field, name).and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// Children of several selections with the same response key, merged (GraphQL field merging).
+fn merged_children<'a>(group: &[LookAheadSelection<'a, S>]) -> Vec<LookAheadSelection<'a, S>> {
+    group
+        .iter()
+        .flat_map(|f| f.children().iter().copied().collect::<Vec<_>>())
+        .collect()
+}
+
+/// Groups selections by response key, keeping first-appearance order.
+fn by_response_key<'a>(children: Vec<LookAheadSelection<'a, S>>) -> Vec<(String, Vec<LookAheadSelection<'a, S>>)> {
+    let mut groups: Vec<(String, Vec<LookAheadSelection<'a, S>>)> = Vec::new();
+    for child in children {
+        let key = child.field_name().to_string();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.push(child),
+            None => groups.push((key, vec![child])),
+        }
+    }
+    groups
+}
+
+/// The record selection of object `index` from the selections made on its node type.
+pub fn node_selection(
+    ws: &WsTypes,
+    index: usize,
+    children: Vec<LookAheadSelection<'_, S>>,
+    connection_depth: usize,
+    limits: PageLimits,
+) -> DomainResult<Selection> {
+    let types = &ws.objects[index];
+    let object = &types.object;
+    let mut selection = Selection::new();
+    // `id` is always read: cheap, and it keeps every node non-empty.
+    selection.select_field(object, "id")?;
+    for (key, group) in by_response_key(children) {
+        let name = group[0].field_original_name();
+        if name.starts_with("__") {
+            continue;
+        }
+        let Some(field) = types.by_name.get(name).map(|&i| &types.fields[i]) else {
+            continue;
+        };
+        selection = match &field.shape {
+            Shape::ToOne { target, .. } if field.name == name => {
+                let nested = node_selection(ws, *target, merged_children(&group), connection_depth, limits)?;
+                selection.to_one(object, name, &key, nested)?
+            }
+            Shape::ToMany { target, .. } => {
+                let connection = connection_query(ws, *target, &group, connection_depth + 1, limits)?;
+                selection.to_many(object, name, &key, connection)?
+            }
+            _ => {
+                selection.select_field(object, name)?;
+                selection
+            }
+        };
+    }
+    Ok(selection)
+}
+
+/// The query of a connection field (root list or to-many relation); `depth` counts connections from the root.
+pub fn connection_query(
+    ws: &WsTypes,
+    index: usize,
+    group: &[LookAheadSelection<'_, S>],
+    depth: usize,
+    limits: PageLimits,
+) -> DomainResult<ConnectionQuery> {
+    if depth > MAX_CONNECTION_DEPTH {
+        return Err(DomainError::validation(
+            "Query too complex: a connection nested inside a connection nested inside a connection is not allowed",
+        ));
+    }
+    let field = &group[0];
+    let object = &ws.objects[index].object;
+    let page = PageArgs {
+        first: int_argument(field, "first"),
+        last: int_argument(field, "last"),
+        after: string_argument(field, "after"),
+        before: string_argument(field, "before"),
+    };
+    let query = ConnectionQuery::from_json(
+        &ws.meta,
+        object,
+        argument(field, "filter").as_ref(),
+        argument(field, "orderBy").as_ref(),
+        &page,
+        limits,
+    )?;
+    let children = merged_children(group);
+    let total_count = children.iter().any(|c| c.field_original_name() == "totalCount");
+    let node_children: Vec<LookAheadSelection<'_, S>> = children
+        .iter()
+        .filter(|c| c.field_original_name() == "edges")
+        .flat_map(|edges| edges.children().iter().copied().collect::<Vec<_>>())
+        .filter(|c| c.field_original_name() == "node")
+        .flat_map(|node| node.children().iter().copied().collect::<Vec<_>>())
+        .collect();
+    let node = node_selection(ws, index, node_children, depth, limits)?;
+    Ok(query.with_node(node).with_total_count(total_count))
+}
