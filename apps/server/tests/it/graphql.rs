@@ -10,7 +10,7 @@ use twenty_domain::service::MetadataService;
 
 macro_rules! doc {
     ($name:literal) => {
-        include_str!(concat!("reference/", $name, ".graphql"))
+        include_str!(concat!("reference/core/", $name, ".graphql"))
     };
 }
 
@@ -599,4 +599,39 @@ async fn workspaces_never_see_each_other() {
         json!({"id": id}),
     );
     assert_eq!(still["company"]["name"], json!("Secret"));
+}
+
+#[tokio::test]
+async fn a_field_added_through_the_domain_is_usable_by_the_next_request() {
+    let s = session().await;
+    let query = "{ companies { edges { node { tier } } } }";
+    let before = s.run(query, json!({}));
+    assert_eq!(
+        first_error(&before)["extensions"]["code"],
+        json!("GRAPHQL_VALIDATION_FAILED")
+    );
+    s.ok("mutation { createCompany(data: {name: \"Acme\"}) { id } }", json!({}));
+
+    let meta = s.server.db.store().load_metadata(s.workspace).await.unwrap().unwrap();
+    let company = meta.object_by_singular("company").unwrap().id;
+    let field = F::new("tier", "Tier", FieldType::Select)
+        .options(&[("GOLD", "Gold"), ("SILVER", "Silver")])
+        .default_value(json!("SILVER"));
+    MetadataService::new(s.server.db.store())
+        .create_field(&meta, company, &field)
+        .await
+        .unwrap();
+
+    // Existing records got the default; the new field is writable and filterable at once.
+    let after = s.ok(query, json!({}));
+    assert_eq!(after["companies"]["edges"][0]["node"]["tier"], json!("SILVER"));
+    s.ok(
+        "mutation { createCompany(data: {name: \"Gold\", tier: GOLD}) { id } }",
+        json!({}),
+    );
+    let gold = s.ok(
+        "{ companies(filter: {tier: {eq: GOLD}}) { edges { node { name } } } }",
+        json!({}),
+    );
+    assert_eq!(gold["companies"]["edges"], json!([{"node": {"name": "Gold"}}]));
 }

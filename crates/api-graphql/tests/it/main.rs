@@ -1,0 +1,6 @@
+//! Schema contracts: the SDL of a fixture workspace is committed and compared; its introspection is written for
+//! the graphql-core conformance check that CI runs (`scripts/check-graphql-schema`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod fixture;
+mod sdl;

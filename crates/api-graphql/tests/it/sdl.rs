@@ -1,0 +1,66 @@
+use crate::fixture;
+use std::path::PathBuf;
+use std::sync::Arc;
+use twenty_api_graphql::{Ctx, build_schema};
+use twenty_auth::{Principal, Subject};
+use twenty_domain::query::PageLimits;
+use twenty_domain::service::RecordService;
+use twenty_storage::{PgStore, PoolOptions, build_pool};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_fixture_schema_matches_its_committed_sdl() {
+    let schema = build_schema(fixture::workspace()).unwrap();
+    let sdl = schema.as_sdl();
+    let path = root().join("tests/snapshots/fixture.graphql");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &sdl).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == sdl,
+        "the generated SDL differs from {}; review and rerun with UPDATE_SNAPSHOTS=1 to accept",
+        path.display()
+    );
+    for expected in [
+        "type Company {",
+        "input CompanyFilterInput {",
+        "companies(filter: CompanyFilterInput, orderBy: [CompanyOrderByInput!], first: Int, last: Int, after: String, before: String): CompanyConnection!",
+        "createCompanies(data: [CompanyCreateInput!]!, upsert: Boolean): [Company!]!",
+        "enum OpportunityStageEnum {",
+        "scalar OrderByDirection",
+        "type Property {",
+    ] {
+        assert!(sdl.contains(expected), "SDL lacks `{expected}`");
+    }
+}
+
+#[tokio::test]
+async fn introspection_is_written_for_the_conformance_check() {
+    let schema = build_schema(fixture::workspace()).unwrap();
+    // Introspection never touches the database; the pool is never connected.
+    let pool = build_pool("postgres://nobody@127.0.0.1:1/none", &PoolOptions::default()).unwrap();
+    let ctx = Ctx {
+        records: Arc::new(RecordService::new(PgStore::new(pool), PageLimits::default())),
+        principal: Principal {
+            workspace_id: uuid::Uuid::nil(),
+            subject: Subject::User {
+                user_id: uuid::Uuid::nil(),
+            },
+        },
+    };
+    let (value, errors) = juniper::introspect(&schema, &ctx, juniper::IntrospectionFormat::All).unwrap();
+    assert!(errors.is_empty());
+    let json = twenty_api_graphql::execute::to_json(&value);
+    assert!(json["__schema"]["types"].as_array().unwrap().len() > 50);
+    let out = root().join("../../target/graphql");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("introspection.json"),
+        serde_json::to_vec_pretty(&json).unwrap(),
+    )
+    .unwrap();
+}
