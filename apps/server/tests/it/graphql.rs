@@ -435,6 +435,10 @@ async fn document_errors_and_limits() {
         assert_eq!(res.status, 400, "{body}: {}", res.body);
         assert!(res.json()["errors"][0]["extensions"]["code"].is_string());
     }
+    // Browsers get GraphiQL without a token.
+    let page = s.server.get("/graphql", None);
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")) && page.body.contains("GraphiQL"));
     // Page sizes above the maximum are capped, not refused.
     s.ok("{ companies(first: 100000) { totalCount } }", json!({}));
 }
