@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::middleware::{api_error_response, observe, require_principal};
-use crate::routes::{auth, graphql, ops};
+use crate::routes::{auth, graphql, metadata, ops};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -52,6 +52,12 @@ pub fn build_app(
         )
         .service(
             web::scope("/graphql")
+                .wrap(from_fn(require_principal))
+                .default_service(web::to(not_found)),
+        )
+        .service(
+            web::resource("/metadata")
+                .route(web::post().to(metadata::metadata))
                 .wrap(from_fn(require_principal))
                 .default_service(web::to(not_found)),
         )

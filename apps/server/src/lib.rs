@@ -15,6 +15,7 @@ pub mod secret;
 use crate::config::{Config, LogFormat, Secret};
 use std::sync::Arc;
 use twenty_api_graphql::SchemaCache;
+use twenty_api_graphql::metadata::{MetadataSchema, metadata_schema};
 use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
 use twenty_domain::query::PageLimits;
 use twenty_domain::service::RecordService;
@@ -41,6 +42,7 @@ pub struct AppState {
     pub records: Arc<RecordService<PgStore>>,
     pub catalog: Arc<catalog::Catalog>,
     pub schemas: Arc<SchemaCache>,
+    pub metadata_schema: Arc<MetadataSchema>,
 }
 
 impl AppState {
@@ -70,6 +72,7 @@ impl AppState {
             records: Arc::new(RecordService::new(store.clone(), limits)),
             catalog: Arc::new(catalog::Catalog::default()),
             schemas: Arc::new(SchemaCache::new(SCHEMA_CACHE_CAPACITY)),
+            metadata_schema: Arc::new(metadata_schema()),
             store,
         }
     }

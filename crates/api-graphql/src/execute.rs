@@ -1,10 +1,11 @@
 //! Executing one GraphQL request: limits, juniper, and the contract's error and response format.
 
-use crate::context::Ctx;
 use crate::error::{document_error, rewrite_validation_message};
 use crate::limits;
-use crate::schema::Schema;
-use juniper::{DefaultScalarValue as S, ExecutionError, GraphQLError, InputValue, Value, Variables};
+use juniper::{
+    DefaultScalarValue as S, EmptySubscription, ExecutionError, GraphQLError, GraphQLTypeAsync, InputValue, RootNode,
+    Value, Variables,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
 
@@ -30,8 +31,16 @@ impl GraphQLRequest {
     }
 }
 
-/// Runs the request and returns the response body (always HTTP 200 for GraphQL-level errors).
-pub async fn execute(schema: &Schema, ctx: &Ctx, request: &GraphQLRequest) -> Json {
+/// Runs the request against a schema (the core one or the metadata one) and returns the response body (always
+/// HTTP 200 for GraphQL-level errors).
+pub async fn execute<Q, M, C>(schema: &RootNode<Q, M, EmptySubscription<C>>, ctx: &C, request: &GraphQLRequest) -> Json
+where
+    Q: GraphQLTypeAsync<S, Context = C>,
+    Q::TypeInfo: Sync,
+    M: GraphQLTypeAsync<S, Context = C>,
+    M::TypeInfo: Sync,
+    C: juniper::Context + Sync + Send,
+{
     let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
     if let Ok(document) = juniper::parser::parse_document_source::<S>(&request.query, &schema.schema)
         && let Err(message) = limits::check(&document, operation)

@@ -8,6 +8,7 @@ pub mod context;
 pub mod error;
 pub mod execute;
 pub mod limits;
+pub mod metadata;
 pub mod root;
 pub mod scalars;
 pub mod schema;

@@ -4,7 +4,7 @@
 use crate::error::{DomainResult, Problems, join_path};
 use crate::field_type::FieldType;
 use crate::metadata::{
-    FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
+    FieldMetadata, ObjectId, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
     WorkspaceMetadata, workspace_schema_name,
 };
 use crate::naming::{check_field_name, check_name_shape, check_object_name};
@@ -116,6 +116,11 @@ impl FieldBlueprint {
             let _ = crate::value::coerce_field_input(&field, default, &join_path(path, "defaultValue"), problems);
         }
         field
+    }
+
+    /// Builds a custom field's metadata without validation (the caller validated the name).
+    pub fn to_metadata_unchecked(&self, object_id: Uuid, now: DateTime<Utc>) -> FieldMetadata {
+        field_from(self, object_id, false, now)
     }
 
     fn check_options(&self, path: &str, problems: &mut Problems) {
@@ -304,6 +309,21 @@ impl RelationBlueprint {
         self
     }
 
+    /// The relation row for objects `from` and `to`, with fresh field ids.
+    pub fn to_metadata(&self, from: ObjectId, to: ObjectId, id: Uuid) -> RelationMetadata {
+        RelationMetadata {
+            id,
+            relation_type: self.relation_type,
+            from_object_id: from,
+            to_object_id: to,
+            from_field_id: Uuid::new_v4(),
+            to_field_id: Uuid::new_v4(),
+            on_delete: self.on_delete,
+            join_column: self.join_column(),
+            junction_table: (self.relation_type == RelationType::ManyToMany).then(|| format!("_j_{}", id.simple())),
+        }
+    }
+
     /// The foreign-key column name: `<to-one field name>Id`.
     fn join_column(&self) -> Option<String> {
         match self.relation_type {
@@ -378,22 +398,7 @@ impl WorkspaceBlueprint {
             let check_field = if standard { check_shape } else { check_field_name };
             check_field(&format!("{path}.fromFieldMetadataName"), &rbp.from_field, &mut problems);
             check_field(&format!("{path}.toFieldMetadataName"), &rbp.to_field, &mut problems);
-            let relation = RelationMetadata {
-                id: Uuid::new_v4(),
-                relation_type: rbp.relation_type,
-                from_object_id: objects[from].id,
-                to_object_id: objects[to].id,
-                from_field_id: Uuid::new_v4(),
-                to_field_id: Uuid::new_v4(),
-                on_delete: rbp.on_delete,
-                join_column: rbp.join_column(),
-                junction_table: None,
-            };
-            let relation = RelationMetadata {
-                junction_table: (rbp.relation_type == RelationType::ManyToMany)
-                    .then(|| format!("_j_{}", relation.id.simple())),
-                ..relation
-            };
+            let relation = rbp.to_metadata(objects[from].id, objects[to].id, Uuid::new_v4());
             let (from_link, to_link) = relation.links();
             let sides = [
                 (

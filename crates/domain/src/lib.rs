@@ -7,6 +7,7 @@
 
 pub mod blueprint;
 pub mod catalogue;
+pub mod data_model;
 pub mod error;
 pub mod events;
 pub mod field_type;
@@ -18,5 +19,6 @@ pub mod query;
 pub mod record;
 pub mod service;
 pub mod value;
+pub mod webhook;
 
 pub use error::{DomainError, DomainResult, ErrorCode, FieldError};

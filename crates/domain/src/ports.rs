@@ -2,7 +2,7 @@
 //! another backend (or a test double in an embedding service) can implement them too.
 
 use crate::error::DomainResult;
-use crate::metadata::{FieldMetadata, ObjectId, ObjectMetadata, WorkspaceId, WorkspaceMetadata};
+use crate::metadata::{FieldMetadata, ObjectId, ObjectMetadata, RelationMetadata, WorkspaceId, WorkspaceMetadata};
 use crate::query::{ConnectionQuery, Selection};
 use crate::record::{RecordInput, RecordTarget};
 use serde_json::Value as Json;
@@ -85,10 +85,25 @@ pub trait WorkspaceStore: Send + Sync {
 }
 
 /// Changes to a workspace's data model. Each runs its DDL and metadata rows in one transaction and bumps the
-/// workspace's metadata version; concurrent changes to one workspace are serialised.
+/// workspace's metadata version; concurrent changes to one workspace are serialised. `meta` is the metadata the
+/// change was validated against.
 pub trait MetadataStore: Send + Sync {
     /// Stores a new object: its metadata rows and its table.
     fn create_object(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Stores new labels, description, icon or active flag of an object.
+    fn update_object(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Removes an object, its table, and every relation touching it (with the other sides' fields and columns).
+    fn delete_object(
         &self,
         meta: &WorkspaceMetadata,
         object: &ObjectMetadata,
@@ -100,5 +115,38 @@ pub trait MetadataStore: Send + Sync {
         meta: &WorkspaceMetadata,
         object: &ObjectMetadata,
         field: &FieldMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Stores a changed field; values of removed options are cleared from the records.
+    fn update_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        before: &FieldMetadata,
+        after: &FieldMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Removes a (non-relation) field and its columns.
+    fn delete_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        field: &FieldMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Stores a relation: both fields, the relation row, and the foreign key (with index) or junction table.
+    fn create_relation(
+        &self,
+        meta: &WorkspaceMetadata,
+        relation: &RelationMetadata,
+        from_field: &FieldMetadata,
+        to_field: &FieldMetadata,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Removes a relation with both its fields and its column or junction table.
+    fn delete_relation(
+        &self,
+        meta: &WorkspaceMetadata,
+        relation: &RelationMetadata,
     ) -> impl Future<Output = DomainResult<()>> + Send;
 }

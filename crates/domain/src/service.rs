@@ -1,9 +1,9 @@
 //! The domain services: business rules over the ports, shared by every API adapter.
 
-use crate::blueprint::{FieldBlueprint, ObjectBlueprint, WorkspaceBlueprint};
+use crate::blueprint::WorkspaceBlueprint;
 use crate::error::{DomainError, DomainResult, Problems};
-use crate::metadata::{FieldMetadata, ObjectId, ObjectMetadata, WorkspaceMetadata};
-use crate::ports::{MetadataStore, RecordStore, WorkspaceStore};
+use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
+use crate::ports::{RecordStore, WorkspaceStore};
 use crate::query::{ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
 use crate::record::{RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
@@ -267,84 +267,4 @@ fn check_bulk_target(target: &RecordTarget) -> DomainResult<()> {
 
 fn record_not_found(object: &ObjectMetadata, id: Uuid) -> DomainError {
     DomainError::not_found(format!("{} {id}", object.name_singular))
-}
-
-/// Changes to the data model: custom objects and fields.
-pub struct MetadataService<S> {
-    store: S,
-}
-
-fn duplicate(field: &str, message: String) -> DomainError {
-    DomainError::Conflict {
-        message: message.clone(),
-        details: vec![crate::FieldError::new(field, message)],
-    }
-}
-
-impl<S: MetadataStore> MetadataService<S> {
-    pub fn new(store: S) -> Self {
-        MetadataService { store }
-    }
-
-    /// Creates a custom object with only the system fields; its other fields come from [`Self::create_field`].
-    pub async fn create_object(
-        &self,
-        meta: &WorkspaceMetadata,
-        blueprint: &ObjectBlueprint,
-    ) -> DomainResult<ObjectMetadata> {
-        let mut problems = Problems::new();
-        let blueprint = ObjectBlueprint {
-            is_custom: true,
-            is_system: false,
-            ..blueprint.clone()
-        };
-        let object = blueprint.to_metadata(chrono::Utc::now(), "", &mut problems);
-        problems.finish(())?;
-        for name in [&object.name_singular, &object.name_plural] {
-            if meta
-                .objects
-                .iter()
-                .any(|o| &o.name_singular == name || &o.name_plural == name)
-            {
-                return Err(duplicate(
-                    "nameSingular",
-                    format!("An object named `{name}` already exists"),
-                ));
-            }
-        }
-        self.store.create_object(meta, &object).await?;
-        Ok(object)
-    }
-
-    /// Adds a custom field to an active object. Relations are created as relations, not as fields.
-    pub async fn create_field(
-        &self,
-        meta: &WorkspaceMetadata,
-        object_id: ObjectId,
-        blueprint: &FieldBlueprint,
-    ) -> DomainResult<FieldMetadata> {
-        let object = meta.object(object_id).ok_or_else(|| DomainError::not_found("object"))?;
-        let mut problems = Problems::new();
-        let blueprint = FieldBlueprint {
-            is_system: false,
-            ..blueprint.clone()
-        };
-        let field = blueprint.to_metadata(object.id, false, chrono::Utc::now(), "", &mut problems);
-        problems.finish(())?;
-        let taken = object
-            .fields
-            .iter()
-            .any(|f| f.name == field.name || f.own_join_column() == Some(field.name.as_str()));
-        if taken {
-            return Err(duplicate(
-                "name",
-                format!(
-                    "A field named `{}` already exists on {}",
-                    field.name, object.name_singular
-                ),
-            ));
-        }
-        self.store.create_field(meta, object, &field).await?;
-        Ok(field)
-    }
 }

@@ -154,3 +154,46 @@ pub fn add_field(schema: &str, object: &ObjectMetadata, field: &FieldMetadata) -
     }
     sql
 }
+
+/// Drops the columns of a field (its indexes go with them).
+pub fn drop_field(schema: &str, object: &ObjectMetadata, field: &FieldMetadata) -> String {
+    let table = qualified(schema, &object.table_name);
+    field
+        .columns()
+        .iter()
+        .map(|c| format!("ALTER TABLE {table} DROP COLUMN IF EXISTS {};\n", quote_ident(&c.name)))
+        .collect()
+}
+
+/// Drops a relation's foreign-key column or junction table.
+pub fn drop_relation(meta: &WorkspaceMetadata, relation: &RelationMetadata) -> String {
+    if let Some(fk) = relation.foreign_key() {
+        let Some(holder) = meta.object(fk.holder) else {
+            return String::new();
+        };
+        return format!(
+            "ALTER TABLE {} DROP COLUMN IF EXISTS {};\n",
+            qualified(&meta.schema_name, &holder.table_name),
+            quote_ident(&fk.column)
+        );
+    }
+    match &relation.junction_table {
+        Some(junction) => format!("DROP TABLE IF EXISTS {};\n", qualified(&meta.schema_name, junction)),
+        None => String::new(),
+    }
+}
+
+/// Drops an object's table after the relations touching it.
+pub fn drop_object(meta: &WorkspaceMetadata, object: &ObjectMetadata) -> String {
+    let mut sql: String = meta
+        .relations
+        .iter()
+        .filter(|r| r.from_object_id == object.id || r.to_object_id == object.id)
+        .map(|r| drop_relation(meta, r))
+        .collect();
+    sql.push_str(&format!(
+        "DROP TABLE IF EXISTS {};\n",
+        qualified(&meta.schema_name, &object.table_name)
+    ));
+    sql
+}

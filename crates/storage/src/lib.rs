@@ -15,6 +15,7 @@ pub mod records;
 mod schema;
 pub mod sql;
 pub mod store;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use db::{PgPool, PoolOptions, build_pool, run_migrations};

@@ -135,7 +135,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    core.webhook (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        target_url -> Text,
+        operation -> Text,
+        description -> Nullable<Text>,
+        secret -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    webhook,
     workspace,
     object_metadata,
     field_metadata,

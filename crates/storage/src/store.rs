@@ -3,15 +3,16 @@
 use crate::compile::WriteKind;
 use crate::db::PgPool;
 use crate::error::pool_error;
-use crate::{accounts, records, workspaces};
+use crate::{accounts, records, webhooks, workspaces};
 use serde_json::Value as Json;
 use twenty_domain::error::DomainResult;
 use twenty_domain::identity::{ApiKey, IdentityStore, Membership, NewAccount, RefreshTokenRecord, User};
-use twenty_domain::metadata::{FieldMetadata, ObjectMetadata};
+use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationMetadata};
 use twenty_domain::metadata::{ObjectId, WorkspaceId, WorkspaceMetadata};
 use twenty_domain::ports::{MetadataStore, RecordStore, WorkspaceStore};
 use twenty_domain::query::{ConnectionQuery, Selection};
 use twenty_domain::record::{RecordInput, RecordTarget};
+use twenty_domain::webhook::{Webhook, WebhookStore};
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -199,6 +200,14 @@ impl MetadataStore for PgStore {
         workspaces::create_object(&mut *self.conn().await?, meta, object).await
     }
 
+    async fn update_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
+        workspaces::update_object(&mut *self.conn().await?, meta, object).await
+    }
+
+    async fn delete_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
+        workspaces::delete_object(&mut *self.conn().await?, meta, object).await
+    }
+
     async fn create_field(
         &self,
         meta: &WorkspaceMetadata,
@@ -206,5 +215,60 @@ impl MetadataStore for PgStore {
         field: &FieldMetadata,
     ) -> DomainResult<()> {
         workspaces::create_field(&mut *self.conn().await?, meta, object, field).await
+    }
+
+    async fn update_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        before: &FieldMetadata,
+        after: &FieldMetadata,
+    ) -> DomainResult<()> {
+        workspaces::update_field(&mut *self.conn().await?, meta, object, before, after).await
+    }
+
+    async fn delete_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        field: &FieldMetadata,
+    ) -> DomainResult<()> {
+        workspaces::delete_field(&mut *self.conn().await?, meta, object, field).await
+    }
+
+    async fn create_relation(
+        &self,
+        meta: &WorkspaceMetadata,
+        relation: &RelationMetadata,
+        from_field: &FieldMetadata,
+        to_field: &FieldMetadata,
+    ) -> DomainResult<()> {
+        workspaces::create_relation(&mut *self.conn().await?, meta, relation, from_field, to_field).await
+    }
+
+    async fn delete_relation(&self, meta: &WorkspaceMetadata, relation: &RelationMetadata) -> DomainResult<()> {
+        workspaces::delete_relation(&mut *self.conn().await?, meta, relation).await
+    }
+}
+
+impl WebhookStore for PgStore {
+    async fn create_webhook(&self, webhook: &Webhook) -> DomainResult<()> {
+        webhooks::create(&mut *self.conn().await?, webhook).await
+    }
+
+    async fn list_webhooks(&self, workspace_id: WorkspaceId) -> DomainResult<Vec<Webhook>> {
+        webhooks::list(&mut *self.conn().await?, workspace_id).await
+    }
+
+    async fn find_webhook(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<Webhook>> {
+        webhooks::find(&mut *self.conn().await?, workspace_id, id).await
+    }
+
+    async fn update_webhook(&self, webhook: &Webhook) -> DomainResult<bool> {
+        webhooks::update(&mut *self.conn().await?, webhook).await
+    }
+
+    async fn delete_webhook(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<bool> {
+        webhooks::delete(&mut *self.conn().await?, workspace_id, id).await
     }
 }

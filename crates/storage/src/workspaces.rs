@@ -421,3 +421,209 @@ pub async fn create_field(
     .await
     .map_err(|e| e.0)
 }
+
+pub async fn update_object(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+) -> DomainResult<()> {
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, meta.workspace_id).await?;
+        diesel::update(
+            object_metadata::table
+                .find(object.id)
+                .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
+        )
+        .set((
+            object_metadata::label_singular.eq(&object.label_singular),
+            object_metadata::label_plural.eq(&object.label_plural),
+            object_metadata::description.eq(&object.description),
+            object_metadata::icon.eq(&object.icon),
+            object_metadata::is_active.eq(object.is_active),
+            object_metadata::updated_at.eq(object.updated_at),
+        ))
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+pub async fn delete_object(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+) -> DomainResult<()> {
+    let ddl = ddl::drop_object(meta, object);
+    let touching: Vec<&RelationMetadata> = meta
+        .relations
+        .iter()
+        .filter(|r| r.from_object_id == object.id || r.to_object_id == object.id)
+        .collect();
+    let field_ids: Vec<Uuid> = touching.iter().flat_map(|r| [r.from_field_id, r.to_field_id]).collect();
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, meta.workspace_id).await?;
+        conn.batch_execute(&ddl).await?;
+        diesel::delete(field_metadata::table.filter(field_metadata::id.eq_any(&field_ids)))
+            .execute(conn)
+            .await?;
+        diesel::delete(
+            object_metadata::table
+                .find(object.id)
+                .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+pub async fn update_field(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    before: &FieldMetadata,
+    after: &FieldMetadata,
+) -> DomainResult<()> {
+    // Records keep only values that are still options.
+    let cleanup = (before.options != after.options && after.field_type.has_options()).then(|| {
+        let values: Vec<String> = after.option_values().map(str::to_string).collect();
+        let mut sql = Sql::text("UPDATE ");
+        sql.table(&meta.schema_name, &object.table_name)
+            .push(" SET ")
+            .ident(&after.name);
+        if after.field_type == twenty_domain::field_type::FieldType::MultiSelect {
+            sql.push(" = ARRAY(SELECT v FROM unnest(")
+                .ident(&after.name)
+                .push(") v WHERE v = ANY(");
+            sql.bind(Bind::TextArray(Some(values.clone())))
+                .push(")) WHERE NOT (")
+                .ident(&after.name)
+                .push(" <@ ");
+            sql.bind(Bind::TextArray(Some(values))).push(")");
+        } else {
+            sql.push(" = NULL WHERE NOT (")
+                .ident(&after.name)
+                .push(" = ANY(")
+                .bind(Bind::TextArray(Some(values)))
+                .push("))");
+        }
+        sql
+    });
+    let options = (!after.options.is_empty()).then(|| serde_json::to_value(&after.options).unwrap_or_default());
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, meta.workspace_id).await?;
+        diesel::update(
+            field_metadata::table
+                .find(after.id)
+                .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
+        )
+        .set((
+            field_metadata::label.eq(&after.label),
+            field_metadata::description.eq(&after.description),
+            field_metadata::icon.eq(&after.icon),
+            field_metadata::is_active.eq(after.is_active),
+            field_metadata::is_nullable.eq(after.is_nullable),
+            field_metadata::default_value.eq(&after.default_value),
+            field_metadata::options.eq(&options),
+            field_metadata::updated_at.eq(after.updated_at),
+        ))
+        .execute(conn)
+        .await?;
+        if let Some(sql) = cleanup {
+            sql.execute(conn).await?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+pub async fn delete_field(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    field: &FieldMetadata,
+) -> DomainResult<()> {
+    let ddl = ddl::drop_field(&meta.schema_name, object, field);
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, meta.workspace_id).await?;
+        diesel::delete(
+            field_metadata::table
+                .find(field.id)
+                .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
+        )
+        .execute(conn)
+        .await?;
+        conn.batch_execute(&ddl).await?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+async fn next_ordinal(conn: &mut AsyncPgConnection, object_id: Uuid) -> Result<usize, TxError> {
+    let n: i64 = field_metadata::table
+        .filter(field_metadata::object_id.eq(object_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(n as usize)
+}
+
+pub async fn create_relation(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    relation: &RelationMetadata,
+    from_field: &FieldMetadata,
+    to_field: &FieldMetadata,
+) -> DomainResult<()> {
+    let ws = meta.workspace_id;
+    let ddl = ddl::create_relation(meta, relation);
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, ws).await?;
+        for field in [from_field, to_field] {
+            let ordinal = next_ordinal(conn, field.object_id).await?;
+            diesel::insert_into(field_metadata::table)
+                .values(field_row(ws, field, ordinal))
+                .execute(conn)
+                .await?;
+        }
+        diesel::insert_into(relation_metadata::table)
+            .values(relation_row(ws, relation))
+            .execute(conn)
+            .await?;
+        conn.batch_execute(&ddl).await?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+pub async fn delete_relation(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    relation: &RelationMetadata,
+) -> DomainResult<()> {
+    let ddl = ddl::drop_relation(meta, relation);
+    conn.transaction::<_, TxError, _>(async |conn| {
+        lock_and_bump(conn, meta.workspace_id).await?;
+        conn.batch_execute(&ddl).await?;
+        diesel::delete(relation_metadata::table.find(relation.id))
+            .execute(conn)
+            .await?;
+        diesel::delete(
+            field_metadata::table
+                .filter(field_metadata::id.eq_any([relation.from_field_id, relation.to_field_id]))
+                .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| e.0)
+}

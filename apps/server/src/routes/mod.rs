@@ -2,4 +2,5 @@
 
 pub mod auth;
 pub mod graphql;
+pub mod metadata;
 pub mod ops;

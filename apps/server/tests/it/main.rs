@@ -5,5 +5,6 @@ mod auth;
 mod cli;
 mod graphql;
 mod health;
+mod metadata;
 mod process;
 mod support;

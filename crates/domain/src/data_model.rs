@@ -1,0 +1,410 @@
+//! Changing a workspace's data model: custom objects, fields and relations (the rules of contract §5). Every
+//! change is validated against the current metadata, reported with every problem at once, and handed to the
+//! `MetadataStore`, which applies DDL and metadata rows in one transaction.
+
+use crate::blueprint::{FieldBlueprint, ObjectBlueprint, RelationBlueprint};
+use crate::error::{DomainError, DomainResult, FieldError, Problems};
+use crate::field_type::FieldType;
+use crate::metadata::{
+    FieldId, FieldMetadata, ObjectId, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption,
+    WorkspaceMetadata,
+};
+use crate::naming::check_field_name;
+use crate::ports::MetadataStore;
+use chrono::Utc;
+use serde_json::Value as Json;
+use uuid::Uuid;
+
+/// What `updateOneObject` may change.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectUpdate {
+    pub label_singular: Option<String>,
+    pub label_plural: Option<String>,
+    pub description: Option<Option<String>>,
+    pub icon: Option<Option<String>>,
+    pub is_active: Option<bool>,
+    pub name_singular: Option<String>,
+    pub name_plural: Option<String>,
+}
+
+/// What `updateOneField` may change.
+#[derive(Debug, Clone, Default)]
+pub struct FieldUpdate {
+    pub name: Option<String>,
+    pub label: Option<String>,
+    pub description: Option<Option<String>>,
+    pub icon: Option<Option<String>>,
+    pub is_active: Option<bool>,
+    pub is_nullable: Option<bool>,
+    pub default_value: Option<Option<Json>>,
+    pub options: Option<Vec<SelectOption>>,
+}
+
+/// `createOneRelation`'s input.
+#[derive(Debug, Clone)]
+pub struct NewRelation {
+    pub relation_type: RelationType,
+    pub from_object_id: ObjectId,
+    pub to_object_id: ObjectId,
+    pub from_name: String,
+    pub from_label: Option<String>,
+    pub to_name: String,
+    pub to_label: Option<String>,
+    pub on_delete: Option<OnDelete>,
+}
+
+fn conflict(field: &str, message: String) -> DomainError {
+    DomainError::Conflict {
+        message: message.clone(),
+        details: vec![FieldError::new(field, message)],
+    }
+}
+
+fn labelled(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if i == 0 {
+            out.extend(c.to_uppercase());
+        } else if c.is_uppercase() {
+            out.push(' ');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn check_label(path: &str, label: &str, problems: &mut Problems) {
+    if label.trim().is_empty() || label.chars().count() > 100 {
+        problems.push(path, "must be 1 to 100 characters");
+    }
+}
+
+/// Names an object's fields already use, including generated foreign-key columns.
+fn taken_names(object: &ObjectMetadata) -> Vec<&str> {
+    object
+        .fields
+        .iter()
+        .flat_map(|f| std::iter::once(f.name.as_str()).chain(f.own_join_column()))
+        .collect()
+}
+
+pub struct MetadataService<S> {
+    store: S,
+}
+
+impl<S: MetadataStore> MetadataService<S> {
+    pub fn new(store: S) -> Self {
+        MetadataService { store }
+    }
+
+    fn object<'m>(meta: &'m WorkspaceMetadata, id: ObjectId) -> DomainResult<&'m ObjectMetadata> {
+        meta.object(id).ok_or_else(|| DomainError::not_found("object"))
+    }
+
+    fn field<'m>(meta: &'m WorkspaceMetadata, id: FieldId) -> DomainResult<(&'m ObjectMetadata, &'m FieldMetadata)> {
+        meta.objects
+            .iter()
+            .find_map(|o| o.field_by_id(id).map(|f| (o, f)))
+            .ok_or_else(|| DomainError::not_found("field"))
+    }
+
+    /// Creates a custom object with only the system fields; its other fields come from [`Self::create_field`].
+    pub async fn create_object(
+        &self,
+        meta: &WorkspaceMetadata,
+        blueprint: &ObjectBlueprint,
+    ) -> DomainResult<ObjectMetadata> {
+        let mut problems = Problems::new();
+        let blueprint = ObjectBlueprint {
+            is_custom: true,
+            is_system: false,
+            ..blueprint.clone()
+        };
+        let object = blueprint.to_metadata(Utc::now(), "", &mut problems);
+        problems.finish(())?;
+        for (path, name) in [
+            ("nameSingular", &object.name_singular),
+            ("namePlural", &object.name_plural),
+        ] {
+            if meta
+                .objects
+                .iter()
+                .any(|o| &o.name_singular == name || &o.name_plural == name)
+            {
+                return Err(conflict(path, format!("An object named `{name}` already exists")));
+            }
+        }
+        self.store.create_object(meta, &object).await?;
+        Ok(object)
+    }
+
+    /// Relabels, describes, deactivates or reactivates an object. Names are fixed once created.
+    pub async fn update_object(
+        &self,
+        meta: &WorkspaceMetadata,
+        id: ObjectId,
+        update: &ObjectUpdate,
+    ) -> DomainResult<ObjectMetadata> {
+        let current = Self::object(meta, id)?;
+        let mut problems = Problems::new();
+        let mut object = current.clone();
+        for (path, name, existing) in [
+            ("nameSingular", &update.name_singular, &current.name_singular),
+            ("namePlural", &update.name_plural, &current.name_plural),
+        ] {
+            if name.as_ref().is_some_and(|n| n != existing) {
+                problems.push(path, "objects cannot be renamed; relabel them instead");
+            }
+        }
+        if let Some(label) = &update.label_singular {
+            check_label("labelSingular", label, &mut problems);
+            object.label_singular = label.trim().to_string();
+        }
+        if let Some(label) = &update.label_plural {
+            check_label("labelPlural", label, &mut problems);
+            object.label_plural = label.trim().to_string();
+        }
+        if let Some(description) = &update.description {
+            object.description = description.clone();
+        }
+        if let Some(icon) = &update.icon {
+            object.icon = icon.clone();
+        }
+        if let Some(active) = update.is_active {
+            object.is_active = active;
+        }
+        problems.finish(())?;
+        object.updated_at = Utc::now();
+        self.store.update_object(meta, &object).await?;
+        Ok(object)
+    }
+
+    /// Deletes a custom object (active or not) with its records and every relation touching it.
+    pub async fn delete_object(&self, meta: &WorkspaceMetadata, id: ObjectId) -> DomainResult<ObjectMetadata> {
+        let object = Self::object(meta, id)?;
+        if !object.is_custom {
+            return Err(DomainError::validation(format!(
+                "`{}` is a standard object: it can be deactivated, not deleted",
+                object.name_singular
+            )));
+        }
+        self.store.delete_object(meta, object).await?;
+        Ok(object.clone())
+    }
+
+    /// Adds a custom field to an object. Relations are created with [`Self::create_relation`].
+    pub async fn create_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object_id: ObjectId,
+        blueprint: &FieldBlueprint,
+    ) -> DomainResult<FieldMetadata> {
+        let object = Self::object(meta, object_id)?;
+        let mut problems = Problems::new();
+        let blueprint = FieldBlueprint {
+            is_system: false,
+            ..blueprint.clone()
+        };
+        let field = blueprint.to_metadata(object.id, false, Utc::now(), "", &mut problems);
+        problems.finish(())?;
+        if taken_names(object).contains(&field.name.as_str()) {
+            return Err(conflict(
+                "name",
+                format!(
+                    "A field named `{}` already exists on {}",
+                    field.name, object.name_singular
+                ),
+            ));
+        }
+        self.store.create_field(meta, object, &field).await?;
+        Ok(field)
+    }
+
+    /// Changes a field. Standard fields can be relabelled and (de)activated only; system fields not at all.
+    pub async fn update_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        id: FieldId,
+        update: &FieldUpdate,
+    ) -> DomainResult<FieldMetadata> {
+        let (object, current) = Self::field(meta, id)?;
+        let mut problems = Problems::new();
+        let mut field = current.clone();
+        if current.is_system {
+            return Err(DomainError::validation(format!(
+                "`{}` is a system field and cannot be changed",
+                current.name
+            )));
+        }
+        if let Some(name) = &update.name
+            && name != &current.name
+        {
+            problems.push("name", "fields cannot be renamed; relabel them instead");
+        }
+        if let Some(label) = &update.label {
+            check_label("label", label, &mut problems);
+            field.label = label.trim().to_string();
+        }
+        if let Some(description) = &update.description {
+            field.description = description.clone();
+        }
+        if let Some(icon) = &update.icon {
+            field.icon = icon.clone();
+        }
+        if let Some(active) = update.is_active {
+            field.is_active = active;
+        }
+        let structural = update.is_nullable.is_some() || update.default_value.is_some() || update.options.is_some();
+        if structural && !current.is_custom {
+            problems.push("data", "standard fields can only be relabelled and (de)activated");
+        }
+        if let Some(nullable) = update.is_nullable {
+            field.is_nullable = nullable;
+        }
+        if let Some(options) = &update.options {
+            field.options = options.clone();
+        }
+        if let Some(default) = &update.default_value {
+            field.default_value = default.clone().filter(|d| !d.is_null());
+        }
+        if update.options.is_some() || update.default_value.is_some() {
+            // The same checks as at creation: options well formed, default one of them.
+            let blueprint = FieldBlueprint {
+                name: field.name.clone(),
+                label: field.label.clone(),
+                field_type: field.field_type,
+                description: None,
+                icon: None,
+                is_nullable: field.is_nullable,
+                is_unique: field.is_unique,
+                is_system: false,
+                default_value: field.default_value.clone(),
+                options: field.options.clone(),
+                settings: field.settings.clone(),
+            };
+            let mut checks = Problems::new();
+            let _ = blueprint.to_metadata(object.id, false, Utc::now(), "", &mut checks);
+            if let Err(DomainError::Validation { details, .. }) = checks.finish(()) {
+                for d in details.into_iter().filter(|d| d.field != "name") {
+                    problems.push(d.field, d.message);
+                }
+            }
+        }
+        problems.finish(())?;
+        field.updated_at = Utc::now();
+        self.store.update_field(meta, object, current, &field).await?;
+        Ok(field)
+    }
+
+    /// Deletes a custom field (active or not) with its data. Relation fields go with their relation.
+    pub async fn delete_field(&self, meta: &WorkspaceMetadata, id: FieldId) -> DomainResult<FieldMetadata> {
+        let (object, field) = Self::field(meta, id)?;
+        if !field.is_custom || field.is_system {
+            return Err(DomainError::validation(format!(
+                "`{}` is a standard field: it can be deactivated, not deleted",
+                field.name
+            )));
+        }
+        if field.field_type == FieldType::Relation {
+            return Err(DomainError::validation(
+                "relation fields are deleted with deleteOneRelation",
+            ));
+        }
+        self.store.delete_field(meta, object, field).await?;
+        Ok(field.clone())
+    }
+
+    /// Creates both fields of a relation and its storage.
+    pub async fn create_relation(
+        &self,
+        meta: &WorkspaceMetadata,
+        input: &NewRelation,
+    ) -> DomainResult<RelationMetadata> {
+        let from = Self::object(meta, input.from_object_id)?;
+        let to = Self::object(meta, input.to_object_id)?;
+        let mut problems = Problems::new();
+        check_field_name("fromFieldMetadataName", &input.from_name, &mut problems);
+        check_field_name("toFieldMetadataName", &input.to_name, &mut problems);
+        if from.id == to.id && input.from_name == input.to_name {
+            problems.push(
+                "toFieldMetadataName",
+                "must differ from fromFieldMetadataName on a self-relation",
+            );
+        }
+        problems.finish(())?;
+        let mut blueprint = RelationBlueprint::new(
+            input.relation_type,
+            (
+                &from.name_singular,
+                &input.from_name,
+                input.from_label.as_deref().unwrap_or(&labelled(&input.from_name)),
+            ),
+            (
+                &to.name_singular,
+                &input.to_name,
+                input.to_label.as_deref().unwrap_or(&labelled(&input.to_name)),
+            ),
+        );
+        if let Some(on_delete) = input.on_delete {
+            blueprint = blueprint.on_delete(on_delete);
+        }
+        let relation = blueprint.to_metadata(from.id, to.id, Uuid::new_v4());
+        let (from_link, to_link) = relation.links();
+        let now = Utc::now();
+        let side = |object: &ObjectMetadata, id, name: &str, label: &str, link| {
+            let mut field = FieldBlueprint::new(name, label, FieldType::Relation).to_metadata_unchecked(object.id, now);
+            field.id = id;
+            field.relation = Some(link);
+            field
+        };
+        let from_field = side(
+            from,
+            relation.from_field_id,
+            &input.from_name,
+            &blueprint.from_label,
+            from_link,
+        );
+        let to_field = side(to, relation.to_field_id, &input.to_name, &blueprint.to_label, to_link);
+        for (path, object, field) in [
+            ("fromFieldMetadataName", from, &from_field),
+            ("toFieldMetadataName", to, &to_field),
+        ] {
+            let taken = taken_names(object);
+            for name in std::iter::once(field.name.as_str()).chain(field.own_join_column()) {
+                if taken.contains(&name) {
+                    return Err(conflict(
+                        path,
+                        format!("`{name}` already exists on {}", object.name_singular),
+                    ));
+                }
+            }
+        }
+        self.store
+            .create_relation(meta, &relation, &from_field, &to_field)
+            .await?;
+        Ok(relation)
+    }
+
+    pub async fn delete_relation(&self, meta: &WorkspaceMetadata, id: Uuid) -> DomainResult<RelationMetadata> {
+        let relation = meta
+            .relations
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| DomainError::not_found("relation"))?;
+        let standard = [relation.from_object_id, relation.to_object_id]
+            .iter()
+            .filter_map(|o| meta.object(*o))
+            .all(|o| !o.is_custom)
+            && meta
+                .object(relation.from_object_id)
+                .and_then(|o| o.field_by_id(relation.from_field_id))
+                .is_some_and(|f| !f.is_custom);
+        if standard {
+            return Err(DomainError::validation("standard relations cannot be deleted"));
+        }
+        self.store.delete_relation(meta, relation).await?;
+        Ok(relation.clone())
+    }
+}

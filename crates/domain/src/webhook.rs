@@ -1,0 +1,277 @@
+//! Webhook subscriptions (contract §7): validation of targets and operations. Delivery is the server's worker.
+
+use crate::error::{DomainError, DomainResult, Problems};
+use crate::metadata::WorkspaceId;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    pub id: Uuid,
+    pub workspace_id: WorkspaceId,
+    pub target_url: String,
+    pub operation: String,
+    pub description: Option<String>,
+    pub secret: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Persistence of webhook subscriptions, scoped to a workspace.
+pub trait WebhookStore: Send + Sync {
+    fn create_webhook(&self, webhook: &Webhook) -> impl Future<Output = DomainResult<()>> + Send;
+    fn list_webhooks(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<Vec<Webhook>>> + Send;
+    fn find_webhook(
+        &self,
+        workspace_id: WorkspaceId,
+        id: Uuid,
+    ) -> impl Future<Output = DomainResult<Option<Webhook>>> + Send;
+    fn update_webhook(&self, webhook: &Webhook) -> impl Future<Output = DomainResult<bool>> + Send;
+    fn delete_webhook(&self, workspace_id: WorkspaceId, id: Uuid) -> impl Future<Output = DomainResult<bool>> + Send;
+}
+
+const SHORT_OPERATIONS: [&str; 6] = ["create", "update", "delete", "destroy", "restore", "*"];
+const EVENTS: [&str; 6] = ["created", "updated", "deleted", "destroyed", "restored", "*"];
+
+/// `create`, `update`, …, `*`, or a pattern `company.created`, `*.updated`, `company.*`, `*.*`.
+pub fn is_valid_operation(operation: &str) -> bool {
+    if SHORT_OPERATIONS.contains(&operation) {
+        return true;
+    }
+    let Some((object, event)) = operation.split_once('.') else {
+        return false;
+    };
+    let object_ok = object == "*" || (!object.is_empty() && object.chars().all(|c| c.is_ascii_alphanumeric()));
+    object_ok && EVENTS.contains(&event)
+}
+
+/// Whether a webhook with `operation` wants the event `object.event` (`company.created`).
+pub fn operation_matches(operation: &str, object: &str, event: &str) -> bool {
+    match operation.split_once('.') {
+        Some((o, e)) => (o == "*" || o == object) && (e == "*" || e == event),
+        None => {
+            let wanted = match operation {
+                "create" => "created",
+                "update" => "updated",
+                "delete" => "deleted",
+                "destroy" => "destroyed",
+                "restore" => "restored",
+                "*" => return true,
+                _ => return false,
+            };
+            wanted == event
+        }
+    }
+}
+
+/// A literal address that must not be contacted unless private targets are allowed.
+pub fn is_private_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.octets()[0] == 0
+                || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]))
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_private_ip(IpAddr::V4(v4)))
+        }
+    }
+}
+
+/// The host of an http(s) URL, or `None` when it is not one.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next()?.to_string()
+    } else {
+        host_port.split(':').next()?.to_string()
+    };
+    (!host.is_empty() && !url.chars().any(char::is_whitespace)).then(|| host.to_ascii_lowercase())
+}
+
+/// Checks a target URL: http(s) only; without `allow_private`, no `localhost` and no literal private address.
+pub fn check_target_url(url: &str, allow_private: bool, problems: &mut Problems) {
+    let Some(host) = url_host(url) else {
+        problems.push("targetUrl", "must be an absolute http or https URL");
+        return;
+    };
+    if allow_private {
+        return;
+    }
+    let private = host == "localhost"
+        || host.ends_with(".localhost")
+        || host.parse::<IpAddr>().is_ok_and(is_private_ip)
+        || host.parse::<Ipv4Addr>().is_ok_and(|ip| is_private_ip(IpAddr::V4(ip)))
+        || host.parse::<Ipv6Addr>().is_ok_and(|ip| is_private_ip(IpAddr::V6(ip)));
+    if private {
+        problems.push(
+            "targetUrl",
+            "must not point at a loopback, private or link-local address",
+        );
+    }
+}
+
+pub struct WebhookInput {
+    pub target_url: Option<String>,
+    pub operation: Option<String>,
+    pub description: Option<Option<String>>,
+    pub secret: Option<String>,
+}
+
+pub struct WebhookService<S> {
+    store: S,
+    allow_private: bool,
+}
+
+impl<S: WebhookStore> WebhookService<S> {
+    pub fn new(store: S, allow_private: bool) -> Self {
+        WebhookService { store, allow_private }
+    }
+
+    fn check(&self, input: &WebhookInput, problems: &mut Problems) {
+        if let Some(url) = &input.target_url {
+            check_target_url(url, self.allow_private, problems);
+        }
+        if let Some(operation) = &input.operation
+            && !is_valid_operation(operation)
+        {
+            problems.push(
+                "operation",
+                "must be create, update, delete, destroy, restore, * or a pattern such as company.created",
+            );
+        }
+        if input.secret.as_ref().is_some_and(|s| s.len() < 8 || s.len() > 256) {
+            problems.push("secret", "must be 8 to 256 characters");
+        }
+    }
+
+    pub async fn create(&self, workspace_id: WorkspaceId, input: WebhookInput) -> DomainResult<Webhook> {
+        let mut problems = Problems::new();
+        if input.target_url.is_none() {
+            problems.push("targetUrl", "is required");
+        }
+        if input.operation.is_none() {
+            problems.push("operation", "is required");
+        }
+        self.check(&input, &mut problems);
+        problems.finish(())?;
+        let now = Utc::now();
+        let webhook = Webhook {
+            id: Uuid::new_v4(),
+            workspace_id,
+            target_url: input.target_url.unwrap_or_default(),
+            operation: input.operation.unwrap_or_default(),
+            description: input.description.flatten(),
+            secret: input
+                .secret
+                .unwrap_or_else(|| format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())),
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.create_webhook(&webhook).await?;
+        Ok(webhook)
+    }
+
+    pub async fn list(&self, workspace_id: WorkspaceId) -> DomainResult<Vec<Webhook>> {
+        self.store.list_webhooks(workspace_id).await
+    }
+
+    pub async fn update(&self, workspace_id: WorkspaceId, id: Uuid, input: WebhookInput) -> DomainResult<Webhook> {
+        let mut problems = Problems::new();
+        self.check(&input, &mut problems);
+        problems.finish(())?;
+        let mut webhook = self
+            .store
+            .find_webhook(workspace_id, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("webhook"))?;
+        if let Some(url) = input.target_url {
+            webhook.target_url = url;
+        }
+        if let Some(operation) = input.operation {
+            webhook.operation = operation;
+        }
+        if let Some(description) = input.description {
+            webhook.description = description;
+        }
+        if let Some(secret) = input.secret {
+            webhook.secret = secret;
+        }
+        webhook.updated_at = Utc::now();
+        if !self.store.update_webhook(&webhook).await? {
+            return Err(DomainError::not_found("webhook"));
+        }
+        Ok(webhook)
+    }
+
+    pub async fn delete(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Webhook> {
+        let webhook = self
+            .store
+            .find_webhook(workspace_id, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("webhook"))?;
+        self.store.delete_webhook(workspace_id, id).await?;
+        Ok(webhook)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_and_patterns() {
+        for ok in ["create", "*", "company.created", "*.updated", "company.*", "*.*"] {
+            assert!(is_valid_operation(ok), "{ok}");
+        }
+        for bad in ["", "created", "company.exploded", "co-mpany.created", "a.b.c"] {
+            assert!(!is_valid_operation(bad), "{bad}");
+        }
+        assert!(operation_matches("create", "company", "created"));
+        assert!(operation_matches("delete", "company", "deleted"));
+        assert!(operation_matches("destroy", "company", "destroyed"));
+        assert!(operation_matches("restore", "company", "restored"));
+        assert!(operation_matches("update", "person", "updated"));
+        assert!(!operation_matches("create", "company", "updated"));
+        assert!(operation_matches("company.*", "company", "deleted"));
+        assert!(!operation_matches("company.*", "person", "deleted"));
+        assert!(operation_matches("*.updated", "note", "updated"));
+    }
+
+    #[test]
+    fn private_targets_are_refused_unless_allowed() {
+        let refused = |url: &str, allow: bool| {
+            let mut p = Problems::new();
+            check_target_url(url, allow, &mut p);
+            !p.is_empty()
+        };
+        for url in [
+            "http://localhost/x",
+            "http://127.0.0.1:8080",
+            "https://10.1.2.3",
+            "http://[::1]/",
+            "http://169.254.169.254/",
+            "http://192.168.0.1",
+        ] {
+            assert!(refused(url, false), "{url}");
+            assert!(!refused(url, true), "{url}");
+        }
+        assert!(!refused("https://your-app.com/webhook", false));
+        assert!(refused("ftp://example.com", true));
+        assert!(refused("not a url", true));
+    }
+}
