@@ -99,11 +99,11 @@ impl<S: MetadataStore> MetadataService<S> {
         MetadataService { store }
     }
 
-    fn object<'m>(meta: &'m WorkspaceMetadata, id: ObjectId) -> DomainResult<&'m ObjectMetadata> {
+    fn object(meta: &WorkspaceMetadata, id: ObjectId) -> DomainResult<&ObjectMetadata> {
         meta.object(id).ok_or_else(|| DomainError::not_found("object"))
     }
 
-    fn field<'m>(meta: &'m WorkspaceMetadata, id: FieldId) -> DomainResult<(&'m ObjectMetadata, &'m FieldMetadata)> {
+    fn field(meta: &WorkspaceMetadata, id: FieldId) -> DomainResult<(&ObjectMetadata, &FieldMetadata)> {
         meta.objects
             .iter()
             .find_map(|o| o.field_by_id(id).map(|f| (o, f)))
