@@ -563,3 +563,184 @@ async fn names_activation_and_standard_objects() {
     );
     assert_eq!(code(&standard_delete), &json!("VALIDATION_ERROR"));
 }
+
+fn columns_of(admin: &Admin, table: &str) -> Vec<String> {
+    // The workspace schema's columns, read through a plain SQL connection of the test harness.
+    let url = admin.server.db.url.clone();
+    let table = table.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+            #[derive(diesel::QueryableByName)]
+            struct Col {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                column_name: String,
+            }
+            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+            let cols: Vec<Col> = diesel::sql_query(
+                "SELECT column_name::text AS column_name FROM information_schema.columns \
+                 WHERE table_schema LIKE 'workspace\\_%' AND table_name = $1 ORDER BY column_name",
+            )
+            .bind::<diesel::sql_types::Text, _>(table)
+            .load(&mut conn)
+            .await
+            .unwrap();
+            cols.into_iter().map(|c| c.column_name).collect()
+        })
+    })
+    .join()
+    .unwrap()
+}
+
+fn field_names(admin: &Admin, object_id: &str) -> Vec<String> {
+    let fields = admin.meta_ok(
+        "query($id: ID!) { fields(objectMetadataId: $id) { edges { node { name } } } }",
+        json!({"id": object_id}),
+    );
+    fields["fields"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn failed_ddl_changes_nothing_and_unique_values_conflict() {
+    let admin = Admin::new().await;
+    let company = admin.object_id("company");
+    admin.core(
+        "mutation { a: createCompany(data: {name: \"A\"}) { id } b: createCompany(data: {name: \"B\"}) { id } }",
+        json!({}),
+    );
+    let fields_before = field_names(&admin, &company);
+    let columns_before = columns_of(&admin, "company");
+    // A unique field whose default would give two records the same value: the index build fails in the
+    // transaction, so neither the metadata row nor the column stays.
+    let failed = admin.meta(
+        doc!("CreateField"),
+        json!({"input": {"objectMetadataId": company, "name": "code", "label": "Code", "type": "TEXT", "isUnique": true, "defaultValue": "same"}}),
+    );
+    assert_eq!(code(&failed), &json!("CONFLICT"), "{failed}");
+    assert_eq!(field_names(&admin, &company), fields_before);
+    assert_eq!(columns_of(&admin, "company"), columns_before);
+    let schema = gql(
+        &admin.server,
+        &admin.token,
+        "{ companies { edges { node { code } } } }",
+        json!({}),
+    );
+    assert_eq!(code(&schema), &json!("GRAPHQL_VALIDATION_FAILED"));
+
+    // Without the default it works, and duplicate values are a CONFLICT.
+    admin.create_field(
+        json!({"objectMetadataId": company, "name": "code", "label": "Code", "type": "TEXT", "isUnique": true}),
+    );
+    assert!(columns_of(&admin, "company").contains(&"code".to_string()));
+    admin.core(
+        "mutation { createCompany(data: {name: \"C\", code: \"X1\"}) { id } }",
+        json!({}),
+    );
+    let dup = gql(
+        &admin.server,
+        &admin.token,
+        "mutation { createCompany(data: {name: \"D\", code: \"X1\"}) { id } }",
+        json!({}),
+    );
+    assert_eq!(code(&dup), &json!("CONFLICT"));
+    assert_eq!(dup["errors"][0]["extensions"]["details"][0]["field"], json!("code"));
+}
+
+#[tokio::test]
+async fn option_changes_keep_records_consistent_and_deletes_drop_storage() {
+    let admin = Admin::new().await;
+    let object = admin.meta_ok(
+        "mutation { createOneObject(data: {nameSingular: \"ticket\", namePlural: \"tickets\", labelSingular: \"Ticket\", labelPlural: \"Tickets\"}) { id } }",
+        json!({}),
+    )["createOneObject"]["id"].as_str().unwrap().to_string();
+    let options = json!([{"value": "OPEN", "label": "Open"}, {"value": "DONE", "label": "Done"}, {"value": "LOST", "label": "Lost"}]);
+    let status = admin.create_field(
+        json!({"objectMetadataId": object, "name": "status", "label": "Status", "type": "SELECT", "options": options}),
+    );
+    let labels = admin.create_field(json!({"objectMetadataId": object, "name": "labels", "label": "Labels", "type": "MULTI_SELECT", "options": options}));
+    admin.core("mutation { a: createTicket(data: {status: LOST, labels: [OPEN, LOST]}) { id } b: createTicket(data: {status: OPEN}) { id } }", json!({}));
+    let fewer = json!([{"value": "OPEN", "label": "Open"}, {"value": "DONE", "label": "Done"}]);
+    for field in [&status, &labels] {
+        admin.meta_ok(
+            "mutation($id: ID!, $o: [FieldOptionInput!]) { updateOneField(id: $id, data: {options: $o}) { id } }",
+            json!({"id": field["id"], "o": fewer}),
+        );
+    }
+    let tickets = admin.core(
+        "{ tickets(orderBy: [{position: AscNullsFirst}]) { edges { node { status labels } } } }",
+        json!({}),
+    );
+    assert_eq!(
+        tickets["tickets"]["edges"],
+        json!([{"node": {"status": null, "labels": ["OPEN"]}}, {"node": {"status": "OPEN", "labels": null}}])
+    );
+
+    admin.meta_ok(
+        "mutation($id: ID!) { deleteOneField(id: $id) { id } }",
+        json!({"id": labels["id"]}),
+    );
+    assert!(!columns_of(&admin, "_ticket").contains(&"labels".to_string()));
+    admin.meta_ok(
+        "mutation($id: ID!) { deleteOneObject(id: $id) { id } }",
+        json!({"id": object}),
+    );
+    assert!(columns_of(&admin, "_ticket").is_empty(), "table dropped");
+}
+
+#[tokio::test]
+async fn a_second_process_sees_changes_and_concurrent_changes_agree() {
+    let admin = Admin::new().await;
+    let sibling = admin.server.sibling();
+    let company = admin.object_id("company");
+    // Warm the sibling's caches, then change the model through the first process.
+    let via_sibling = |query: &str| {
+        let body = json!({"query": query}).to_string();
+        request(
+            sibling.port,
+            "POST",
+            "/graphql",
+            &[("Authorization", &format!("Bearer {}", admin.token))],
+            Some(&body),
+        )
+        .json()
+    };
+    assert!(via_sibling("{ companies { totalCount } }")["errors"].is_null());
+    admin.create_field(json!({"objectMetadataId": company, "name": "region", "label": "Region", "type": "TEXT"}));
+    let created = via_sibling("mutation { createCompany(data: {name: \"A\", region: \"EU\"}) { region } }");
+    assert_eq!(created["data"]["createCompany"]["region"], json!("EU"), "{created}");
+
+    // 20 field creations at once on one object: metadata and columns end up in agreement.
+    let port = admin.server.port;
+    let token = admin.token.clone();
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let (token, company) = (token.clone(), company.clone());
+            std::thread::spawn(move || {
+                let body = json!({"query": doc!("CreateField"), "variables": {"input": {"objectMetadataId": company, "name": format!("extra{i}"), "label": "Extra", "type": "NUMBER"}}});
+                request(port, "POST", "/metadata", &[("Authorization", &format!("Bearer {token}"))], Some(&body.to_string())).json()
+            })
+        })
+        .collect();
+    for handle in handles {
+        let response = handle.join().unwrap();
+        assert!(response["errors"].is_null(), "{response}");
+    }
+    let fields = field_names(&admin, &company);
+    let columns = columns_of(&admin, "company");
+    for i in 0..20 {
+        let name = format!("extra{i}");
+        assert!(fields.contains(&name), "{name} in metadata");
+        assert!(columns.contains(&name), "{name} in the table");
+    }
+    let extras = columns.iter().filter(|c| c.starts_with("extra")).count();
+    assert_eq!(extras, 20);
+}

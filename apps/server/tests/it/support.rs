@@ -105,37 +105,62 @@ pub struct Server {
     pub db: TestDb,
 }
 
+/// Spawns the binary on `database_url` and waits until it accepts connections.
+fn spawn(database_url: &str, env: &[(&str, &str)]) -> (Child, u16, PathBuf) {
+    let port = free_port();
+    let log = std::env::temp_dir().join(format!("twenty-server-{}.log", uuid::Uuid::new_v4().simple()));
+    let log_file = std::fs::File::create(&log).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_twenty-server"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("PORT", port.to_string())
+        .env("APP_SECRET", SECRET)
+        .env("BCRYPT_COST", "4")
+        .env("RUST_LOG", "debug")
+        .env("DATA_DIR", std::env::temp_dir().join("twenty-server-test-data"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log_file));
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "server did not start: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, port, log)
+}
+
+/// Another server process on the same database as a [`Server`].
+pub struct Sibling {
+    pub port: u16,
+    child: Child,
+}
+
+impl Drop for Sibling {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Server {
     pub async fn start(env: &[(&str, &str)]) -> Server {
         let db = TestDb::new().await;
-        let port = free_port();
-        let log = std::env::temp_dir().join(format!("twenty-server-{}.log", uuid::Uuid::new_v4().simple()));
-        let log_file = std::fs::File::create(&log).unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_twenty-server"));
-        command
-            .arg("serve")
-            .env("DATABASE_URL", &db.url)
-            .env("PORT", port.to_string())
-            .env("APP_SECRET", SECRET)
-            .env("BCRYPT_COST", "4")
-            .env("RUST_LOG", "debug")
-            .env("DATA_DIR", std::env::temp_dir().join("twenty-server-test-data"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log_file));
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let child = command.spawn().unwrap();
-        let server = Server { port, log, child, db };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            assert!(Instant::now() < deadline, "server did not start: {}", server.log_text());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
+        let (child, port, log) = spawn(&db.url, env);
+        Server { port, log, child, db }
+    }
+
+    /// A second process serving the same database.
+    pub fn sibling(&self) -> Sibling {
+        let (child, port, _) = spawn(&self.db.url, &[]);
+        Sibling { port, child }
     }
 
     pub fn log_text(&self) -> String {
