@@ -29,6 +29,7 @@ pub fn build_app(
     let json = web::JsonConfig::default()
         .limit(MAX_JSON_BYTES)
         .error_handler(|err, _req| ApiError(DomainError::validation(format!("Invalid JSON body: {err}"))).into());
+    let rest = state.rest.clone();
     App::new()
         .app_data(web::Data::new(state))
         .app_data(json)
@@ -68,7 +69,9 @@ pub fn build_app(
         )
         .service(
             web::scope("/rest")
+                .app_data(web::Data::from(rest))
                 .wrap(from_fn(require_principal))
+                .configure(twenty_api_rest::configure)
                 .default_service(web::to(not_found)),
         )
         .default_service(web::to(not_found))

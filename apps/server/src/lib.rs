@@ -2,7 +2,6 @@
 //! metrics, authentication) and the HTTP app assembly ([`http::build_app`]). No business rules live here;
 //! `main.rs` only parses the command line and calls [`cli::run`].
 
-pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod database;
@@ -16,10 +15,12 @@ use crate::config::{Config, LogFormat, Secret};
 use std::sync::Arc;
 use twenty_api_graphql::SchemaCache;
 use twenty_api_graphql::metadata::{MetadataSchema, metadata_schema};
+use twenty_api_rest::RestState;
+use twenty_api_rest::openapi::OpenApiCache;
 use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
 use twenty_domain::query::PageLimits;
 use twenty_domain::service::RecordService;
-use twenty_storage::{PgPool, PgStore};
+use twenty_storage::{Catalog, PgPool, PgStore};
 
 pub use cli::{Cli, run};
 pub use http::build_app;
@@ -40,9 +41,10 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub metrics: Arc<metrics::Metrics>,
     pub records: Arc<RecordService<PgStore>>,
-    pub catalog: Arc<catalog::Catalog>,
+    pub catalog: Arc<Catalog>,
     pub schemas: Arc<SchemaCache>,
     pub metadata_schema: Arc<MetadataSchema>,
+    pub rest: Arc<RestState>,
 }
 
 impl AppState {
@@ -63,16 +65,25 @@ impl AppState {
             default_size: config.default_page_size,
             max_size: config.max_page_size,
         };
+        let records = Arc::new(RecordService::new(store.clone(), limits));
+        let catalog = Arc::new(Catalog::default());
+        let rest = RestState {
+            records: records.clone(),
+            catalog: catalog.clone(),
+            store: store.clone(),
+            openapi: OpenApiCache::default(),
+        };
         AppState {
             config: Arc::new(config),
             pool,
             auth: Arc::new(auth),
             login_throttle: Arc::new(LoginThrottle::new(LOGIN_ATTEMPTS_PER_MINUTE)),
             metrics: Arc::new(metrics::Metrics::default()),
-            records: Arc::new(RecordService::new(store.clone(), limits)),
-            catalog: Arc::new(catalog::Catalog::default()),
+            records,
+            catalog,
             schemas: Arc::new(SchemaCache::new(SCHEMA_CACHE_CAPACITY)),
             metadata_schema: Arc::new(metadata_schema()),
+            rest: Arc::new(rest),
             store,
         }
     }

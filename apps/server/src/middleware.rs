@@ -3,15 +3,13 @@
 
 use crate::AppState;
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
-use std::future::{Ready, ready};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use std::time::Instant;
 use tracing::Instrument;
 use twenty_api_rest::{ApiError, status_of};
-use twenty_auth::Principal;
 use twenty_domain::DomainError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -112,23 +110,5 @@ pub async fn require_principal<B: MessageBody>(
             let response = api_error_response(req.path(), err);
             Ok(req.into_response(response).map_into_right_body())
         }
-    }
-}
-
-/// The authenticated principal of a protected route (put there by [`require_principal`]).
-pub struct Authenticated(pub Principal);
-
-impl FromRequest for Authenticated {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.extensions()
-                .get::<Principal>()
-                .copied()
-                .map(Authenticated)
-                .ok_or_else(|| ApiError(DomainError::Unauthorized("Missing bearer token".into()))),
-        )
     }
 }

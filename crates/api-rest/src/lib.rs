@@ -1,6 +1,13 @@
-//! `twenty-api-rest`: the REST API. So far it owns the error envelope of contract §3, shared by `/rest` and
-//! `/auth`: `{"error": {"message", "code", "statusCode", "details"}}`.
+//! `twenty-api-rest`: the REST API (contract §6).
+//!
+//! It owns the routes and envelopes ([`handlers`]), the query-string language (`filter[..][..]`, `order[..]`,
+//! [`query`]) which parses into the same domain types as GraphQL, the OpenAPI document generated from metadata
+//! ([`openapi`]), and the error envelope and code → HTTP status table shared by `/rest` and `/auth` ([`error`]).
 
 pub mod error;
+pub mod handlers;
+pub mod openapi;
+pub mod query;
 
 pub use error::{ApiError, status_of};
+pub use handlers::{Authenticated, RestState, configure};

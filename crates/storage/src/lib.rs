@@ -6,6 +6,7 @@
 //! ([`records`], [`workspaces`]) and [`PgStore`], which implements the domain's ports.
 
 pub mod accounts;
+pub mod catalog;
 pub mod cluster;
 pub mod compile;
 pub mod db;
@@ -18,6 +19,7 @@ pub mod store;
 pub mod webhooks;
 pub mod workspaces;
 
+pub use catalog::Catalog;
 pub use db::{PgPool, PoolOptions, build_pool, run_migrations};
 pub use error::StorageError;
 pub use store::PgStore;

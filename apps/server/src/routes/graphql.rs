@@ -1,9 +1,10 @@
 //! `POST /graphql` (the core API) and `GET /graphql` (GraphiQL for browsers).
 
 use crate::AppState;
-use crate::middleware::{Authenticated, api_error_response};
+use crate::middleware::api_error_response;
 use actix_web::{HttpRequest, HttpResponse, web};
 use twenty_api_graphql::{Ctx, GraphQLRequest, execute};
+use twenty_api_rest::Authenticated;
 use twenty_domain::DomainError;
 
 pub async fn graphql(

@@ -1,10 +1,11 @@
 //! `POST /metadata`: the metadata API (objects, fields, relations, API keys, webhooks).
 
 use crate::AppState;
-use crate::middleware::{Authenticated, api_error_response};
+use crate::middleware::api_error_response;
 use actix_web::{HttpRequest, HttpResponse, web};
 use twenty_api_graphql::metadata::MetaCtx;
 use twenty_api_graphql::{GraphQLRequest, execute};
+use twenty_api_rest::Authenticated;
 use twenty_domain::DomainError;
 
 pub async fn metadata(

@@ -7,4 +7,5 @@ mod graphql;
 mod health;
 mod metadata;
 mod process;
+mod rest;
 mod support;

@@ -1,13 +1,13 @@
-//! The workspace metadata each request works with: one indexed version lookup per request, a reload only when
+//! The workspace metadata each request works with (a cache by metadata version): one indexed version lookup per request, a reload only when
 //! the version moved. Every server process sharing the database therefore sees a metadata change on its next
 //! request.
 
+use crate::PgStore;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
 use twenty_domain::ports::WorkspaceStore;
-use twenty_storage::PgStore;
 
 #[derive(Default)]
 pub struct Catalog {

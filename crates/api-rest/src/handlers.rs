@@ -1,0 +1,244 @@
+//! The `/rest` routes (contract §6): list, read, create, batch create, update, soft or hard delete, and the
+//! OpenAPI document. Handlers extract, call one domain service, and wrap the result in the envelope.
+
+use crate::error::ApiError;
+use crate::openapi::OpenApiCache;
+use crate::query::parse_list_query;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use serde_json::{Value as Json, json};
+use std::future::{Ready, ready};
+use std::sync::Arc;
+use twenty_auth::Principal;
+use twenty_domain::DomainError;
+use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
+use twenty_domain::query::{ConnectionQuery, Filter, Page, PageArgs, Selection};
+use twenty_domain::service::RecordService;
+use twenty_storage::{Catalog, PgStore};
+use uuid::Uuid;
+
+/// What the REST handlers share.
+pub struct RestState {
+    pub records: Arc<RecordService<PgStore>>,
+    pub catalog: Arc<Catalog>,
+    pub store: PgStore,
+    pub openapi: OpenApiCache,
+}
+
+/// The principal the authentication middleware put into the request.
+pub struct Authenticated(pub Principal);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Principal>()
+                .copied()
+                .map(Authenticated)
+                .ok_or_else(|| ApiError(DomainError::Unauthorized("Missing bearer token".into()))),
+        )
+    }
+}
+
+/// Registers the routes; mount under `/rest` behind authentication.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/open-api/core", web::get().to(open_api))
+        .route("/batch/{plural}", web::post().to(create_many))
+        .route("/{plural}", web::get().to(list))
+        .route("/{plural}", web::post().to(create_one))
+        .route("/{plural}/{id}", web::get().to(find_one))
+        .route("/{plural}/{id}", web::patch().to(update_one))
+        .route("/{plural}/{id}", web::delete().to(delete_one));
+}
+
+async fn workspace(state: &RestState, principal: &Principal) -> Result<Arc<WorkspaceMetadata>, ApiError> {
+    Ok(state.catalog.current(&state.store, principal.workspace_id).await?)
+}
+
+/// The active object behind `/rest/{plural}`; an unknown name is 404.
+fn object<'m>(meta: &'m WorkspaceMetadata, plural: &str) -> Result<&'m ObjectMetadata, ApiError> {
+    meta.object_by_plural(plural)
+        .filter(|o| o.is_active)
+        .ok_or_else(|| ApiError(DomainError::not_found(format!("object `{plural}`"))))
+}
+
+fn record_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError(DomainError::invalid_field("id", "must be a UUID")))
+}
+
+/// Every stored value of the record; with `depth=1`, MANY_TO_ONE relations embedded as objects.
+fn record_selection(meta: &WorkspaceMetadata, object: &ObjectMetadata, depth: u8) -> Result<Selection, ApiError> {
+    let mut selection = Selection::full_record(object);
+    if depth >= 1 {
+        for field in object.active_fields() {
+            let Some(link) = &field.relation else { continue };
+            let Some(target) = meta.object(link.target_object_id).filter(|t| t.is_active) else {
+                continue;
+            };
+            if matches!(link.storage, RelationStorage::OwnColumn { .. }) {
+                selection = selection.to_one(object, &field.name, &field.name, Selection::full_record(target))?;
+            }
+        }
+    }
+    Ok(selection)
+}
+
+fn depth_of(req: &HttpRequest) -> Result<u8, ApiError> {
+    for (key, value) in crate::query::query_pairs(req.query_string()) {
+        match (key.as_str(), value.as_str()) {
+            ("depth", "0") => return Ok(0),
+            ("depth", "1") => return Ok(1),
+            ("depth", _) => return Err(ApiError(DomainError::invalid_field("depth", "must be 0 or 1"))),
+            _ => {}
+        }
+    }
+    Ok(0)
+}
+
+fn body_json(body: &[u8]) -> Result<Json, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError(DomainError::validation(format!("Invalid JSON body: {e}"))))
+}
+
+async fn list(
+    state: web::Data<RestState>,
+    req: HttpRequest,
+    Authenticated(principal): Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let meta = workspace(&state, &principal).await?;
+    let object = object(&meta, &path)?;
+    let params = parse_list_query(object, req.query_string())?;
+    let limits = state.records.limits();
+    let mut query = ConnectionQuery::from_json(
+        &meta,
+        object,
+        params.filter.as_ref(),
+        params.order.as_ref(),
+        &PageArgs::default(),
+        limits,
+    )?;
+    query.page = Page::offset(params.limit, params.offset, limits)?;
+    let query = query
+        .with_node(record_selection(&meta, object, params.depth)?)
+        .with_total_count(true);
+    let connection = state.records.find_many(&meta, &query).await?;
+    let data: Vec<Json> = connection["edges"]
+        .as_array()
+        .map(|edges| edges.iter().map(|e| e["node"].clone()).collect())
+        .unwrap_or_default();
+    Ok(HttpResponse::Ok().json(json!({
+        "data": data,
+        "meta": {"totalCount": connection["totalCount"], "hasMore": connection["pageInfo"]["hasNextPage"]}
+    })))
+}
+
+async fn find_one(
+    state: web::Data<RestState>,
+    req: HttpRequest,
+    Authenticated(principal): Authenticated,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (plural, id) = path.into_inner();
+    let meta = workspace(&state, &principal).await?;
+    let object = object(&meta, &plural)?;
+    let id = record_id(&id)?;
+    let filter = Filter::parse(&meta, object, &json!({"id": {"eq": id}}))?;
+    let selection = record_selection(&meta, object, depth_of(&req)?)?;
+    let record = state.records.find_one(&meta, object, filter, selection).await?;
+    let record = record.ok_or_else(|| ApiError(DomainError::not_found(format!("{} {id}", object.name_singular))))?;
+    Ok(HttpResponse::Ok().json(json!({ "data": record })))
+}
+
+async fn create_one(
+    state: web::Data<RestState>,
+    Authenticated(principal): Authenticated,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let meta = workspace(&state, &principal).await?;
+    let object = object(&meta, &path)?;
+    let data = body_json(&body)?;
+    let record = state
+        .records
+        .create_one(&meta, object, &data, false, &Selection::full_record(object))
+        .await?;
+    Ok(HttpResponse::Created().json(json!({ "data": record })))
+}
+
+async fn create_many(
+    state: web::Data<RestState>,
+    Authenticated(principal): Authenticated,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let meta = workspace(&state, &principal).await?;
+    let object = object(&meta, &path)?;
+    let Json::Array(items) = body_json(&body)? else {
+        return Err(ApiError(DomainError::validation(
+            "The body of a batch request must be a JSON array",
+        )));
+    };
+    let records = state
+        .records
+        .create_many(&meta, object, &items, false, &Selection::full_record(object))
+        .await?;
+    Ok(HttpResponse::Created().json(json!({ "data": records })))
+}
+
+async fn update_one(
+    state: web::Data<RestState>,
+    Authenticated(principal): Authenticated,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (plural, id) = path.into_inner();
+    let meta = workspace(&state, &principal).await?;
+    let object = object(&meta, &plural)?;
+    let id = record_id(&id)?;
+    let data = body_json(&body)?;
+    let record = state
+        .records
+        .update_one(&meta, object, id, &data, &Selection::full_record(object))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": record })))
+}
+
+async fn delete_one(
+    state: web::Data<RestState>,
+    req: HttpRequest,
+    Authenticated(principal): Authenticated,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (plural, id) = path.into_inner();
+    let meta = workspace(&state, &principal).await?;
+    let object = object(&meta, &plural)?;
+    let id = record_id(&id)?;
+    let mut destroy = false;
+    for (key, value) in crate::query::query_pairs(req.query_string()) {
+        match (key.as_str(), value.as_str()) {
+            ("destroy", "true") => destroy = true,
+            ("destroy", "false") => destroy = false,
+            ("destroy", _) => return Err(ApiError(DomainError::invalid_field("destroy", "must be true or false"))),
+            _ => {}
+        }
+    }
+    let selection = Selection::new().field(object, "id")?;
+    if destroy {
+        state.records.destroy_one(&meta, object, id, &selection).await?;
+    } else {
+        state.records.delete_one(&meta, object, id, &selection).await?;
+    }
+    Ok(HttpResponse::Ok().json(json!({ "data": { "id": id, "deleted": true } })))
+}
+
+async fn open_api(
+    state: web::Data<RestState>,
+    Authenticated(principal): Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let meta = workspace(&state, &principal).await?;
+    let document = state.openapi.get(&meta);
+    Ok(HttpResponse::Ok().json(document.as_ref()))
+}

@@ -1,0 +1,280 @@
+//! The OpenAPI 3.0 document of a workspace's REST API, generated from its active objects and cached by
+//! metadata version.
+
+use serde_json::{Map, Value as Json, json};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use twenty_domain::field_type::{FieldType, ScalarKind};
+use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationStorage, WorkspaceId, WorkspaceMetadata};
+
+fn leaf_schema(kind: ScalarKind, field: &FieldMetadata) -> Json {
+    let mut schema = match kind {
+        ScalarKind::Text => json!({"type": "string"}),
+        ScalarKind::Float => json!({"type": "number"}),
+        ScalarKind::BigInt => json!({"type": "integer", "format": "int64"}),
+        ScalarKind::Boolean => json!({"type": "boolean"}),
+        ScalarKind::Uuid => json!({"type": "string", "format": "uuid"}),
+        ScalarKind::Timestamp => json!({"type": "string", "format": "date-time"}),
+        ScalarKind::Date => json!({"type": "string", "format": "date"}),
+        ScalarKind::TextArray => json!({"type": "array", "items": {"type": "string"}}),
+        ScalarKind::Json => json!({}),
+    };
+    let options: Vec<&str> = field.option_values().collect();
+    match field.field_type {
+        FieldType::Select | FieldType::Rating if !options.is_empty() => schema["enum"] = json!(options),
+        FieldType::MultiSelect if !options.is_empty() => schema["items"]["enum"] = json!(options),
+        FieldType::Email => schema["format"] = json!("email"),
+        FieldType::Url => schema["format"] = json!("uri"),
+        _ => {}
+    }
+    schema
+}
+
+/// Nullable in OpenAPI 3.0 terms; `{}` (any value) already admits null.
+fn nullable(mut schema: Json) -> Json {
+    if let Json::Object(map) = &mut schema
+        && !map.is_empty()
+    {
+        map.insert("nullable".into(), json!(true));
+    }
+    schema
+}
+
+fn field_schema(field: &FieldMetadata) -> Option<Json> {
+    if let Some(composite) = field.composite() {
+        let properties: Map<String, Json> = composite
+            .sub_fields()
+            .iter()
+            .map(|s| {
+                let mut sub = leaf_schema(s.kind, field);
+                if s.name == "currencyCode" {
+                    sub = json!({"type": "string"});
+                }
+                (s.name.to_string(), nullable(sub))
+            })
+            .collect();
+        return Some(json!({"type": "object", "properties": properties}));
+    }
+    field.scalar_kind().map(|kind| leaf_schema(kind, field))
+}
+
+/// Record, create and update schemas of one object.
+fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &mut Map<String, Json>) {
+    let name = object.type_name();
+    let mut record = Map::new();
+    let mut create = Map::new();
+    let mut required_record = vec![json!("id")];
+    let mut required_create = Vec::new();
+    for field in object.active_fields() {
+        if let Some(link) = &field.relation {
+            if let RelationStorage::OwnColumn { column } = &link.storage {
+                let id = json!({"type": "string", "format": "uuid", "nullable": true});
+                record.insert(column.clone(), id.clone());
+                create.insert(column.clone(), id);
+                if let Some(target) = meta.object(link.target_object_id).filter(|t| t.is_active) {
+                    let embedded = json!({"allOf": [{"$ref": format!("#/components/schemas/{}", target.type_name())}], "nullable": true,
+                                          "description": "Present with depth=1"});
+                    record.insert(field.name.clone(), embedded);
+                }
+            }
+            continue;
+        }
+        let Some(schema) = field_schema(field) else { continue };
+        let always = matches!(field.name.as_str(), "id" | "createdAt" | "updatedAt");
+        record.insert(
+            field.name.clone(),
+            if always {
+                schema.clone()
+            } else {
+                nullable(schema.clone())
+            },
+        );
+        if always {
+            required_record.push(json!(field.name));
+        }
+        if matches!(field.name.as_str(), "createdAt" | "updatedAt" | "deletedAt") {
+            continue;
+        }
+        if !field.is_nullable && field.default_value.is_none() && !field.is_system {
+            required_create.push(json!(field.name));
+            create.insert(field.name.clone(), schema);
+        } else {
+            create.insert(field.name.clone(), nullable(schema));
+        }
+    }
+    let mut update = create.clone();
+    update.remove("id");
+    schemas.insert(
+        name.clone(),
+        json!({"type": "object", "properties": record, "required": required_record}),
+    );
+    let mut create_schema = json!({"type": "object", "properties": create, "additionalProperties": false});
+    if !required_create.is_empty() {
+        create_schema["required"] = json!(required_create);
+    }
+    schemas.insert(format!("{name}CreateInput"), create_schema);
+    schemas.insert(
+        format!("{name}UpdateInput"),
+        json!({"type": "object", "properties": update, "additionalProperties": false}),
+    );
+}
+
+fn error_responses(codes: &[u16]) -> Map<String, Json> {
+    codes
+        .iter()
+        .map(|code| {
+            let description = match code {
+                400 => "Invalid input",
+                401 => "Missing or invalid token",
+                404 => "Not found",
+                409 => "Conflict",
+                429 => "Rate limit exceeded",
+                _ => "Error",
+            };
+            (
+                code.to_string(),
+                json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+            )
+        })
+        .collect()
+}
+
+fn json_body(schema: Json) -> Json {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+fn ok_response(description: &str, schema: Json) -> Json {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn with(mut responses: Map<String, Json>, code: &str, response: Json) -> Json {
+    responses.insert(code.to_string(), response);
+    Json::Object(responses)
+}
+
+/// The whole document.
+pub fn document(meta: &WorkspaceMetadata) -> Json {
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["message", "code", "statusCode"],
+            "properties": {
+                "message": {"type": "string"},
+                "code": {"type": "string", "enum": ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "CONFLICT", "RATE_LIMIT_EXCEEDED", "INTERNAL_ERROR"]},
+                "statusCode": {"type": "integer"},
+                "details": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+                "retryAfter": {"type": "integer"}
+            }}}}),
+    );
+    let mut paths = Map::new();
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
+    let depth_param = json!({"name": "depth", "in": "query", "schema": {"type": "integer", "enum": [0, 1], "default": 0},
+                             "description": "1 embeds MANY_TO_ONE relations as objects"});
+    for object in meta.active_objects() {
+        object_schemas(meta, object, &mut schemas);
+        let name = object.type_name();
+        let record = json!({"$ref": format!("#/components/schemas/{name}")});
+        let one = json!({"type": "object", "required": ["data"], "properties": {"data": record}});
+        let list = json!({"type": "object", "required": ["data", "meta"], "properties": {
+            "data": {"type": "array", "items": record},
+            "meta": {"type": "object", "properties": {"totalCount": {"type": "integer"}, "hasMore": {"type": "boolean"}}}}});
+        let create = json!({"$ref": format!("#/components/schemas/{name}CreateInput")});
+        let update = json!({"$ref": format!("#/components/schemas/{name}UpdateInput")});
+        let deleted = json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "object",
+            "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean"}}}}});
+        let plural = &object.name_plural;
+        let tag = json!([object.label_plural]);
+        paths.insert(
+            format!("/{plural}"),
+            json!({
+                "get": {
+                    "tags": tag, "operationId": format!("findMany{name}"), "summary": format!("List {}", object.label_plural),
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 60}},
+                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                        depth_param,
+                        {"name": "filter", "in": "query", "style": "deepObject", "explode": true,
+                         "description": "filter[field][operator]=value; dotted paths for composite sub-fields and relations",
+                         "schema": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}}},
+                        {"name": "order", "in": "query", "style": "deepObject", "explode": true,
+                         "description": "order[field]=asc|desc|AscNullsFirst|AscNullsLast|DescNullsFirst|DescNullsLast",
+                         "schema": {"type": "object", "additionalProperties": {"type": "string"}}}
+                    ],
+                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("A page of records", list.clone()))
+                },
+                "post": {
+                    "tags": tag, "operationId": format!("createOne{name}"), "summary": format!("Create a {}", object.label_singular),
+                    "requestBody": json_body(create.clone()),
+                    "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created record", one.clone()))
+                }
+            }),
+        );
+        paths.insert(
+            format!("/{plural}/{{id}}"),
+            json!({
+                "parameters": [id_param],
+                "get": {
+                    "tags": tag, "operationId": format!("findOne{name}"), "parameters": [depth_param],
+                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The record", one.clone()))
+                },
+                "patch": {
+                    "tags": tag, "operationId": format!("updateOne{name}"), "requestBody": json_body(update),
+                    "responses": with(error_responses(&[400, 401, 404, 409, 429]), "200", ok_response("The updated record", one.clone()))
+                },
+                "delete": {
+                    "tags": tag, "operationId": format!("deleteOne{name}"),
+                    "parameters": [{"name": "destroy", "in": "query", "schema": {"type": "boolean", "default": false},
+                                    "description": "true removes the record for good; otherwise it is soft-deleted"}],
+                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The deleted record's id", deleted))
+                }
+            }),
+        );
+        paths.insert(
+            format!("/batch/{plural}"),
+            json!({
+                "post": {
+                    "tags": tag, "operationId": format!("createMany{name}"),
+                    "requestBody": json_body(json!({"type": "array", "items": create, "maxItems": 200})),
+                    "responses": with(error_responses(&[400, 401, 409, 429]), "201",
+                        ok_response("The created records", json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": record}}})))
+                }
+            }),
+        );
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Twenty REST API", "version": "1.0.0",
+                 "description": "Records of this workspace's objects. Authenticate with a bearer access token or API key."},
+        "servers": [{"url": "/rest"}],
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "schemas": schemas
+        }
+    })
+}
+
+/// Documents by workspace, rebuilt when the metadata version changes.
+#[derive(Default)]
+pub struct OpenApiCache {
+    entries: RwLock<HashMap<WorkspaceId, (i64, Arc<Json>)>>,
+}
+
+impl OpenApiCache {
+    pub fn get(&self, meta: &WorkspaceMetadata) -> Arc<Json> {
+        if let Ok(entries) = self.entries.read()
+            && let Some((version, doc)) = entries.get(&meta.workspace_id)
+            && *version == meta.version
+        {
+            return doc.clone();
+        }
+        let doc = Arc::new(document(meta));
+        if let Ok(mut entries) = self.entries.write() {
+            entries.insert(meta.workspace_id, (meta.version, doc.clone()));
+        }
+        doc
+    }
+}
