@@ -63,7 +63,7 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
     let name = object.type_name();
     let mut record = Map::new();
     let mut create = Map::new();
-    let mut required_record = vec![json!("id")];
+    let mut required_record = Vec::new();
     let mut required_create = Vec::new();
     for field in object.active_fields() {
         if let Some(link) = &field.relation {
