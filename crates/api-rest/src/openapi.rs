@@ -48,7 +48,7 @@ fn field_schema(field: &FieldMetadata) -> Option<Json> {
             .map(|s| {
                 let mut sub = leaf_schema(s.kind, field);
                 if s.name == "currencyCode" {
-                    sub = json!({"type": "string"});
+                    sub = json!({"type": "string", "enum": twenty_domain::value::CURRENCY_CODES});
                 }
                 (s.name.to_string(), nullable(sub))
             })

@@ -10,6 +10,10 @@ pub const MAX_PASSWORD_BYTES: usize = 72;
 const DUMMY_HASH: &str = "$2b$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z6/ULC5NJP5s6mNc2jEJ4K9e";
 
 pub fn check_password_rules(password: &str) -> Result<(), String> {
+    // bcrypt stops at a NUL byte: "secret\0anything" would equal "secret".
+    if password.contains('\0') {
+        return Err("must not contain NUL characters".into());
+    }
     let len = password.len();
     if !(MIN_PASSWORD_BYTES..=MAX_PASSWORD_BYTES).contains(&len) {
         return Err(format!(

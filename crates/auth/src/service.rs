@@ -12,7 +12,7 @@ use twenty_domain::catalogue::standard_objects;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
 use twenty_domain::identity::{ApiKey, IdentityStore, NewAccount, RefreshTokenRecord, User};
 use twenty_domain::metadata::WorkspaceMetadata;
-use twenty_domain::value::is_valid_email;
+use twenty_domain::value::{check_text, is_valid_email};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -102,13 +102,12 @@ impl<S: IdentityStore> AuthService<S> {
             .map(str::trim)
             .unwrap_or("My Workspace")
             .to_string();
-        if workspace_name.is_empty() || workspace_name.chars().count() > 100 {
-            problems.push("workspaceName", "must be 1 to 100 characters");
+        if workspace_name.is_empty() {
+            problems.push("workspaceName", "must not be empty");
         }
+        check_text("workspaceName", &workspace_name, 100, &mut problems);
         for (field, value) in [("firstName", &input.first_name), ("lastName", &input.last_name)] {
-            if value.as_ref().is_some_and(|v| v.chars().count() > 100) {
-                problems.push(field, "must be at most 100 characters");
-            }
+            check_text(field, value.as_deref().unwrap_or_default(), 100, &mut problems);
         }
         problems.finish(())?;
         let password_hash = hash_password(input.password, self.settings.bcrypt_cost).await?;
@@ -285,9 +284,10 @@ impl<S: IdentityStore> AuthService<S> {
         let name = name.trim();
         let now = Utc::now();
         let mut problems = Problems::new();
-        if name.is_empty() || name.chars().count() > 100 {
-            problems.push("name", "must be 1 to 100 characters");
+        if name.is_empty() {
+            problems.push("name", "must not be empty");
         }
+        check_text("name", name, 100, &mut problems);
         if expires_at.is_some_and(|e| e <= now) {
             problems.push("expiresAt", "must be in the future");
         }

@@ -8,6 +8,7 @@ use crate::metadata::{
     WorkspaceMetadata, workspace_schema_name,
 };
 use crate::naming::{check_field_name, check_name_shape, check_object_name};
+use crate::value::check_text;
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -101,8 +102,17 @@ impl FieldBlueprint {
                 check_field_name(&join_path(path, "name"), &self.name, problems);
             }
         }
-        if self.label.trim().is_empty() || self.label.chars().count() > 100 {
-            problems.push(join_path(path, "label"), "must be 1 to 100 characters");
+        if self.label.trim().is_empty() {
+            problems.push(join_path(path, "label"), "must not be empty");
+        }
+        check_text(&join_path(path, "label"), &self.label, 100, problems);
+        for (name, value) in [("description", &self.description), ("icon", &self.icon)] {
+            check_text(
+                &join_path(path, name),
+                value.as_deref().unwrap_or_default(),
+                2000,
+                problems,
+            );
         }
         if self.field_type == FieldType::Relation {
             problems.push(join_path(path, "type"), "relations are created with createOneRelation");
@@ -155,6 +165,13 @@ impl FieldBlueprint {
             if option.label.trim().is_empty() {
                 problems.push(format!("{options_path}[{i}].label"), "must not be empty");
             }
+            check_text(&format!("{options_path}[{i}].label"), &option.label, 100, problems);
+            check_text(
+                &format!("{options_path}[{i}].color"),
+                option.color.as_deref().unwrap_or_default(),
+                50,
+                problems,
+            );
             seen.push(value);
         }
         if self.field_type == FieldType::Rating

@@ -76,8 +76,16 @@ fn labelled(name: &str) -> String {
 }
 
 fn check_label(path: &str, label: &str, problems: &mut Problems) {
-    if label.trim().is_empty() || label.chars().count() > 100 {
-        problems.push(path, "must be 1 to 100 characters");
+    if label.trim().is_empty() {
+        problems.push(path, "must not be empty");
+    }
+    crate::value::check_text(path, label, 100, problems);
+}
+
+/// Descriptions and icons: free text, no NUL.
+fn check_optional_text(path: &str, value: &Option<Option<String>>, problems: &mut Problems) {
+    if let Some(Some(text)) = value {
+        crate::value::check_text(path, text, 2000, problems);
     }
 }
 
@@ -166,6 +174,8 @@ impl<S: MetadataStore> MetadataService<S> {
             check_label("labelPlural", label, &mut problems);
             object.label_plural = label.trim().to_string();
         }
+        check_optional_text("description", &update.description, &mut problems);
+        check_optional_text("icon", &update.icon, &mut problems);
         if let Some(description) = &update.description {
             object.description = description.clone();
         }
@@ -247,6 +257,8 @@ impl<S: MetadataStore> MetadataService<S> {
             check_label("label", label, &mut problems);
             field.label = label.trim().to_string();
         }
+        check_optional_text("description", &update.description, &mut problems);
+        check_optional_text("icon", &update.icon, &mut problems);
         if let Some(description) = &update.description {
             field.description = description.clone();
         }
@@ -327,6 +339,14 @@ impl<S: MetadataStore> MetadataService<S> {
         let mut problems = Problems::new();
         check_field_name("fromFieldMetadataName", &input.from_name, &mut problems);
         check_field_name("toFieldMetadataName", &input.to_name, &mut problems);
+        for (path, label) in [
+            ("fromFieldMetadataLabel", &input.from_label),
+            ("toFieldMetadataLabel", &input.to_label),
+        ] {
+            if let Some(label) = label {
+                check_label(path, label, &mut problems);
+            }
+        }
         if from.id == to.id && input.from_name == input.to_name {
             problems.push(
                 "toFieldMetadataName",

@@ -34,6 +34,10 @@ pub fn parse_scalar(kind: ScalarKind, json: &Json) -> Result<Value, String> {
     if json.is_null() {
         return Ok(Value::Null);
     }
+    // PostgreSQL stores no NUL character in text or JSON.
+    if contains_nul(json) {
+        return Err(NUL_MESSAGE.into());
+    }
     match kind {
         ScalarKind::Text => match json {
             Json::String(s) => Ok(Value::Text(s.clone())),
@@ -76,6 +80,28 @@ pub fn parse_scalar(kind: ScalarKind, json: &Json) -> Result<Value, String> {
             _ => Err("expected a list of strings".into()),
         },
         ScalarKind::Json => Ok(Value::Json(json.clone())),
+    }
+}
+
+pub const NUL_MESSAGE: &str = "must not contain NUL (\\u0000) characters";
+
+/// Whether a JSON value holds a NUL character in any string or key.
+pub fn contains_nul(json: &Json) -> bool {
+    match json {
+        Json::String(s) => s.contains('\0'),
+        Json::Array(items) => items.iter().any(contains_nul),
+        Json::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || contains_nul(v)),
+        _ => false,
+    }
+}
+
+/// Checks free text stored outside records (labels, descriptions, names of things): at most `max_chars`
+/// characters and no NUL.
+pub fn check_text(path: &str, value: &str, max_chars: usize, problems: &mut Problems) {
+    if value.contains('\0') {
+        problems.push(path, NUL_MESSAGE);
+    } else if value.chars().count() > max_chars {
+        problems.push(path, format!("must be at most {max_chars} characters"));
     }
 }
 
@@ -150,7 +176,7 @@ pub fn is_valid_phone(s: &str) -> bool {
 }
 
 /// Active ISO 4217 currency codes.
-const ISO_4217: &[&str] = &[
+pub const CURRENCY_CODES: &[&str] = &[
     "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
     "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF",
     "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB",
@@ -165,7 +191,7 @@ const ISO_4217: &[&str] = &[
 ];
 
 pub fn is_currency_code(s: &str) -> bool {
-    ISO_4217.contains(&s)
+    CURRENCY_CODES.contains(&s)
 }
 
 /// Validates and converts one input value of `field` into its columns' values. Problems are reported under

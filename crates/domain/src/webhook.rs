@@ -145,6 +145,13 @@ impl<S: WebhookStore> WebhookService<S> {
     fn check(&self, input: &WebhookInput, problems: &mut Problems) {
         if let Some(url) = &input.target_url {
             check_target_url(url, self.allow_private, problems);
+            crate::value::check_text("targetUrl", url, 2000, problems);
+        }
+        if let Some(Some(description)) = &input.description {
+            crate::value::check_text("description", description, 2000, problems);
+        }
+        if let Some(secret) = &input.secret {
+            crate::value::check_text("secret", secret, 256, problems);
         }
         if let Some(operation) = &input.operation
             && !is_valid_operation(operation)

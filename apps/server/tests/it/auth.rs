@@ -88,6 +88,15 @@ async fn sign_up_validation_conflicts_and_identical_login_failures() {
         .collect();
     assert_eq!(fields, ["email", "password"]);
 
+    // NUL characters cannot be stored: bad input, not a server error.
+    for body in [
+        json!({"email": "nul@example.com", "password": "password\u{0}123"}),
+        json!({"email": "nul@example.com", "password": "password123", "workspaceName": "a\u{0}b"}),
+        json!({"email": "nul@example.com", "password": "password123", "firstName": "\u{0}"}),
+    ] {
+        let res = server.post("/auth/signup", &body);
+        assert_eq!(res.status, 400, "{body}: {}", res.body);
+    }
     for malformed in ["{", "[]", r#"{"email": 1}"#] {
         let res = request(server.port, "POST", "/auth/signup", &[], Some(malformed));
         assert_eq!(res.status, 400, "{malformed}: {}", res.body);

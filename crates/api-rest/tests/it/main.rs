@@ -20,7 +20,10 @@ fn the_fixture_document_matches_its_snapshot() {
         .field(F::new("listedOn", "Listed on", FieldType::Date))
         .field(F::new("agentEmail", "Agent", FieldType::Email))
         .field(F::new("hasGarage", "Garage", FieldType::Boolean).default_value(json!(false)));
-    let meta = standard_objects().object(property).build(uuid::Uuid::nil(), chrono::Utc::now()).unwrap();
+    let meta = standard_objects()
+        .object(property)
+        .build(uuid::Uuid::nil(), chrono::Utc::now())
+        .unwrap();
     let document = twenty_api_rest::openapi::document(&meta);
     let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -36,6 +39,12 @@ fn the_fixture_document_matches_its_snapshot() {
         "the OpenAPI document differs from {}; review and rerun with UPDATE_SNAPSHOTS=1 to accept",
         path.display()
     );
-    assert_eq!(document["paths"]["/properties"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"], json!("#/components/schemas/PropertyCreateInput"));
-    assert_eq!(document["components"]["schemas"]["PropertyCreateInput"]["required"], json!(["address"]));
+    assert_eq!(
+        document["paths"]["/properties"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        json!("#/components/schemas/PropertyCreateInput")
+    );
+    assert_eq!(
+        document["components"]["schemas"]["PropertyCreateInput"]["required"],
+        json!(["address"])
+    );
 }
