@@ -112,3 +112,34 @@ pub async fn require_principal<B: MessageBody>(
         }
     }
 }
+
+/// A domain error on `/graphql` or `/metadata`, answered in the GraphQL error format.
+#[derive(Debug)]
+pub struct GraphQLHttpError(pub DomainError);
+
+impl From<DomainError> for GraphQLHttpError {
+    fn from(err: DomainError) -> Self {
+        GraphQLHttpError(err)
+    }
+}
+
+impl std::fmt::Display for GraphQLHttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for GraphQLHttpError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        status_of(self.0.code())
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).json(twenty_api_graphql::error::request_error_body(&self.0))
+    }
+}
+
+/// The body of a GraphQL request; a body that is not one is a 400 in the GraphQL error format.
+pub fn graphql_request(body: &[u8]) -> Result<twenty_api_graphql::GraphQLRequest, GraphQLHttpError> {
+    twenty_api_graphql::GraphQLRequest::parse(body).map_err(|message| GraphQLHttpError(DomainError::validation(message)))
+}

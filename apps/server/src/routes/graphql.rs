@@ -1,36 +1,21 @@
 //! `POST /graphql` (the core API) and `GET /graphql` (GraphiQL for browsers).
 
 use crate::AppState;
-use crate::middleware::api_error_response;
-use actix_web::{HttpRequest, HttpResponse, web};
-use twenty_api_graphql::{Ctx, GraphQLRequest, execute};
+use crate::middleware::{GraphQLHttpError, graphql_request};
+use actix_web::{HttpResponse, web};
+use twenty_api_graphql::{Ctx, execute};
 use twenty_api_rest::Authenticated;
-use twenty_domain::DomainError;
 
 pub async fn graphql(
     state: web::Data<AppState>,
-    req: HttpRequest,
     Authenticated(principal): Authenticated,
     body: web::Bytes,
-) -> HttpResponse {
-    let request = match GraphQLRequest::parse(&body) {
-        Ok(r) => r,
-        Err(message) => return api_error_response(req.path(), DomainError::validation(message)),
-    };
-    let meta = match state.catalog.current(&state.store, principal.workspace_id).await {
-        Ok(m) => m,
-        Err(e) => return api_error_response(req.path(), e),
-    };
-    let entry = match state.schemas.get(&meta) {
-        Ok(e) => e,
-        Err(e) => return api_error_response(req.path(), e),
-    };
-    let ctx = Ctx {
-        records: state.records.clone(),
-        principal,
-    };
-    let response = execute(&entry.schema, &ctx, &request).await;
-    HttpResponse::Ok().json(response)
+) -> Result<HttpResponse, GraphQLHttpError> {
+    let request = graphql_request(&body)?;
+    let meta = state.catalog.current(&state.store, principal.workspace_id).await?;
+    let entry = state.schemas.get(&meta)?;
+    let ctx = Ctx { records: state.records.clone(), principal };
+    Ok(HttpResponse::Ok().json(execute(&entry.schema, &ctx, &request).await))
 }
 
 /// GraphiQL, for a person with a browser; it sends the token the user pastes into its headers editor.
