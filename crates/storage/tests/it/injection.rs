@@ -81,3 +81,33 @@ async fn nul_characters_are_refused_as_bad_input() {
         Vec::<String>::new()
     );
 }
+
+/// Found by schemathesis: extreme floats and dangling foreign keys in one record are bad input, never a 500.
+#[tokio::test]
+async fn extreme_numbers_and_dangling_references_are_validation_errors() {
+    let db = TestDb::new().await;
+    let meta = db.workspace().await;
+    let target = object(&meta, "taskTarget");
+    let input =
+        json!({"position": -1.7976931348623155e308, "taskId": uuid::Uuid::new_v4(), "personId": uuid::Uuid::new_v4()});
+    let err = db
+        .records()
+        .create_many(&meta, target, &[input], false, &fields(target, &["id"]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{err:?}");
+    let company = object(&meta, "company");
+    for position in [f64::MAX, -f64::MAX, 1e-320] {
+        let created = db
+            .records()
+            .create_one(
+                &meta,
+                company,
+                &json!({"name": "x", "position": position}),
+                false,
+                &fields(company, &["position"]),
+            )
+            .await;
+        assert!(created.is_ok(), "{position}: {created:?}");
+    }
+}
