@@ -111,3 +111,17 @@ async fn extreme_numbers_and_dangling_references_are_validation_errors() {
         assert!(created.is_ok(), "{position}: {created:?}");
     }
 }
+
+/// A statement stopped by the statement timeout is "query too expensive" (VALIDATION_ERROR), not INTERNAL_ERROR.
+#[tokio::test]
+async fn statement_timeouts_are_reported_as_too_expensive() {
+    use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+    let db = TestDb::new().await;
+    let mut conn = db.connection().await;
+    conn.batch_execute("SET statement_timeout = 50").await.unwrap();
+    let slow = twenty_storage::sql::Sql::text("SELECT pg_sleep(2)");
+    let err = slow.execute(&mut conn).await.unwrap_err();
+    let mapped = twenty_storage::error::to_domain(err);
+    assert_eq!(mapped.code(), twenty_domain::ErrorCode::ValidationError, "{mapped:?}");
+    assert!(mapped.to_string().contains("too expensive"));
+}
