@@ -3,7 +3,7 @@
 
 use crate::error::field_error;
 use crate::types::leaf_value;
-use juniper::meta::MetaType;
+use juniper::meta::{EnumValue, MetaType};
 use juniper::parser::{ParseError, ScalarToken, Token};
 use juniper::{
     ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, EmptySubscription, ExecutionResult, Executor, FieldError,
@@ -186,55 +186,79 @@ output_scalar!(DateTimeValue, "DateTime", |v| Value::scalar(v.0.clone()), |v| ma
     _ => None,
 });
 
-#[derive(GraphQLEnum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "FieldMetadataType")]
-pub enum FieldTypeEnum {
-    Text,
-    Number,
-    Boolean,
-    DateTime,
-    Date,
-    Email,
-    Phone,
-    Url,
-    Currency,
-    Select,
-    MultiSelect,
-    Relation,
-    Rating,
-    Json,
-    FullName,
-    Uuid,
-    Position,
+/// The field type enum (`FieldMetadataType`): its values are the domain's field types, so the two lists cannot
+/// drift apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldTypeValue(pub FieldType);
+
+const FIELD_TYPE_ENUM: &str = "FieldMetadataType";
+
+impl GraphQLType<S> for FieldTypeValue {
+    fn name(_: &()) -> Option<ArcStr> {
+        Some(ArcStr::from(FIELD_TYPE_ENUM))
+    }
+
+    fn meta(info: &(), registry: &mut Registry<S>) -> MetaType<S> {
+        let values: Vec<EnumValue> = FieldType::ALL.iter().map(|t| EnumValue::new(t.as_str())).collect();
+        registry.build_enum_type::<Self>(info, &values).into_meta()
+    }
 }
 
-impl FieldTypeEnum {
-    fn to_domain(self) -> FieldType {
-        FieldType::ALL[self as usize]
+impl GraphQLValue<S> for FieldTypeValue {
+    type Context = ();
+    type TypeInfo = ();
+
+    fn type_name(&self, info: &()) -> Option<ArcStr> {
+        <Self as GraphQLType<S>>::name(info)
     }
 
-    fn from_domain(t: FieldType) -> Self {
-        const ALL: [FieldTypeEnum; 17] = [
-            FieldTypeEnum::Text,
-            FieldTypeEnum::Number,
-            FieldTypeEnum::Boolean,
-            FieldTypeEnum::DateTime,
-            FieldTypeEnum::Date,
-            FieldTypeEnum::Email,
-            FieldTypeEnum::Phone,
-            FieldTypeEnum::Url,
-            FieldTypeEnum::Currency,
-            FieldTypeEnum::Select,
-            FieldTypeEnum::MultiSelect,
-            FieldTypeEnum::Relation,
-            FieldTypeEnum::Rating,
-            FieldTypeEnum::Json,
-            FieldTypeEnum::FullName,
-            FieldTypeEnum::Uuid,
-            FieldTypeEnum::Position,
-        ];
-        ALL[FieldType::ALL.iter().position(|x| *x == t).unwrap_or(0)]
+    fn resolve(&self, _: &(), _: Option<&[Selection<S>]>, _: &Executor<(), S>) -> ExecutionResult<S> {
+        Ok(Value::scalar(self.0.as_str().to_string()))
     }
+}
+
+impl GraphQLValueAsync<S> for FieldTypeValue {
+    fn resolve_async<'a>(
+        &'a self,
+        info: &'a (),
+        selection_set: Option<&'a [Selection<S>]>,
+        executor: &'a Executor<(), S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        Box::pin(std::future::ready(self.resolve(info, selection_set, executor)))
+    }
+}
+
+impl FromInputValue<S> for FieldTypeValue {
+    type Error = FieldError<S>;
+
+    fn from_input_value(v: &InputValue<S>) -> Result<Self, Self::Error> {
+        let name = match v {
+            InputValue::Enum(e) => Some(e.as_str()),
+            InputValue::Scalar(S::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        name.and_then(|n| n.parse::<FieldType>().ok())
+            .map(FieldTypeValue)
+            .ok_or_else(|| FieldError::new(format!("Invalid {FIELD_TYPE_ENUM} value: {v}"), Value::null()))
+    }
+}
+
+impl juniper::ToInputValue<S> for FieldTypeValue {
+    fn to_input_value(&self) -> InputValue<S> {
+        InputValue::enum_value(self.0.as_str())
+    }
+}
+
+impl juniper::marker::IsOutputType<S> for FieldTypeValue {}
+impl juniper::marker::IsInputType<S> for FieldTypeValue {}
+impl juniper::macros::reflect::BaseType<S> for FieldTypeValue {
+    const NAME: juniper::macros::reflect::Type = FIELD_TYPE_ENUM;
+}
+impl juniper::macros::reflect::BaseSubTypes<S> for FieldTypeValue {
+    const NAMES: juniper::macros::reflect::Types = &[FIELD_TYPE_ENUM];
+}
+impl juniper::macros::reflect::WrappedType<S> for FieldTypeValue {
+    const VALUE: juniper::macros::reflect::WrappedValue = 1;
 }
 
 #[derive(GraphQLEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,8 +334,8 @@ impl FieldNode {
         &self.0.label
     }
     #[graphql(name = "type")]
-    fn field_type(&self) -> FieldTypeEnum {
-        FieldTypeEnum::from_domain(self.0.field_type)
+    fn field_type(&self) -> FieldTypeValue {
+        FieldTypeValue(self.0.field_type)
     }
     fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
@@ -598,7 +622,7 @@ pub struct CreateFieldInput {
     name: String,
     label: String,
     #[graphql(name = "type")]
-    field_type: FieldTypeEnum,
+    field_type: FieldTypeValue,
     description: Option<String>,
     icon: Option<String>,
     is_nullable: Option<bool>,
@@ -817,7 +841,7 @@ impl MetaMutation {
     async fn create_one_field(context: &MetaCtx, data: CreateFieldInput) -> FieldResult<FieldNode> {
         let object_id = parse_id(&data.object_metadata_id, "objectMetadataId")?;
         let meta = context.meta().await?;
-        let mut blueprint = FieldBlueprint::new(&data.name, &data.label, data.field_type.to_domain());
+        let mut blueprint = FieldBlueprint::new(&data.name, &data.label, data.field_type.0);
         blueprint.description = data.description;
         blueprint.icon = data.icon;
         blueprint.is_nullable = data.is_nullable.unwrap_or(true);

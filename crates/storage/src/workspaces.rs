@@ -403,13 +403,9 @@ pub async fn create_field(
     };
     conn.transaction::<_, TxError, _>(async |conn| {
         lock_and_bump(conn, ws).await?;
-        let ordinal: i64 = field_metadata::table
-            .filter(field_metadata::object_id.eq(object.id))
-            .count()
-            .get_result(conn)
-            .await?;
+        let ordinal = next_ordinal(conn, object.id).await?;
         diesel::insert_into(field_metadata::table)
-            .values(field_row(ws, field, ordinal as usize))
+            .values(field_row(ws, field, ordinal))
             .execute(conn)
             .await?;
         conn.batch_execute(&ddl).await?;
