@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::middleware::{api_error_response, observe, require_principal};
+use crate::rate_limit;
 use crate::routes::{auth, graphql, metadata, ops};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -48,7 +49,12 @@ pub fn build_app(
         .service(
             web::resource("/graphql")
                 .route(web::get().to(graphql::graphiql))
-                .route(web::post().to(graphql::graphql).wrap(from_fn(require_principal)))
+                .route(
+                    web::post()
+                        .to(graphql::graphql)
+                        .wrap(from_fn(rate_limit::limit))
+                        .wrap(from_fn(require_principal)),
+                )
                 .default_service(web::to(not_found).wrap(from_fn(require_principal))),
         )
         .service(
@@ -59,6 +65,7 @@ pub fn build_app(
         .service(
             web::resource("/metadata")
                 .route(web::post().to(metadata::metadata))
+                .wrap(from_fn(rate_limit::limit))
                 .wrap(from_fn(require_principal))
                 .default_service(web::to(not_found)),
         )
@@ -70,6 +77,7 @@ pub fn build_app(
         .service(
             web::scope("/rest")
                 .app_data(web::Data::from(rest))
+                .wrap(from_fn(rate_limit::limit))
                 .wrap(from_fn(require_principal))
                 .configure(twenty_api_rest::configure)
                 .default_service(web::to(not_found)),

@@ -8,6 +8,7 @@ pub mod database;
 pub mod http;
 pub mod metrics;
 pub mod middleware;
+pub mod rate_limit;
 pub mod routes;
 pub mod secret;
 
@@ -45,6 +46,7 @@ pub struct AppState {
     pub schemas: Arc<SchemaCache>,
     pub metadata_schema: Arc<MetadataSchema>,
     pub rest: Arc<RestState>,
+    pub rate_limits: Arc<rate_limit::RateLimits>,
 }
 
 impl AppState {
@@ -73,6 +75,11 @@ impl AppState {
             store: store.clone(),
             openapi: OpenApiCache::default(),
         };
+        let rate_limits = rate_limit::RateLimits::new(
+            config.rate_limit_graphql,
+            config.rate_limit_rest,
+            config.rate_limit_metadata,
+        );
         AppState {
             config: Arc::new(config),
             pool,
@@ -84,6 +91,7 @@ impl AppState {
             schemas: Arc::new(SchemaCache::new(SCHEMA_CACHE_CAPACITY)),
             metadata_schema: Arc::new(metadata_schema()),
             rest: Arc::new(rest),
+            rate_limits: Arc::new(rate_limits),
             store,
         }
     }

@@ -7,5 +7,6 @@ mod graphql;
 mod health;
 mod metadata;
 mod process;
+mod rate_limits;
 mod rest;
 mod support;

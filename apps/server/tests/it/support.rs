@@ -118,6 +118,10 @@ fn spawn(database_url: &str, env: &[(&str, &str)]) -> (Child, u16, PathBuf) {
         .env("APP_SECRET", SECRET)
         .env("BCRYPT_COST", "4")
         .env("RUST_LOG", "debug")
+        // Generous budgets unless a test asks otherwise (the rate-limit test sets its own).
+        .env("RATE_LIMIT_GRAPHQL", "100000")
+        .env("RATE_LIMIT_REST", "100000")
+        .env("RATE_LIMIT_METADATA", "100000")
         .env("DATA_DIR", std::env::temp_dir().join("twenty-server-test-data"))
         .stdout(Stdio::null())
         .stderr(Stdio::from(log_file));
