@@ -44,6 +44,25 @@ pub enum Comparison {
     ContainsAll(Vec<String>),
 }
 
+/// The most values an `in`, `containsAny` or `containsAll` list may hold (each is a bind parameter).
+pub const MAX_LIST_VALUES: usize = 1000;
+
+fn check_list_length(len: usize) -> Result<(), String> {
+    if len > MAX_LIST_VALUES {
+        return Err(format!("at most {MAX_LIST_VALUES} values are allowed"));
+    }
+    Ok(())
+}
+
+/// In LIKE patterns `\` escapes the next character; a pattern ending in an unescaped one is malformed.
+fn like_pattern(pattern: String) -> Result<String, String> {
+    let trailing = pattern.chars().rev().take_while(|c| *c == '\\').count();
+    if trailing % 2 == 1 {
+        return Err("a pattern must not end with an unescaped backslash (write \\\\ for a literal one)".into());
+    }
+    Ok(pattern)
+}
+
 /// The operators each kind of field accepts (contract §4.4).
 fn allowed_operators(field_type: FieldType, kind: ScalarKind) -> &'static [&'static str] {
     const TEXT: &[&str] = &[
@@ -313,6 +332,7 @@ fn parse_comparison(
             let Json::Array(items) = operand else {
                 return Err("expected a list".into());
             };
+            check_list_length(items.len())?;
             Comparison::In(items.iter().map(scalar).collect::<Result<_, _>>()?)
         }
         "is" => match operand.as_str() {
@@ -320,11 +340,12 @@ fn parse_comparison(
             Some("NOT_NULL") => Comparison::IsNotNull,
             _ => return Err("expected NULL or NOT_NULL".into()),
         },
-        "like" => Comparison::Like(text(operand)?),
-        "ilike" => Comparison::ILike(text(operand)?),
+        "like" => Comparison::Like(like_pattern(text(operand)?)?),
+        "ilike" => Comparison::ILike(like_pattern(text(operand)?)?),
         "startsWith" => Comparison::StartsWith(text(operand)?),
         "containsAny" | "containsAll" => {
             let items = string_list(operand)?;
+            check_list_length(items.len())?;
             if let Some(bad) = items.iter().find(|v| !field.option_values().any(|o| o == v.as_str())) {
                 return Err(format!(
                     "`{bad}` is not one of {}",

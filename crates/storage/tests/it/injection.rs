@@ -125,3 +125,25 @@ async fn statement_timeouts_are_reported_as_too_expensive() {
     assert_eq!(mapped.code(), twenty_domain::ErrorCode::ValidationError, "{mapped:?}");
     assert!(mapped.to_string().contains("too expensive"));
 }
+
+/// A LIKE pattern ending in the escape character is a PostgreSQL error (22025); it must be a validation error.
+/// Huge `in` lists would exceed the bind-parameter limit; they are refused up front.
+#[tokio::test]
+async fn malformed_like_patterns_and_huge_lists_are_validation_errors() {
+    let db = TestDb::new().await;
+    let meta = db.workspace().await;
+    create_all(&db, &meta, "company", vec![json!({"name": "a\\b"})]).await;
+    let company = object(&meta, "company");
+    for filter in [json!({"name": {"like": "abc\\"}}), json!({"name": {"ilike": "%\\"}})] {
+        let err = query(&meta, company, Some(filter.clone()), None, first(5)).unwrap_err();
+        assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{filter}");
+    }
+    // An escaped backslash at the end is fine, and matches literally.
+    assert_eq!(
+        names_matching(&db, &meta, "company", json!({"name": {"like": "a\\\\%"}})).await,
+        ["a\\b"]
+    );
+    let many: Vec<String> = (0..1001).map(|i| format!("n{i}")).collect();
+    let err = query(&meta, company, Some(json!({"name": {"in": many}})), None, first(5)).unwrap_err();
+    assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError);
+}
