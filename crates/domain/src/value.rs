@@ -3,7 +3,7 @@
 use crate::error::Problems;
 use crate::field_type::{FieldType, ScalarKind};
 use crate::metadata::{Column, FieldMetadata};
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Utc};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
@@ -63,8 +63,10 @@ pub fn parse_scalar(kind: ScalarKind, json: &Json) -> Result<Value, String> {
         },
         ScalarKind::Date => match json {
             Json::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1..=9999).contains(&d.year()))
                 .map(Value::Date)
-                .map_err(|_| "expected a date as YYYY-MM-DD".into()),
+                .ok_or_else(|| "expected a date as YYYY-MM-DD between years 1 and 9999".into()),
             _ => Err("expected a date as YYYY-MM-DD".into()),
         },
         ScalarKind::TextArray => match json {
@@ -107,8 +109,10 @@ pub fn check_text(path: &str, value: &str, max_chars: usize, problems: &mut Prob
 
 pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
+        .ok()
         .map(|d| d.with_timezone(&Utc).trunc_subsecs(3))
-        .map_err(|_| "expected an RFC 3339 date-time such as 2024-01-15T10:00:00Z".into())
+        .filter(|d| (1..=9999).contains(&d.year()))
+        .ok_or_else(|| "expected an RFC 3339 date-time such as 2024-01-15T10:00:00Z (years 1 to 9999)".into())
 }
 
 fn parse_float(json: &Json) -> Result<f64, String> {
@@ -341,6 +345,12 @@ mod tests {
         assert_eq!(parse_scalar(ScalarKind::Float, &json!("2.5")), Ok(Value::Float(2.5)));
         assert!(parse_scalar(ScalarKind::Uuid, &json!("nope")).is_err());
         assert!(parse_scalar(ScalarKind::Date, &json!("2024-13-01")).is_err());
+        // Outside what PostgreSQL and the API format agree on.
+        assert!(parse_scalar(ScalarKind::Date, &json!("0000-01-01")).is_err());
+        assert!(parse_scalar(ScalarKind::Date, &json!("-0001-01-01")).is_err());
+        assert!(parse_scalar(ScalarKind::Date, &json!("+10000-01-01")).is_err());
+        assert!(parse_scalar(ScalarKind::Timestamp, &json!("0000-01-01T00:00:00Z")).is_err());
+        assert!(parse_scalar(ScalarKind::Timestamp, &json!("9999-12-31T23:59:59+00:00")).is_ok());
         let ts = parse_scalar(ScalarKind::Timestamp, &json!("2024-01-15T10:00:00.123456+02:00"));
         assert_eq!(
             ts.ok().and_then(|v| if let Value::Timestamp(t) = v {

@@ -40,6 +40,12 @@ pub fn to_domain(err: DieselError) -> DomainError {
                     DomainError::invalid_field(column, "must not be null")
                 }
                 DatabaseErrorKind::CheckViolation => DomainError::validation(info.message().to_string()),
+                // A value too large for a (unique) index: bad input.
+                _ if info.message().contains("index row size") || info.message().contains("index row requires") => {
+                    DomainError::validation(
+                        "a value is too long to be indexed; unique text fields take at most about 2,700 bytes",
+                    )
+                }
                 _ if info.message().contains("statement timeout") => {
                     DomainError::validation("query too expensive: it ran longer than the statement timeout")
                 }

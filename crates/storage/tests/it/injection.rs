@@ -147,3 +147,29 @@ async fn malformed_like_patterns_and_huge_lists_are_validation_errors() {
     let err = query(&meta, company, Some(json!({"name": {"in": many}})), None, first(5)).unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError);
 }
+
+/// A value too large for a unique index is a PostgreSQL program-limit error; it must be a validation error.
+#[tokio::test]
+async fn values_too_large_for_a_unique_index_are_validation_errors() {
+    use twenty_domain::blueprint::FieldBlueprint;
+    use twenty_domain::data_model::MetadataService;
+    use twenty_domain::ports::WorkspaceStore;
+    let db = TestDb::new().await;
+    let meta = db.workspace().await;
+    let company = object(&meta, "company").id;
+    let field = FieldBlueprint::new("code", "Code", twenty_domain::field_type::FieldType::Text).unique();
+    MetadataService::new(db.store())
+        .create_field(&meta, company, &field)
+        .await
+        .unwrap();
+    let meta = db.store().load_metadata(meta.workspace_id).await.unwrap().unwrap();
+    let company = object(&meta, "company");
+    // Random text does not compress below the index limit.
+    let huge: String = (0..1000).map(|_| uuid::Uuid::new_v4().simple().to_string()).collect();
+    let err = db
+        .records()
+        .create_one(&meta, company, &json!({"code": huge}), false, &fields(company, &["id"]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{err:?}");
+}
