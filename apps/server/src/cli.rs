@@ -171,15 +171,29 @@ async fn migrate_and_connect(url: &str) -> anyhow::Result<PgPool> {
 
 async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let pool = migrate_and_connect(&db.url).await?;
-    let state = AppState::new(config.clone(), pool, &secret::app_secret(config)?);
+    let state = AppState::new(config.clone(), pool.clone(), &secret::app_secret(config)?);
     let server = actix_web::HttpServer::new(move || build_app(state.clone()))
         .bind((config.host.as_str(), config.port))
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?
         .shutdown_timeout(30)
         .run();
     tracing::info!(host = %config.host, port = config.port, "listening");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = crate::webhook_worker::spawn(
+        pool,
+        crate::webhook_worker::WorkerSettings {
+            timeout: config.webhook_timeout,
+            max_attempts: config.webhook_max_attempts,
+            allow_private_urls: config.webhook_allow_private_urls,
+            poll_interval: std::time::Duration::from_millis(500),
+        },
+        stopped,
+    );
     // actix stops accepting on SIGTERM / SIGINT and drains in-flight requests before this returns.
-    server.await?;
+    let served = server.await;
+    let _ = stop.send(true);
+    let _ = worker.await;
+    served?;
     tracing::info!("shut down");
     Ok(())
 }

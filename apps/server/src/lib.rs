@@ -11,6 +11,7 @@ pub mod middleware;
 pub mod rate_limit;
 pub mod routes;
 pub mod secret;
+pub mod webhook_worker;
 
 use crate::config::{Config, LogFormat, Secret};
 use std::sync::Arc;

@@ -23,7 +23,7 @@ use twenty_domain::metadata::{
     FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceMetadata,
 };
 use twenty_domain::ports::WorkspaceStore;
-use twenty_domain::webhook::{Webhook, WebhookInput, WebhookService};
+use twenty_domain::webhook::{Delivery, Webhook, WebhookInput, WebhookService, WebhookStore};
 use twenty_storage::PgStore;
 use uuid::Uuid;
 
@@ -567,6 +567,39 @@ impl From<Webhook> for WebhookNode {
     }
 }
 
+#[derive(GraphQLObject, Clone)]
+#[graphql(name = "WebhookDelivery", scalar = S)]
+pub struct DeliveryNode {
+    id: ID,
+    webhook_id: ID,
+    event_id: ID,
+    event: String,
+    /// pending, succeeded or failed
+    status: String,
+    http_status: Option<i32>,
+    attempt: i32,
+    error: Option<String>,
+    created_at: DateTimeValue,
+    updated_at: DateTimeValue,
+}
+
+impl From<Delivery> for DeliveryNode {
+    fn from(d: Delivery) -> Self {
+        DeliveryNode {
+            id: ID::new(d.id.to_string()),
+            webhook_id: ID::new(d.webhook_id.to_string()),
+            event_id: ID::new(d.event_id.to_string()),
+            event: d.event,
+            status: d.status,
+            http_status: d.http_status.map(i32::from),
+            attempt: d.attempt.min(i32::MAX as u32) as i32,
+            error: d.error,
+            created_at: timestamp(d.created_at),
+            updated_at: timestamp(d.updated_at),
+        }
+    }
+}
+
 #[derive(GraphQLInputObject)]
 #[graphql(scalar = S)]
 pub struct CursorPaging {
@@ -773,6 +806,17 @@ impl MetaQuery {
             .await
             .map_err(field_error)?;
         Ok(keys.iter().map(|k| ApiKeyNode::new(k, None)).collect())
+    }
+
+    /// Delivery attempts of one webhook, newest first.
+    async fn webhook_deliveries(context: &MetaCtx, webhook_id: ID) -> FieldResult<Vec<DeliveryNode>> {
+        let id = parse_id(&webhook_id, "webhookId")?;
+        let deliveries = context
+            .store
+            .list_deliveries(context.principal.workspace_id, id)
+            .await
+            .map_err(field_error)?;
+        Ok(deliveries.into_iter().map(DeliveryNode::from).collect())
     }
 
     async fn webhooks(context: &MetaCtx) -> FieldResult<Vec<WebhookNode>> {

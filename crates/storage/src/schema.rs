@@ -148,7 +148,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    core.webhook_delivery (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        webhook_id -> Uuid,
+        event_id -> Uuid,
+        event -> Text,
+        status -> Text,
+        attempt -> Integer,
+        http_status -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        next_attempt_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    webhook_delivery,
     webhook,
     workspace,
     object_metadata,

@@ -12,7 +12,7 @@ use twenty_domain::metadata::{ObjectId, WorkspaceId, WorkspaceMetadata};
 use twenty_domain::ports::{MetadataStore, RecordStore, WorkspaceStore};
 use twenty_domain::query::{ConnectionQuery, Selection};
 use twenty_domain::record::{RecordInput, RecordTarget};
-use twenty_domain::webhook::{Webhook, WebhookStore};
+use twenty_domain::webhook::{Delivery, Webhook, WebhookStore};
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -252,6 +252,10 @@ impl MetadataStore for PgStore {
 }
 
 impl WebhookStore for PgStore {
+    async fn list_deliveries(&self, workspace_id: WorkspaceId, webhook_id: Uuid) -> DomainResult<Vec<Delivery>> {
+        webhooks::list_deliveries(&mut *self.conn().await?, workspace_id, webhook_id).await
+    }
+
     async fn create_webhook(&self, webhook: &Webhook) -> DomainResult<()> {
         webhooks::create(&mut *self.conn().await?, webhook).await
     }

@@ -105,3 +105,243 @@ pub async fn delete(conn: &mut AsyncPgConnection, ws: WorkspaceId, id: Uuid) -> 
         .map_err(to_domain)?;
     Ok(deleted > 0)
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Delivery: the outbox is fanned out into one delivery row per matching webhook, then due deliveries are claimed
+// (`FOR UPDATE SKIP LOCKED`, so several server processes share the work) and their results recorded.
+
+use crate::error::TxError;
+use crate::schema::{event_outbox, webhook_delivery};
+use diesel_async::AsyncConnection;
+use twenty_domain::webhook::{AttemptOutcome, Delivery, DueDelivery, OutboxEvent, operation_matches};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = event_outbox)]
+struct OutboxRow {
+    id: Uuid,
+    workspace_id: Uuid,
+    event: String,
+    object_name: String,
+    record_id: Uuid,
+    payload: serde_json::Value,
+    updated_fields: Option<Vec<String>>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<OutboxRow> for OutboxEvent {
+    fn from(r: OutboxRow) -> Self {
+        OutboxEvent {
+            id: r.id,
+            workspace_id: r.workspace_id,
+            event: r.event,
+            object_name: r.object_name,
+            record_id: r.record_id,
+            payload: r.payload,
+            updated_fields: r.updated_fields,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// Turns up to `limit` undispatched outbox events into deliveries for the webhooks whose operation matches;
+/// returns how many events were dispatched.
+pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<usize> {
+    conn.transaction::<_, TxError, _>(async |conn| {
+        let events: Vec<(Uuid, Uuid, String, String)> = event_outbox::table
+            .filter(event_outbox::dispatched_at.is_null())
+            .order(event_outbox::created_at)
+            .limit(limit)
+            .select((
+                event_outbox::id,
+                event_outbox::workspace_id,
+                event_outbox::event,
+                event_outbox::object_name,
+            ))
+            .for_update()
+            .skip_locked()
+            .load(conn)
+            .await?;
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let workspaces: Vec<Uuid> = events.iter().map(|e| e.1).collect();
+        let hooks: Vec<(Uuid, Uuid, String)> = webhook::table
+            .filter(webhook::workspace_id.eq_any(&workspaces))
+            .select((webhook::id, webhook::workspace_id, webhook::operation))
+            .load(conn)
+            .await?;
+        let mut rows = Vec::new();
+        for (event_id, workspace_id, event, object_name) in &events {
+            let kind = event.rsplit('.').next().unwrap_or_default();
+            for (hook_id, hook_workspace, operation) in &hooks {
+                if hook_workspace == workspace_id && operation_matches(operation, object_name, kind) {
+                    rows.push((
+                        webhook_delivery::workspace_id.eq(*workspace_id),
+                        webhook_delivery::webhook_id.eq(*hook_id),
+                        webhook_delivery::event_id.eq(*event_id),
+                        webhook_delivery::event.eq(event.clone()),
+                    ));
+                }
+            }
+        }
+        for chunk in rows.chunks(1000) {
+            diesel::insert_into(webhook_delivery::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+        let ids: Vec<Uuid> = events.iter().map(|e| e.0).collect();
+        diesel::update(event_outbox::table.filter(event_outbox::id.eq_any(&ids)))
+            .set(event_outbox::dispatched_at.eq(diesel::dsl::now))
+            .execute(conn)
+            .await?;
+        Ok(events.len())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+/// Claims up to `limit` due deliveries: their attempt counter moves on and they are leased for `lease_secs`, so no
+/// other worker takes them while this one delivers.
+pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64) -> DomainResult<Vec<DueDelivery>> {
+    conn.transaction::<_, TxError, _>(async |conn| {
+        let ids: Vec<Uuid> = webhook_delivery::table
+            .filter(webhook_delivery::status.eq("pending"))
+            .filter(webhook_delivery::next_attempt_at.le(diesel::dsl::now))
+            .order(webhook_delivery::next_attempt_at)
+            .limit(limit)
+            .select(webhook_delivery::id)
+            .for_update()
+            .skip_locked()
+            .load(conn)
+            .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let lease = chrono::Utc::now() + chrono::Duration::seconds(lease_secs);
+        diesel::update(webhook_delivery::table.filter(webhook_delivery::id.eq_any(&ids)))
+            .set((
+                webhook_delivery::attempt.eq(webhook_delivery::attempt + 1),
+                webhook_delivery::next_attempt_at.eq(lease),
+                webhook_delivery::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await?;
+        let rows: Vec<(Uuid, Uuid, i32, String, String, OutboxRow)> = webhook_delivery::table
+            .inner_join(webhook::table.on(webhook::id.eq(webhook_delivery::webhook_id)))
+            .inner_join(event_outbox::table.on(event_outbox::id.eq(webhook_delivery::event_id)))
+            .filter(webhook_delivery::id.eq_any(&ids))
+            .select((
+                webhook_delivery::id,
+                webhook_delivery::webhook_id,
+                webhook_delivery::attempt,
+                webhook::target_url,
+                webhook::secret,
+                OutboxRow::as_select(),
+            ))
+            .load(conn)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(delivery_id, webhook_id, attempt, target_url, secret, event)| DueDelivery {
+                    delivery_id,
+                    webhook_id,
+                    attempt: attempt.max(0) as u32,
+                    target_url,
+                    secret,
+                    event: event.into(),
+                },
+            )
+            .collect())
+    })
+    .await
+    .map_err(|e| e.0)
+}
+
+/// Records an attempt: delivered, retried after `retry_in`, or failed for good when `retry_in` is `None`.
+pub async fn record_attempt(
+    conn: &mut AsyncPgConnection,
+    delivery_id: Uuid,
+    outcome: &AttemptOutcome,
+    retry_in: Option<std::time::Duration>,
+) -> DomainResult<()> {
+    let (status, http_status, error) = match outcome {
+        AttemptOutcome::Delivered { http_status } => ("succeeded", Some(i32::from(*http_status)), None),
+        AttemptOutcome::Failed { http_status, error } => (
+            if retry_in.is_some() { "pending" } else { "failed" },
+            http_status.map(i32::from),
+            Some(error.clone()),
+        ),
+    };
+    let next = chrono::Utc::now() + chrono::Duration::from_std(retry_in.unwrap_or_default()).unwrap_or_default();
+    diesel::update(webhook_delivery::table.find(delivery_id))
+        .set((
+            webhook_delivery::status.eq(status),
+            webhook_delivery::http_status.eq(http_status),
+            webhook_delivery::error.eq(error),
+            webhook_delivery::next_attempt_at.eq(next),
+            webhook_delivery::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map_err(to_domain)?;
+    Ok(())
+}
+
+pub async fn list_deliveries(
+    conn: &mut AsyncPgConnection,
+    ws: WorkspaceId,
+    webhook_id: Uuid,
+) -> DomainResult<Vec<Delivery>> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        Uuid,
+        Uuid,
+        Uuid,
+        String,
+        String,
+        i32,
+        Option<i32>,
+        Option<String>,
+        DateTime<Utc>,
+        DateTime<Utc>,
+    )> = webhook_delivery::table
+        .filter(webhook_delivery::workspace_id.eq(ws))
+        .filter(webhook_delivery::webhook_id.eq(webhook_id))
+        .order(webhook_delivery::created_at.desc())
+        .limit(1000)
+        .select((
+            webhook_delivery::id,
+            webhook_delivery::webhook_id,
+            webhook_delivery::event_id,
+            webhook_delivery::event,
+            webhook_delivery::status,
+            webhook_delivery::attempt,
+            webhook_delivery::http_status,
+            webhook_delivery::error,
+            webhook_delivery::created_at,
+            webhook_delivery::updated_at,
+        ))
+        .load(conn)
+        .await
+        .map_err(to_domain)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, webhook_id, event_id, event, status, attempt, http_status, error, created_at, updated_at)| Delivery {
+                id,
+                webhook_id,
+                event_id,
+                event,
+                status,
+                attempt: attempt.max(0) as u32,
+                http_status: http_status.and_then(|s| u16::try_from(s).ok()),
+                error,
+                created_at,
+                updated_at,
+            },
+        )
+        .collect())
+}

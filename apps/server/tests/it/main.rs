@@ -10,3 +10,4 @@ mod process;
 mod rate_limits;
 mod rest;
 mod support;
+mod webhooks;
