@@ -7,6 +7,12 @@ use serde_json::{Map, Value as Json};
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
 
+/// The JSON key of a relation selected under response key `key`. Scalars are stored under their field name, so
+/// relations get a prefix no field name can have: an alias such as `id: company { id }` cannot clash.
+pub fn relation_key(key: &str) -> String {
+    format!("@{key}")
+}
+
 /// Connections may nest two deep (`companies { people }`), not three (contract §4.6).
 pub const MAX_CONNECTION_DEPTH: usize = 2;
 
@@ -92,11 +98,11 @@ pub fn node_selection(
         selection = match &field.shape {
             Shape::ToOne { target, .. } if field.name == name => {
                 let nested = node_selection(ws, *target, merged_children(&group), connection_depth, limits)?;
-                selection.to_one(object, name, &key, nested)?
+                selection.to_one(object, name, &relation_key(&key), nested)?
             }
             Shape::ToMany { target, .. } => {
                 let connection = connection_query(ws, *target, &group, connection_depth + 1, limits)?;
-                selection.to_many(object, name, &key, connection)?
+                selection.to_many(object, name, &relation_key(&key), connection)?
             }
             _ => {
                 selection.select_field(object, name)?;

@@ -735,13 +735,15 @@ impl GraphQLValue<S> for J<'_> {
                         value => executor.resolve(&info.with(Kind::Composite(*c)), &J(value)),
                     },
                     // Relations are stored under their response key (aliases may differ per selection).
-                    Shape::ToOne { target, .. } => match get(executor.look_ahead().field_name()) {
-                        Json::Null => Ok(Value::null()),
-                        value => executor.resolve(&info.with(Kind::Node(*target)), &J(value)),
-                    },
+                    Shape::ToOne { target, .. } => {
+                        match get(&crate::selection::relation_key(executor.look_ahead().field_name())) {
+                            Json::Null => Ok(Value::null()),
+                            value => executor.resolve(&info.with(Kind::Node(*target)), &J(value)),
+                        }
+                    }
                     Shape::ToMany { target, .. } => executor.resolve(
                         &info.with(Kind::Connection(*target)),
-                        &J(get(executor.look_ahead().field_name())),
+                        &J(get(&crate::selection::relation_key(executor.look_ahead().field_name()))),
                     ),
                 }
             }

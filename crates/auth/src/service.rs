@@ -140,6 +140,11 @@ impl<S: IdentityStore> AuthService<S> {
 
     /// The same `UNAUTHORIZED` for an unknown e-mail, a wrong password and a workspace the user is not in.
     pub async fn login(&self, email: &str, password: &str, workspace_id: Option<Uuid>) -> DomainResult<Tokens> {
+        // Not an address any account can have (and NUL cannot even be queried): the same answer as a wrong one.
+        if !is_valid_email(email.trim()) {
+            let _ = verify_password(password.to_string(), None).await;
+            return Err(invalid_credentials());
+        }
         let user = self.store.find_user_by_email(email.trim()).await?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         if !verify_password(password.to_string(), hash).await {

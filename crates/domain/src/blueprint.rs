@@ -119,6 +119,13 @@ impl FieldBlueprint {
         }
         self.check_options(path, problems);
         let field = field_from(self, object_id, standard, now);
+        // Composite sub-fields become `<name><SubField>` columns; they must fit PostgreSQL's identifiers.
+        if field.columns().iter().any(|c| c.name.len() > MAX_IDENTIFIER_BYTES) {
+            problems.push(
+                join_path(path, "name"),
+                format!("is too long for a {} field", self.field_type),
+            );
+        }
         if let Some(default) = &self.default_value
             && !default.is_null()
         {
@@ -185,6 +192,9 @@ impl FieldBlueprint {
     }
 }
 
+/// PostgreSQL identifiers longer than this are silently truncated; derived names must fit.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
 /// The values of RATING fields.
 pub const RATING_VALUES: [&str; 5] = ["RATING_1", "RATING_2", "RATING_3", "RATING_4", "RATING_5"];
 
@@ -248,9 +258,24 @@ impl ObjectBlueprint {
             ("labelSingular", &self.label_singular),
             ("labelPlural", &self.label_plural),
         ] {
-            if value.trim().is_empty() || value.chars().count() > 100 {
-                problems.push(join_path(path, label), "must be 1 to 100 characters");
+            if value.trim().is_empty() {
+                problems.push(join_path(path, label), "must not be empty");
             }
+            check_text(&join_path(path, label), value, 100, problems);
+        }
+        for (name, value) in [("description", &self.description), ("icon", &self.icon)] {
+            check_text(
+                &join_path(path, name),
+                value.as_deref().unwrap_or_default(),
+                2000,
+                problems,
+            );
+        }
+        if self.table_name().len() > MAX_IDENTIFIER_BYTES {
+            problems.push(
+                join_path(path, "nameSingular"),
+                format!("must be at most {} characters", MAX_IDENTIFIER_BYTES - 1),
+            );
         }
         let object_id = Uuid::new_v4();
         let mut fields: Vec<FieldMetadata> = Vec::new();

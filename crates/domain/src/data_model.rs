@@ -89,12 +89,20 @@ fn check_optional_text(path: &str, value: &Option<Option<String>>, problems: &mu
     }
 }
 
-/// Names an object's fields already use, including generated foreign-key columns.
-fn taken_names(object: &ObjectMetadata) -> Vec<&str> {
+/// Names an object's fields already use: field names and every stored column (generated foreign keys and
+/// composite sub-columns such as `nameFirstName`).
+fn taken_names(object: &ObjectMetadata) -> Vec<String> {
     object
         .fields
         .iter()
-        .flat_map(|f| std::iter::once(f.name.as_str()).chain(f.own_join_column()))
+        .flat_map(|f| std::iter::once(f.name.clone()).chain(f.columns().into_iter().map(|c| c.name)))
+        .collect()
+}
+
+/// The names a new field would occupy on its object.
+fn names_of(field: &FieldMetadata) -> Vec<String> {
+    std::iter::once(field.name.clone())
+        .chain(field.columns().into_iter().map(|c| c.name))
         .collect()
 }
 
@@ -219,7 +227,8 @@ impl<S: MetadataStore> MetadataService<S> {
         };
         let field = blueprint.to_metadata(object.id, false, Utc::now(), "", &mut problems);
         problems.finish(())?;
-        if taken_names(object).contains(&field.name.as_str()) {
+        let taken = taken_names(object);
+        if names_of(&field).iter().any(|n| taken.contains(n)) {
             return Err(conflict(
                 "name",
                 format!(
@@ -387,12 +396,19 @@ impl<S: MetadataStore> MetadataService<S> {
             from_link,
         );
         let to_field = side(to, relation.to_field_id, &input.to_name, &blueprint.to_label, to_link);
-        for (path, object, field) in [
-            ("fromFieldMetadataName", from, &from_field),
-            ("toFieldMetadataName", to, &to_field),
+        for (path, object, field, other) in [
+            ("fromFieldMetadataName", from, &from_field, &to_field),
+            ("toFieldMetadataName", to, &to_field, &from_field),
         ] {
-            let taken = taken_names(object);
-            for name in std::iter::once(field.name.as_str()).chain(field.own_join_column()) {
+            let mut taken = taken_names(object);
+            // On a self-relation the two new sides must not collide with each other either.
+            if from.id == to.id {
+                taken.extend(names_of(other));
+            }
+            for name in names_of(field) {
+                if name.len() > crate::blueprint::MAX_IDENTIFIER_BYTES {
+                    return Err(DomainError::invalid_field(path, "is too long"));
+                }
                 if taken.contains(&name) {
                     return Err(conflict(
                         path,

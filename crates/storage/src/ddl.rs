@@ -34,8 +34,9 @@ fn on_delete_sql(on_delete: OnDelete) -> &'static str {
 }
 
 /// The sequence that numbers `position` in insertion order.
+/// Derived names use ids, so they always fit PostgreSQL's 63-byte identifiers and never collide.
 fn position_sequence(object: &ObjectMetadata) -> String {
-    format!("{}_position_seq", object.table_name)
+    format!("seq_{}", object.id.simple())
 }
 
 /// The definition of a non-system column.
@@ -67,7 +68,7 @@ pub fn create_object_table(schema: &str, object: &ObjectMetadata) -> String {
     sql.push_str(&format!("ALTER SEQUENCE {seq} OWNED BY {table}.\"position\";\n"));
     sql.push_str(&format!(
         "CREATE INDEX {} ON {table} (\"position\", \"id\");\n",
-        quote_ident(&format!("{}_position_idx", object.table_name))
+        quote_ident(&format!("pos_{}", object.id.simple()))
     ));
     for field in object.fields.iter().filter(|f| f.is_unique && f.relation.is_none()) {
         sql.push_str(&unique_index(schema, object, field));
@@ -80,7 +81,7 @@ pub fn unique_index(schema: &str, object: &ObjectMetadata, field: &FieldMetadata
     let columns: Vec<String> = field.columns().iter().map(|c| quote_ident(&c.name)).collect();
     format!(
         "CREATE UNIQUE INDEX {} ON {} ({}) WHERE \"deletedAt\" IS NULL;\n",
-        quote_ident(&format!("{}_{}_key", object.table_name, field.name)),
+        quote_ident(&format!("uq_{}", field.id.simple())),
         qualified(schema, &object.table_name),
         columns.join(", ")
     )
@@ -96,14 +97,14 @@ pub fn create_relation(meta: &WorkspaceMetadata, relation: &RelationMetadata) ->
         let mut sql = format!(
             "ALTER TABLE {table} ADD COLUMN {} uuid CONSTRAINT {} REFERENCES {} (\"id\") ON DELETE {};\n",
             quote_ident(&fk.column),
-            quote_ident(&format!("{}_fkey", fk.column)),
+            quote_ident(&format!("fk_{}", relation.id.simple())),
             qualified(schema, &table_of(fk.references)),
             on_delete_sql(relation.on_delete),
         );
         let unique = if fk.unique { "UNIQUE " } else { "" };
         sql.push_str(&format!(
             "CREATE {unique}INDEX {} ON {table} ({});\n",
-            quote_ident(&format!("{holder}_{}_idx", fk.column)),
+            quote_ident(&format!("ix_{}", relation.id.simple())),
             quote_ident(&fk.column)
         ));
         return sql;

@@ -21,7 +21,12 @@ pub enum StorageError {
 pub fn to_domain(err: DieselError) -> DomainError {
     match &err {
         DieselError::DatabaseError(kind, info) => {
-            let field = info.constraint_name().map(field_of_constraint).unwrap_or_default();
+            // "Key (companyId)=(…) is not present …": the column names the field.
+            let field = info
+                .details()
+                .and_then(column_of_details)
+                .or_else(|| info.constraint_name().map(field_of_constraint))
+                .unwrap_or_default();
             match kind {
                 DatabaseErrorKind::UniqueViolation => DomainError::Conflict {
                     message: if field.is_empty() {
@@ -31,6 +36,13 @@ pub fn to_domain(err: DieselError) -> DomainError {
                     },
                     details: vec![FieldError::new(field, "must be unique")],
                 },
+                // Destroying a record that a RESTRICT relation still points at.
+                DatabaseErrorKind::ForeignKeyViolation if info.message().starts_with("update or delete on table") => {
+                    DomainError::Conflict {
+                        message: "The record is still referenced by other records".into(),
+                        details: Vec::new(),
+                    }
+                }
                 DatabaseErrorKind::ForeignKeyViolation => DomainError::Validation {
                     message: format!("Invalid value for `{field}`: the referenced record does not exist"),
                     details: vec![FieldError::new(field, "the referenced record does not exist")],
@@ -46,6 +58,12 @@ pub fn to_domain(err: DieselError) -> DomainError {
                         "a value is too long to be indexed; unique text fields take at most about 2,700 bytes",
                     )
                 }
+                // A concurrent metadata change created the same column or table first.
+                _ if info.message().contains("already exists") => DomainError::Conflict {
+                    message: "The data model changed concurrently: a column or table of that name already exists"
+                        .into(),
+                    details: Vec::new(),
+                },
                 _ if info.message().contains("statement timeout") => {
                     DomainError::validation("query too expensive: it ran longer than the statement timeout")
                 }
@@ -59,6 +77,13 @@ pub fn to_domain(err: DieselError) -> DomainError {
 fn internal(err: DieselError) -> DomainError {
     tracing::error!(error = %err, "database error");
     DomainError::internal("database error")
+}
+
+/// The first column of a violation's detail, `Key (col, …)=(…) …`.
+fn column_of_details(details: &str) -> Option<String> {
+    let inside = details.strip_prefix("Key (")?.split(")=").next()?;
+    let first = inside.split(',').next()?.trim().trim_matches('"');
+    (!first.is_empty()).then(|| first.to_string())
 }
 
 /// Constraint names follow `<column>_fkey` and `<table>_<field>_key` (see `ddl`).

@@ -17,12 +17,28 @@ fn object(meta: &WorkspaceMetadata, id: ObjectId) -> DomainResult<&ObjectMetadat
     meta.object(id).ok_or_else(|| DomainError::not_found("object"))
 }
 
+/// PostgreSQL's protocol carries at most 65,535 parameters per statement.
+const MAX_BIND_PARAMETERS: usize = 65_535;
+
+/// A statement too large to send is the client's doing (huge filters or batches): a validation error.
+fn check_size(sql: &Sql) -> Result<(), DomainError> {
+    if sql.bind_count() > MAX_BIND_PARAMETERS {
+        return Err(DomainError::validation(format!(
+            "query too large: it needs {} values, at most {MAX_BIND_PARAMETERS} fit in one statement",
+            sql.bind_count()
+        )));
+    }
+    Ok(())
+}
+
 async fn load_json(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<Json>, TxError> {
+    check_size(&sql)?;
     let rows: Vec<JsonRow> = sql.load(conn).await?;
     Ok(rows.into_iter().map(|r| r.data).collect())
 }
 
 async fn load_ids(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<Uuid>, TxError> {
+    check_size(&sql)?;
     let rows: Vec<IdRow> = sql.load(conn).await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
@@ -34,6 +50,7 @@ pub async fn find(
     query: &ConnectionQuery,
 ) -> DomainResult<Json> {
     let sql = Compiler::new(meta).find(query)?;
+    check_size(&sql)?;
     let row: JsonRow = sql.get_result(conn).await.map_err(to_domain)?;
     Ok(row.data)
 }

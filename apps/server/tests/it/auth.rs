@@ -113,6 +113,12 @@ async fn sign_up_validation_conflicts_and_identical_login_failures() {
     );
     assert_eq!((unknown.status, wrong.status), (401, 401));
     assert_eq!(unknown.body, wrong.body, "byte-identical bodies");
+    // An address with a NUL cannot be looked up; it is just another failed login (review finding: it was a 500).
+    let nul = server.post(
+        "/auth/login",
+        &json!({"email": "ada\u{0}@example.com", "password": "password123"}),
+    );
+    assert_eq!((nul.status, nul.body), (401, wrong.body));
 }
 
 #[tokio::test]

@@ -435,6 +435,20 @@ async fn document_errors_and_limits() {
         assert_eq!(res.status, 400, "{body}: {}", res.body);
         assert!(res.json()["errors"][0]["extensions"]["code"].is_string());
     }
+    // An alias may reuse a scalar field's name for a relation (review finding: it used to read the scalar).
+    s.ok("mutation { createPerson(data: {city: \"x\"}) { id } }", json!({}));
+    let aliased = s.ok("{ people { edges { node { id: company { id } city } } } }", json!({}));
+    assert_eq!(aliased["people"]["edges"][0]["node"], json!({"id": null, "city": "x"}));
+    // NUL in a pattern is bad input, not a database error.
+    let nul = s.run(
+        "{ companies(filter: {name: {like: \"\\u0000\"}}) { totalCount } }",
+        json!({}),
+    );
+    assert_eq!(
+        first_error(&nul)["extensions"]["code"],
+        json!("VALIDATION_ERROR"),
+        "{nul}"
+    );
     // Browsers get GraphiQL without a token.
     let page = s.server.get("/graphql", None);
     assert_eq!(page.status, 200);

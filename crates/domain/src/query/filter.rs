@@ -303,10 +303,10 @@ fn parse_comparison(
         }
         Ok(value)
     };
-    let text = |json: &Json| {
-        json.as_str()
-            .map(str::to_string)
-            .ok_or_else(|| "expected a string".to_string())
+    let text = |json: &Json| match json.as_str() {
+        Some(s) if s.contains('\0') => Err(crate::value::NUL_MESSAGE.to_string()),
+        Some(s) => Ok(s.to_string()),
+        None => Err("expected a string".to_string()),
     };
     let string_list = |json: &Json| -> Result<Vec<String>, String> {
         let Json::Array(items) = json else {

@@ -111,7 +111,8 @@ impl Compiler<'_> {
                     .ident(&column.name)
                     .push(", ");
             }
-            dml.push("\"updatedAt\" = now()");
+            // Upserting a soft-deleted record brings it back: the caller asked for it to exist.
+            dml.push("\"updatedAt\" = now(), \"deletedAt\" = NULL");
         }
         dml.push(" RETURNING t.*, (t.xmax = 0) AS \"__inserted\"");
         let event = if upsert {

@@ -1,7 +1,7 @@
 //! Hostile values are data: stored and matched literally.
 
 use crate::helpers::*;
-use serde_json::json;
+use serde_json::{Value as Json, json};
 use test_support::TestDb;
 
 #[tokio::test]
@@ -172,4 +172,115 @@ async fn values_too_large_for_a_unique_index_are_validation_errors() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{err:?}");
+}
+
+/// Review findings: names that collide with composite sub-columns or exceed identifier length, self-relations whose
+/// sides collide, statements with more values than the protocol carries, upserts of soft-deleted records, and
+/// destroying a record a RESTRICT relation still references — all 4xx, none a database error.
+#[tokio::test]
+async fn review_findings_are_client_errors() {
+    use twenty_domain::ErrorCode;
+    use twenty_domain::blueprint::{FieldBlueprint, ObjectBlueprint, RelationBlueprint};
+    use twenty_domain::catalogue::standard_objects;
+    use twenty_domain::data_model::{MetadataService, NewRelation};
+    use twenty_domain::field_type::FieldType;
+    use twenty_domain::metadata::{OnDelete, RelationType};
+    use twenty_domain::ports::WorkspaceStore;
+    let db = TestDb::new().await;
+    let blueprint = standard_objects()
+        .object(ObjectBlueprint::custom("lock", "locks", "Lock", "Locks"))
+        .relation(
+            RelationBlueprint::new(
+                RelationType::ManyToOne,
+                ("lock", "company", "Company"),
+                ("company", "locks", "Locks"),
+            )
+            .on_delete(OnDelete::Restrict),
+        );
+    let meta = db.workspace_from(&blueprint).await;
+    let service = MetadataService::new(db.store());
+    let person = object(&meta, "person").id;
+    let err = service
+        .create_field(
+            &meta,
+            person,
+            &FieldBlueprint::new("nameFirstName", "x", FieldType::Text),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err:?}");
+    let long = "a".repeat(60);
+    let err = service
+        .create_field(&meta, person, &FieldBlueprint::new(&long, "x", FieldType::Currency))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ValidationError, "{err:?}");
+    let long_object = ObjectBlueprint::custom(&"b".repeat(63), "bees", "B", "Bs");
+    assert_eq!(
+        service.create_object(&meta, &long_object).await.unwrap_err().code(),
+        ErrorCode::ValidationError
+    );
+    let self_relation = NewRelation {
+        relation_type: RelationType::OneToMany,
+        from_object_id: person,
+        to_object_id: person,
+        from_name: "parentId".into(),
+        from_label: None,
+        to_name: "parent".into(),
+        to_label: None,
+        on_delete: None,
+    };
+    assert_eq!(
+        service.create_relation(&meta, &self_relation).await.unwrap_err().code(),
+        ErrorCode::Conflict
+    );
+
+    // More values than one statement can carry.
+    let company = object(&meta, "company");
+    let many: Vec<Json> = (0..70)
+        .map(|_| json!({"employees": {"in": (0..1000).collect::<Vec<_>>()}}))
+        .collect();
+    let q = query(&meta, company, Some(json!({"or": many})), None, first(5))
+        .unwrap()
+        .with_total_count(true);
+    assert_eq!(
+        db.records().find_many(&meta, &q).await.unwrap_err().code(),
+        ErrorCode::ValidationError
+    );
+
+    // Upserting a soft-deleted record brings it back.
+    let id = create_all(&db, &meta, "company", vec![json!({"name": "gone"})])
+        .await
+        .remove(0);
+    db.records()
+        .delete_one(&meta, company, id.parse().unwrap(), &fields(company, &["id"]))
+        .await
+        .unwrap();
+    let back = db
+        .records()
+        .create_one(
+            &meta,
+            company,
+            &json!({"id": id, "name": "back"}),
+            true,
+            &fields(company, &["name", "deletedAt"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(back, json!({"name": "back", "deletedAt": null}));
+
+    // RESTRICT: the referenced company cannot be destroyed while a lock points at it.
+    let meta = db.store().load_metadata(meta.workspace_id).await.unwrap().unwrap();
+    let lock = object(&meta, "lock");
+    db.records()
+        .create_one(&meta, lock, &json!({"companyId": id}), false, &fields(lock, &["id"]))
+        .await
+        .unwrap();
+    let company = object(&meta, "company");
+    let err = db
+        .records()
+        .destroy_one(&meta, company, id.parse().unwrap(), &fields(company, &["id"]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err:?}");
 }
