@@ -79,8 +79,7 @@ fn bearer_token(req: &ServiceRequest) -> Option<String> {
 /// envelope elsewhere.
 pub fn api_error_response(path: &str, err: DomainError) -> HttpResponse {
     if path.starts_with("/graphql") || path.starts_with("/metadata") {
-        let status = status_of(err.code());
-        return HttpResponse::build(status).json(twenty_api_graphql::error::request_error_body(&err));
+        return GraphQLHttpError(err).error_response();
     }
     ApiError(err).error_response()
 }

@@ -123,13 +123,6 @@ pub enum ScalarKind {
     Json,
 }
 
-impl ScalarKind {
-    /// Kinds with a meaningful order (`gt`, `lt`, sorting).
-    pub fn is_ordered(self) -> bool {
-        !matches!(self, ScalarKind::TextArray | ScalarKind::Json | ScalarKind::Boolean)
-    }
-}
-
 /// The composite field types; each is stored as one column per sub-field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompositeType {

@@ -22,11 +22,7 @@ pub fn to_domain(err: DieselError) -> DomainError {
     match &err {
         DieselError::DatabaseError(kind, info) => {
             // "Key (companyId)=(…) is not present …": the column names the field.
-            let field = info
-                .details()
-                .and_then(column_of_details)
-                .or_else(|| info.constraint_name().map(field_of_constraint))
-                .unwrap_or_default();
+            let field = info.details().and_then(column_of_details).unwrap_or_default();
             match kind {
                 DatabaseErrorKind::UniqueViolation => DomainError::Conflict {
                     message: if field.is_empty() {
@@ -84,17 +80,6 @@ fn column_of_details(details: &str) -> Option<String> {
     let inside = details.strip_prefix("Key (")?.split(")=").next()?;
     let first = inside.split(',').next()?.trim().trim_matches('"');
     (!first.is_empty()).then(|| first.to_string())
-}
-
-/// Constraint names follow `<column>_fkey` and `<table>_<field>_key` (see `ddl`).
-fn field_of_constraint(name: &str) -> String {
-    if let Some(column) = name.strip_suffix("_fkey") {
-        return column.to_string();
-    }
-    if let Some(rest) = name.strip_suffix("_key") {
-        return rest.rsplit('_').next().unwrap_or(rest).to_string();
-    }
-    String::new()
 }
 
 pub fn pool_error(err: impl std::fmt::Display) -> DomainError {

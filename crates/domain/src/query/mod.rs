@@ -9,7 +9,7 @@ use crate::error::DomainResult;
 use crate::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
 pub use filter::{Comparison, Filter};
 pub use order::{OrderTerm, SortDirection, parse_order};
-pub use page::{Page, PageArgs, PageLimits, encode_cursor};
+pub use page::{Page, PageArgs, PageLimits};
 pub use selection::{Selection, SelectionItem};
 use serde_json::Value as Json;
 

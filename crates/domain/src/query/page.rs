@@ -111,12 +111,6 @@ impl Page {
     }
 }
 
-/// Encodes cursor values the way storage emits them: base64url (no padding) of the JSON array of the sort
-/// values followed by the id.
-pub fn encode_cursor(values: &[Json]) -> String {
-    URL_SAFE_NO_PAD.encode(Json::Array(values.to_vec()).to_string())
-}
-
 fn decode_cursor(cursor: &str, order: &[OrderTerm], arg: &str) -> DomainResult<Vec<Value>> {
     let invalid = || DomainError::invalid_field(arg, "invalid cursor");
     let bytes = URL_SAFE_NO_PAD
