@@ -15,3 +15,7 @@ ci:
 # Manage the tests' private PostgreSQL: start, stop, status, url
 test-cluster action="status":
     scripts/test-cluster {{action}}
+
+# The benchmark beside PostGraphile and pgbench (docs/benchmarks.md); arguments go to bench/run.py
+bench *args:
+    scripts/bench {{args}}

@@ -1,5 +1,5 @@
-//! The command line (contract §1): `serve`, `migrate`, `workspace create`, `api-key create`, `config`,
-//! `healthcheck`.
+//! The command line (contract §1): `serve`, `migrate`, `workspace create`, `api-key create`, `seed-demo`,
+//! `config`, `healthcheck`.
 
 use crate::config::Config;
 use crate::database::Database;
@@ -35,6 +35,15 @@ pub enum Command {
     ApiKey {
         #[command(subcommand)]
         action: ApiKeyCommand,
+    },
+    /// Write a deterministic demo data set into a workspace through the record service: COMPANIES companies, five
+    /// people and two opportunities each (benchmarks, trying the API). Prints the counts as JSON.
+    #[command(name = "seed-demo")]
+    SeedDemo {
+        #[arg(long)]
+        workspace: uuid::Uuid,
+        #[arg(long, default_value_t = 1000)]
+        companies: usize,
     },
     /// Print the effective configuration, secrets redacted.
     Config,
@@ -119,6 +128,16 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::SeedDemo { workspace, companies } => {
+            with_state(&config, async |state| {
+                let seeded = crate::seed::seed(&state, workspace, companies)
+                    .await
+                    .map_err(describe)?;
+                println!("{}", json!(seeded));
+                Ok(())
+            })
+            .await
+        }
         Command::Config => {
             for (name, value) in config.describe() {
                 println!("{name}={value}");
@@ -172,6 +191,7 @@ async fn migrate_and_connect(url: &str) -> anyhow::Result<PgPool> {
 async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let pool = migrate_and_connect(&db.url).await?;
     let state = AppState::new(config.clone(), pool.clone(), &secret::app_secret(config)?);
+    let changes = state.store.listen_for_changes(&db.url);
     let server = actix_web::HttpServer::new(move || build_app(state.clone()))
         .bind((config.host.as_str(), config.port))
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?
@@ -193,6 +213,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let served = server.await;
     let _ = stop.send(true);
     let _ = worker.await;
+    changes.abort();
     served?;
     tracing::info!("shut down");
     Ok(())

@@ -11,6 +11,7 @@ pub mod middleware;
 pub mod rate_limit;
 pub mod routes;
 pub mod secret;
+pub mod seed;
 pub mod webhook_worker;
 
 use crate::config::{Config, LogFormat, Secret};
@@ -22,7 +23,7 @@ use twenty_api_rest::openapi::OpenApiCache;
 use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
 use twenty_domain::query::PageLimits;
 use twenty_domain::service::RecordService;
-use twenty_storage::{Catalog, PgPool, PgStore};
+use twenty_storage::{PgPool, PgStore};
 
 pub use cli::{Cli, run};
 pub use http::build_app;
@@ -43,7 +44,6 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub metrics: Arc<metrics::Metrics>,
     pub records: Arc<RecordService<PgStore>>,
-    pub catalog: Arc<Catalog>,
     pub schemas: Arc<SchemaCache>,
     pub metadata_schema: Arc<MetadataSchema>,
     pub rest: Arc<RestState>,
@@ -69,10 +69,8 @@ impl AppState {
             max_size: config.max_page_size,
         };
         let records = Arc::new(RecordService::new(store.clone(), limits));
-        let catalog = Arc::new(Catalog::default());
         let rest = RestState {
             records: records.clone(),
-            catalog: catalog.clone(),
             store: store.clone(),
             openapi: OpenApiCache::default(),
         };
@@ -88,7 +86,6 @@ impl AppState {
             login_throttle: Arc::new(LoginThrottle::new(LOGIN_ATTEMPTS_PER_MINUTE)),
             metrics: Arc::new(metrics::Metrics::default()),
             records,
-            catalog,
             schemas: Arc::new(SchemaCache::new(SCHEMA_CACHE_CAPACITY)),
             metadata_schema: Arc::new(metadata_schema()),
             rest: Arc::new(rest),

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use twenty_server::config::Config;
 use twenty_server::{Cli, init_logging, run};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

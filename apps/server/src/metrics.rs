@@ -89,6 +89,20 @@ impl Metrics {
         let _ = writeln!(out, "twenty_db_pool_connections{{state=\"open\"}} {}", pool.size);
         let _ = writeln!(out, "twenty_db_pool_connections{{state=\"idle\"}} {}", pool.available);
         let _ = writeln!(out, "twenty_db_pool_connections{{state=\"max\"}} {}", pool.max_size);
+        out.push_str("# HELP twenty_db_statements_total Statements sent on pooled connections.\n");
+        out.push_str("# TYPE twenty_db_statements_total counter\n");
+        let _ = writeln!(
+            out,
+            "twenty_db_statements_total {}",
+            twenty_storage::statements_executed()
+        );
+        out.push_str("# HELP twenty_change_notifications_live Whether API keys and metadata are served from memory.\n");
+        out.push_str("# TYPE twenty_change_notifications_live gauge\n");
+        let _ = writeln!(
+            out,
+            "twenty_change_notifications_live {}",
+            u8::from(pool.serving_from_memory)
+        );
         out
     }
 }
@@ -99,5 +113,7 @@ pub mod deadpool_status {
         pub size: usize,
         pub available: usize,
         pub max_size: usize,
+        /// Change notifications are live (API keys and metadata come from memory).
+        pub serving_from_memory: bool,
     }
 }

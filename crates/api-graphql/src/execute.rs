@@ -31,9 +31,83 @@ impl GraphQLRequest {
     }
 }
 
+/// The body of a GraphQL response: `errors` (when there are any) then `data`. Serialised straight from juniper's
+/// value, with no intermediate JSON tree.
+#[derive(Debug)]
+pub struct GraphQLResponse {
+    errors: Vec<Json>,
+    data: Option<Value<S>>,
+}
+
+impl GraphQLResponse {
+    fn failed(errors: Vec<Json>) -> Self {
+        GraphQLResponse { errors, data: None }
+    }
+
+    /// As a JSON value (tests, logs).
+    pub fn to_json(&self) -> Json {
+        serde_json::to_value(self).unwrap_or(Json::Null)
+    }
+}
+
+impl serde::Serialize for GraphQLResponse {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.errors.is_empty() {
+            map.serialize_entry("errors", &self.errors)?;
+        }
+        map.serialize_entry("data", &self.data.as_ref().map(Output))?;
+        map.end()
+    }
+}
+
+/// Juniper's value in the response's JSON form (see [`to_json`]).
+struct Output<'a>(&'a Value<S>);
+
+impl serde::Serialize for Output<'_> {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Null => serializer.serialize_unit(),
+            Value::Scalar(s) => match s {
+                S::Int(i) => serializer.serialize_i32(*i),
+                S::Float(f) if is_integral(*f) => serializer.serialize_i64(*f as i64),
+                S::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
+                S::Float(_) => serializer.serialize_unit(),
+                S::String(s) => serializer.serialize_str(s),
+                S::Boolean(b) => serializer.serialize_bool(*b),
+            },
+            Value::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&Output(item))?;
+                }
+                seq.end()
+            }
+            Value::Object(object) => {
+                let mut map = serializer.serialize_map(Some(object.field_count()))?;
+                for (key, value) in object.iter() {
+                    map.serialize_entry(key.as_str(), &Output(value))?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Integral floats print as integers (`50000000000`, not `50000000000.0`), as JavaScript servers print them.
+fn is_integral(f: f64) -> bool {
+    f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0
+}
+
 /// Runs the request against a schema (the core one or the metadata one) and returns the response body (always
 /// HTTP 200 for GraphQL-level errors).
-pub async fn execute<Q, M, C>(schema: &RootNode<Q, M, EmptySubscription<C>>, ctx: &C, request: &GraphQLRequest) -> Json
+pub async fn execute<Q, M, C>(
+    schema: &RootNode<Q, M, EmptySubscription<C>>,
+    ctx: &C,
+    request: &GraphQLRequest,
+) -> GraphQLResponse
 where
     Q: GraphQLTypeAsync<S, Context = C>,
     Q::TypeInfo: Sync,
@@ -45,25 +119,18 @@ where
     if let Ok(document) = juniper::parser::parse_document_source::<S>(&request.query, &schema.schema)
         && let Err(message) = limits::check(&document, operation)
     {
-        return json!({ "errors": [document_error(message, "VALIDATION_ERROR", Vec::new())], "data": null });
+        return GraphQLResponse::failed(vec![document_error(message, "VALIDATION_ERROR", Vec::new())]);
     }
     let variables = match &request.variables {
         Some(Json::Object(map)) => to_variables(map),
         _ => Variables::new(),
     };
     match juniper::execute(&request.query, operation, schema, &variables, ctx).await {
-        Ok((data, errors)) => {
-            let mut body = Map::new();
-            if !errors.is_empty() {
-                body.insert(
-                    "errors".into(),
-                    Json::Array(errors.iter().map(execution_error).collect()),
-                );
-            }
-            body.insert("data".into(), to_json(&data));
-            Json::Object(body)
-        }
-        Err(err) => json!({ "errors": graphql_errors(err), "data": null }),
+        Ok((data, errors)) => GraphQLResponse {
+            errors: errors.iter().map(execution_error).collect(),
+            data: Some(data),
+        },
+        Err(err) => GraphQLResponse::failed(graphql_errors(err)),
     }
 }
 
@@ -132,7 +199,7 @@ pub fn to_json(value: &Value<S>) -> Json {
         Value::Null => Json::Null,
         Value::Scalar(s) => match s {
             S::Int(i) => json!(i),
-            S::Float(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => json!(*f as i64),
+            S::Float(f) if is_integral(*f) => json!(*f as i64),
             S::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
             S::String(s) => Json::String(s.clone()),
             S::Boolean(b) => Json::Bool(*b),

@@ -1,8 +1,9 @@
 //! The Query and Mutation roots: their fields per active object, and the resolvers that run one domain call per
-//! root field and let juniper shape the JSON that comes back.
+//! root field and shape the JSON that comes back in one pass ([`crate::output`]).
 
 use crate::context::Ctx;
 use crate::error::field_error;
+use crate::output;
 use crate::selection::{argument, connection_query, node_selection};
 use crate::types::{DynInput, J, Kind, RootOp, TI, connection_args};
 use juniper::meta::{Field, MetaType};
@@ -180,24 +181,23 @@ async fn resolve_root(
     let object = &ti.ws.objects[index].object;
     let field = executor.look_ahead();
     let node_ti = ti.with(Kind::Node(index));
-    let node = || -> DomainResult<Selection> {
-        node_selection(&ti.ws, index, field.children().iter().copied().collect(), 0, limits)
+    let children = || field.children().iter().copied().collect::<Vec<_>>();
+    let node = || -> DomainResult<Selection> { node_selection(&ti.ws, index, children(), 0, limits) };
+    let one = |json: Option<Json>| -> ExecutionResult<S> {
+        Ok(json.map_or_else(Value::null, |json| output::object(&node_ti, &json, children())))
     };
-    let one = |json: Option<Json>| match json {
-        Some(json) => executor.resolve(&node_ti, &J(&json)),
-        None => Ok(Value::null()),
-    };
-    let many = |rows: Vec<Json>| {
-        let views: Vec<J<'_>> = rows.iter().map(J).collect();
-        executor.resolve(&node_ti, &views)
-    };
+    let many = |rows: Vec<Json>| -> ExecutionResult<S> { Ok(output::list(&node_ti, &rows, children())) };
     let data = || argument(&field, "data").unwrap_or(Json::Null);
     let upsert = || argument(&field, "upsert").and_then(|v| v.as_bool()).unwrap_or(false);
     Ok(match op {
         RootOp::FindMany => {
             let query = connection_query(&ti.ws, index, &[field], 1, limits)?;
             let connection = records.find_many(meta, &query).await?;
-            executor.resolve(&ti.with(Kind::Connection(index)), &J(&connection))
+            Ok(output::object(
+                &ti.with(Kind::Connection(index)),
+                &connection,
+                children(),
+            ))
         }
         RootOp::FindOne => {
             let filter = Filter::parse(meta, object, &argument(&field, "filter").unwrap_or(Json::Null))?;

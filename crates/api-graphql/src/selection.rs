@@ -1,6 +1,7 @@
 //! Look-ahead → domain queries: the whole selection set of a root field becomes one `ConnectionQuery` or
 //! `Selection`, so each root field costs one SQL statement.
 
+use crate::output::{Group, by_response_key, merged_children};
 use crate::types::{Shape, WsTypes};
 use juniper::{DefaultScalarValue as S, LookAheadSelection, LookAheadValue};
 use serde_json::{Map, Value as Json};
@@ -53,27 +54,6 @@ fn string_argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<Stri
     argument(field, name).and_then(|v| v.as_str().map(str::to_string))
 }
 
-/// Children of several selections with the same response key, merged (GraphQL field merging).
-fn merged_children<'a>(group: &[LookAheadSelection<'a, S>]) -> Vec<LookAheadSelection<'a, S>> {
-    group
-        .iter()
-        .flat_map(|f| f.children().iter().copied().collect::<Vec<_>>())
-        .collect()
-}
-
-/// Groups selections by response key, keeping first-appearance order.
-fn by_response_key<'a>(children: Vec<LookAheadSelection<'a, S>>) -> Vec<(String, Vec<LookAheadSelection<'a, S>>)> {
-    let mut groups: Vec<(String, Vec<LookAheadSelection<'a, S>>)> = Vec::new();
-    for child in children {
-        let key = child.field_name().to_string();
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, group)) => group.push(child),
-            None => groups.push((key, vec![child])),
-        }
-    }
-    groups
-}
-
 /// The record selection of object `index` from the selections made on its node type.
 pub fn node_selection(
     ws: &WsTypes,
@@ -87,7 +67,7 @@ pub fn node_selection(
     let mut selection = Selection::new();
     // `id` is always read: cheap, and it keeps every node non-empty.
     selection.select_field(object, "id")?;
-    for (key, group) in by_response_key(children) {
+    for Group { key, fields: group } in by_response_key(children) {
         let name = group[0].field_original_name();
         if name.starts_with("__") {
             continue;
@@ -144,6 +124,15 @@ pub fn connection_query(
     )?;
     let children = merged_children(group);
     let total_count = children.iter().any(|c| c.field_original_name() == "totalCount");
+    let edges = || children.iter().filter(|c| c.field_original_name() == "edges");
+    let page_infos = || children.iter().filter(|c| c.field_original_name() == "pageInfo");
+    let page_info = page_infos().next().is_some();
+    let cursors = edges().any(|e| e.children().iter().any(|c| c.field_original_name() == "cursor"))
+        || page_infos().any(|p| {
+            p.children()
+                .iter()
+                .any(|c| matches!(c.field_original_name(), "startCursor" | "endCursor"))
+        });
     let node_children: Vec<LookAheadSelection<'_, S>> = children
         .iter()
         .filter(|c| c.field_original_name() == "edges")
@@ -152,5 +141,8 @@ pub fn connection_query(
         .flat_map(|node| node.children().iter().copied().collect::<Vec<_>>())
         .collect();
     let node = node_selection(ws, index, node_children, depth, limits)?;
-    Ok(query.with_node(node).with_total_count(total_count))
+    Ok(query
+        .with_node(node)
+        .with_total_count(total_count)
+        .with_parts(cursors, page_info))
 }

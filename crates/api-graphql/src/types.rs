@@ -329,7 +329,7 @@ impl TI {
     }
 }
 
-fn sub_leaf(kind: ScalarKind) -> Leaf {
+pub(crate) fn sub_leaf(kind: ScalarKind) -> Leaf {
     Leaf::of_kind(kind)
 }
 
@@ -663,8 +663,6 @@ fn input_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Argument<S>> {
 #[derive(Debug, Clone, Copy)]
 pub struct J<'a>(pub &'a Json);
 
-static NULL: Json = Json::Null;
-
 impl GraphQLType<S> for J<'_> {
     fn name(info: &TI) -> Option<ArcStr> {
         Some(info.name())
@@ -688,6 +686,8 @@ impl GraphQLValue<S> for J<'_> {
         info.name().to_string()
     }
 
+    /// Only reached when juniper resolves a view itself; root fields shape their whole result in one pass
+    /// ([`crate::output`]), and this answers the same.
     fn resolve_field(
         &self,
         info: &TI,
@@ -695,60 +695,14 @@ impl GraphQLValue<S> for J<'_> {
         _: &Arguments<S>,
         executor: &Executor<Ctx, S>,
     ) -> ExecutionResult<S> {
-        let get = |key: &str| self.0.get(key).unwrap_or(&NULL);
-        match info.kind {
-            Kind::Connection(i) => match field {
-                "edges" => {
-                    let edges: Vec<J<'_>> = get("edges")
-                        .as_array()
-                        .map(|a| a.iter().map(J).collect())
-                        .unwrap_or_default();
-                    executor.resolve(&info.with(Kind::Edge(i)), &edges)
-                }
-                "pageInfo" => executor.resolve(&info.with(Kind::PageInfo), &J(get("pageInfo"))),
-                "totalCount" => Ok(leaf_value(Leaf::Int, get("totalCount"))),
-                _ => Ok(Value::null()),
-            },
-            Kind::Edge(i) => match field {
-                "node" => executor.resolve(&info.with(Kind::Node(i)), &J(get("node"))),
-                _ => Ok(leaf_value(Leaf::String, get(field))),
-            },
-            Kind::PageInfo => Ok(leaf_value(Leaf::String, get(field))),
-            Kind::Composite(c) => {
-                let kind = c.sub_field(field).map(|s| sub_leaf(s.kind)).unwrap_or(Leaf::String);
-                Ok(leaf_value(kind, get(field)))
-            }
-            Kind::Node(i) => {
-                let object = &info.ws.objects[i];
-                let Some(f) = object.by_name.get(field).map(|&n| &object.fields[n]) else {
-                    return Ok(Value::null());
-                };
-                match &f.shape {
-                    Shape::ToOne {
-                        id_column: Some(column),
-                        ..
-                    } if column == field => Ok(leaf_value(Leaf::Id, get(field))),
-                    Shape::Leaf(leaf) => Ok(leaf_value(*leaf, get(field))),
-                    Shape::Enum { .. } => Ok(leaf_value(Leaf::Json, get(field))),
-                    Shape::Composite(c) => match get(field) {
-                        Json::Null => Ok(Value::null()),
-                        value => executor.resolve(&info.with(Kind::Composite(*c)), &J(value)),
-                    },
-                    // Relations are stored under their response key (aliases may differ per selection).
-                    Shape::ToOne { target, .. } => {
-                        match get(&crate::selection::relation_key(executor.look_ahead().field_name())) {
-                            Json::Null => Ok(Value::null()),
-                            value => executor.resolve(&info.with(Kind::Node(*target)), &J(value)),
-                        }
-                    }
-                    Shape::ToMany { target, .. } => executor.resolve(
-                        &info.with(Kind::Connection(*target)),
-                        &J(get(&crate::selection::relation_key(executor.look_ahead().field_name()))),
-                    ),
-                }
-            }
-            _ => Ok(Value::null()),
-        }
+        let look_ahead = executor.look_ahead();
+        Ok(crate::output::field(
+            info,
+            self.0,
+            field,
+            look_ahead.field_name(),
+            || look_ahead.children().iter().copied().collect(),
+        ))
     }
 }
 

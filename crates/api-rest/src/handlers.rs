@@ -14,13 +14,12 @@ use twenty_domain::DomainError;
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, Filter, Page, PageArgs, Selection};
 use twenty_domain::service::RecordService;
-use twenty_storage::{Catalog, PgStore};
+use twenty_storage::PgStore;
 use uuid::Uuid;
 
 /// What the REST handlers share.
 pub struct RestState {
     pub records: Arc<RecordService<PgStore>>,
-    pub catalog: Arc<Catalog>,
     pub store: PgStore,
     pub openapi: OpenApiCache,
 }
@@ -55,7 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn workspace(state: &RestState, principal: &Principal) -> Result<Arc<WorkspaceMetadata>, ApiError> {
-    Ok(state.catalog.current(&state.store, principal.workspace_id).await?)
+    Ok(state.store.current_metadata(principal.workspace_id).await?)
 }
 
 /// The active object behind `/rest/{plural}`; an unknown name is 404.
@@ -123,7 +122,8 @@ async fn list(
     query.page = Page::offset(params.limit, params.offset, limits)?;
     let query = query
         .with_node(record_selection(&meta, object, params.depth)?)
-        .with_total_count(true);
+        .with_total_count(true)
+        .with_parts(false, true);
     let connection = state.records.find_many(&meta, &query).await?;
     let data: Vec<Json> = connection["edges"]
         .as_array()

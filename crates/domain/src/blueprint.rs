@@ -71,6 +71,14 @@ impl FieldBlueprint {
         self
     }
 
+    /// Kept indexed by storage (`settings.isIndexed`), for the fields the standard views sort by.
+    pub fn indexed(mut self) -> Self {
+        let mut settings = self.settings.take().unwrap_or_else(|| serde_json::json!({}));
+        settings["isIndexed"] = serde_json::json!(true);
+        self.settings = Some(settings);
+        self
+    }
+
     pub fn required(mut self) -> Self {
         self.is_nullable = false;
         self

@@ -53,7 +53,7 @@ pub fn standard_objects() -> WorkspaceBlueprint {
                 .options(&[("TODO", "To do"), ("IN_PROGRESS", "In progress"), ("DONE", "Done")])
                 .default_value(json!("TODO")),
         )
-        .field(F::new("dueAt", "Due date", DateTime));
+        .field(F::new("dueAt", "Due date", DateTime).indexed());
     let note = O::standard("note", "notes", "Note", "Notes")
         .field(F::new("title", "Title", Text))
         .field(F::new("body", "Body", Text));

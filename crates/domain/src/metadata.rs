@@ -151,6 +151,16 @@ pub struct Column {
 }
 
 impl FieldMetadata {
+    /// `settings.isIndexed: true`: storage keeps an index on the field's columns (filters, and the orders
+    /// `AscNullsLast` / `DescNullsFirst`).
+    pub fn is_indexed(&self) -> bool {
+        self.settings
+            .as_ref()
+            .and_then(|s| s.get("isIndexed"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    }
+
     /// NUMBER fields whose `settings.dataType` is `int` are stored and served as integers.
     pub fn is_integer_number(&self) -> bool {
         self.field_type == FieldType::Number

@@ -83,6 +83,8 @@ impl<S: RecordStore> RecordService<S> {
             page: Page::Forward { first: 1, after: None },
             node: selection,
             total_count: false,
+            cursors: false,
+            page_info: false,
         };
         let connection = self.store.find(meta, &query).await?;
         Ok(connection.pointer("/edges/0/node").cloned())

@@ -2,11 +2,13 @@
 
 use crate::error::StorageError;
 use diesel::Connection;
+use diesel::connection::InstrumentationEvent;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub type PgPool = Pool<AsyncPgConnection>;
@@ -38,6 +40,14 @@ impl Default for PoolOptions {
     }
 }
 
+/// Statements sent on pooled connections since the process started (`/metrics`, and the tests that count round
+/// trips per request).
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+pub fn statements_executed() -> u64 {
+    STATEMENTS.load(Ordering::Relaxed)
+}
+
 /// Builds the pool. Every connection runs in UTC with the statement timeout set; checkouts are not
 /// re-verified with a round trip (a broken connection fails its statement and is dropped).
 pub fn build_pool(url: &str, options: &PoolOptions) -> Result<PgPool, StorageError> {
@@ -48,6 +58,11 @@ pub fn build_pool(url: &str, options: &PoolOptions) -> Result<PgPool, StorageErr
         let url = url.to_string();
         Box::pin(async move {
             let mut conn = AsyncPgConnection::establish(&url).await?;
+            conn.set_instrumentation(|event: InstrumentationEvent<'_>| {
+                if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+                    STATEMENTS.fetch_add(1, Ordering::Relaxed);
+                }
+            });
             conn.batch_execute(&format!("SET statement_timeout = {timeout_ms}; SET TimeZone = 'UTC'"))
                 .await
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;

@@ -66,14 +66,45 @@ pub fn create_object_table(schema: &str, object: &ObjectMetadata) -> String {
         lines.join(",\n  ")
     );
     sql.push_str(&format!("ALTER SEQUENCE {seq} OWNED BY {table}.\"position\";\n"));
-    sql.push_str(&format!(
-        "CREATE INDEX {} ON {table} (\"position\", \"id\");\n",
-        quote_ident(&format!("pos_{}", object.id.simple()))
-    ));
-    for field in object.fields.iter().filter(|f| f.is_unique && f.relation.is_none()) {
-        sql.push_str(&unique_index(schema, object, field));
+    sql.push_str(&sort_indexes(schema, object));
+    for field in object.fields.iter().filter(|f| f.relation.is_none()) {
+        if field.is_unique {
+            sql.push_str(&unique_index(schema, object, field));
+        }
+        if field.is_indexed() && !field.is_system {
+            sql.push_str(&field_index(schema, object, field));
+        }
     }
     sql
+}
+
+/// The indexes that serve the orders every object is read in: the default (`position`, then `id`) and newest
+/// first (`createdAt: DescNullsLast`, then `id`). An index serves an `ORDER BY` only when directions and NULLS
+/// placement match exactly (or are all reversed, which backward pages use), so they are spelled out.
+pub fn sort_indexes(schema: &str, object: &ObjectMetadata) -> String {
+    let table = qualified(schema, &object.table_name);
+    format!(
+        "CREATE INDEX {} ON {table} (\"position\" ASC NULLS FIRST, \"id\" ASC NULLS FIRST);\n\
+         CREATE INDEX {} ON {table} (\"createdAt\" DESC NULLS LAST, \"id\" ASC NULLS FIRST);\n",
+        quote_ident(&format!("pos_{}", object.id.simple())),
+        quote_ident(&format!("crt_{}", object.id.simple())),
+    )
+}
+
+/// The index of a field with `settings.isIndexed`: equality and range filters, and the orders `AscNullsLast` /
+/// `DescNullsFirst` (then `id`).
+pub fn field_index(schema: &str, object: &ObjectMetadata, field: &FieldMetadata) -> String {
+    let columns: Vec<String> = field
+        .columns()
+        .iter()
+        .map(|c| format!("{} ASC NULLS LAST", quote_ident(&c.name)))
+        .collect();
+    format!(
+        "CREATE INDEX {} ON {} ({}, \"id\" ASC NULLS FIRST);\n",
+        quote_ident(&format!("fx_{}", field.id.simple())),
+        qualified(schema, &object.table_name),
+        columns.join(", ")
+    )
 }
 
 /// A unique index over a field's columns; soft-deleted rows keep their values without blocking new ones.
@@ -152,6 +183,9 @@ pub fn add_field(schema: &str, object: &ObjectMetadata, field: &FieldMetadata) -
     }
     if field.is_unique {
         sql.push_str(&unique_index(schema, object, field));
+    }
+    if field.is_indexed() {
+        sql.push_str(&field_index(schema, object, field));
     }
     sql
 }

@@ -3,10 +3,12 @@
 //! It owns the connection pool and the embedded core migrations ([`db`]), the private cluster used when no
 //! `DATABASE_URL` is given ([`cluster`]), the per-workspace DDL generated from metadata ([`ddl`]), the dynamic
 //! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]), record and metadata persistence
-//! ([`records`], [`workspaces`]) and [`PgStore`], which implements the domain's ports.
+//! ([`records`], [`workspaces`]) and [`PgStore`], which implements the domain's ports and serves API keys and
+//! workspace metadata from memory, kept fresh by `LISTEN/NOTIFY` ([`changes`], over [`cache`]).
 
 pub mod accounts;
-pub mod catalog;
+pub mod cache;
+pub mod changes;
 pub mod cluster;
 pub mod compile;
 pub mod db;
@@ -19,7 +21,6 @@ pub mod store;
 pub mod webhooks;
 pub mod workspaces;
 
-pub use catalog::Catalog;
-pub use db::{PgPool, PoolOptions, build_pool, run_migrations};
+pub use db::{PgPool, PoolOptions, build_pool, run_migrations, statements_executed};
 pub use error::StorageError;
 pub use store::PgStore;

@@ -33,6 +33,7 @@ fn check_size(sql: &Sql) -> Result<(), DomainError> {
 
 async fn load_json(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<Json>, TxError> {
     check_size(&sql)?;
+    sql.trace();
     let rows: Vec<JsonRow> = sql.load(conn).await?;
     Ok(rows.into_iter().map(|r| r.data).collect())
 }
@@ -51,6 +52,7 @@ pub async fn find(
 ) -> DomainResult<Json> {
     let sql = Compiler::new(meta).find(query)?;
     check_size(&sql)?;
+    sql.trace();
     let row: JsonRow = sql.get_result(conn).await.map_err(to_domain)?;
     Ok(row.data)
 }

@@ -56,6 +56,46 @@ impl Bind {
     }
 }
 
+impl Bind {
+    /// The PostgreSQL type the value is sent as.
+    fn type_name(&self) -> &'static str {
+        match self {
+            Bind::Text(_) => "text",
+            Bind::Float(_) => "float8",
+            Bind::BigInt(_) => "int8",
+            Bind::Bool(_) => "bool",
+            Bind::Uuid(_) => "uuid",
+            Bind::Timestamp(_) => "timestamptz",
+            Bind::Date(_) => "date",
+            Bind::TextArray(_) => "text[]",
+            Bind::UuidArray(_) => "uuid[]",
+            Bind::Json(_) => "jsonb",
+        }
+    }
+
+    fn as_text(&self) -> Option<String> {
+        fn array(items: &[String]) -> String {
+            let quoted: Vec<String> = items
+                .iter()
+                .map(|i| format!("\"{}\"", i.replace('\\', "\\\\").replace('"', "\\\"")))
+                .collect();
+            format!("{{{}}}", quoted.join(","))
+        }
+        match self {
+            Bind::Text(v) => v.clone(),
+            Bind::Float(v) => v.map(|f| f.to_string()),
+            Bind::BigInt(v) => v.map(|i| i.to_string()),
+            Bind::Bool(v) => v.map(|b| b.to_string()),
+            Bind::Uuid(v) => v.map(|u| u.to_string()),
+            Bind::Timestamp(v) => v.map(|t| t.to_rfc3339()),
+            Bind::Date(v) => v.map(|d| d.to_string()),
+            Bind::TextArray(v) => v.as_deref().map(array),
+            Bind::UuidArray(v) => Some(array(&v.iter().map(Uuid::to_string).collect::<Vec<_>>())),
+            Bind::Json(v) => v.as_ref().map(|j| j.to_string()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Segment {
     Text(String),
@@ -167,6 +207,27 @@ impl Sql {
         out
     }
 
+    /// The bind values as (PostgreSQL type, text input format or `None` for NULL), in placeholder order: with
+    /// [`Sql::to_debug_string`], what the statement capture of the benchmarks replays.
+    pub fn params_as_text(&self) -> Vec<(&'static str, Option<String>)> {
+        self.segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Bind(b) => Some((b.type_name(), b.as_text())),
+                Segment::Text(_) => None,
+            })
+            .collect()
+    }
+
+    /// Logs the statement and its values at TRACE under target `twenty_storage::statement` (the benchmark's
+    /// capture switch: `RUST_LOG=twenty_storage::statement=trace`). Values are data, so never at a lower level.
+    pub fn trace(&self) {
+        if tracing::enabled!(target: "twenty_storage::statement", tracing::Level::TRACE) {
+            let params = serde_json::to_string(&self.params_as_text()).unwrap_or_default();
+            tracing::trace!(target: "twenty_storage::statement", sql = %self.to_debug_string(), %params, "statement");
+        }
+    }
+
     pub fn bind_count(&self) -> usize {
         self.segments.iter().filter(|s| matches!(s, Segment::Bind(_))).count()
     }
@@ -208,10 +269,10 @@ impl Query for Sql {
     type SqlType = Untyped;
 }
 
-/// A statement's single `jsonb` result column, named `data`.
+/// A statement's single `json` result column, named `data`.
 #[derive(Debug, QueryableByName)]
 pub struct JsonRow {
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = diesel::sql_types::Json)]
     pub data: serde_json::Value,
 }
 

@@ -1,11 +1,13 @@
 //! [`PgStore`]: the PostgreSQL implementation of the domain's ports, over a connection pool.
 
+use crate::changes::{self, Caches};
 use crate::compile::WriteKind;
 use crate::db::PgPool;
 use crate::error::pool_error;
 use crate::{accounts, records, webhooks, workspaces};
 use serde_json::Value as Json;
-use twenty_domain::error::DomainResult;
+use std::sync::Arc;
+use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::identity::{ApiKey, IdentityStore, Membership, NewAccount, RefreshTokenRecord, User};
 use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationMetadata};
 use twenty_domain::metadata::{ObjectId, WorkspaceId, WorkspaceMetadata};
@@ -18,15 +20,65 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    caches: Arc<Caches>,
 }
 
 impl PgStore {
+    /// A store whose caches stay unused until [`PgStore::listen_for_changes`] is called.
     pub fn new(pool: PgPool) -> Self {
-        PgStore { pool }
+        PgStore::with_cache_capacity(pool, changes::DEFAULT_CAPACITY)
+    }
+
+    /// Like [`PgStore::new`], keeping at most `capacity` workspaces' metadata and `capacity` API keys in memory.
+    pub fn with_cache_capacity(pool: PgPool, capacity: usize) -> Self {
+        PgStore {
+            pool,
+            caches: Arc::new(Caches::new(capacity)),
+        }
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Serves API keys and metadata from memory from now on, kept fresh by `LISTEN/NOTIFY` on a connection of its
+    /// own to `url` (see [`changes`]). The task ends when the last clone of this store is dropped.
+    pub fn listen_for_changes(&self, url: &str) -> tokio::task::JoinHandle<()> {
+        changes::listen(url, &self.caches)
+    }
+
+    /// Whether requests are being served from the caches (the listening connection is up).
+    pub fn serving_from_memory(&self) -> bool {
+        self.caches.is_live()
+    }
+
+    /// The workspace's current metadata. From memory while change notifications are live; otherwise one indexed
+    /// version lookup, and a reload only when the version moved. A workspace that no longer exists makes the
+    /// request's token worthless: `UNAUTHORIZED`.
+    pub async fn current_metadata(&self, workspace_id: WorkspaceId) -> DomainResult<Arc<WorkspaceMetadata>> {
+        let gone = || DomainError::Unauthorized("Invalid or expired token".into());
+        let cache = &self.caches.metadata;
+        if self.caches.is_live() {
+            if let Some(meta) = cache.get(&workspace_id) {
+                return Ok(meta);
+            }
+        } else {
+            let version = self.metadata_version(workspace_id).await?.ok_or_else(gone)?;
+            if let Some(meta) = cache.get(&workspace_id).filter(|m| m.version == version) {
+                return Ok(meta);
+            }
+        }
+        let generation = cache.generation();
+        let meta = Arc::new(self.load_metadata(workspace_id).await?.ok_or_else(gone)?);
+        cache.insert_if_unchanged(workspace_id, meta.clone(), generation);
+        Ok(meta)
+    }
+
+    /// After a metadata change made through this store: the next request reloads, whatever the notification's
+    /// timing.
+    fn metadata_changed<T>(&self, workspace_id: WorkspaceId, result: DomainResult<T>) -> DomainResult<T> {
+        self.caches.metadata.invalidate(&workspace_id);
+        result
     }
 
     async fn conn(
@@ -174,8 +226,22 @@ impl IdentityStore for PgStore {
         accounts::create_api_key(&mut *self.conn().await?, key).await
     }
 
+    /// From memory while change notifications are live (revocation and deletion notify), else from its row.
     async fn find_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
-        accounts::find_api_key(&mut *self.conn().await?, workspace_id, id).await
+        let cache = &self.caches.api_keys;
+        if self.caches.is_live()
+            && let Some(key) = cache.get(&id)
+        {
+            return Ok(Some(key).filter(|k| k.workspace_id == workspace_id));
+        }
+        let generation = cache.generation();
+        let key = accounts::find_api_key(&mut *self.conn().await?, workspace_id, id).await?;
+        if let Some(key) = &key
+            && self.caches.is_live()
+        {
+            cache.insert_if_unchanged(id, key.clone(), generation);
+        }
+        Ok(key)
     }
 
     async fn list_api_keys(&self, workspace_id: WorkspaceId) -> DomainResult<Vec<ApiKey>> {
@@ -183,11 +249,15 @@ impl IdentityStore for PgStore {
     }
 
     async fn revoke_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
-        accounts::revoke_api_key(&mut *self.conn().await?, workspace_id, id).await
+        let revoked = accounts::revoke_api_key(&mut *self.conn().await?, workspace_id, id).await;
+        self.caches.api_keys.invalidate(&id);
+        revoked
     }
 
     async fn delete_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<bool> {
-        accounts::delete_api_key(&mut *self.conn().await?, workspace_id, id).await
+        let deleted = accounts::delete_api_key(&mut *self.conn().await?, workspace_id, id).await;
+        self.caches.api_keys.invalidate(&id);
+        deleted
     }
 
     async fn workspace_exists(&self, workspace_id: WorkspaceId) -> DomainResult<bool> {
@@ -197,15 +267,18 @@ impl IdentityStore for PgStore {
 
 impl MetadataStore for PgStore {
     async fn create_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
-        workspaces::create_object(&mut *self.conn().await?, meta, object).await
+        let result = workspaces::create_object(&mut *self.conn().await?, meta, object).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 
     async fn update_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
-        workspaces::update_object(&mut *self.conn().await?, meta, object).await
+        let result = workspaces::update_object(&mut *self.conn().await?, meta, object).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 
     async fn delete_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
-        workspaces::delete_object(&mut *self.conn().await?, meta, object).await
+        let result = workspaces::delete_object(&mut *self.conn().await?, meta, object).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 
     async fn create_field(
@@ -214,7 +287,8 @@ impl MetadataStore for PgStore {
         object: &ObjectMetadata,
         field: &FieldMetadata,
     ) -> DomainResult<()> {
-        workspaces::create_field(&mut *self.conn().await?, meta, object, field).await
+        let result = workspaces::create_field(&mut *self.conn().await?, meta, object, field).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 
     async fn update_field(
@@ -224,7 +298,8 @@ impl MetadataStore for PgStore {
         before: &FieldMetadata,
         after: &FieldMetadata,
     ) -> DomainResult<()> {
-        workspaces::update_field(&mut *self.conn().await?, meta, object, before, after).await
+        let result = workspaces::update_field(&mut *self.conn().await?, meta, object, before, after).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 
     async fn delete_field(
@@ -233,7 +308,8 @@ impl MetadataStore for PgStore {
         object: &ObjectMetadata,
         field: &FieldMetadata,
     ) -> DomainResult<()> {
-        workspaces::delete_field(&mut *self.conn().await?, meta, object, field).await
+        let result = workspaces::delete_field(&mut *self.conn().await?, meta, object, field).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 
     async fn create_relation(
@@ -243,11 +319,13 @@ impl MetadataStore for PgStore {
         from_field: &FieldMetadata,
         to_field: &FieldMetadata,
     ) -> DomainResult<()> {
-        workspaces::create_relation(&mut *self.conn().await?, meta, relation, from_field, to_field).await
+        let result = workspaces::create_relation(&mut *self.conn().await?, meta, relation, from_field, to_field).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 
     async fn delete_relation(&self, meta: &WorkspaceMetadata, relation: &RelationMetadata) -> DomainResult<()> {
-        workspaces::delete_relation(&mut *self.conn().await?, meta, relation).await
+        let result = workspaces::delete_relation(&mut *self.conn().await?, meta, relation).await;
+        self.metadata_changed(meta.workspace_id, result)
     }
 }
 

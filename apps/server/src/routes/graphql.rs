@@ -12,7 +12,7 @@ pub async fn graphql(
     body: web::Bytes,
 ) -> Result<HttpResponse, GraphQLHttpError> {
     let request = graphql_request(&body)?;
-    let meta = state.catalog.current(&state.store, principal.workspace_id).await?;
+    let meta = state.store.current_metadata(principal.workspace_id).await?;
     let entry = state.schemas.get(&meta)?;
     let ctx = Ctx {
         records: state.records.clone(),

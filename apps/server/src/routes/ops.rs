@@ -25,6 +25,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let pool = Status {
         size: status.size,
         available: status.available,
+        serving_from_memory: state.store.serving_from_memory(),
         max_size: status.max_size,
     };
     HttpResponse::Ok()

@@ -9,5 +9,6 @@ mod metadata;
 mod process;
 mod rate_limits;
 mod rest;
+mod steady_state;
 mod support;
 mod webhooks;

@@ -14,7 +14,9 @@ pub use selection::{Selection, SelectionItem};
 use serde_json::Value as Json;
 
 /// One list read: the records of `object_id` matching `filter`, in `order`, one `page` of them, each shaped by
-/// `node`; `total_count` asks for the number of all matching records. Storage answers it with one statement.
+/// `node`; `total_count` asks for the number of all matching records, `cursors` for each edge's cursor (and
+/// `pageInfo`'s start and end cursors), `page_info` for `pageInfo`. Storage answers it with one statement and
+/// computes only what was asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionQuery {
     pub object_id: ObjectId,
@@ -23,6 +25,8 @@ pub struct ConnectionQuery {
     pub page: Page,
     pub node: Selection,
     pub total_count: bool,
+    pub cursors: bool,
+    pub page_info: bool,
 }
 
 impl ConnectionQuery {
@@ -62,6 +66,8 @@ impl ConnectionQuery {
             page,
             node: Selection::new(),
             total_count: false,
+            cursors: true,
+            page_info: true,
         })
     }
 
@@ -74,6 +80,8 @@ impl ConnectionQuery {
             page,
             node: Selection::new(),
             total_count: false,
+            cursors: true,
+            page_info: true,
         }
     }
 
@@ -84,6 +92,13 @@ impl ConnectionQuery {
 
     pub fn with_total_count(mut self, total_count: bool) -> Self {
         self.total_count = total_count;
+        self
+    }
+
+    /// Which parts of the connection besides the nodes are needed (both by default).
+    pub fn with_parts(mut self, cursors: bool, page_info: bool) -> Self {
+        self.cursors = cursors;
+        self.page_info = page_info;
         self
     }
 }

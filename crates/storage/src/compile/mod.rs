@@ -77,9 +77,7 @@ impl<'m> Compiler<'m> {
                             p
                         })
                         .collect();
-                    pair.push("jsonb_build_object(")
-                        .append(Sql::join(parts, ", "))
-                        .push(")");
+                    pair.push("json_build_object(").append(Sql::join(parts, ", ")).push(")");
                 }
                 SelectionItem::ToOne {
                     target_object,
@@ -153,10 +151,17 @@ impl<'m> Compiler<'m> {
     }
 }
 
-/// Builds a JSON object from `'key', value` pairs, chunked under PostgreSQL's argument limit.
+/// Builds a JSON object from `'key', value` pairs. `json`, not `jsonb`: nothing is looked up in it, and `json`
+/// is built by appending text. Past PostgreSQL's argument limit the pairs are built in `jsonb` chunks joined with
+/// `||` (`json` has no such operator).
 fn json_object(pairs: Vec<Sql>) -> Sql {
     if pairs.is_empty() {
-        return Sql::text("'{}'::jsonb");
+        return Sql::text("'{}'::json");
+    }
+    if pairs.len() <= JSON_PAIRS_PER_CALL {
+        let mut sql = Sql::text("json_build_object(");
+        sql.append(Sql::join(pairs, ", ")).push(")");
+        return sql;
     }
     let mut chunks = Vec::new();
     let mut pairs = pairs.into_iter().peekable();
@@ -166,7 +171,9 @@ fn json_object(pairs: Vec<Sql>) -> Sql {
         sql.append(Sql::join(chunk, ", ")).push(")");
         chunks.push(sql);
     }
-    Sql::join(chunks, " || ")
+    let mut sql = Sql::text("(");
+    sql.append(Sql::join(chunks, " || ")).push(")::json");
+    sql
 }
 
 /// A column as it appears in API output: timestamps as UTC RFC 3339 with milliseconds, the rest as stored.
@@ -176,7 +183,9 @@ fn output_value(alias: &str, column: &Column) -> Sql {
         ScalarKind::Timestamp => {
             sql.push("to_char(")
                 .column(alias, &column.name)
-                .push(" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
+                // The colons are quoted literals: the same output, and no `:name` that pgbench (replaying a
+                // captured statement) would take for a variable.
+                .push(" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS.MS\"Z\"')");
         }
         _ => {
             sql.column(alias, &column.name);

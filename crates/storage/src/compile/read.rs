@@ -61,15 +61,12 @@ impl Compiler<'_> {
                 .bind(Bind::BigInt(Some(offset.min(i64::MAX as u64) as i64)));
         }
 
-        // 2. Number the rows in fetch order and count them.
+        // 2. Number the rows in the order the page produced them and count them (no re-sort: `OVER ()`).
         let p = self.alias("p");
         let mut numbered = Sql::text("SELECT ");
         numbered
             .push(&p)
-            .push(".*, row_number() OVER (ORDER BY ")
-            .append(order_by(&p, &fetch_order));
-        numbered
-            .push(") AS \"__rn\", count(*) OVER () AS \"__n\" FROM (")
+            .push(".*, row_number() OVER () AS \"__rn\", count(*) OVER () AS \"__n\" FROM (")
             .append(base)
             .push(") ")
             .push(&p);
@@ -78,10 +75,10 @@ impl Compiler<'_> {
         let q = self.alias("q");
         let (node, joins) = self.node(&q, &query.node)?;
         let mut rows = Sql::text("SELECT ");
-        rows.append(node)
-            .push(" AS n, ")
-            .append(cursor_expr(&q, &query.order))
-            .push(" AS c, ");
+        rows.append(node).push(" AS n, ");
+        if query.cursors {
+            rows.append(cursor_expr(&q, &query.order)).push(" AS c, ");
+        }
         rows.push(&q)
             .push(".\"__rn\" AS o, ")
             .push(&q)
@@ -96,40 +93,49 @@ impl Compiler<'_> {
             .push(".\"__rn\" <= ")
             .bind(Bind::BigInt(Some(size.max(1))));
 
-        // 4. Aggregate into the connection.
+        // 4. Aggregate into the connection: only the parts that were asked for.
         let (natural, reverse) = if backward { ("DESC", "ASC") } else { ("ASC", "DESC") };
-        let more = {
-            let mut m = Sql::text("COALESCE(max(r.fetched) > ");
-            m.bind(Bind::BigInt(Some(size))).push(", FALSE)");
-            m
-        };
-        let (has_next, has_previous) = match &query.page {
-            Page::Forward { after, .. } => (more, Sql::text(if after.is_some() { "TRUE" } else { "FALSE" })),
-            Page::Backward { before, .. } => (Sql::text(if before.is_some() { "TRUE" } else { "FALSE" }), more),
-            Page::Offset { offset, .. } => (more, Sql::text(if *offset > 0 { "TRUE" } else { "FALSE" })),
-        };
         let in_page = |sql: &mut Sql| {
             sql.push(" FILTER (WHERE r.o <= ")
                 .bind(Bind::BigInt(Some(size)))
                 .push(")");
         };
-        let mut sql = Sql::text(
-            "SELECT jsonb_build_object('edges', COALESCE(jsonb_agg(jsonb_build_object('node', r.n, 'cursor', r.c) ORDER BY r.o ",
-        );
-        sql.push(natural).push(")");
+        let mut sql = Sql::text("SELECT json_build_object('edges', COALESCE(json_agg(json_build_object('node', r.n");
+        if query.cursors {
+            sql.push(", 'cursor', r.c");
+        }
+        sql.push(") ORDER BY r.o ").push(natural).push(")");
         in_page(&mut sql);
-        sql.push(", '[]'::jsonb), 'pageInfo', jsonb_build_object('hasNextPage', ")
-            .append(has_next);
-        sql.push(", 'hasPreviousPage', ").append(has_previous);
-        sql.push(", 'startCursor', (array_agg(r.c ORDER BY r.o ")
-            .push(natural)
-            .push(")");
-        in_page(&mut sql);
-        sql.push(")[1], 'endCursor', (array_agg(r.c ORDER BY r.o ")
-            .push(reverse)
-            .push(")");
-        in_page(&mut sql);
-        sql.push(")[1])");
+        sql.push(", '[]'::json)");
+        if query.page_info {
+            let more = {
+                let mut m = Sql::text("COALESCE(max(r.fetched) > ");
+                m.bind(Bind::BigInt(Some(size))).push(", FALSE)");
+                m
+            };
+            let (has_next, has_previous) = match &query.page {
+                Page::Forward { after, .. } => (more, Sql::text(if after.is_some() { "TRUE" } else { "FALSE" })),
+                Page::Backward { before, .. } => (Sql::text(if before.is_some() { "TRUE" } else { "FALSE" }), more),
+                Page::Offset { offset, .. } => (more, Sql::text(if *offset > 0 { "TRUE" } else { "FALSE" })),
+            };
+            sql.push(", 'pageInfo', json_build_object('hasNextPage', ")
+                .append(has_next);
+            sql.push(", 'hasPreviousPage', ").append(has_previous);
+            if query.cursors {
+                sql.push(", 'startCursor', (array_agg(r.c ORDER BY r.o ")
+                    .push(natural)
+                    .push(")");
+                in_page(&mut sql);
+                sql.push(")[1], 'endCursor', (array_agg(r.c ORDER BY r.o ")
+                    .push(reverse)
+                    .push(")");
+                in_page(&mut sql);
+                sql.push(")[1]");
+            } else {
+                sql.push(", 'startCursor', NULL, 'endCursor', NULL");
+            }
+            sql.push(")");
+        }
         if query.total_count {
             let tc = self.alias("t");
             let conditions = self.base_conditions(query, parent, &tc)?;

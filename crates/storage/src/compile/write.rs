@@ -247,9 +247,9 @@ impl Compiler<'_> {
             .append(event)
             .push(", ");
         sql.bind(Bind::Text(Some(object.name_singular.clone())))
-            .push(", e.\"id\", ")
+            .push(", e.\"id\", (")
             .append(payload)
-            .push(", ");
+            .push(")::jsonb, ");
         sql.append(updated_fields).push(" FROM w e) SELECT ");
         let o = self.alias("o");
         match output {

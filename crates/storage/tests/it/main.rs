@@ -7,6 +7,7 @@ mod helpers;
 mod injection;
 mod ordering;
 mod paging;
+mod plans;
 mod relations;
 mod round_trip;
 mod smoke;
