@@ -96,9 +96,10 @@ class Cluster:
         return int((self.dir / "postmaster.pid").read_text().split()[0])
 
     def cpu_seconds(self):
-        """CPU of the postmaster and every backend of this cluster."""
+        """CPU of the postmaster, of every live backend, and of the backends that already exited (reaped by the
+        postmaster: its children's time)."""
         master = self.postmaster()
-        total = proc_cpu(master)
+        total = proc_cpu(master, children=True)
         for pid in os.listdir("/proc"):
             if pid.isdigit():
                 try:
@@ -114,9 +115,12 @@ class Cluster:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def proc_cpu(pid):
+def proc_cpu(pid, children=False):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLK_TCK
 
 
 def peak_rss_mib(pid):

@@ -48,6 +48,8 @@ pub struct Config {
     pub rate_limit_metadata: u32,
     pub max_page_size: u32,
     pub default_page_size: u32,
+    /// Workspaces whose metadata, GraphQL schema and OpenAPI document are kept in memory.
+    pub workspace_cache_size: usize,
     pub webhook_timeout: Duration,
     pub webhook_max_attempts: u32,
     pub webhook_allow_private_urls: bool,
@@ -113,6 +115,7 @@ impl Config {
             rate_limit_metadata: number(&get, "RATE_LIMIT_METADATA", 50, 0, 1_000_000)? as u32,
             max_page_size: max_page_size as u32,
             default_page_size: default_page_size as u32,
+            workspace_cache_size: number(&get, "WORKSPACE_CACHE_SIZE", 200, 1, 1_000_000)? as usize,
             webhook_timeout: Duration::from_secs(number(&get, "WEBHOOK_TIMEOUT_SECS", 5, 1, 300)?),
             webhook_max_attempts: number(&get, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 100)? as u32,
             webhook_allow_private_urls: boolean(&get, "WEBHOOK_ALLOW_PRIVATE_URLS", false)?,
@@ -151,6 +154,7 @@ impl Config {
             ("RATE_LIMIT_METADATA", self.rate_limit_metadata.to_string()),
             ("MAX_PAGE_SIZE", self.max_page_size.to_string()),
             ("DEFAULT_PAGE_SIZE", self.default_page_size.to_string()),
+            ("WORKSPACE_CACHE_SIZE", self.workspace_cache_size.to_string()),
             ("WEBHOOK_TIMEOUT_SECS", self.webhook_timeout.as_secs().to_string()),
             ("WEBHOOK_MAX_ATTEMPTS", self.webhook_max_attempts.to_string()),
             (

@@ -28,9 +28,6 @@ use twenty_storage::{PgPool, PgStore};
 pub use cli::{Cli, run};
 pub use http::build_app;
 
-/// Workspaces whose GraphQL schema is kept built.
-pub const SCHEMA_CACHE_CAPACITY: usize = 1000;
-
 /// Login attempts per minute, per client IP and per e-mail.
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
 
@@ -52,7 +49,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, pool: PgPool, app_secret: &Secret) -> AppState {
-        let store = PgStore::new(pool.clone());
+        let workspace_cache_size = config.workspace_cache_size;
+        let store = PgStore::with_cache_capacity(pool.clone(), workspace_cache_size);
         let settings = AuthSettings {
             access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: config.refresh_token_ttl,
@@ -72,7 +70,7 @@ impl AppState {
         let rest = RestState {
             records: records.clone(),
             store: store.clone(),
-            openapi: OpenApiCache::default(),
+            openapi: OpenApiCache::new(config.workspace_cache_size),
         };
         let rate_limits = rate_limit::RateLimits::new(
             config.rate_limit_graphql,
@@ -86,7 +84,7 @@ impl AppState {
             login_throttle: Arc::new(LoginThrottle::new(LOGIN_ATTEMPTS_PER_MINUTE)),
             metrics: Arc::new(metrics::Metrics::default()),
             records,
-            schemas: Arc::new(SchemaCache::new(SCHEMA_CACHE_CAPACITY)),
+            schemas: Arc::new(SchemaCache::new(workspace_cache_size)),
             metadata_schema: Arc::new(metadata_schema()),
             rest: Arc::new(rest),
             rate_limits: Arc::new(rate_limits),

@@ -92,7 +92,7 @@ fn company(rng: &mut Rng, i: usize) -> Json {
         "domainName": format!("company-{i}.example.com"),
         "industry": industry,
         "employees": employees,
-        "idealCustomerProfile": i % 7 == 0,
+        "idealCustomerProfile": i.is_multiple_of(7),
         "annualRecurringRevenue": {
             "amountMicros": (rng.below(10_000) as i64 + 1) * 1_000_000_000,
             "currencyCode": if rng.below(4) == 0 { "EUR" } else { "USD" },

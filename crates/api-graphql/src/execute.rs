@@ -1,7 +1,9 @@
 //! Executing one GraphQL request: limits, juniper, and the contract's error and response format.
 
+use crate::context::Ctx;
 use crate::error::{document_error, rewrite_validation_message};
 use crate::limits;
+use crate::schema::{PrepareError, SchemaEntry};
 use juniper::{
     DefaultScalarValue as S, EmptySubscription, ExecutionError, GraphQLError, GraphQLTypeAsync, InputValue, RootNode,
     Value, Variables,
@@ -126,6 +128,29 @@ where
         _ => Variables::new(),
     };
     match juniper::execute(&request.query, operation, schema, &variables, ctx).await {
+        Ok((data, errors)) => GraphQLResponse {
+            errors: errors.iter().map(execution_error).collect(),
+            data: Some(data),
+        },
+        Err(err) => GraphQLResponse::failed(graphql_errors(err)),
+    }
+}
+
+/// Runs the request against a workspace's core schema, through its document cache.
+pub async fn execute_prepared(entry: &SchemaEntry, ctx: &Ctx, request: &GraphQLRequest) -> GraphQLResponse {
+    let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
+    let prepared = match entry.prepare(&request.query, operation) {
+        Ok(prepared) => prepared,
+        Err(PrepareError::Limit(message)) => {
+            return GraphQLResponse::failed(vec![document_error(message, "VALIDATION_ERROR", Vec::new())]);
+        }
+        Err(PrepareError::Invalid(err)) => return GraphQLResponse::failed(graphql_errors(err)),
+    };
+    let variables = match &request.variables {
+        Some(Json::Object(map)) => to_variables(map),
+        _ => Variables::new(),
+    };
+    match prepared.borrow_dependent().execute(&variables, ctx).await {
         Ok((data, errors)) => GraphQLResponse {
             errors: errors.iter().map(execution_error).collect(),
             data: Some(data),

@@ -41,52 +41,72 @@ pub(crate) fn merged_children<'a>(group: &[LookAheadSelection<'a, S>]) -> Vec<Lo
         .collect()
 }
 
-/// `json` as a value of the output type `ti`, with the sub-selection `selection`.
-pub fn object(ti: &TI, json: &Json, selection: Vec<LookAheadSelection<'_, S>>) -> Value<S> {
+/// A sub-selection, collected once (not once per row): the fields by response key, each with its own.
+#[derive(Debug, Default)]
+pub struct Plan<'a> {
+    fields: Vec<Planned<'a>>,
+}
+
+#[derive(Debug)]
+struct Planned<'a> {
+    key: &'a str,
+    name: &'a str,
+    children: Plan<'a>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn of(selection: Vec<LookAheadSelection<'a, S>>) -> Plan<'a> {
+        let fields = by_response_key(selection)
+            .into_iter()
+            .map(|group| Planned {
+                key: group.key,
+                name: group.fields[0].field_original_name(),
+                children: Plan::of(merged_children(&group.fields)),
+            })
+            .collect();
+        Plan { fields }
+    }
+}
+
+/// `json` as a value of the output type `ti`, shaped by `plan`.
+pub fn object(ti: &TI, json: &Json, plan: &Plan<'_>) -> Value<S> {
     // A connection always has its parts (an absent one reads as empty); other objects may be null.
     if json.is_null() && !matches!(ti.kind, Kind::Connection(_)) {
         return Value::null();
     }
-    let groups = by_response_key(selection);
-    let mut out = Object::with_capacity(groups.len());
-    for group in groups {
-        let name = group.fields[0].field_original_name();
-        let value = if name == "__typename" {
+    let mut out = Object::with_capacity(plan.fields.len());
+    for planned in &plan.fields {
+        let value = if planned.name == "__typename" {
             Value::scalar(ti.name().to_string())
         } else {
-            field(ti, json, name, group.key, || merged_children(&group.fields))
+            field(ti, json, planned.name, planned.key, &planned.children)
         };
-        out.add_field(group.key, value);
+        out.add_field(planned.key, value);
     }
     Value::object(out)
 }
 
 /// Rows of the output type `ti`.
-pub fn list(ti: &TI, rows: &[Json], selection: Vec<LookAheadSelection<'_, S>>) -> Value<S> {
-    Value::list(rows.iter().map(|row| object(ti, row, selection.clone())).collect())
+pub fn list(ti: &TI, rows: &[Json], plan: &Plan<'_>) -> Value<S> {
+    Value::list(rows.iter().map(|row| object(ti, row, plan)).collect())
 }
 
-/// Field `name` (answered under response key `key`) of the object `json` of type `ti`.
-pub fn field<'a>(
-    ti: &TI,
-    json: &Json,
-    name: &str,
-    key: &str,
-    children: impl FnOnce() -> Vec<LookAheadSelection<'a, S>>,
-) -> Value<S> {
+/// Field `name` (answered under response key `key`) of the object `json` of type `ti`, its sub-selection shaped
+/// by `children`.
+pub fn field(ti: &TI, json: &Json, name: &str, key: &str, children: &Plan<'_>) -> Value<S> {
     let get = |k: &str| json.get(k).unwrap_or(&NULL);
     match ti.kind {
         Kind::Connection(i) => match name {
             "edges" => {
                 let edges = get("edges").as_array().map(Vec::as_slice).unwrap_or_default();
-                list(&ti.with(Kind::Edge(i)), edges, children())
+                list(&ti.with(Kind::Edge(i)), edges, children)
             }
-            "pageInfo" => object(&ti.with(Kind::PageInfo), get("pageInfo"), children()),
+            "pageInfo" => object(&ti.with(Kind::PageInfo), get("pageInfo"), children),
             "totalCount" => leaf_value(Leaf::Int, get("totalCount")),
             _ => Value::null(),
         },
         Kind::Edge(i) => match name {
-            "node" => object(&ti.with(Kind::Node(i)), get("node"), children()),
+            "node" => object(&ti.with(Kind::Node(i)), get("node"), children),
             _ => leaf_value(Leaf::String, get(name)),
         },
         Kind::PageInfo => leaf_value(Leaf::String, get(name)),
@@ -109,13 +129,11 @@ pub fn field<'a>(
                 } if column == name => leaf_value(Leaf::Id, get(name)),
                 Shape::Leaf(leaf) => leaf_value(*leaf, get(name)),
                 Shape::Enum { .. } => leaf_value(Leaf::Json, get(name)),
-                Shape::Composite(c) => object(&ti.with(Kind::Composite(*c)), get(name), children()),
+                Shape::Composite(c) => object(&ti.with(Kind::Composite(*c)), get(name), children),
                 // Relations are stored under their response key (aliases may differ per selection).
-                Shape::ToOne { target, .. } => {
-                    object(&ti.with(Kind::Node(*target)), get(&relation_key(key)), children())
-                }
+                Shape::ToOne { target, .. } => object(&ti.with(Kind::Node(*target)), get(&relation_key(key)), children),
                 Shape::ToMany { target, .. } => {
-                    object(&ti.with(Kind::Connection(*target)), get(&relation_key(key)), children())
+                    object(&ti.with(Kind::Connection(*target)), get(&relation_key(key)), children)
                 }
             }
         }

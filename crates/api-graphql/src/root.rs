@@ -4,7 +4,7 @@
 use crate::context::Ctx;
 use crate::error::field_error;
 use crate::output;
-use crate::selection::{argument, connection_query, node_selection};
+use crate::selection::{argument, connection_query, node_selection, object_in};
 use crate::types::{DynInput, J, Kind, RootOp, TI, connection_args};
 use juniper::meta::{Field, MetaType};
 use juniper::{
@@ -13,6 +13,7 @@ use juniper::{
 };
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{Filter, Selection};
 use twenty_domain::record::RecordTarget;
 use uuid::Uuid;
@@ -133,10 +134,13 @@ fn uuid_argument(field: &juniper::LookAheadSelection<'_, S>, name: &str) -> Doma
 }
 
 /// `ids` and/or `filter` of a bulk mutation; at least one is required.
-fn bulk_target(ti: &TI, index: usize, field: &juniper::LookAheadSelection<'_, S>) -> DomainResult<RecordTarget> {
-    let object = &ti.ws.objects[index].object;
+fn bulk_target(
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    field: &juniper::LookAheadSelection<'_, S>,
+) -> DomainResult<RecordTarget> {
     let filter = argument(field, "filter")
-        .map(|f| Filter::parse(&ti.ws.meta, object, &f))
+        .map(|f| Filter::parse(meta, object, &f))
         .transpose()?;
     let ids = match argument(field, "ids") {
         Some(Json::Array(items)) => Some(
@@ -177,27 +181,24 @@ async fn resolve_root(
     let ctx = executor.context();
     let records = &ctx.records;
     let limits = records.limits();
-    let meta = &ti.ws.meta;
-    let object = &ti.ws.objects[index].object;
+    let meta = &*ctx.meta;
+    let object = object_in(meta, &ti.ws, index)?;
     let field = executor.look_ahead();
     let node_ti = ti.with(Kind::Node(index));
     let children = || field.children().iter().copied().collect::<Vec<_>>();
-    let node = || -> DomainResult<Selection> { node_selection(&ti.ws, index, children(), 0, limits) };
+    let node = || -> DomainResult<Selection> { node_selection(&ti.ws, meta, index, children(), 0, limits) };
+    let plan = || output::Plan::of(children());
     let one = |json: Option<Json>| -> ExecutionResult<S> {
-        Ok(json.map_or_else(Value::null, |json| output::object(&node_ti, &json, children())))
+        Ok(json.map_or_else(Value::null, |json| output::object(&node_ti, &json, &plan())))
     };
-    let many = |rows: Vec<Json>| -> ExecutionResult<S> { Ok(output::list(&node_ti, &rows, children())) };
+    let many = |rows: Vec<Json>| -> ExecutionResult<S> { Ok(output::list(&node_ti, &rows, &plan())) };
     let data = || argument(&field, "data").unwrap_or(Json::Null);
     let upsert = || argument(&field, "upsert").and_then(|v| v.as_bool()).unwrap_or(false);
     Ok(match op {
         RootOp::FindMany => {
-            let query = connection_query(&ti.ws, index, &[field], 1, limits)?;
+            let query = connection_query(&ti.ws, meta, index, &[field], 1, limits)?;
             let connection = records.find_many(meta, &query).await?;
-            Ok(output::object(
-                &ti.with(Kind::Connection(index)),
-                &connection,
-                children(),
-            ))
+            Ok(output::object(&ti.with(Kind::Connection(index)), &connection, &plan()))
         }
         RootOp::FindOne => {
             let filter = Filter::parse(meta, object, &argument(&field, "filter").unwrap_or(Json::Null))?;
@@ -218,7 +219,7 @@ async fn resolve_root(
             one(Some(records.update_one(meta, object, id, &data(), &node()?).await?))
         }
         RootOp::UpdateMany => {
-            let target = bulk_target(ti, index, &field)?;
+            let target = bulk_target(meta, object, &field)?;
             many(records.update_many(meta, object, &target, &data(), &node()?).await?)
         }
         RootOp::DeleteOne => one(Some(
@@ -238,17 +239,17 @@ async fn resolve_root(
         )),
         RootOp::DeleteMany => many(
             records
-                .delete_many(meta, object, &bulk_target(ti, index, &field)?, &node()?)
+                .delete_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
                 .await?,
         ),
         RootOp::DestroyMany => many(
             records
-                .destroy_many(meta, object, &bulk_target(ti, index, &field)?, &node()?)
+                .destroy_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
                 .await?,
         ),
         RootOp::RestoreMany => many(
             records
-                .restore_many(meta, object, &bulk_target(ti, index, &field)?, &node()?)
+                .restore_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
                 .await?,
         ),
     })

@@ -1,19 +1,100 @@
-//! Building a workspace's schema and caching it by metadata version.
+//! Building a workspace's schema and caching it by metadata version, with the documents validated against it.
 
 use crate::context::Ctx;
 use crate::root::Root;
 use crate::types::{Kind, TI, WsTypes};
-use juniper::{EmptySubscription, RootNode};
+use juniper::{DefaultScalarValue as S, EmptySubscription, GraphQLError, RootNode, ValidatedOperation};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, Weak};
 use twenty_domain::error::{DomainError, DomainResult};
-use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
+use twenty_domain::metadata::WorkspaceMetadata;
+use twenty_storage::cache::VersionedCache;
 
 pub type Schema = RootNode<Root, Root, EmptySubscription<Ctx>>;
 
 pub struct SchemaEntry {
-    pub version: i64,
-    pub schema: Schema,
+    pub schema: Arc<Schema>,
+    /// Documents already parsed, checked against the limits and validated against this schema.
+    documents: Mutex<HashMap<DocumentKey, Arc<PreparedDocument>>>,
+}
+
+/// Documents kept per schema; a full cache starts over (clients send few distinct documents).
+pub const DOCUMENTS_PER_SCHEMA: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct DocumentKey {
+    query: String,
+    operation: Option<String>,
+}
+
+/// What a prepared document borrows: the schema it was validated against and its own text.
+pub struct DocumentSource {
+    schema: Arc<Schema>,
+    key: DocumentKey,
+}
+
+pub type ValidatedDocument<'a> = ValidatedOperation<'a, Root, Root, EmptySubscription<Ctx>>;
+
+self_cell::self_cell!(
+    /// A validated operation together with the schema and the text it borrows.
+    pub struct PreparedDocument {
+        owner: DocumentSource,
+        #[covariant]
+        dependent: ValidatedDocument,
+    }
+);
+
+impl SchemaEntry {
+    pub fn new(schema: Schema) -> Self {
+        SchemaEntry {
+            schema: Arc::new(schema),
+            documents: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The operation `operation` of `query`, parsed and validated once per schema: the same document sent
+    /// again skips parsing, the limits and validation. Documents that fail are not kept.
+    pub fn prepare(&self, query: &str, operation: Option<&str>) -> Result<Arc<PreparedDocument>, PrepareError> {
+        let key = DocumentKey {
+            query: query.to_string(),
+            operation: operation.map(str::to_string),
+        };
+        if let Ok(documents) = self.documents.lock()
+            && let Some(found) = documents.get(&key)
+        {
+            return Ok(found.clone());
+        }
+        if let Ok(document) = juniper::parser::parse_document_source::<S>(query, &self.schema.schema)
+            && let Err(message) = crate::limits::check(&document, operation)
+        {
+            return Err(PrepareError::Limit(message));
+        }
+        let source = DocumentSource {
+            schema: self.schema.clone(),
+            key: key.clone(),
+        };
+        let prepared = PreparedDocument::try_new(source, |source| {
+            ValidatedOperation::new(&source.key.query, source.key.operation.as_deref(), &source.schema)
+        })
+        .map_err(PrepareError::Invalid)?;
+        let prepared = Arc::new(prepared);
+        if let Ok(mut documents) = self.documents.lock() {
+            if documents.len() >= DOCUMENTS_PER_SCHEMA {
+                documents.clear();
+            }
+            documents.insert(key, prepared.clone());
+        }
+        Ok(prepared)
+    }
+}
+
+/// Why a document cannot run.
+#[derive(Debug)]
+pub enum PrepareError {
+    /// Over the contract's document limits (`VALIDATION_ERROR`).
+    Limit(String),
+    /// Not parseable or not valid against the schema.
+    Invalid(GraphQLError),
 }
 
 /// Builds the core schema of one workspace. Juniper panics on names it cannot accept; metadata validation keeps
@@ -38,44 +119,56 @@ pub fn build_schema(meta: Arc<WorkspaceMetadata>) -> DomainResult<Schema> {
     })
 }
 
-/// Schemas by workspace, rebuilt when the metadata version changes. In-flight requests keep their `Arc`.
+/// Schemas by workspace, rebuilt when the metadata version changes, for a bounded number of workspaces.
+/// Workspaces whose data models are alike ([`WorkspaceMetadata::shape_key`]) share one schema, so memory grows
+/// with the number of distinct data models, not of workspaces. In-flight requests keep their `Arc`.
 pub struct SchemaCache {
-    entries: RwLock<HashMap<WorkspaceId, Arc<SchemaEntry>>>,
-    capacity: usize,
+    by_workspace: VersionedCache<Arc<SchemaEntry>>,
+    by_shape: Mutex<HashMap<String, Weak<SchemaEntry>>>,
 }
 
 impl SchemaCache {
     pub fn new(capacity: usize) -> Self {
         SchemaCache {
-            entries: RwLock::new(HashMap::new()),
-            capacity: capacity.max(1),
+            by_workspace: VersionedCache::new(capacity),
+            by_shape: Mutex::new(HashMap::new()),
         }
     }
 
     pub fn get(&self, meta: &Arc<WorkspaceMetadata>) -> DomainResult<Arc<SchemaEntry>> {
-        if let Ok(entries) = self.entries.read()
-            && let Some(entry) = entries.get(&meta.workspace_id)
-            && entry.version == meta.version
-        {
-            return Ok(entry.clone());
-        }
-        // Built outside the lock; a duplicate build in a race is harmless.
-        let entry = Arc::new(SchemaEntry {
-            version: meta.version,
-            schema: build_schema(meta.clone())?,
-        });
-        if let Ok(mut entries) = self.entries.write() {
-            if entries.len() >= self.capacity && !entries.contains_key(&meta.workspace_id) {
-                // A crude bound: drop everything rather than grow without limit.
-                entries.clear();
+        self.by_workspace.get_or_build(meta.workspace_id, meta.version, || {
+            let key = meta.shape_key();
+            if let Some(shared) = self.shared(&key) {
+                return Ok(shared);
             }
-            let newer = entries
-                .get(&meta.workspace_id)
-                .is_some_and(|e| e.version > meta.version);
-            if !newer {
-                entries.insert(meta.workspace_id, entry.clone());
+            let entry = Arc::new(SchemaEntry::new(build_schema(meta.clone())?));
+            if let Ok(mut shapes) = self.by_shape.lock() {
+                // Forget data models no workspace in memory uses any more.
+                shapes.retain(|_, entry| entry.strong_count() > 0);
+                shapes.insert(key, Arc::downgrade(&entry));
             }
-        }
-        Ok(entry)
+            Ok(entry)
+        })
+    }
+
+    fn shared(&self, key: &str) -> Option<Arc<SchemaEntry>> {
+        self.by_shape.lock().ok()?.get(key).and_then(Weak::upgrade)
+    }
+
+    /// Workspaces whose schema is in memory.
+    pub fn len(&self) -> usize {
+        self.by_workspace.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_workspace.is_empty()
+    }
+
+    /// Distinct schemas in memory.
+    pub fn distinct(&self) -> usize {
+        self.by_shape
+            .lock()
+            .map(|s| s.values().filter(|e| e.strong_count() > 0).count())
+            .unwrap_or(0)
     }
 }

@@ -6,6 +6,7 @@ use crate::types::{Shape, WsTypes};
 use juniper::{DefaultScalarValue as S, LookAheadSelection, LookAheadValue};
 use serde_json::{Map, Value as Json};
 use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
 
 /// The JSON key of a relation selected under response key `key`. Scalars are stored under their field name, so
@@ -54,16 +55,24 @@ fn string_argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<Stri
     argument(field, name).and_then(|v| v.as_str().map(str::to_string))
 }
 
+/// Object `index` of a schema, as the request's workspace has it. Workspaces with the same data model share one
+/// schema, so ids, tables and columns always come from the request's own metadata, found by name.
+pub fn object_in<'m>(meta: &'m WorkspaceMetadata, ws: &WsTypes, index: usize) -> DomainResult<&'m ObjectMetadata> {
+    meta.object_by_singular(&ws.objects[index].object.name_singular)
+        .ok_or_else(|| DomainError::not_found("object"))
+}
+
 /// The record selection of object `index` from the selections made on its node type.
 pub fn node_selection(
     ws: &WsTypes,
+    meta: &WorkspaceMetadata,
     index: usize,
     children: Vec<LookAheadSelection<'_, S>>,
     connection_depth: usize,
     limits: PageLimits,
 ) -> DomainResult<Selection> {
     let types = &ws.objects[index];
-    let object = &types.object;
+    let object = object_in(meta, ws, index)?;
     let mut selection = Selection::new();
     // `id` is always read: cheap, and it keeps every node non-empty.
     selection.select_field(object, "id")?;
@@ -77,12 +86,12 @@ pub fn node_selection(
         };
         selection = match &field.shape {
             Shape::ToOne { target, .. } if field.name == name => {
-                let nested = node_selection(ws, *target, merged_children(&group), connection_depth, limits)?;
-                selection.to_one(object, name, &relation_key(&key), nested)?
+                let nested = node_selection(ws, meta, *target, merged_children(&group), connection_depth, limits)?;
+                selection.to_one(object, name, &relation_key(key), nested)?
             }
             Shape::ToMany { target, .. } => {
-                let connection = connection_query(ws, *target, &group, connection_depth + 1, limits)?;
-                selection.to_many(object, name, &relation_key(&key), connection)?
+                let connection = connection_query(ws, meta, *target, &group, connection_depth + 1, limits)?;
+                selection.to_many(object, name, &relation_key(key), connection)?
             }
             _ => {
                 selection.select_field(object, name)?;
@@ -96,6 +105,7 @@ pub fn node_selection(
 /// The query of a connection field (root list or to-many relation); `depth` counts connections from the root.
 pub fn connection_query(
     ws: &WsTypes,
+    meta: &WorkspaceMetadata,
     index: usize,
     group: &[LookAheadSelection<'_, S>],
     depth: usize,
@@ -107,7 +117,7 @@ pub fn connection_query(
         ));
     }
     let field = &group[0];
-    let object = &ws.objects[index].object;
+    let object = object_in(meta, ws, index)?;
     let page = PageArgs {
         first: int_argument(field, "first"),
         last: int_argument(field, "last"),
@@ -115,7 +125,7 @@ pub fn connection_query(
         before: string_argument(field, "before"),
     };
     let query = ConnectionQuery::from_json(
-        &ws.meta,
+        meta,
         object,
         argument(field, "filter").as_ref(),
         argument(field, "orderBy").as_ref(),
@@ -140,7 +150,7 @@ pub fn connection_query(
         .filter(|c| c.field_original_name() == "node")
         .flat_map(|node| node.children().iter().copied().collect::<Vec<_>>())
         .collect();
-    let node = node_selection(ws, index, node_children, depth, limits)?;
+    let node = node_selection(ws, meta, index, node_children, depth, limits)?;
     Ok(query
         .with_node(node)
         .with_total_count(total_count)

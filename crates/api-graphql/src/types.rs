@@ -696,12 +696,13 @@ impl GraphQLValue<S> for J<'_> {
         executor: &Executor<Ctx, S>,
     ) -> ExecutionResult<S> {
         let look_ahead = executor.look_ahead();
+        let plan = crate::output::Plan::of(look_ahead.children().iter().copied().collect());
         Ok(crate::output::field(
             info,
             self.0,
             field,
             look_ahead.field_name(),
-            || look_ahead.children().iter().copied().collect(),
+            &plan,
         ))
     }
 }

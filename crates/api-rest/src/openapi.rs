@@ -2,10 +2,10 @@
 //! metadata version.
 
 use serde_json::{Map, Value as Json, json};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use twenty_domain::field_type::{FieldType, ScalarKind};
-use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationStorage, WorkspaceId, WorkspaceMetadata};
+use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationStorage, WorkspaceMetadata};
+use twenty_storage::cache::VersionedCache;
 
 fn leaf_schema(kind: ScalarKind, field: &FieldMetadata) -> Json {
     let mut schema = match kind {
@@ -258,23 +258,24 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
 }
 
 /// Documents by workspace, rebuilt when the metadata version changes.
-#[derive(Default)]
 pub struct OpenApiCache {
-    entries: RwLock<HashMap<WorkspaceId, (i64, Arc<Json>)>>,
+    entries: VersionedCache<Arc<Json>>,
 }
 
 impl OpenApiCache {
+    /// Documents of at most `capacity` workspaces are kept.
+    pub fn new(capacity: usize) -> Self {
+        OpenApiCache {
+            entries: VersionedCache::new(capacity),
+        }
+    }
+
     pub fn get(&self, meta: &WorkspaceMetadata) -> Arc<Json> {
-        if let Ok(entries) = self.entries.read()
-            && let Some((version, doc)) = entries.get(&meta.workspace_id)
-            && *version == meta.version
-        {
-            return doc.clone();
+        let built: Result<_, std::convert::Infallible> =
+            self.entries
+                .get_or_build(meta.workspace_id, meta.version, || Ok(Arc::new(document(meta))));
+        match built {
+            Ok(doc) => doc,
         }
-        let doc = Arc::new(document(meta));
-        if let Ok(mut entries) = self.entries.write() {
-            entries.insert(meta.workspace_id, (meta.version, doc.clone()));
-        }
-        doc
     }
 }

@@ -24,6 +24,63 @@ pub struct WorkspaceMetadata {
 }
 
 impl WorkspaceMetadata {
+    /// What the APIs' generated schemas depend on, without ids, times, the schema name or the version: two
+    /// workspaces with equal keys (all with only the standard objects, say) can share one compiled schema.
+    /// Relations are described by the names they point to.
+    pub fn shape_key(&self) -> String {
+        use std::fmt::Write;
+        let name_of = |id: ObjectId| self.object(id).map(|o| o.name_singular.as_str()).unwrap_or("?");
+        let mut key = String::new();
+        for o in &self.objects {
+            let _ = write!(
+                key,
+                "O{:?}|{:?}|{:?}|{:?}|{:?}|{}{}{};",
+                o.name_singular,
+                o.name_plural,
+                o.label_singular,
+                o.label_plural,
+                o.description,
+                o.is_custom,
+                o.is_active,
+                o.is_system
+            );
+            for f in &o.fields {
+                let relation = f.relation.as_ref().map(|r| {
+                    let target_field = self
+                        .object(r.target_object_id)
+                        .and_then(|t| t.fields.iter().find(|tf| tf.id == r.target_field_id))
+                        .map(|tf| tf.name.as_str())
+                        .unwrap_or("?");
+                    format!(
+                        "{:?}>{}.{}:{:?}",
+                        r.kind,
+                        name_of(r.target_object_id),
+                        target_field,
+                        r.storage
+                    )
+                });
+                let _ = write!(
+                    key,
+                    "F{:?}|{:?}|{:?}|{:?}|{}{}{}{}{}|{:?}|{:?}|{:?}|{:?};",
+                    f.name,
+                    f.label,
+                    f.field_type,
+                    f.description,
+                    f.is_custom,
+                    f.is_active,
+                    f.is_system,
+                    f.is_nullable,
+                    f.is_unique,
+                    f.default_value,
+                    f.options,
+                    f.settings,
+                    relation
+                );
+            }
+        }
+        key
+    }
+
     pub fn object(&self, id: ObjectId) -> Option<&ObjectMetadata> {
         self.objects.iter().find(|o| o.id == id)
     }

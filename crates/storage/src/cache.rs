@@ -1,4 +1,6 @@
-//! [`FreshCache`]: a bounded map whose entries are dropped when the database says they changed.
+//! [`FreshCache`]: a bounded map whose entries are dropped when the database says they changed; and
+//! [`VersionedCache`]: what is derived from a workspace's metadata (GraphQL schema, OpenAPI document), kept per
+//! workspace for one metadata version.
 //!
 //! Every invalidation bumps a generation counter. A reader that misses notes the generation before it reads the
 //! database and stores what it read only if no invalidation happened meanwhile, so a value read before a change
@@ -76,6 +78,65 @@ impl<K: Eq + Hash + Clone, V: Clone> FreshCache<K, V> {
     }
 }
 
+/// Values derived from one version of a workspace's metadata, for at most `capacity` workspaces. A newer
+/// version replaces an older one; an older one never replaces a newer one.
+pub struct VersionedCache<V> {
+    entries: RwLock<HashMap<uuid::Uuid, (i64, V)>>,
+    capacity: usize,
+}
+
+impl<V: Clone> VersionedCache<V> {
+    pub fn new(capacity: usize) -> Self {
+        VersionedCache {
+            entries: RwLock::new(HashMap::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
+    pub fn get(&self, workspace: uuid::Uuid, version: i64) -> Option<V> {
+        let entries = self.entries.read().ok()?;
+        entries
+            .get(&workspace)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// The cached value for `version`, or `build`'s, which is then kept. Built outside the lock: a duplicate
+    /// build in a race is harmless.
+    pub fn get_or_build<E>(
+        &self,
+        workspace: uuid::Uuid,
+        version: i64,
+        build: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        if let Some(found) = self.get(workspace, version) {
+            return Ok(found);
+        }
+        let value = build()?;
+        if let Ok(mut entries) = self.entries.write() {
+            if entries.len() >= self.capacity
+                && !entries.contains_key(&workspace)
+                && let Some(victim) = entries.keys().next().copied()
+            {
+                entries.remove(&victim);
+            }
+            let newer = entries.get(&workspace).is_some_and(|(v, _)| *v > version);
+            if !newer {
+                entries.insert(workspace, (version, value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().map(|e| e.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +151,25 @@ mod tests {
         let seen = cache.generation();
         cache.insert_if_unchanged(1, "fresh", seen);
         assert_eq!(cache.get(&1), Some("fresh"));
+    }
+
+    #[test]
+    fn versions_replace_older_ones_only() {
+        let cache = VersionedCache::new(2);
+        let ws = uuid::Uuid::new_v4();
+        let built = |v: &'static str| move || Ok::<_, ()>(v);
+        assert_eq!(cache.get_or_build(ws, 2, built("two")), Ok("two"));
+        assert_eq!(cache.get_or_build(ws, 2, built("again")), Ok("two"));
+        assert_eq!(
+            cache.get_or_build(ws, 1, built("one")),
+            Ok("one"),
+            "an old request still gets its version"
+        );
+        assert_eq!(cache.get(ws, 2), Some("two"), "…without replacing the newer one");
+        for _ in 0..10 {
+            let _ = cache.get_or_build(uuid::Uuid::new_v4(), 1, built("other"));
+        }
+        assert_eq!(cache.len(), 2);
     }
 
     #[test]

@@ -29,8 +29,10 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 /// The pause between attempts to re-establish a lost listening connection.
 const RECONNECT_PAUSE: Duration = Duration::from_millis(500);
 
-/// Entries kept per cache unless configured otherwise.
-pub const DEFAULT_CAPACITY: usize = 10_000;
+/// Workspaces whose metadata is kept unless configured otherwise.
+pub const DEFAULT_CAPACITY: usize = 200;
+/// API keys kept in memory (a few hundred bytes each).
+pub const API_KEY_CAPACITY: usize = 10_000;
 
 /// The caches the change feed keeps fresh.
 pub struct Caches {
@@ -40,11 +42,12 @@ pub struct Caches {
 }
 
 impl Caches {
-    pub fn new(capacity: usize) -> Self {
+    /// Caches keeping the metadata of at most `workspaces` workspaces.
+    pub fn new(workspaces: usize) -> Self {
         Caches {
             live: AtomicBool::new(false),
-            api_keys: FreshCache::new(capacity),
-            metadata: FreshCache::new(capacity),
+            api_keys: FreshCache::new(API_KEY_CAPACITY),
+            metadata: FreshCache::new(workspaces),
         }
     }
 

@@ -29,7 +29,7 @@ impl PgStore {
         PgStore::with_cache_capacity(pool, changes::DEFAULT_CAPACITY)
     }
 
-    /// Like [`PgStore::new`], keeping at most `capacity` workspaces' metadata and `capacity` API keys in memory.
+    /// Like [`PgStore::new`], keeping at most `capacity` workspaces' metadata in memory.
     pub fn with_cache_capacity(pool: PgPool, capacity: usize) -> Self {
         PgStore {
             pool,

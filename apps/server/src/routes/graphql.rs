@@ -3,7 +3,8 @@
 use crate::AppState;
 use crate::middleware::{GraphQLHttpError, graphql_request};
 use actix_web::{HttpResponse, web};
-use twenty_api_graphql::{Ctx, execute};
+use twenty_api_graphql::Ctx;
+use twenty_api_graphql::execute::execute_prepared;
 use twenty_api_rest::Authenticated;
 
 pub async fn graphql(
@@ -17,8 +18,9 @@ pub async fn graphql(
     let ctx = Ctx {
         records: state.records.clone(),
         principal,
+        meta,
     };
-    Ok(HttpResponse::Ok().json(execute(&entry.schema, &ctx, &request).await))
+    Ok(HttpResponse::Ok().json(execute_prepared(&entry, &ctx, &request).await))
 }
 
 /// GraphiQL, for a person with a browser; it sends the token the user pastes into its headers editor.

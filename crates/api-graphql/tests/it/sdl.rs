@@ -40,11 +40,13 @@ fn the_fixture_schema_matches_its_committed_sdl() {
 
 #[tokio::test]
 async fn introspection_is_written_for_the_conformance_check() {
-    let schema = build_schema(fixture::workspace()).unwrap();
+    let meta = fixture::workspace();
+    let schema = build_schema(meta.clone()).unwrap();
     // Introspection never touches the database; the pool is never connected.
     let pool = build_pool("postgres://nobody@127.0.0.1:1/none", &PoolOptions::default()).unwrap();
     let ctx = Ctx {
         records: Arc::new(RecordService::new(PgStore::new(pool), PageLimits::default())),
+        meta,
         principal: Principal {
             workspace_id: uuid::Uuid::nil(),
             subject: Subject::User {
@@ -103,4 +105,65 @@ async fn metadata_introspection_is_written_for_the_conformance_check() {
         serde_json::to_vec_pretty(&json).unwrap(),
     )
     .unwrap();
+}
+
+#[test]
+fn a_document_is_validated_once_per_schema() {
+    use twenty_api_graphql::schema::{PrepareError, SchemaEntry};
+    let entry = SchemaEntry::new(build_schema(fixture::workspace()).unwrap());
+    let query = "{ companies(first: 2) { totalCount } }";
+    let first = entry.prepare(query, None).unwrap();
+    let again = entry.prepare(query, None).unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "the second request reuses the validated document"
+    );
+    // Invalid documents and documents over the limits are answered, never kept.
+    assert!(matches!(
+        entry.prepare("{ companies { nope } }", None),
+        Err(PrepareError::Invalid(_))
+    ));
+    assert!(matches!(
+        entry.prepare("{ companies { nope } }", None),
+        Err(PrepareError::Invalid(_))
+    ));
+    let deep = format!(
+        "{{ companies {{ edges {{ node {{ {}id{} }} }} }} }}",
+        "company { ".repeat(12),
+        " }".repeat(12)
+    );
+    assert!(entry.prepare(&deep, None).is_err());
+}
+
+#[test]
+fn workspaces_with_the_same_data_model_share_one_schema() {
+    use std::sync::Arc;
+    use twenty_api_graphql::SchemaCache;
+    use twenty_domain::blueprint::FieldBlueprint;
+    use twenty_domain::catalogue::standard_objects;
+    use twenty_domain::field_type::FieldType;
+    let standard = || {
+        Arc::new(
+            standard_objects()
+                .build(uuid::Uuid::new_v4(), chrono::Utc::now())
+                .unwrap(),
+        )
+    };
+    let cache = SchemaCache::new(10);
+    let (a, b) = (standard(), standard());
+    assert_ne!(a.schema_name, b.schema_name);
+    let (schema_a, schema_b) = (cache.get(&a).unwrap(), cache.get(&b).unwrap());
+    assert!(Arc::ptr_eq(&schema_a, &schema_b), "two standard workspaces, one schema");
+    assert_eq!((cache.len(), cache.distinct()), (2, 1));
+
+    let custom = standard_objects()
+        .object(
+            twenty_domain::blueprint::ObjectBlueprint::custom("ticket", "tickets", "Ticket", "Tickets")
+                .field(FieldBlueprint::new("title", "Title", FieldType::Text)),
+        )
+        .build(uuid::Uuid::new_v4(), chrono::Utc::now())
+        .unwrap();
+    let schema_c = cache.get(&Arc::new(custom)).unwrap();
+    assert!(!Arc::ptr_eq(&schema_a, &schema_c), "another data model, another schema");
+    assert_eq!(cache.distinct(), 2);
 }
