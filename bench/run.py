@@ -517,8 +517,11 @@ def many_workspaces(cluster, ours, count, root):
         http("POST", ours.base + "/graphql", query, token)
         warm.append((time.perf_counter() - started) * 1000)
     after = rss_mib(ours.proc.pid)
+    with urllib.request.urlopen(ours.base + "/metrics", timeout=10) as r:
+        schemas = [l for l in r.read().decode().splitlines() if l.startswith("twenty_graphql_schemas{")]
     print(f"\n### {count} workspaces, one request to each in turn, then again\n")
     print(f"- RSS before: {before:.0f} MiB, after: {after:.0f} MiB, peak {peak_rss_mib(ours.proc.pid):.0f} MiB")
+    print(f"- schemas in memory: {', '.join(schemas)}")
     print(f"- first request of a cold workspace: p50 {statistics.median(cold):.1f} ms, "
           f"p99 {sorted(cold)[int(len(cold) * 0.99) - 1]:.1f} ms")
     print(f"- warm workspace: p50 {statistics.median(warm):.1f} ms, p99 {sorted(warm)[int(len(warm) * 0.99) - 1]:.1f} ms")

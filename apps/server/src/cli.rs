@@ -192,6 +192,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let pool = migrate_and_connect(&db.url).await?;
     let state = AppState::new(config.clone(), pool.clone(), &secret::app_secret(config)?);
     let changes = state.store.listen_for_changes(&db.url);
+    let recycler = twenty_storage::db::spawn_connection_recycler(&pool);
     let server = actix_web::HttpServer::new(move || build_app(state.clone()))
         .bind((config.host.as_str(), config.port))
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?
@@ -214,6 +215,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let _ = stop.send(true);
     let _ = worker.await;
     changes.abort();
+    recycler.abort();
     served?;
     tracing::info!("shut down");
     Ok(())

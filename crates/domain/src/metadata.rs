@@ -26,12 +26,15 @@ pub struct WorkspaceMetadata {
 impl WorkspaceMetadata {
     /// What the APIs' generated schemas depend on, without ids, times, the schema name or the version: two
     /// workspaces with equal keys (all with only the standard objects, say) can share one compiled schema.
-    /// Relations are described by the names they point to.
+    /// Relations are described by the names they point to. Objects are matched by name, never by position.
     pub fn shape_key(&self) -> String {
         use std::fmt::Write;
         let name_of = |id: ObjectId| self.object(id).map(|o| o.name_singular.as_str()).unwrap_or("?");
         let mut key = String::new();
-        for o in &self.objects {
+        // Objects in name order: the order they load in follows creation time and then their (random) ids.
+        let mut objects: Vec<&ObjectMetadata> = self.objects.iter().collect();
+        objects.sort_by(|a, b| a.name_singular.cmp(&b.name_singular));
+        for o in objects {
             let _ = write!(
                 key,
                 "O{:?}|{:?}|{:?}|{:?}|{:?}|{}{}{};",
@@ -557,5 +560,18 @@ mod tests {
     #[test]
     fn pascal_case_capitalises_the_first_letter() {
         assert_eq!(pascal_case("workspaceMember"), "WorkspaceMember");
+    }
+
+    #[test]
+    fn workspaces_with_the_same_model_have_the_same_shape_key_whatever_the_load_order() {
+        use crate::catalogue::standard_objects;
+        let a = standard_objects().build(Uuid::new_v4(), Utc::now()).unwrap();
+        let mut b = standard_objects().build(Uuid::new_v4(), Utc::now()).unwrap();
+        // Objects load ordered by creation time, then id: random among objects created together.
+        b.objects.reverse();
+        assert_eq!(a.shape_key(), b.shape_key());
+        let mut c = standard_objects().build(Uuid::new_v4(), Utc::now()).unwrap();
+        c.objects[0].fields[0].label = "Renamed".into();
+        assert_ne!(a.shape_key(), c.shape_key(), "labels are part of the model");
     }
 }

@@ -99,6 +99,23 @@ pub async fn run_migrations(url: &str) -> Result<usize, StorageError> {
     .map_err(|e| StorageError::Migration(e.to_string()))?
 }
 
+/// Connections live at most this long: each keeps the statements it prepared, so a long-lived connection
+/// would hold every hot statement shape of every workspace it ever served.
+pub const CONNECTION_MAX_AGE: Duration = Duration::from_secs(600);
+
+/// Retires pooled connections older than [`CONNECTION_MAX_AGE`] (idle ones; a busy one goes on its next check),
+/// every half minute, until the pool is dropped.
+pub fn spawn_connection_recycler(pool: &PgPool) -> tokio::task::JoinHandle<()> {
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            pool.retain(|_, metrics| metrics.age() < CONNECTION_MAX_AGE);
+        }
+    })
+}
+
 /// Whether the database answers a trivial query.
 pub async fn ping(pool: &PgPool) -> bool {
     let Ok(mut conn) = pool.get().await else {

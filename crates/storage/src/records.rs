@@ -31,9 +31,10 @@ fn check_size(sql: &Sql) -> Result<(), DomainError> {
     Ok(())
 }
 
-async fn load_json(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<Json>, TxError> {
+async fn load_json(conn: &mut AsyncPgConnection, mut sql: Sql) -> Result<Vec<Json>, TxError> {
     check_size(&sql)?;
     sql.trace();
+    sql.prepare_if_hot();
     let rows: Vec<JsonRow> = sql.load(conn).await?;
     Ok(rows.into_iter().map(|r| r.data).collect())
 }
@@ -50,9 +51,10 @@ pub async fn find(
     meta: &WorkspaceMetadata,
     query: &ConnectionQuery,
 ) -> DomainResult<Json> {
-    let sql = Compiler::new(meta).find(query)?;
+    let mut sql = Compiler::new(meta).find(query)?;
     check_size(&sql)?;
     sql.trace();
+    sql.prepare_if_hot();
     let row: JsonRow = sql.get_result(conn).await.map_err(to_domain)?;
     Ok(row.data)
 }

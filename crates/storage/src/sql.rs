@@ -106,7 +106,18 @@ enum Segment {
 #[derive(Debug, Clone, Default)]
 pub struct Sql {
     segments: Vec<Segment>,
+    /// Sent unnamed: PostgreSQL parses and plans it once, and no connection keeps it (see [`Sql::prepare_if_hot`]).
+    unprepared: bool,
 }
+
+/// Statement texts seen recently, by hash: a text is kept prepared on a connection only once it has run
+/// [`PREPARE_AFTER`] times. Without this every workspace (its schema name is in every statement) and every rare
+/// query shape would stay prepared on every pooled connection for the connection's lifetime.
+static SEEN: std::sync::Mutex<Option<std::collections::HashMap<u64, u32>>> = std::sync::Mutex::new(None);
+/// Runs of one statement text before it is prepared.
+pub const PREPARE_AFTER: u32 = 3;
+/// Distinct texts remembered; the memory starts over when full.
+const SEEN_CAPACITY: usize = 8192;
 
 impl Sql {
     pub fn new() -> Self {
@@ -228,6 +239,28 @@ impl Sql {
         }
     }
 
+    /// Marks the statement to be sent unprepared unless its text is hot (has run [`PREPARE_AFTER`] times
+    /// recently). Called once, on the complete statement, before it is sent.
+    pub fn prepare_if_hot(&mut self) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for segment in &self.segments {
+            match segment {
+                Segment::Text(t) => t.hash(&mut hasher),
+                Segment::Bind(b) => b.type_name().hash(&mut hasher),
+            }
+        }
+        let key = hasher.finish();
+        let Ok(mut seen) = SEEN.lock() else { return };
+        let seen = seen.get_or_insert_with(std::collections::HashMap::new);
+        if seen.len() >= SEEN_CAPACITY && !seen.contains_key(&key) {
+            seen.clear();
+        }
+        let runs = seen.entry(key).or_insert(0);
+        *runs = runs.saturating_add(1);
+        self.unprepared = *runs < PREPARE_AFTER;
+    }
+
     pub fn bind_count(&self) -> usize {
         self.segments.iter().filter(|s| matches!(s, Segment::Bind(_))).count()
     }
@@ -239,6 +272,9 @@ pub fn quote_ident(name: &str) -> String {
 
 impl QueryFragment<Pg> for Sql {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        if self.unprepared {
+            out.unsafe_to_cache_prepared();
+        }
         for segment in &self.segments {
             match segment {
                 Segment::Text(t) => out.push_sql(t),

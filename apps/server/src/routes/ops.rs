@@ -26,6 +26,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         size: status.size,
         available: status.available,
         serving_from_memory: state.store.serving_from_memory(),
+        schemas: (state.schemas.len(), state.schemas.distinct()),
         max_size: status.max_size,
     };
     HttpResponse::Ok()
