@@ -646,6 +646,8 @@ pub struct FieldOptionInput {
 pub struct FieldSettingsInput {
     /// `int` or `float`, for NUMBER fields.
     data_type: Option<String>,
+    /// Keep an index on the field (equality and range filters, orders `AscNullsLast` / `DescNullsFirst`).
+    is_indexed: Option<bool>,
 }
 
 #[derive(GraphQLInputObject)]
@@ -892,10 +894,16 @@ impl MetaMutation {
         blueprint.is_unique = data.is_unique.unwrap_or(false);
         blueprint.default_value = data.default_value.map(|v| v.0).filter(|v| !v.is_null());
         blueprint.options = options_of(data.options);
-        blueprint.settings = data
-            .settings
-            .and_then(|s| s.data_type)
-            .map(|d| serde_json::json!({"dataType": d}));
+        blueprint.settings = data.settings.and_then(|s| {
+            let mut settings = serde_json::Map::new();
+            if let Some(data_type) = s.data_type {
+                settings.insert("dataType".into(), data_type.into());
+            }
+            if s.is_indexed == Some(true) {
+                settings.insert("isIndexed".into(), true.into());
+            }
+            (!settings.is_empty()).then_some(serde_json::Value::Object(settings))
+        });
         if blueprint
             .settings
             .as_ref()

@@ -752,3 +752,63 @@ async fn a_second_process_sees_changes_and_concurrent_changes_agree() {
     let extras = columns.iter().filter(|c| c.starts_with("extra")).count();
     assert_eq!(extras, 20);
 }
+
+fn index_definitions(admin: &Admin, table: &str) -> Vec<String> {
+    let url = admin.server.db.url.clone();
+    let table = table.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+            #[derive(diesel::QueryableByName)]
+            struct Index {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                indexdef: String,
+            }
+            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+            let found: Vec<Index> = diesel::sql_query(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname LIKE 'workspace\\_%' AND tablename = $1",
+            )
+            .bind::<diesel::sql_types::Text, _>(table)
+            .load(&mut conn)
+            .await
+            .unwrap();
+            found.into_iter().map(|i| i.indexdef).collect()
+        })
+    })
+    .join()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_field_created_with_is_indexed_gets_a_sort_index() {
+    let admin = Admin::new().await;
+    let company = admin.object_id("company");
+    admin.create_field(json!({"objectMetadataId": company, "name": "renewalAt", "label": "Renewal",
+                              "type": "DATE_TIME", "settings": {"isIndexed": true}}));
+    admin.create_field(json!({"objectMetadataId": company, "name": "plain", "label": "Plain", "type": "TEXT"}));
+    let indexes = index_definitions(&admin, "company");
+    assert!(
+        indexes.iter().any(|d| d.contains("\"renewalAt\" NULLS LAST, id NULLS FIRST")),
+        "{indexes:#?}"
+    );
+    assert!(!indexes.iter().any(|d| d.contains("plain")), "{indexes:#?}");
+    // Every object is indexed for its default and newest-first orders.
+    assert!(indexes.iter().any(|d| d.contains("\"createdAt\" DESC NULLS LAST, id NULLS FIRST")), "{indexes:#?}");
+    assert!(indexes.iter().any(|d| d.contains("\"position\" NULLS FIRST, id NULLS FIRST")), "{indexes:#?}");
+    let listed = admin.meta_ok(
+        "query($id: ID!) { object(id: $id) { fields { edges { node { name settings } } } } }",
+        json!({"id": company}),
+    );
+    let settings = listed["object"]["fields"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["name"] == json!("renewalAt"))
+        .map(|e| e["node"]["settings"].clone())
+        .unwrap();
+    assert_eq!(settings, json!({"isIndexed": true}));
+}
