@@ -103,7 +103,9 @@ impl Metrics {
             "twenty_change_notifications_live {}",
             u8::from(pool.serving_from_memory)
         );
-        out.push_str("# HELP twenty_graphql_schemas Workspaces with a GraphQL schema in memory, and distinct schemas.\n");
+        out.push_str(
+            "# HELP twenty_graphql_schemas Workspaces with a GraphQL schema in memory, and distinct schemas.\n",
+        );
         out.push_str("# TYPE twenty_graphql_schemas gauge\n");
         let _ = writeln!(out, "twenty_graphql_schemas{{kind=\"workspaces\"}} {}", pool.schemas.0);
         let _ = writeln!(out, "twenty_graphql_schemas{{kind=\"distinct\"}} {}", pool.schemas.1);

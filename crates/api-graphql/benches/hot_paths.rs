@@ -50,7 +50,11 @@ fn large_workspace() -> Arc<WorkspaceMetadata> {
 }
 
 fn standard_workspace() -> Arc<WorkspaceMetadata> {
-    Arc::new(standard_objects().build(uuid::Uuid::new_v4(), chrono::Utc::now()).unwrap())
+    Arc::new(
+        standard_objects()
+            .build(uuid::Uuid::new_v4(), chrono::Utc::now())
+            .unwrap(),
+    )
 }
 
 /// Workload (b) of `scripts/bench`.
@@ -61,7 +65,9 @@ const PAGE_WITH_PEOPLE: &str = "query($i: String, $e: Int) { companies(first: 20
 
 fn schema_build(c: &mut Criterion) {
     let meta = large_workspace();
-    c.bench_function("schema build, 58 objects", |b| b.iter(|| build_schema(black_box(meta.clone()))));
+    c.bench_function("schema build, 58 objects", |b| {
+        b.iter(|| build_schema(black_box(meta.clone())))
+    });
 }
 
 fn documents(c: &mut Criterion) {
@@ -87,10 +93,17 @@ fn compile(c: &mut Criterion) {
     };
     c.bench_function("filter + order → SQL", |b| {
         b.iter(|| {
-            let query = ConnectionQuery::from_json(&meta, company, Some(&filter), Some(&order), &page, PageLimits::default())
-                .unwrap()
-                .with_node(twenty_domain::query::Selection::full_record(company))
-                .with_total_count(true);
+            let query = ConnectionQuery::from_json(
+                &meta,
+                company,
+                Some(&filter),
+                Some(&order),
+                &page,
+                PageLimits::default(),
+            )
+            .unwrap()
+            .with_node(twenty_domain::query::Selection::full_record(company))
+            .with_total_count(true);
             Compiler::new(&meta).find(&query).unwrap().to_debug_string()
         })
     });
@@ -98,8 +111,10 @@ fn compile(c: &mut Criterion) {
 
 fn records(c: &mut Criterion) {
     // A page as PostgreSQL returns it for workload (b): 20 companies with 5 people each.
-    let person = |j: usize| json!({"id": uuid::Uuid::new_v4(), "name": {"firstName": "Ada", "lastName": "Lovelace"},
-                                   "email": format!("ada.{j}@example.com")});
+    let person = |j: usize| {
+        json!({"id": uuid::Uuid::new_v4(), "name": {"firstName": "Ada", "lastName": "Lovelace"},
+                                   "email": format!("ada.{j}@example.com")})
+    };
     let edges: Vec<Json> = (0..20)
         .map(|i| json!({"node": {"id": uuid::Uuid::new_v4(), "name": format!("Company {i}"),
             "domainName": format!("company-{i}.example.com"), "employees": i * 10, "industry": "Technology",
@@ -113,13 +128,19 @@ fn records(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<Json>(black_box(&text)).unwrap())
     });
     let value: Json = serde_json::from_str(&text).unwrap();
-    c.bench_function("page of 20 × 5: serialise", |b| b.iter(|| serde_json::to_vec(black_box(&value)).unwrap()));
+    c.bench_function("page of 20 × 5: serialise", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&value)).unwrap())
+    });
 }
 
 fn tokens(c: &mut Criterion) {
     let signer = TokenSigner::new(b"0123456789abcdef0123456789abcdef0123456789");
-    let token = signer.api_key_token(uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), None).unwrap();
-    c.bench_function("API-key token verification", |b| b.iter(|| signer.verify(black_box(&token)).unwrap()));
+    let token = signer
+        .api_key_token(uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), None)
+        .unwrap();
+    c.bench_function("API-key token verification", |b| {
+        b.iter(|| signer.verify(black_box(&token)).unwrap())
+    });
 }
 
 criterion_group!(benches, schema_build, documents, compile, records, tokens);

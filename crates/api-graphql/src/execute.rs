@@ -1,6 +1,6 @@
 //! Executing one GraphQL request: limits, juniper, and the contract's error and response format.
 
-use crate::context::Ctx;
+use crate::context::{Ctx, Spliced};
 use crate::error::{document_error, rewrite_validation_message};
 use crate::limits;
 use crate::schema::{PrepareError, SchemaEntry};
@@ -39,22 +39,85 @@ impl GraphQLRequest {
 pub struct GraphQLResponse {
     errors: Vec<Json>,
     data: Option<Value<S>>,
+    /// Root-field results written as JSON text, standing in `data` as placeholders.
+    spliced: Spliced,
 }
 
 impl GraphQLResponse {
     fn failed(errors: Vec<Json>) -> Self {
-        GraphQLResponse { errors, data: None }
+        GraphQLResponse {
+            errors,
+            data: None,
+            spliced: Spliced::default(),
+        }
     }
 
     /// As a JSON value (tests, logs).
     pub fn to_json(&self) -> Json {
-        serde_json::to_value(self).unwrap_or(Json::Null)
+        serde_json::from_slice(&self.to_bytes()).unwrap_or(Json::Null)
+    }
+
+    /// The response body.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256 + self.spliced_len());
+        out.push(b'{');
+        if !self.errors.is_empty() {
+            out.extend_from_slice(b"\"errors\":");
+            let _ = serde_json::to_writer(&mut out, &self.errors);
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"data\":");
+        match &self.data {
+            Some(data) => write_data(data, &self.spliced, &mut out),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+        out
+    }
+
+    fn spliced_len(&self) -> usize {
+        self.spliced.total_len()
+    }
+}
+
+/// Juniper's value as JSON text, with placeholders replaced by the text they stand for.
+fn write_data(value: &Value<S>, spliced: &Spliced, out: &mut Vec<u8>) {
+    match value {
+        Value::Scalar(S::String(s)) if let Some(text) = spliced.lookup(s) => out.extend_from_slice(text),
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_data(item, spliced, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(object) => {
+            out.push(b'{');
+            for (i, (key, item)) in object.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let _ = serde_json::to_writer(&mut *out, key.as_str());
+                out.push(b':');
+                write_data(item, spliced, out);
+            }
+            out.push(b'}');
+        }
+        leaf => {
+            let _ = serde_json::to_writer(&mut *out, &Output(leaf));
+        }
     }
 }
 
 impl serde::Serialize for GraphQLResponse {
     fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
         use serde::ser::SerializeMap;
+        if !self.spliced.is_empty() {
+            return self.to_json().serialize(serializer);
+        }
         let mut map = serializer.serialize_map(None)?;
         if !self.errors.is_empty() {
             map.serialize_entry("errors", &self.errors)?;
@@ -65,7 +128,7 @@ impl serde::Serialize for GraphQLResponse {
 }
 
 /// Juniper's value in the response's JSON form (see [`to_json`]).
-struct Output<'a>(&'a Value<S>);
+pub(crate) struct Output<'a>(pub(crate) &'a Value<S>);
 
 impl serde::Serialize for Output<'_> {
     fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
@@ -131,6 +194,7 @@ where
         Ok((data, errors)) => GraphQLResponse {
             errors: errors.iter().map(execution_error).collect(),
             data: Some(data),
+            spliced: Spliced::default(),
         },
         Err(err) => GraphQLResponse::failed(graphql_errors(err)),
     }
@@ -154,6 +218,7 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &Ctx, request: &GraphQLR
         Ok((data, errors)) => GraphQLResponse {
             errors: errors.iter().map(execution_error).collect(),
             data: Some(data),
+            spliced: ctx.raw.take(),
         },
         Err(err) => GraphQLResponse::failed(graphql_errors(err)),
     }

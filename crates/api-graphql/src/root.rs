@@ -188,17 +188,27 @@ async fn resolve_root(
     let children = || field.children().iter().copied().collect::<Vec<_>>();
     let node = || -> DomainResult<Selection> { node_selection(&ti.ws, meta, index, children(), 0, limits) };
     let plan = || output::Plan::of(children());
+    // Results are written as JSON text and spliced into the response (`Ctx::raw`), not built as juniper values.
     let one = |json: Option<Json>| -> ExecutionResult<S> {
-        Ok(json.map_or_else(Value::null, |json| output::object(&node_ti, &json, &plan())))
+        let Some(json) = json else { return Ok(Value::null()) };
+        let mut text = Vec::new();
+        output::write_object(&node_ti, &json, &plan(), &mut text);
+        Ok(ctx.raw.splice(text))
     };
-    let many = |rows: Vec<Json>| -> ExecutionResult<S> { Ok(output::list(&node_ti, &rows, &plan())) };
+    let many = |rows: Vec<Json>| -> ExecutionResult<S> {
+        let mut text = Vec::new();
+        output::write_list(&node_ti, &rows, &plan(), &mut text);
+        Ok(ctx.raw.splice(text))
+    };
     let data = || argument(&field, "data").unwrap_or(Json::Null);
     let upsert = || argument(&field, "upsert").and_then(|v| v.as_bool()).unwrap_or(false);
     Ok(match op {
         RootOp::FindMany => {
             let query = connection_query(&ti.ws, meta, index, &[field], 1, limits)?;
             let connection = records.find_many(meta, &query).await?;
-            Ok(output::object(&ti.with(Kind::Connection(index)), &connection, &plan()))
+            let mut text = Vec::new();
+            output::write_object(&ti.with(Kind::Connection(index)), &connection, &plan(), &mut text);
+            Ok(ctx.raw.splice(text))
         }
         RootOp::FindOne => {
             let filter = Filter::parse(meta, object, &argument(&field, "filter").unwrap_or(Json::Null))?;

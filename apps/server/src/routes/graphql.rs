@@ -19,8 +19,12 @@ pub async fn graphql(
         records: state.records.clone(),
         principal,
         meta,
+        raw: Default::default(),
     };
-    Ok(HttpResponse::Ok().json(execute_prepared(&entry, &ctx, &request).await))
+    let response = execute_prepared(&entry, &ctx, &request).await;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(response.to_bytes()))
 }
 
 /// GraphiQL, for a person with a browser; it sends the token the user pastes into its headers editor.

@@ -254,9 +254,13 @@ async fn without_its_listening_connection_a_process_checks_the_database_on_every
         &format!("ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false"),
     )
     .await;
+    // Only this test's server: other tests' servers listen on the same cluster.
     sql(
-        &mut conn,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'twenty-change-feed'",
+        &mut admin,
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = 'twenty-change-feed' AND datname = '{database}'"
+        ),
     )
     .await;
     time_until(|| metric(server.port, "twenty_change_notifications_live") == 0);

@@ -47,6 +47,7 @@ async fn introspection_is_written_for_the_conformance_check() {
     let ctx = Ctx {
         records: Arc::new(RecordService::new(PgStore::new(pool), PageLimits::default())),
         meta,
+        raw: Default::default(),
         principal: Principal {
             workspace_id: uuid::Uuid::nil(),
             subject: Subject::User {
