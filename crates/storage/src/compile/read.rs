@@ -44,7 +44,9 @@ impl Compiler<'_> {
             Page::Offset { .. } => None,
         };
 
-        // 1. The page of base rows: filtered, ordered, limited to size + 1 (to learn whether more exist).
+        // 1. The page of base rows: filtered, ordered, limited to size + 1 when `pageInfo` must tell whether more
+        // exist, to size otherwise.
+        let probe = query.page_info;
         let t = self.alias("t");
         let mut conditions = self.base_conditions(query, parent, &t)?;
         if let Some(values) = cursor {
@@ -55,21 +57,22 @@ impl Compiler<'_> {
             .push(" WHERE ")
             .append(and_all(conditions));
         base.push(" ORDER BY ").append(order_by(&t, &fetch_order));
-        base.push(" LIMIT ").bind(Bind::BigInt(Some(size + 1)));
+        base.push(" LIMIT ")
+            .bind(Bind::BigInt(Some(if probe { size + 1 } else { size })));
         if let Page::Offset { offset, .. } = query.page {
             base.push(" OFFSET ")
                 .bind(Bind::BigInt(Some(offset.min(i64::MAX as u64) as i64)));
         }
 
-        // 2. Number the rows in the order the page produced them and count them (no re-sort: `OVER ()`).
+        // 2. Number the rows in the order the page produced them (no re-sort: `OVER ()`), and count them when
+        // the probe row matters.
         let p = self.alias("p");
         let mut numbered = Sql::text("SELECT ");
-        numbered
-            .push(&p)
-            .push(".*, row_number() OVER () AS \"__rn\", count(*) OVER () AS \"__n\" FROM (")
-            .append(base)
-            .push(") ")
-            .push(&p);
+        numbered.push(&p).push(".*, row_number() OVER () AS \"__rn\"");
+        if probe {
+            numbered.push(", count(*) OVER () AS \"__n\"");
+        }
+        numbered.push(" FROM (").append(base).push(") ").push(&p);
 
         // 3. Shape each row of the page (the extra row is dropped before relations are joined).
         let q = self.alias("q");
@@ -79,19 +82,19 @@ impl Compiler<'_> {
         if query.cursors {
             rows.append(cursor_expr(&q, &query.order)).push(" AS c, ");
         }
-        rows.push(&q)
-            .push(".\"__rn\" AS o, ")
-            .push(&q)
-            .push(".\"__n\" AS fetched FROM (")
-            .append(numbered);
-        // At least one row survives even for `first: 0`, so that `hasNextPage` can still be known.
-        rows.push(") ")
-            .push(&q)
-            .append(joins)
-            .push(" WHERE ")
-            .push(&q)
-            .push(".\"__rn\" <= ")
-            .bind(Bind::BigInt(Some(size.max(1))));
+        rows.push(&q).push(".\"__rn\" AS o");
+        if probe {
+            rows.push(", ").push(&q).push(".\"__n\" AS fetched");
+        }
+        rows.push(" FROM (").append(numbered);
+        rows.push(") ").push(&q).append(joins);
+        if probe {
+            // At least one row survives even for `first: 0`, so that `hasNextPage` can still be known.
+            rows.push(" WHERE ")
+                .push(&q)
+                .push(".\"__rn\" <= ")
+                .bind(Bind::BigInt(Some(size.max(1))));
+        }
 
         // 4. Aggregate into the connection: only the parts that were asked for.
         let (natural, reverse) = if backward { ("DESC", "ASC") } else { ("ASC", "DESC") };
@@ -105,7 +108,9 @@ impl Compiler<'_> {
             sql.push(", 'cursor', r.c");
         }
         sql.push(") ORDER BY r.o ").push(natural).push(")");
-        in_page(&mut sql);
+        if probe {
+            in_page(&mut sql);
+        }
         sql.push(", '[]'::json)");
         if query.page_info {
             let more = {
