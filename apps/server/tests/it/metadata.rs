@@ -564,8 +564,9 @@ async fn names_activation_and_standard_objects() {
     assert_eq!(code(&standard_delete), &json!("VALIDATION_ERROR"));
 }
 
-fn columns_of(admin: &Admin, table: &str) -> Vec<String> {
-    // The workspace schema's columns, read through a plain SQL connection of the test harness.
+/// One text column (`value`) of a catalogue query about `table` (bound as `$1`), read through a plain SQL
+/// connection of the test harness.
+fn catalogue_strings(admin: &Admin, sql: &'static str, table: &str) -> Vec<String> {
     let url = admin.server.db.url.clone();
     let table = table.to_string();
     std::thread::spawn(move || {
@@ -576,24 +577,31 @@ fn columns_of(admin: &Admin, table: &str) -> Vec<String> {
         rt.block_on(async move {
             use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
             #[derive(diesel::QueryableByName)]
-            struct Col {
+            struct Row {
                 #[diesel(sql_type = diesel::sql_types::Text)]
-                column_name: String,
+                value: String,
             }
             let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
-            let cols: Vec<Col> = diesel::sql_query(
-                "SELECT column_name::text AS column_name FROM information_schema.columns \
-                 WHERE table_schema LIKE 'workspace\\_%' AND table_name = $1 ORDER BY column_name",
-            )
-            .bind::<diesel::sql_types::Text, _>(table)
-            .load(&mut conn)
-            .await
-            .unwrap();
-            cols.into_iter().map(|c| c.column_name).collect()
+            let rows: Vec<Row> = diesel::sql_query(sql)
+                .bind::<diesel::sql_types::Text, _>(table)
+                .load(&mut conn)
+                .await
+                .unwrap();
+            rows.into_iter().map(|r| r.value).collect()
         })
     })
     .join()
     .unwrap()
+}
+
+/// The workspace schema's columns of `table`.
+fn columns_of(admin: &Admin, table: &str) -> Vec<String> {
+    catalogue_strings(
+        admin,
+        "SELECT column_name::text AS value FROM information_schema.columns \
+         WHERE table_schema LIKE 'workspace\\_%' AND table_name = $1 ORDER BY column_name",
+        table,
+    )
 }
 
 fn field_names(admin: &Admin, object_id: &str) -> Vec<String> {
@@ -753,34 +761,13 @@ async fn a_second_process_sees_changes_and_concurrent_changes_agree() {
     assert_eq!(extras, 20);
 }
 
+/// The definitions of the indexes on the workspace table `table`.
 fn index_definitions(admin: &Admin, table: &str) -> Vec<String> {
-    let url = admin.server.db.url.clone();
-    let table = table.to_string();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-            #[derive(diesel::QueryableByName)]
-            struct Index {
-                #[diesel(sql_type = diesel::sql_types::Text)]
-                indexdef: String,
-            }
-            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
-            let found: Vec<Index> = diesel::sql_query(
-                "SELECT indexdef FROM pg_indexes WHERE schemaname LIKE 'workspace\\_%' AND tablename = $1",
-            )
-            .bind::<diesel::sql_types::Text, _>(table)
-            .load(&mut conn)
-            .await
-            .unwrap();
-            found.into_iter().map(|i| i.indexdef).collect()
-        })
-    })
-    .join()
-    .unwrap()
+    catalogue_strings(
+        admin,
+        "SELECT indexdef AS value FROM pg_indexes WHERE schemaname LIKE 'workspace\\_%' AND tablename = $1",
+        table,
+    )
 }
 
 #[tokio::test]
