@@ -29,7 +29,7 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 /// The pause between attempts to re-establish a lost listening connection.
 const RECONNECT_PAUSE: Duration = Duration::from_millis(500);
 
-/// Workspaces whose metadata is kept unless configured otherwise.
+/// Workspaces whose metadata is kept unless configured otherwise (the server's `WORKSPACE_CACHE_SIZE` default).
 pub const DEFAULT_CAPACITY: usize = 200;
 /// API keys kept in memory (a few hundred bytes each).
 pub const API_KEY_CAPACITY: usize = 10_000;
