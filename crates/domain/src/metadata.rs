@@ -3,7 +3,7 @@
 //! Metadata is the single source of every identifier that reaches SQL: table and column names are derived here
 //! from names that passed [`crate::naming`] validation.
 
-use crate::field_type::{CompositeType, FieldType, ScalarKind, composite_column};
+use crate::field_type::{CompositeType, FieldType, ScalarKind, SystemField, composite_column};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -94,11 +94,6 @@ impl WorkspaceMetadata {
 
     pub fn object_by_plural(&self, name: &str) -> Option<&ObjectMetadata> {
         self.objects.iter().find(|o| o.name_plural == name)
-    }
-
-    /// The object a relation field points at.
-    pub fn target_of(&self, link: &RelationLink) -> Option<&ObjectMetadata> {
-        self.object(link.target_object_id)
     }
 
     pub fn active_objects(&self) -> impl Iterator<Item = &ObjectMetadata> {
@@ -211,6 +206,27 @@ pub struct Column {
 }
 
 impl FieldMetadata {
+    /// The system field this is, for the fields the server maintains.
+    pub fn system_field(&self) -> Option<SystemField> {
+        SystemField::from_name(&self.name)
+    }
+
+    /// A create must give a value: not nullable, no default, not a system field (relations are linked through
+    /// their id column, which is always optional).
+    pub fn required_on_create(&self) -> bool {
+        !self.is_nullable && self.default_value.is_none() && !self.is_system && self.relation.is_none()
+    }
+
+    /// Never accepted in create or update input (`createdAt`, `updatedAt`, `deletedAt`).
+    pub fn is_read_only(&self) -> bool {
+        self.system_field().is_some_and(SystemField::is_read_only)
+    }
+
+    /// Always present in output (`id`, `createdAt`, `updatedAt`).
+    pub fn non_null_output(&self) -> bool {
+        self.system_field().is_some_and(SystemField::non_null_output)
+    }
+
     /// `settings.isIndexed: true`: storage keeps an index on the field's columns (filters, and the orders
     /// `AscNullsLast` / `DescNullsFirst`).
     pub fn is_indexed(&self) -> bool {

@@ -1,5 +1,11 @@
-//! Field types, the scalar kinds they are stored as, and the composite types' sub-fields.
+//! The capability table of the metadata model: field types, the scalar kinds they are stored as, the composite
+//! types' sub-fields, the system fields every object has, and ([`operator`]) the filter operators each takes.
+//! Every adapter (GraphQL types, REST dialect, OpenAPI document) and the SQL compiler read these; none restates
+//! them.
 
+pub mod operator;
+
+pub use operator::{Operand, Operator, operators_of, operators_of_kind, orderable};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -84,12 +90,9 @@ impl FieldType {
         matches!(self, FieldType::Select | FieldType::MultiSelect | FieldType::Rating)
     }
 
-    /// Types compared as text by the `like`/`ilike`/`startsWith` operators.
-    pub fn is_text_like(self) -> bool {
-        matches!(
-            self,
-            FieldType::Text | FieldType::Email | FieldType::Phone | FieldType::Url
-        )
+    /// The filter operators of a field of this type stored as `kind`.
+    pub fn operators(self, kind: ScalarKind) -> &'static [Operator] {
+        operators_of(self, kind)
     }
 }
 
@@ -137,6 +140,15 @@ pub struct SubField {
     pub kind: ScalarKind,
     /// The field type whose validation and operators apply to this sub-field.
     pub as_type: FieldType,
+    /// A format beyond the storage kind that values must have.
+    pub format: Option<SubFormat>,
+}
+
+/// A value format of a composite sub-field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubFormat {
+    /// A three-letter ISO 4217 code of [`crate::value::CURRENCY_CODES`].
+    CurrencyCode,
 }
 
 impl CompositeType {
@@ -147,11 +159,13 @@ impl CompositeType {
                     name: "amountMicros",
                     kind: ScalarKind::BigInt,
                     as_type: FieldType::Number,
+                    format: None,
                 },
                 SubField {
                     name: "currencyCode",
                     kind: ScalarKind::Text,
                     as_type: FieldType::Text,
+                    format: Some(SubFormat::CurrencyCode),
                 },
             ],
             CompositeType::FullName => &[
@@ -159,11 +173,13 @@ impl CompositeType {
                     name: "firstName",
                     kind: ScalarKind::Text,
                     as_type: FieldType::Text,
+                    format: None,
                 },
                 SubField {
                     name: "lastName",
                     kind: ScalarKind::Text,
                     as_type: FieldType::Text,
+                    format: None,
                 },
             ],
         }
@@ -179,6 +195,53 @@ impl CompositeType {
             CompositeType::Currency => "Currency",
             CompositeType::FullName => "FullName",
         }
+    }
+}
+
+/// The fields every object has, which the server maintains. Their names are reserved (contract §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemField {
+    Id,
+    CreatedAt,
+    UpdatedAt,
+    DeletedAt,
+    Position,
+}
+
+impl SystemField {
+    pub const ALL: [SystemField; 5] = [
+        SystemField::Id,
+        SystemField::CreatedAt,
+        SystemField::UpdatedAt,
+        SystemField::DeletedAt,
+        SystemField::Position,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SystemField::Id => "id",
+            SystemField::CreatedAt => "createdAt",
+            SystemField::UpdatedAt => "updatedAt",
+            SystemField::DeletedAt => "deletedAt",
+            SystemField::Position => "position",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SystemField> {
+        SystemField::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Written only by the server: never accepted in create or update input.
+    pub fn is_read_only(self) -> bool {
+        matches!(
+            self,
+            SystemField::CreatedAt | SystemField::UpdatedAt | SystemField::DeletedAt
+        )
+    }
+
+    /// Always present on a record, so non-null in every output schema.
+    pub fn non_null_output(self) -> bool {
+        matches!(self, SystemField::Id | SystemField::CreatedAt | SystemField::UpdatedAt)
     }
 }
 
