@@ -4,7 +4,7 @@
 use crate::context::Ctx;
 use crate::error::field_error;
 use crate::output;
-use crate::selection::{argument, connection_query, node_selection, object_in};
+use crate::selection::{argument, connection_query, input_argument, node_selection, object_in};
 use crate::types::{DynInput, J, Kind, RootOp, TI, connection_args};
 use juniper::meta::{Field, MetaType};
 use juniper::{
@@ -14,7 +14,7 @@ use juniper::{
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
-use twenty_domain::query::{Filter, Selection};
+use twenty_domain::query::{Filter, InputValue, Selection};
 use twenty_domain::record::RecordTarget;
 use uuid::Uuid;
 
@@ -139,8 +139,8 @@ fn bulk_target(
     object: &ObjectMetadata,
     field: &juniper::LookAheadSelection<'_, S>,
 ) -> DomainResult<RecordTarget> {
-    let filter = argument(field, "filter")
-        .map(|f| Filter::parse(meta, object, &f))
+    let filter = input_argument(field, "filter")
+        .map(|f| Filter::resolve(meta, object, &f))
         .transpose()?;
     let ids = match argument(field, "ids") {
         Some(Json::Array(items)) => Some(
@@ -211,7 +211,11 @@ async fn resolve_root(
             Ok(ctx.raw.splice(text))
         }
         RootOp::FindOne => {
-            let filter = Filter::parse(meta, object, &argument(&field, "filter").unwrap_or(Json::Null))?;
+            let filter = Filter::resolve(
+                meta,
+                object,
+                &input_argument(&field, "filter").unwrap_or(InputValue::Null),
+            )?;
             one(records.find_one(meta, object, filter, node()?).await?)
         }
         RootOp::CreateOne => one(Some(

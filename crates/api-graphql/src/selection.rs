@@ -7,7 +7,7 @@ use juniper::{DefaultScalarValue as S, LookAheadSelection, LookAheadValue};
 use serde_json::{Map, Value as Json};
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
-use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
+use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, PageLimits, Selection};
 
 /// The JSON key of a relation selected under response key `key`. Scalars are stored under their field name, so
 /// relations get a prefix no field name can have: an alias such as `id: company { id }` cannot clash.
@@ -39,7 +39,37 @@ pub fn to_json(value: &LookAheadValue<'_, S>) -> Json {
     }
 }
 
-/// An argument as JSON; `None` when absent or null.
+/// A filter or order argument as the domain's typed argument tree: GraphQL values are typed, so strings stay
+/// strings (enum literals such as `NULL` or `AscNullsFirst` read as their names).
+pub fn to_input(value: &LookAheadValue<'_, S>) -> InputValue {
+    match value {
+        LookAheadValue::Null => InputValue::Null,
+        LookAheadValue::Scalar(s) => match s {
+            S::Int(i) => InputValue::Int(i64::from(*i)),
+            S::Float(f) => InputValue::Float(*f),
+            S::String(s) => InputValue::String(s.clone()),
+            S::Boolean(b) => InputValue::Boolean(*b),
+        },
+        LookAheadValue::Enum(e) => InputValue::String((*e).to_string()),
+        LookAheadValue::List(list) => InputValue::List(list.iter().map(|item| to_input(&item.item)).collect()),
+        LookAheadValue::Object(object) => InputValue::Object(
+            object
+                .iter()
+                .map(|(key, value)| (key.item.to_string(), to_input(&value.item)))
+                .collect(),
+        ),
+    }
+}
+
+/// A filter or order argument; `None` when absent or null.
+pub fn input_argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<InputValue> {
+    field
+        .argument(name)
+        .map(|a| to_input(&a.value()))
+        .filter(|v| !v.is_null())
+}
+
+/// An argument as JSON (record data); `None` when absent or null.
 pub fn argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<Json> {
     field
         .argument(name)
@@ -124,11 +154,11 @@ pub fn connection_query(
         after: string_argument(field, "after"),
         before: string_argument(field, "before"),
     };
-    let query = ConnectionQuery::from_json(
+    let query = ConnectionQuery::from_input(
         meta,
         object,
-        argument(field, "filter").as_ref(),
-        argument(field, "orderBy").as_ref(),
+        input_argument(field, "filter").as_ref(),
+        input_argument(field, "orderBy").as_ref(),
         &page,
         limits,
     )?;

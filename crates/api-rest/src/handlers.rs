@@ -11,8 +11,9 @@ use std::future::{Ready, ready};
 use std::sync::Arc;
 use twenty_auth::Principal;
 use twenty_domain::DomainError;
+use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
-use twenty_domain::query::{ConnectionQuery, Filter, Page, PageArgs, Selection};
+use twenty_domain::query::{ConnectionQuery, Filter, InputValue, Page, PageArgs, Selection};
 use twenty_domain::service::RecordService;
 use twenty_storage::PgStore;
 use uuid::Uuid;
@@ -111,7 +112,7 @@ async fn list(
     let object = object(&meta, &path)?;
     let params = parse_list_query(object, req.query_string())?;
     let limits = state.records.limits();
-    let mut query = ConnectionQuery::from_json(
+    let mut query = ConnectionQuery::from_input(
         &meta,
         object,
         params.filter.as_ref(),
@@ -145,7 +146,10 @@ async fn find_one(
     let meta = workspace(&state, &principal).await?;
     let object = object(&meta, &plural)?;
     let id = record_id(&id)?;
-    let filter = Filter::parse(&meta, object, &json!({"id": {"eq": id}}))?;
+    let by_id = InputValue::String(id.to_string())
+        .under(Operator::Eq.name())
+        .under(SystemField::Id.name());
+    let filter = Filter::resolve(&meta, object, &by_id)?;
     let selection = record_selection(&meta, object, depth_of(&req)?)?;
     let record = state.records.find_one(&meta, object, filter, selection).await?;
     let record = record.ok_or_else(|| ApiError(DomainError::not_found(format!("{} {id}", object.name_singular))))?;

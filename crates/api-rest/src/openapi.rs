@@ -5,6 +5,7 @@ use serde_json::{Map, Value as Json, json};
 use std::sync::Arc;
 use twenty_domain::field_type::{FieldType, ScalarKind};
 use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationStorage, WorkspaceMetadata};
+use twenty_domain::value::format_values;
 use twenty_storage::cache::VersionedCache;
 
 fn leaf_schema(kind: ScalarKind, field: &FieldMetadata) -> Json {
@@ -46,10 +47,10 @@ fn field_schema(field: &FieldMetadata) -> Option<Json> {
             .sub_fields()
             .iter()
             .map(|s| {
-                let mut sub = leaf_schema(s.kind, field);
-                if s.name == "currencyCode" {
-                    sub = json!({"type": "string", "enum": twenty_domain::value::CURRENCY_CODES});
-                }
+                let sub = match s.format {
+                    Some(format) => json!({"type": "string", "enum": format_values(format)}),
+                    None => leaf_schema(s.kind, field),
+                };
                 (s.name.to_string(), nullable(sub))
             })
             .collect();
@@ -80,7 +81,7 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
             continue;
         }
         let Some(schema) = field_schema(field) else { continue };
-        let always = matches!(field.name.as_str(), "id" | "createdAt" | "updatedAt");
+        let always = field.non_null_output();
         record.insert(
             field.name.clone(),
             if always {
@@ -92,10 +93,10 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
         if always {
             required_record.push(json!(field.name));
         }
-        if matches!(field.name.as_str(), "createdAt" | "updatedAt" | "deletedAt") {
+        if field.is_read_only() {
             continue;
         }
-        if !field.is_nullable && field.default_value.is_none() && !field.is_system {
+        if field.required_on_create() {
             required_create.push(json!(field.name));
             create.insert(field.name.clone(), schema);
         } else {

@@ -1,16 +1,18 @@
 //! The REST query-string language: `filter[field][op]=value` (repeat = AND), dotted paths for composite
 //! sub-fields and MANY_TO_ONE relations, `order[field]=direction` in parameter order, `limit`, `offset`, `depth`.
-//! It parses into the same JSON filter and order shapes the GraphQL adapter produces, so one filter means the
-//! same thing on both APIs; the domain then validates them against metadata.
+//! It parses into the domain's typed argument tree ([`InputValue`]) in the shape the GraphQL adapter builds, so
+//! one filter means the same thing on both APIs; values are [`InputValue::Text`], read by each field's kind when
+//! the domain resolves them against metadata.
 
-use serde_json::{Map, Value as Json, json};
 use twenty_domain::error::{DomainResult, Problems};
+use twenty_domain::field_type::Operator;
 use twenty_domain::metadata::ObjectMetadata;
+use twenty_domain::query::InputValue;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListParams {
-    pub filter: Option<Json>,
-    pub order: Option<Json>,
+    pub filter: Option<InputValue>,
+    pub order: Option<InputValue>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
     /// 0: relation ids only; 1: MANY_TO_ONE relations embedded as objects.
@@ -69,9 +71,6 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Operators whose value is a comma-separated list.
-const LIST_OPERATORS: [&str; 3] = ["in", "containsAny", "containsAll"];
-
 /// Splits `a,"b,c",d` into `a`, `b,c`, `d`: double quotes protect commas (and are removed).
 pub fn split_list(value: &str) -> Vec<String> {
     let mut items = Vec::new();
@@ -106,14 +105,14 @@ fn bracketed<'a>(key: &'a str, prefix: &str) -> Option<(&'a str, Option<&'a str>
 
 /// Nests `value` under a dotted path: `a.b` → `{"a": {"b": value}}`; a MANY_TO_ONE `company.id` becomes the
 /// `companyId` column.
-fn nest(object: &ObjectMetadata, path: &str, value: Json) -> Json {
+fn nest(object: &ObjectMetadata, path: &str, value: InputValue) -> InputValue {
     let parts: Vec<&str> = path.split('.').collect();
     if let [relation, "id"] = parts.as_slice()
         && let Some(column) = object.active_field(relation).and_then(|f| f.own_join_column())
     {
-        return json!({ column: value });
+        return value.under(column);
     }
-    parts.iter().rev().fold(value, |inner, part| json!({ *part: inner }))
+    parts.iter().rev().fold(value, |inner, part| inner.under(*part))
 }
 
 fn integer(value: &str, name: &str, problems: &mut Problems) -> Option<i64> {
@@ -145,19 +144,17 @@ pub fn parse_list_query(object: &ObjectMetadata, query: &str) -> DomainResult<Li
             "token" => {}
             k if k.starts_with("filter") => match bracketed(k, "filter") {
                 Some((path, Some(op))) if !path.is_empty() && !op.is_empty() => {
-                    let operand = if LIST_OPERATORS.contains(&op) {
-                        Json::Array(split_list(&value).into_iter().map(Json::String).collect())
+                    let operand = if Operator::from_name(op).is_some_and(Operator::takes_list) {
+                        InputValue::List(split_list(&value).into_iter().map(InputValue::Text).collect())
                     } else {
-                        Json::String(value)
+                        InputValue::Text(value)
                     };
-                    let mut condition = Map::new();
-                    condition.insert(op.to_string(), operand);
-                    conditions.push(nest(object, path, Json::Object(condition)));
+                    conditions.push(nest(object, path, operand.under(op)));
                 }
                 _ => problems.push(k, "expected filter[field][operator]=value"),
             },
             k if k.starts_with("order") => match bracketed(k, "order") {
-                Some((path, None)) if !path.is_empty() => order.push(nest(object, path, Json::String(value))),
+                Some((path, None)) if !path.is_empty() => order.push(nest(object, path, InputValue::Text(value))),
                 _ => problems.push(k, "expected order[field]=direction"),
             },
             other => problems.push(other, "unknown query parameter"),
@@ -165,10 +162,10 @@ pub fn parse_list_query(object: &ObjectMetadata, query: &str) -> DomainResult<Li
     }
     problems.finish(())?;
     if !conditions.is_empty() {
-        params.filter = Some(json!({ "and": conditions }));
+        params.filter = Some(InputValue::List(conditions).under("and"));
     }
     if !order.is_empty() {
-        params.order = Some(Json::Array(order));
+        params.order = Some(InputValue::List(order));
     }
     Ok(params)
 }
@@ -176,9 +173,10 @@ pub fn parse_list_query(object: &ObjectMetadata, query: &str) -> DomainResult<Li
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use twenty_domain::catalogue::standard_objects;
 
-    fn company() -> ObjectMetadata {
+    fn person() -> ObjectMetadata {
         let meta = standard_objects()
             .build(uuid::Uuid::nil(), chrono_now())
             .unwrap_or_else(|e| panic!("{e:?}"));
@@ -212,7 +210,7 @@ mod tests {
 
     #[test]
     fn filters_orders_and_paging_parse() {
-        let person = company();
+        let person = person();
         let params = parse_list_query(
             &person,
             "limit=20&offset=5&depth=1&filter[city][eq]=Paris&filter[name.firstName][ilike]=%25jo%25\
@@ -221,7 +219,7 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!((params.limit, params.offset, params.depth), (Some(20), Some(5), 1));
         assert_eq!(
-            params.filter,
+            params.filter.map(|f| f.to_json()),
             Some(json!({"and": [
                 {"city": {"eq": "Paris"}},
                 {"name": {"firstName": {"ilike": "%jo%"}}},
@@ -230,14 +228,14 @@ mod tests {
             ]}))
         );
         assert_eq!(
-            params.order,
+            params.order.map(|o| o.to_json()),
             Some(json!([{"createdAt": "desc"}, {"name": {"lastName": "asc"}}]))
         );
     }
 
     #[test]
     fn malformed_parameters_are_all_reported() {
-        let person = company();
+        let person = person();
         let err = parse_list_query(
             &person,
             "limit=-1&offset=x&depth=2&filter[city]=x&order[]=asc&nope=1&filter[a][b]]=1",

@@ -2,7 +2,7 @@
 //! after validation. Workspace provisioning and tests describe data models this way.
 
 use crate::error::{DomainResult, Problems, join_path};
-use crate::field_type::FieldType;
+use crate::field_type::{FieldType, SystemField};
 use crate::metadata::{
     FieldMetadata, ObjectId, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
     WorkspaceMetadata, workspace_schema_name,
@@ -392,17 +392,13 @@ pub struct WorkspaceBlueprint {
 
 /// The system fields every object has.
 fn system_fields() -> Vec<FieldBlueprint> {
-    vec![
-        FieldBlueprint::new("id", "Id", FieldType::Uuid).required().system(),
-        FieldBlueprint::new("createdAt", "Creation date", FieldType::DateTime)
-            .required()
-            .system(),
-        FieldBlueprint::new("updatedAt", "Last update", FieldType::DateTime)
-            .required()
-            .system(),
-        FieldBlueprint::new("deletedAt", "Deleted at", FieldType::DateTime).system(),
-        FieldBlueprint::new("position", "Position", FieldType::Position).system(),
-    ]
+    SystemField::ALL
+        .into_iter()
+        .map(|f| {
+            let field = FieldBlueprint::new(f.name(), f.label(), f.field_type()).system();
+            if f.non_null_output() { field.required() } else { field }
+        })
+        .collect()
 }
 
 impl WorkspaceBlueprint {

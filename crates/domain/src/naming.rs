@@ -2,17 +2,13 @@
 //! quoted SQL identifier.
 
 use crate::error::Problems;
+use crate::field_type::SystemField;
 
 pub const MAX_NAME_LEN: usize = 63;
 
-/// Names no object or field may take: system fields, API words, GraphQL and SQL keywords, and the names of
-/// static GraphQL types (an object named `pageInfo` would otherwise shadow `PageInfo`).
+/// Names no object or field may take besides the system fields' ([`SystemField`]): API words, GraphQL and SQL
+/// keywords, and the names of static GraphQL types (an object named `pageInfo` would otherwise shadow `PageInfo`).
 const RESERVED: &[&str] = &[
-    "id",
-    "createdAt",
-    "updatedAt",
-    "deletedAt",
-    "position",
     "object",
     "objects",
     "field",
@@ -143,7 +139,11 @@ const RESERVED_OBJECT_SUFFIXES: &[&str] = &[
 ];
 
 pub fn is_reserved(name: &str) -> bool {
-    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(name))
+    SystemField::ALL
+        .into_iter()
+        .map(SystemField::name)
+        .chain(RESERVED.iter().copied())
+        .any(|r| r.eq_ignore_ascii_case(name))
 }
 
 /// Checks the shape of a name: `^[a-z][a-zA-Z0-9]*$`, 1..63 characters. Reports problems under `path`.

@@ -1,7 +1,7 @@
 //! Record writes: input validated and coerced against metadata, and the records a mutation targets.
 
 use crate::error::{Problems, join_path};
-use crate::field_type::ScalarKind;
+use crate::field_type::{ScalarKind, SystemField};
 use crate::metadata::{Column, ObjectMetadata, RelationStorage};
 use crate::query::Filter;
 use crate::value::{Value, coerce_field_input, parse_scalar};
@@ -38,8 +38,6 @@ pub struct LinkWrite {
     pub ids: Vec<Uuid>,
 }
 
-const READ_ONLY: &[&str] = &["createdAt", "updatedAt", "deletedAt"];
-
 impl RecordInput {
     /// Validates one input object of `object`. Every problem is reported under `path` (`""` or `[i]`).
     pub fn parse(object: &ObjectMetadata, json: &Json, mode: WriteMode, path: &str, problems: &mut Problems) -> Self {
@@ -50,7 +48,8 @@ impl RecordInput {
         };
         for (key, value) in map {
             let here = join_path(path, key);
-            if key == "id" {
+            let system = SystemField::from_name(key);
+            if system == Some(SystemField::Id) {
                 match (mode, parse_scalar(ScalarKind::Uuid, value)) {
                     (WriteMode::Create, Ok(Value::Uuid(id))) => input.id = Some(id),
                     (WriteMode::Create, Ok(_)) => {}
@@ -59,7 +58,7 @@ impl RecordInput {
                 }
                 continue;
             }
-            if READ_ONLY.contains(&key.as_str()) {
+            if system.is_some_and(SystemField::is_read_only) {
                 problems.push(&here, "is read-only");
                 continue;
             }
@@ -138,7 +137,7 @@ impl RecordInput {
                         self.values.extend(values);
                     }
                 }
-                None if !field.is_nullable => problems.push(join_path(path, &field.name), "is required"),
+                None if field.required_on_create() => problems.push(join_path(path, &field.name), "is required"),
                 None => {}
             }
         }

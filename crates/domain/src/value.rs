@@ -1,7 +1,7 @@
 //! Typed values and the validation and coercion of input values per field type (contract §8, last paragraph).
 
 use crate::error::Problems;
-use crate::field_type::{FieldType, ScalarKind};
+use crate::field_type::{FieldType, ScalarKind, SubFormat};
 use crate::metadata::{Column, FieldMetadata};
 use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Utc};
 use serde_json::Value as Json;
@@ -198,6 +198,23 @@ pub fn is_currency_code(s: &str) -> bool {
     CURRENCY_CODES.contains(&s)
 }
 
+/// The values a sub-field of `format` may take, beyond its storage kind.
+pub fn format_values(format: SubFormat) -> &'static [&'static str] {
+    match format {
+        SubFormat::CurrencyCode => CURRENCY_CODES,
+    }
+}
+
+/// Checks a sub-field value against its format (`NULL` always passes).
+pub fn check_sub_format(format: SubFormat, value: &Value) -> Result<(), &'static str> {
+    match (format, value) {
+        (SubFormat::CurrencyCode, Value::Text(code)) if !is_currency_code(code) => {
+            Err("must be a three-letter ISO 4217 currency code")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Validates and converts one input value of `field` into its columns' values. Problems are reported under
 /// `path` (the field name, possibly prefixed by a batch index). `None` when the value was rejected.
 pub fn coerce_field_input(
@@ -234,13 +251,13 @@ pub fn coerce_field_input(
             };
             let Some(value) = map.get(sub) else { continue };
             let sub_path = format!("{path}.{sub}");
+            let format = composite.sub_field(sub).and_then(|s| s.format);
             match parse_scalar(column.kind, value) {
                 Ok(v) => {
-                    if sub == "currencyCode"
-                        && let Value::Text(code) = &v
-                        && !is_currency_code(code)
+                    if let Some(format) = format
+                        && let Err(msg) = check_sub_format(format, &v)
                     {
-                        problems.push(&sub_path, "must be a three-letter ISO 4217 currency code");
+                        problems.push(&sub_path, msg);
                     }
                     out.push((column, v));
                 }

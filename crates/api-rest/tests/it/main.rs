@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
+use twenty_domain::metadata::WorkspaceMetadata;
+use twenty_domain::value::format_values;
 
-#[test]
-fn the_fixture_document_matches_its_snapshot() {
+fn fixture() -> WorkspaceMetadata {
     let property = ObjectBlueprint::custom("property", "properties", "Property", "Properties")
         .field(F::new("address", "Address", FieldType::Text).required())
         .field(F::new("price", "Price", FieldType::Currency))
@@ -20,10 +21,15 @@ fn the_fixture_document_matches_its_snapshot() {
         .field(F::new("listedOn", "Listed on", FieldType::Date))
         .field(F::new("agentEmail", "Agent", FieldType::Email))
         .field(F::new("hasGarage", "Garage", FieldType::Boolean).default_value(json!(false)));
-    let meta = standard_objects()
+    standard_objects()
         .object(property)
         .build(uuid::Uuid::nil(), chrono::Utc::now())
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn the_fixture_document_matches_its_snapshot() {
+    let meta = fixture();
     let document = twenty_api_rest::openapi::document(&meta);
     let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -47,4 +53,64 @@ fn the_fixture_document_matches_its_snapshot() {
         document["components"]["schemas"]["PropertyCreateInput"]["required"],
         json!(["address"])
     );
+}
+
+/// The record, create and update schemas say what the domain's capability table says: required on create, read
+/// only, always present, and the values a formatted sub-field takes.
+#[test]
+fn the_schemas_follow_the_domains_field_rules() {
+    let meta = fixture();
+    let document = twenty_api_rest::openapi::document(&meta);
+    let schemas = &document["components"]["schemas"];
+    for object in meta.active_objects() {
+        let name = object.type_name();
+        let (record, create, update) = (
+            &schemas[&name],
+            &schemas[format!("{name}CreateInput")],
+            &schemas[format!("{name}UpdateInput")],
+        );
+        let listed = |schema: &serde_json::Value| -> Vec<String> {
+            schema["required"]
+                .as_array()
+                .map(|names| names.iter().filter_map(|n| n.as_str().map(String::from)).collect())
+                .unwrap_or_default()
+        };
+        let fields: Vec<_> = object.active_fields().filter(|f| f.relation.is_none()).collect();
+        let required: Vec<String> = fields
+            .iter()
+            .filter(|f| f.required_on_create())
+            .map(|f| f.name.clone())
+            .collect();
+        assert_eq!(listed(create), required, "{name}: required on create");
+        let always: Vec<String> = fields
+            .iter()
+            .filter(|f| f.non_null_output())
+            .map(|f| f.name.clone())
+            .collect();
+        assert_eq!(listed(record), always, "{name}: always present");
+        for field in &fields {
+            let read_only = field.is_read_only();
+            assert_eq!(
+                create["properties"].get(&field.name).is_none(),
+                read_only,
+                "{name}.{}",
+                field.name
+            );
+            assert_eq!(
+                update["properties"].get(&field.name).is_none(),
+                read_only || field.name == "id"
+            );
+            for sub in field.composite().map(|c| c.sub_fields()).unwrap_or_default() {
+                let schema = &record["properties"][&field.name]["properties"][sub.name];
+                let values = sub.format.map(|f| json!(format_values(f)));
+                assert_eq!(
+                    schema.get("enum").cloned(),
+                    values,
+                    "{name}.{}.{}",
+                    field.name,
+                    sub.name
+                );
+            }
+        }
+    }
 }

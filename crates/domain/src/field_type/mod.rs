@@ -231,6 +231,24 @@ impl SystemField {
         SystemField::ALL.into_iter().find(|f| f.name() == name)
     }
 
+    pub fn label(self) -> &'static str {
+        match self {
+            SystemField::Id => "Id",
+            SystemField::CreatedAt => "Creation date",
+            SystemField::UpdatedAt => "Last update",
+            SystemField::DeletedAt => "Deleted at",
+            SystemField::Position => "Position",
+        }
+    }
+
+    pub fn field_type(self) -> FieldType {
+        match self {
+            SystemField::Id => FieldType::Uuid,
+            SystemField::CreatedAt | SystemField::UpdatedAt | SystemField::DeletedAt => FieldType::DateTime,
+            SystemField::Position => FieldType::Position,
+        }
+    }
+
     /// Written only by the server: never accepted in create or update input.
     pub fn is_read_only(self) -> bool {
         matches!(
@@ -239,7 +257,7 @@ impl SystemField {
         )
     }
 
-    /// Always present on a record, so non-null in every output schema.
+    /// Always present on a record (a NOT NULL column), so non-null in every output schema.
     pub fn non_null_output(self) -> bool {
         matches!(self, SystemField::Id | SystemField::CreatedAt | SystemField::UpdatedAt)
     }

@@ -1,10 +1,12 @@
-//! The record filter: parsed from the API's JSON shape (shared by GraphQL and REST) and validated against
-//! metadata. A parse reports every problem of the filter at once.
+//! The record filter: resolved from the adapters' typed argument tree ([`InputValue`], the same shape for
+//! GraphQL and REST) against metadata. The operators a field takes come from the capability table
+//! ([`crate::field_type::operator`]). A resolve reports every problem of the filter at once.
 
 use crate::error::{DomainResult, Problems, join_path};
-use crate::field_type::{FieldType, ScalarKind};
+use crate::field_type::{FieldType, Operator, SystemField};
 use crate::metadata::{Column, FieldMetadata, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata};
-use crate::value::{Value, parse_scalar};
+use crate::query::InputValue;
+use crate::value::Value;
 use serde_json::Value as Json;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,40 +65,17 @@ fn like_pattern(pattern: String) -> Result<String, String> {
     Ok(pattern)
 }
 
-/// The operators each kind of field accepts (contract §4.4).
-fn allowed_operators(field_type: FieldType, kind: ScalarKind) -> &'static [&'static str] {
-    const TEXT: &[&str] = &[
-        "eq",
-        "neq",
-        "in",
-        "is",
-        "gt",
-        "gte",
-        "lt",
-        "lte",
-        "like",
-        "ilike",
-        "startsWith",
-    ];
-    const ORDERED: &[&str] = &["eq", "neq", "in", "is", "gt", "gte", "lt", "lte"];
-    const EQUALITY: &[&str] = &["eq", "neq", "in", "is"];
-    match (field_type, kind) {
-        (FieldType::MultiSelect, _) => &["containsAny", "containsAll", "is"],
-        (FieldType::Select | FieldType::Rating, _) => EQUALITY,
-        (FieldType::Boolean, _) => &["eq", "neq", "is"],
-        (FieldType::Json, _) => &["is"],
-        (_, ScalarKind::Uuid) => EQUALITY,
-        (_, ScalarKind::Text) => TEXT,
-        _ => ORDERED,
-    }
-}
-
 impl Filter {
-    /// Parses a filter of `object` from its JSON form (`{"name": {"eq": "Acme"}, "or": [...]}`).
-    pub fn parse(meta: &WorkspaceMetadata, object: &ObjectMetadata, json: &Json) -> DomainResult<Filter> {
+    /// Resolves a filter of `object` (`{name: {eq: "Acme"}, or: [...]}`) against metadata.
+    pub fn resolve(meta: &WorkspaceMetadata, object: &ObjectMetadata, input: &InputValue) -> DomainResult<Filter> {
         let mut problems = Problems::new();
-        let filter = parse_node(meta, object, json, "filter", &mut problems, 0);
+        let filter = parse_node(meta, object, input, "filter", &mut problems, 0);
         problems.finish(filter.unwrap_or(Filter::And(Vec::new())))
+    }
+
+    /// [`Filter::resolve`] of a filter held as JSON (a typed source: its strings stay strings).
+    pub fn parse(meta: &WorkspaceMetadata, object: &ObjectMetadata, json: &Json) -> DomainResult<Filter> {
+        Filter::resolve(meta, object, &InputValue::from(json))
     }
 
     /// Whether the filter names `deletedAt` anywhere: then soft-deleted records are not hidden (contract §4.4).
@@ -104,7 +83,7 @@ impl Filter {
         match self {
             Filter::And(items) | Filter::Or(items) => items.iter().any(Filter::mentions_deleted_at),
             Filter::Not(inner) => inner.mentions_deleted_at(),
-            Filter::Compare { column, .. } => column.name == "deletedAt",
+            Filter::Compare { column, .. } => SystemField::from_name(&column.name) == Some(SystemField::DeletedAt),
             Filter::Related { .. } => false,
         }
     }
@@ -120,7 +99,7 @@ const MAX_FILTER_DEPTH: usize = 32;
 fn parse_node(
     meta: &WorkspaceMetadata,
     object: &ObjectMetadata,
-    json: &Json,
+    input: &InputValue,
     path: &str,
     problems: &mut Problems,
     depth: usize,
@@ -129,16 +108,16 @@ fn parse_node(
         problems.push(path, "filter is nested too deeply");
         return None;
     }
-    let Json::Object(map) = json else {
+    let InputValue::Object(entries) = input else {
         problems.push(path, "expected an object");
         return None;
     };
     let mut parts = Vec::new();
-    for (key, value) in map {
+    for (key, value) in entries {
         let here = join_path(path, key);
         match key.as_str() {
             "and" | "or" => {
-                let Json::Array(items) = value else {
+                let InputValue::List(items) = value else {
                     problems.push(&here, "expected a list of filters");
                     continue;
                 };
@@ -178,14 +157,14 @@ fn parse_field_condition(
     meta: &WorkspaceMetadata,
     object: &ObjectMetadata,
     key: &str,
-    value: &Json,
+    value: &InputValue,
     path: &str,
     problems: &mut Problems,
     depth: usize,
 ) -> Option<Filter> {
     if let Some(field) = object.active_field(key) {
         if let Some(composite) = field.composite() {
-            let Json::Object(subs) = value else {
+            let InputValue::Object(subs) = value else {
                 problems.push(path, "expected an object of sub-field conditions");
                 return None;
             };
@@ -247,28 +226,29 @@ fn parse_operators(
     field: &FieldMetadata,
     as_type: FieldType,
     column: Column,
-    ops: &Json,
+    ops: &InputValue,
     path: &str,
     problems: &mut Problems,
 ) -> Vec<Filter> {
-    let Json::Object(ops) = ops else {
+    let InputValue::Object(ops) = ops else {
         problems.push(path, "expected an object of operators such as {\"eq\": ...}");
         return Vec::new();
     };
-    let allowed = allowed_operators(as_type, column.kind);
+    let allowed = as_type.operators(column.kind);
     let mut out = Vec::new();
-    for (op, operand) in ops {
-        let op_path = join_path(path, op);
-        if !allowed.contains(&op.as_str()) {
+    for (name, operand) in ops {
+        let op_path = join_path(path, name);
+        let Some(op) = Operator::from_name(name).filter(|op| allowed.contains(op)) else {
+            let names: Vec<&str> = allowed.iter().map(|op| op.name()).collect();
             problems.push(
                 &op_path,
                 format!(
-                    "operator `{op}` is not supported here; use one of {}",
-                    allowed.join(", ")
+                    "operator `{name}` is not supported here; use one of {}",
+                    names.join(", ")
                 ),
             );
             continue;
-        }
+        };
         match parse_comparison(field, as_type, &column, op, operand) {
             Ok(c) => out.push(Filter::Compare {
                 column: column.clone(),
@@ -280,84 +260,71 @@ fn parse_operators(
     out
 }
 
+/// The comparison `op` makes with its operand. A new [`Operator`] is a new arm here (the match is exhaustive).
 fn parse_comparison(
     field: &FieldMetadata,
     as_type: FieldType,
     column: &Column,
-    op: &str,
-    operand: &Json,
+    op: Operator,
+    operand: &InputValue,
 ) -> Result<Comparison, String> {
-    let scalar = |json: &Json| -> Result<Value, String> {
-        if json.is_null() {
+    let not_an_option = |value: &str| {
+        format!(
+            "`{value}` is not one of {}",
+            field.option_values().collect::<Vec<_>>().join(", ")
+        )
+    };
+    let scalar = |input: &InputValue| -> Result<Value, String> {
+        if input.is_null() {
             return Err("must not be null; use `is: NULL`".into());
         }
-        let value = parse_scalar(column.kind, json)?;
-        if matches!(as_type, FieldType::Select | FieldType::Rating)
+        let value = input.to_scalar(column.kind)?;
+        if as_type.has_options()
             && let Value::Text(s) = &value
             && !field.option_values().any(|o| o == s)
         {
-            return Err(format!(
-                "`{s}` is not one of {}",
-                field.option_values().collect::<Vec<_>>().join(", ")
-            ));
+            return Err(not_an_option(s));
         }
         Ok(value)
     };
-    let text = |json: &Json| match json.as_str() {
-        Some(s) if s.contains('\0') => Err(crate::value::NUL_MESSAGE.to_string()),
-        Some(s) => Ok(s.to_string()),
-        None => Err("expected a string".to_string()),
-    };
-    let string_list = |json: &Json| -> Result<Vec<String>, String> {
-        let Json::Array(items) = json else {
+    let pattern = |input: &InputValue| like_pattern(input.to_text()?);
+    let options = |input: &InputValue| -> Result<Vec<String>, String> {
+        let InputValue::List(items) = input else {
             return Err("expected a list".into());
         };
-        items
+        let items = items
             .iter()
-            .map(|i| {
-                i.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| "expected a list of strings".into())
-            })
-            .collect()
+            .map(|i| i.as_str().map(str::to_string).ok_or("expected a list of strings"))
+            .collect::<Result<Vec<_>, _>>()?;
+        check_list_length(items.len())?;
+        match items.iter().find(|v| !field.option_values().any(|o| o == v.as_str())) {
+            Some(bad) => Err(not_an_option(bad)),
+            None => Ok(items),
+        }
     };
     Ok(match op {
-        "eq" => Comparison::Eq(scalar(operand)?),
-        "neq" => Comparison::Neq(scalar(operand)?),
-        "gt" => Comparison::Gt(scalar(operand)?),
-        "gte" => Comparison::Gte(scalar(operand)?),
-        "lt" => Comparison::Lt(scalar(operand)?),
-        "lte" => Comparison::Lte(scalar(operand)?),
-        "in" => {
-            let Json::Array(items) = operand else {
+        Operator::Eq => Comparison::Eq(scalar(operand)?),
+        Operator::Neq => Comparison::Neq(scalar(operand)?),
+        Operator::Gt => Comparison::Gt(scalar(operand)?),
+        Operator::Gte => Comparison::Gte(scalar(operand)?),
+        Operator::Lt => Comparison::Lt(scalar(operand)?),
+        Operator::Lte => Comparison::Lte(scalar(operand)?),
+        Operator::In => {
+            let InputValue::List(items) = operand else {
                 return Err("expected a list".into());
             };
             check_list_length(items.len())?;
             Comparison::In(items.iter().map(scalar).collect::<Result<_, _>>()?)
         }
-        "is" => match operand.as_str() {
+        Operator::Is => match operand.as_str() {
             Some("NULL") => Comparison::IsNull,
             Some("NOT_NULL") => Comparison::IsNotNull,
             _ => return Err("expected NULL or NOT_NULL".into()),
         },
-        "like" => Comparison::Like(like_pattern(text(operand)?)?),
-        "ilike" => Comparison::ILike(like_pattern(text(operand)?)?),
-        "startsWith" => Comparison::StartsWith(text(operand)?),
-        "containsAny" | "containsAll" => {
-            let items = string_list(operand)?;
-            check_list_length(items.len())?;
-            if let Some(bad) = items.iter().find(|v| !field.option_values().any(|o| o == v.as_str())) {
-                return Err(format!(
-                    "`{bad}` is not one of {}",
-                    field.option_values().collect::<Vec<_>>().join(", ")
-                ));
-            }
-            if op == "containsAny" {
-                Comparison::ContainsAny(items)
-            } else {
-                Comparison::ContainsAll(items)
-            }
-        }
-        other => return Err(format!("unknown operator `{other}`")),
+        Operator::Like => Comparison::Like(pattern(operand)?),
+        Operator::ILike => Comparison::ILike(pattern(operand)?),
+        Operator::StartsWith => Comparison::StartsWith(operand.to_text()?),
+        Operator::ContainsAny => Comparison::ContainsAny(options(operand)?),
+        Operator::ContainsAll => Comparison::ContainsAll(options(operand)?),
     })
 }

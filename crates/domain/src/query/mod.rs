@@ -1,6 +1,7 @@
 //! Record queries: filter, order, page and selection, validated against metadata before storage sees them.
 
 pub mod filter;
+pub mod input;
 pub mod order;
 pub mod page;
 pub mod selection;
@@ -8,6 +9,7 @@ pub mod selection;
 use crate::error::DomainResult;
 use crate::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
 pub use filter::{Comparison, Filter};
+pub use input::InputValue;
 pub use order::{OrderTerm, SortDirection, parse_order};
 pub use page::{Page, PageArgs, PageLimits};
 pub use selection::{Selection, SelectionItem};
@@ -30,18 +32,18 @@ pub struct ConnectionQuery {
 }
 
 impl ConnectionQuery {
-    /// Builds a query from the API's JSON arguments, reporting every problem of filter and order at once.
-    pub fn from_json(
+    /// Builds a query from the adapters' filter and order arguments, reporting every problem of both at once.
+    pub fn from_input(
         meta: &WorkspaceMetadata,
         object: &ObjectMetadata,
-        filter: Option<&Json>,
-        order_by: Option<&Json>,
+        filter: Option<&InputValue>,
+        order_by: Option<&InputValue>,
         page: &PageArgs,
         limits: PageLimits,
     ) -> DomainResult<ConnectionQuery> {
         let mut problems = crate::error::Problems::new();
         let filter = match filter.filter(|f| !f.is_null()) {
-            Some(json) => match Filter::parse(meta, object, json) {
+            Some(input) => match Filter::resolve(meta, object, input) {
                 Ok(f) => Some(f),
                 Err(e) => {
                     problems.absorb("", e);
@@ -69,6 +71,20 @@ impl ConnectionQuery {
             cursors: true,
             page_info: true,
         })
+    }
+
+    /// [`ConnectionQuery::from_input`] of arguments held as JSON (a typed source: its strings stay strings).
+    pub fn from_json(
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        filter: Option<&Json>,
+        order_by: Option<&Json>,
+        page: &PageArgs,
+        limits: PageLimits,
+    ) -> DomainResult<ConnectionQuery> {
+        let filter = filter.map(InputValue::from);
+        let order_by = order_by.map(InputValue::from);
+        ConnectionQuery::from_input(meta, object, filter.as_ref(), order_by.as_ref(), page, limits)
     }
 
     /// A query over all records of an object with the default order and the given page.

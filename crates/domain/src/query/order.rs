@@ -1,9 +1,9 @@
 //! Record ordering: a list of terms applied in order, always ending with `id` as the tie-breaker.
 
 use crate::error::{DomainResult, Problems, join_path};
-use crate::field_type::ScalarKind;
+use crate::field_type::{ScalarKind, SystemField, orderable};
 use crate::metadata::{Column, ObjectMetadata};
-use serde_json::Value as Json;
+use crate::query::InputValue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortDirection {
@@ -62,17 +62,17 @@ pub const DIRECTIONS: &str = "Asc, Desc, AscNullsFirst, AscNullsLast, DescNullsF
 
 /// The ordering of a list: the client's terms (a list of one-key objects, or one object whose keys are in
 /// priority order), then `id`. With no terms: `position`, then `id`.
-pub fn parse_order(object: &ObjectMetadata, json: Option<&Json>) -> DomainResult<Vec<OrderTerm>> {
+pub fn parse_order(object: &ObjectMetadata, input: Option<&InputValue>) -> DomainResult<Vec<OrderTerm>> {
     let mut problems = Problems::new();
     let mut terms = Vec::new();
-    match json {
-        None | Some(Json::Null) => {}
-        Some(Json::Array(items)) => {
+    match input {
+        None | Some(InputValue::Null) => {}
+        Some(InputValue::List(items)) => {
             for (i, item) in items.iter().enumerate() {
                 parse_order_object(object, item, &format!("orderBy[{i}]"), &mut terms, &mut problems);
             }
         }
-        Some(item @ Json::Object(_)) => parse_order_object(object, item, "orderBy", &mut terms, &mut problems),
+        Some(item @ InputValue::Object(_)) => parse_order_object(object, item, "orderBy", &mut terms, &mut problems),
         Some(_) => problems.push("orderBy", "expected a list of {field: direction} objects"),
     }
     problems.finish(())?;
@@ -82,7 +82,9 @@ pub fn parse_order(object: &ObjectMetadata, json: Option<&Json>) -> DomainResult
 /// Adds the default and the `id` tie-breaker; drops anything after `id`, which is unique.
 pub fn finish_order(object: &ObjectMetadata, mut terms: Vec<OrderTerm>) -> Vec<OrderTerm> {
     if terms.is_empty()
-        && let Some(position) = object.field("position").and_then(|f| f.columns().into_iter().next())
+        && let Some(position) = object
+            .field(SystemField::Position.name())
+            .and_then(|f| f.columns().into_iter().next())
     {
         terms.push(OrderTerm {
             column: position,
@@ -90,7 +92,7 @@ pub fn finish_order(object: &ObjectMetadata, mut terms: Vec<OrderTerm>) -> Vec<O
             nulls_first: true,
         });
     }
-    if let Some(i) = terms.iter().position(|t| t.column.name == "id") {
+    if let Some(i) = terms.iter().position(|t| t.column.name == SystemField::Id.name()) {
         terms.truncate(i + 1);
     } else {
         terms.push(OrderTerm::id());
@@ -100,12 +102,12 @@ pub fn finish_order(object: &ObjectMetadata, mut terms: Vec<OrderTerm>) -> Vec<O
 
 fn parse_order_object(
     object: &ObjectMetadata,
-    json: &Json,
+    input: &InputValue,
     path: &str,
     terms: &mut Vec<OrderTerm>,
     problems: &mut Problems,
 ) {
-    let Json::Object(map) = json else {
+    let InputValue::Object(map) = input else {
         problems.push(path, "expected an object such as {\"createdAt\": \"DescNullsLast\"}");
         return;
     };
@@ -117,8 +119,8 @@ fn parse_order_object(
             continue;
         };
         let columns = field.columns();
-        let chosen: Vec<(Column, &Json, String)> = match (field.composite(), value) {
-            (Some(_), Json::Object(subs)) => subs
+        let chosen: Vec<(Column, &InputValue, String)> = match (field.composite(), value) {
+            (Some(_), InputValue::Object(subs)) => subs
                 .iter()
                 .filter_map(|(sub, dir)| {
                     let column = columns.iter().find(|c| c.sub_field == Some(sub.as_str())).cloned();
@@ -142,7 +144,7 @@ fn parse_order_object(
             },
         };
         for (column, dir, dir_path) in chosen {
-            if matches!(column.kind, ScalarKind::TextArray | ScalarKind::Json) {
+            if !orderable(column.kind) {
                 problems.push(&dir_path, "this field cannot be sorted");
                 continue;
             }
