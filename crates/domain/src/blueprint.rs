@@ -126,6 +126,11 @@ impl FieldBlueprint {
             problems.push(join_path(path, "type"), "relations are created with createOneRelation");
         }
         self.check_options(path, problems);
+        if let Some(data_type) = self.settings.as_ref().and_then(|s| s.get("dataType"))
+            && !matches!(data_type.as_str(), Some("int" | "float"))
+        {
+            problems.push(join_path(path, "settings.dataType"), "must be int or float");
+        }
         let field = field_from(self, object_id, standard, now);
         // Composite sub-fields become `<name><SubField>` columns; they must fit PostgreSQL's identifiers.
         if field.columns().iter().any(|c| c.name.len() > MAX_IDENTIFIER_BYTES) {
@@ -521,5 +526,29 @@ fn field_from(bp: &FieldBlueprint, object_id: Uuid, standard: bool, now: DateTim
         relation: None,
         created_at: now,
         updated_at: now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems_of(field: FieldBlueprint) -> Vec<String> {
+        let mut problems = Problems::new();
+        field.to_metadata(Uuid::nil(), false, Utc::now(), "", &mut problems);
+        problems
+            .finish(())
+            .err()
+            .map(|e| e.details().iter().map(|d| d.field.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_number_is_stored_as_int_or_float_and_nothing_else() {
+        let number = || FieldBlueprint::new("rooms", "Rooms", FieldType::Number);
+        assert!(problems_of(number().integer()).is_empty());
+        let mut decimal = number();
+        decimal.settings = Some(serde_json::json!({"dataType": "decimal"}));
+        assert_eq!(problems_of(decimal), ["settings.dataType"]);
     }
 }
