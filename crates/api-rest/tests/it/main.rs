@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
-use twenty_domain::metadata::WorkspaceMetadata;
+use twenty_domain::metadata::{FieldMetadata, WorkspaceMetadata};
 use twenty_domain::value::format_values;
 
 fn fixture() -> WorkspaceMetadata {
@@ -75,19 +75,20 @@ fn the_schemas_follow_the_domains_field_rules() {
                 .map(|names| names.iter().filter_map(|n| n.as_str().map(String::from)).collect())
                 .unwrap_or_default()
         };
-        let fields: Vec<_> = object.active_fields().filter(|f| f.relation.is_none()).collect();
-        let required: Vec<String> = fields
-            .iter()
-            .filter(|f| f.required_on_create())
-            .map(|f| f.name.clone())
-            .collect();
-        assert_eq!(listed(create), required, "{name}: required on create");
-        let always: Vec<String> = fields
-            .iter()
-            .filter(|f| f.non_null_output())
-            .map(|f| f.name.clone())
-            .collect();
-        assert_eq!(listed(record), always, "{name}: always present");
+        let fields: Vec<&FieldMetadata> = object.active_fields().filter(|f| f.relation.is_none()).collect();
+        let names_where = |rule: fn(&FieldMetadata) -> bool| -> Vec<String> {
+            fields.iter().filter(|f| rule(f)).map(|f| f.name.clone()).collect()
+        };
+        assert_eq!(
+            listed(create),
+            names_where(FieldMetadata::required_on_create),
+            "{name}: required on create"
+        );
+        assert_eq!(
+            listed(record),
+            names_where(FieldMetadata::non_null_output),
+            "{name}: always present"
+        );
         for field in &fields {
             let read_only = field.is_read_only();
             assert_eq!(

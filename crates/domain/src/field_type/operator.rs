@@ -43,6 +43,8 @@ pub enum Operand {
 }
 
 impl Operator {
+    /// Every operator. The order is the order APIs list them in, and it nests: the first four compare for
+    /// equality, the first eight order values, the first eleven also match text (see the tables below).
     pub const ALL: [Operator; 13] = [
         Operator::Eq,
         Operator::Neq,
@@ -101,30 +103,13 @@ impl Operator {
     }
 }
 
-const TEXT: &[Operator] = &[
-    Operator::Eq,
-    Operator::Neq,
-    Operator::In,
-    Operator::Is,
-    Operator::Gt,
-    Operator::Gte,
-    Operator::Lt,
-    Operator::Lte,
-    Operator::Like,
-    Operator::ILike,
-    Operator::StartsWith,
-];
-const ORDERED: &[Operator] = &[
-    Operator::Eq,
-    Operator::Neq,
-    Operator::In,
-    Operator::Is,
-    Operator::Gt,
-    Operator::Gte,
-    Operator::Lt,
-    Operator::Lte,
-];
-const EQUALITY: &[Operator] = &[Operator::Eq, Operator::Neq, Operator::In, Operator::Is];
+const ALL: &[Operator] = &Operator::ALL;
+/// `eq` … `startsWith`.
+const TEXT: &[Operator] = ALL.split_at(11).0;
+/// `eq` … `lte`.
+const ORDERED: &[Operator] = ALL.split_at(8).0;
+/// `eq`, `neq`, `in`, `is`.
+const EQUALITY: &[Operator] = ALL.split_at(4).0;
 const BOOLEAN: &[Operator] = &[Operator::Eq, Operator::Neq, Operator::Is];
 const NULL_CHECK: &[Operator] = &[Operator::Is];
 const MULTI_OPTION: &[Operator] = &[Operator::ContainsAny, Operator::ContainsAll, Operator::Is];
@@ -167,6 +152,14 @@ mod tests {
             assert_eq!(Operator::from_name(op.name()), Some(op));
         }
         assert_eq!(Operator::from_name("endsWith"), None);
+    }
+
+    #[test]
+    fn the_nested_tables_hold_what_their_names_say() {
+        let names = |ops: &[Operator]| ops.iter().map(|op| op.name()).collect::<Vec<_>>().join(" ");
+        assert_eq!(names(EQUALITY), "eq neq in is");
+        assert_eq!(names(ORDERED), "eq neq in is gt gte lt lte");
+        assert_eq!(names(TEXT), "eq neq in is gt gte lt lte like ilike startsWith");
     }
 
     #[test]

@@ -61,16 +61,7 @@ impl ConnectionQuery {
         };
         problems.finish(())?;
         let page = Page::from_args(page, &order, limits)?;
-        Ok(ConnectionQuery {
-            object_id: object.id,
-            filter,
-            order,
-            page,
-            node: Selection::new(),
-            total_count: false,
-            cursors: true,
-            page_info: true,
-        })
+        Ok(ConnectionQuery::new(object, filter, order, page))
     }
 
     /// [`ConnectionQuery::from_input`] of arguments held as JSON (a typed source: its strings stay strings).
@@ -89,10 +80,16 @@ impl ConnectionQuery {
 
     /// A query over all records of an object with the default order and the given page.
     pub fn all(object: &ObjectMetadata, page: Page) -> ConnectionQuery {
+        ConnectionQuery::new(object, None, order::finish_order(object, Vec::new()), page)
+    }
+
+    /// The query of `object`'s records matching `filter` in `order` (already finished with its tie-breaker),
+    /// one `page` of them, with cursors and `pageInfo` and nothing selected yet.
+    pub fn new(object: &ObjectMetadata, filter: Option<Filter>, order: Vec<OrderTerm>, page: Page) -> ConnectionQuery {
         ConnectionQuery {
             object_id: object.id,
-            filter: None,
-            order: order::finish_order(object, Vec::new()),
+            filter,
+            order,
             page,
             node: Selection::new(),
             total_count: false,

@@ -1,7 +1,7 @@
 //! What a client asked for: the fields and nested relations of each record, keyed by response key.
 
 use crate::error::{DomainError, DomainResult};
-use crate::metadata::{Column, FieldMetadata, ObjectId, ObjectMetadata, RelationStorage};
+use crate::metadata::{Column, FieldMetadata, ObjectId, ObjectMetadata, RelationLink, RelationStorage};
 use crate::query::ConnectionQuery;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -108,11 +108,7 @@ impl Selection {
         key: &str,
         selection: Selection,
     ) -> DomainResult<Self> {
-        let link = object
-            .active_field(field)
-            .and_then(|f| f.relation.as_ref())
-            .filter(|l| l.is_to_one())
-            .ok_or_else(|| DomainError::invalid_field(field, "not a to-one relation"))?;
+        let link = relation_link(object, field, true)?;
         self.push(SelectionItem::ToOne {
             key: key.to_string(),
             target_object: link.target_object_id,
@@ -130,11 +126,7 @@ impl Selection {
         key: &str,
         connection: ConnectionQuery,
     ) -> DomainResult<Self> {
-        let link = object
-            .active_field(field)
-            .and_then(|f| f.relation.as_ref())
-            .filter(|l| !l.is_to_one())
-            .ok_or_else(|| DomainError::invalid_field(field, "not a to-many relation"))?;
+        let link = relation_link(object, field, false)?;
         if connection.object_id != link.target_object_id {
             return Err(DomainError::invalid_field(field, "nested query is for another object"));
         }
@@ -146,4 +138,15 @@ impl Selection {
         });
         Ok(self)
     }
+}
+/// The link of relation field `field`, which must be to-one (`to_one`) or to-many.
+fn relation_link<'o>(object: &'o ObjectMetadata, field: &str, to_one: bool) -> DomainResult<&'o RelationLink> {
+    object
+        .active_field(field)
+        .and_then(|f| f.relation.as_ref())
+        .filter(|l| l.is_to_one() == to_one)
+        .ok_or_else(|| {
+            let kind = if to_one { "to-one" } else { "to-many" };
+            DomainError::invalid_field(field, format!("not a {kind} relation"))
+        })
 }
