@@ -89,6 +89,35 @@ fn check_optional_text(path: &str, value: &Option<Option<String>>, problems: &mu
     }
 }
 
+/// What objects and fields change the same way: description and icon (free text) and activation.
+struct Presentation<'a> {
+    description: &'a mut Option<String>,
+    icon: &'a mut Option<String>,
+    is_active: &'a mut bool,
+}
+
+impl Presentation<'_> {
+    fn apply(
+        self,
+        description: &Option<Option<String>>,
+        icon: &Option<Option<String>>,
+        is_active: Option<bool>,
+        problems: &mut Problems,
+    ) {
+        check_optional_text("description", description, problems);
+        check_optional_text("icon", icon, problems);
+        if let Some(description) = description {
+            *self.description = description.clone();
+        }
+        if let Some(icon) = icon {
+            *self.icon = icon.clone();
+        }
+        if let Some(active) = is_active {
+            *self.is_active = active;
+        }
+    }
+}
+
 /// Names an object's fields already use: field names and every stored column (generated foreign keys and
 /// composite sub-columns such as `nameFirstName`).
 fn taken_names(object: &ObjectMetadata) -> Vec<String> {
@@ -182,17 +211,12 @@ impl<S: MetadataStore> MetadataService<S> {
             check_label("labelPlural", label, &mut problems);
             object.label_plural = label.trim().to_string();
         }
-        check_optional_text("description", &update.description, &mut problems);
-        check_optional_text("icon", &update.icon, &mut problems);
-        if let Some(description) = &update.description {
-            object.description = description.clone();
-        }
-        if let Some(icon) = &update.icon {
-            object.icon = icon.clone();
-        }
-        if let Some(active) = update.is_active {
-            object.is_active = active;
-        }
+        let presentation = Presentation {
+            description: &mut object.description,
+            icon: &mut object.icon,
+            is_active: &mut object.is_active,
+        };
+        presentation.apply(&update.description, &update.icon, update.is_active, &mut problems);
         problems.finish(())?;
         object.updated_at = Utc::now();
         self.store.update_object(meta, &object).await?;
@@ -266,17 +290,12 @@ impl<S: MetadataStore> MetadataService<S> {
             check_label("label", label, &mut problems);
             field.label = label.trim().to_string();
         }
-        check_optional_text("description", &update.description, &mut problems);
-        check_optional_text("icon", &update.icon, &mut problems);
-        if let Some(description) = &update.description {
-            field.description = description.clone();
-        }
-        if let Some(icon) = &update.icon {
-            field.icon = icon.clone();
-        }
-        if let Some(active) = update.is_active {
-            field.is_active = active;
-        }
+        let presentation = Presentation {
+            description: &mut field.description,
+            icon: &mut field.icon,
+            is_active: &mut field.is_active,
+        };
+        presentation.apply(&update.description, &update.icon, update.is_active, &mut problems);
         let structural = update.is_nullable.is_some() || update.default_value.is_some() || update.options.is_some();
         if structural && !current.is_custom {
             problems.push("data", "standard fields can only be relabelled and (de)activated");
