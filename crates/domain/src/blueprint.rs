@@ -487,6 +487,7 @@ impl WorkspaceBlueprint {
     }
 }
 
+/// [`check_name_shape`] with the signature of the other name checks (standard names need only the shape).
 fn check_shape(path: &str, name: &str, problems: &mut Problems) {
     check_name_shape(path, name, problems);
 }
