@@ -3,10 +3,11 @@
 use crate::error::{TxError, to_domain};
 use crate::records;
 use crate::schema::{api_key, refresh_token, user, workspace, workspace_membership};
+use crate::transaction::tx;
 use crate::workspaces;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use twenty_domain::error::{DomainError, DomainResult, Problems};
 use twenty_domain::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
@@ -152,7 +153,7 @@ async fn insert_admin(
 }
 
 pub async fn create_account(conn: &mut AsyncPgConnection, account: &NewAccount) -> DomainResult<()> {
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         workspaces::create_workspace(conn, &account.workspace, &account.workspace_name).await?;
         insert_admin(
             conn,
@@ -164,7 +165,6 @@ pub async fn create_account(conn: &mut AsyncPgConnection, account: &NewAccount) 
         .await
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn add_admin(
@@ -174,9 +174,10 @@ pub async fn add_admin(
     member_record: &serde_json::Value,
     member_id: Uuid,
 ) -> DomainResult<()> {
-    conn.transaction::<_, TxError, _>(async |conn| insert_admin(conn, meta, new_user, member_record, member_id).await)
-        .await
-        .map_err(|e| e.0)
+    tx(conn, async |conn| {
+        insert_admin(conn, meta, new_user, member_record, member_id).await
+    })
+    .await
 }
 
 pub async fn find_user_by_email(conn: &mut AsyncPgConnection, email: &str) -> DomainResult<Option<User>> {
@@ -240,7 +241,7 @@ pub async fn rotate_refresh_token(
     old: Uuid,
     new: &RefreshTokenRecord,
 ) -> DomainResult<bool> {
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let changed = diesel::update(
             refresh_token::table
                 .find(old)
@@ -262,7 +263,6 @@ pub async fn rotate_refresh_token(
         Ok(true)
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn revoke_refresh_token(conn: &mut AsyncPgConnection, id: Uuid) -> DomainResult<bool> {

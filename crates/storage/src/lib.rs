@@ -18,6 +18,7 @@ pub mod records;
 mod schema;
 pub mod sql;
 pub mod store;
+mod transaction;
 pub mod webhooks;
 pub mod workspaces;
 

@@ -5,7 +5,8 @@
 use crate::compile::{Compiler, Output, WriteKind};
 use crate::error::{TxError, to_domain};
 use crate::sql::{Bind, IdRow, JsonRow, Sql};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use crate::transaction::tx;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
@@ -75,7 +76,7 @@ pub async fn create(
         let sql = Compiler::new(meta).insert(object, inputs, &ids, false, Output::Records(selection))?;
         return load_json(conn, sql).await.map_err(|e| e.0);
     }
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let mut records = Vec::new();
         if upsert {
             // One statement per record: each overwrites only the fields its own input sent.
@@ -106,7 +107,6 @@ pub async fn create(
         load_json(conn, sql).await
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Updates the targeted live records.
@@ -129,7 +129,7 @@ pub async fn update(
         )?;
         return load_json(conn, sql).await.map_err(|e| e.0);
     }
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let sql = Compiler::new(meta).modify(object, WriteKind::Update, target, Some(input), Output::Ids)?;
         let ids = load_ids(conn, sql).await?;
         for id in &ids {
@@ -139,7 +139,6 @@ pub async fn update(
         load_json(conn, sql).await
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Soft delete, restore or destroy, in one statement with its events.

@@ -110,9 +110,8 @@ pub async fn delete(conn: &mut AsyncPgConnection, ws: WorkspaceId, id: Uuid) -> 
 // Delivery: the outbox is fanned out into one delivery row per matching webhook, then due deliveries are claimed
 // (`FOR UPDATE SKIP LOCKED`, so several server processes share the work) and their results recorded.
 
-use crate::error::TxError;
 use crate::schema::{event_outbox, webhook_delivery};
-use diesel_async::AsyncConnection;
+use crate::transaction::tx;
 use twenty_domain::webhook::{AttemptOutcome, Delivery, DueDelivery, OutboxEvent, operation_matches};
 
 #[derive(Queryable, Selectable)]
@@ -146,7 +145,7 @@ impl From<OutboxRow> for OutboxEvent {
 /// Turns up to `limit` undispatched outbox events into deliveries for the webhooks whose operation matches;
 /// returns how many events were dispatched.
 pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<usize> {
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let events: Vec<(Uuid, Uuid, String, String)> = event_outbox::table
             .filter(event_outbox::dispatched_at.is_null())
             .order(event_outbox::created_at)
@@ -199,13 +198,12 @@ pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<u
         Ok(events.len())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Claims up to `limit` due deliveries: their attempt counter moves on and they are leased for `lease_secs`, so no
 /// other worker takes them while this one delivers.
 pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64) -> DomainResult<Vec<DueDelivery>> {
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let ids: Vec<Uuid> = webhook_delivery::table
             .filter(webhook_delivery::status.eq("pending"))
             .filter(webhook_delivery::next_attempt_at.le(diesel::dsl::now))
@@ -257,7 +255,6 @@ pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64
             .collect())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Records an attempt: delivered, retried after `retry_in`, or failed for good when `retry_in` is `None`.

@@ -4,9 +4,10 @@ use crate::ddl;
 use crate::error::{TxError, to_domain};
 use crate::schema::{field_metadata, object_metadata, relation_metadata, workspace};
 use crate::sql::{Bind, Sql};
+use crate::transaction::{TxBody, tx};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use std::collections::HashMap;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
 use twenty_domain::metadata::{
@@ -155,7 +156,7 @@ pub async fn create_workspace(
         .collect();
     let relations: Vec<RelationRow> = meta.relations.iter().map(|r| relation_row(ws, r)).collect();
     let ddl = ddl::create_workspace_schema(meta);
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         diesel::insert_into(workspace::table)
             .values(NewWorkspace {
                 id: ws,
@@ -186,7 +187,6 @@ pub async fn create_workspace(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// The workspace's metadata version, or `None` when it does not exist (one indexed lookup).
@@ -326,19 +326,26 @@ fn assemble(
     })
 }
 
-/// Serialises metadata changes of one workspace and bumps its version (inside the caller's transaction).
-async fn lock_and_bump(conn: &mut AsyncPgConnection, id: WorkspaceId) -> Result<(), TxError> {
-    let updated = diesel::update(workspace::table.find(id))
-        .set((
-            workspace::metadata_version.eq(workspace::metadata_version + 1),
-            workspace::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await?;
-    if updated == 0 {
-        return Err(TxError(DomainError::not_found("workspace")));
-    }
-    Ok(())
+/// Runs a metadata change in a transaction that first locks the workspace row and bumps its metadata version, so
+/// concurrent changes to one workspace are serialised and every change is seen as a new version.
+async fn metadata_change<F>(conn: &mut AsyncPgConnection, id: WorkspaceId, change: F) -> DomainResult<()>
+where
+    F: for<'conn> TxBody<'conn, ()> + Send,
+{
+    tx(conn, async move |conn| {
+        let updated = diesel::update(workspace::table.find(id))
+            .set((
+                workspace::metadata_version.eq(workspace::metadata_version + 1),
+                workspace::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await?;
+        if updated == 0 {
+            return Err(TxError(DomainError::not_found("workspace")));
+        }
+        change(conn).await
+    })
+    .await
 }
 
 pub async fn create_object(
@@ -355,8 +362,7 @@ pub async fn create_object(
         .map(|(i, f)| field_row(ws, f, i))
         .collect();
     let ddl = ddl::create_object_table(&meta.schema_name, object);
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, ws).await?;
+    metadata_change(conn, ws, async |conn| {
         diesel::insert_into(object_metadata::table)
             .values(&row)
             .execute(conn)
@@ -369,7 +375,6 @@ pub async fn create_object(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn create_field(
@@ -401,8 +406,7 @@ pub async fn create_field(
         }
         _ => None,
     };
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, ws).await?;
+    metadata_change(conn, ws, async |conn| {
         let ordinal = next_ordinal(conn, object.id).await?;
         diesel::insert_into(field_metadata::table)
             .values(field_row(ws, field, ordinal))
@@ -415,7 +419,6 @@ pub async fn create_field(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn update_object(
@@ -423,8 +426,7 @@ pub async fn update_object(
     meta: &WorkspaceMetadata,
     object: &ObjectMetadata,
 ) -> DomainResult<()> {
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, meta.workspace_id).await?;
+    metadata_change(conn, meta.workspace_id, async |conn| {
         diesel::update(
             object_metadata::table
                 .find(object.id)
@@ -443,7 +445,6 @@ pub async fn update_object(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn delete_object(
@@ -458,8 +459,7 @@ pub async fn delete_object(
         .filter(|r| r.from_object_id == object.id || r.to_object_id == object.id)
         .collect();
     let field_ids: Vec<Uuid> = touching.iter().flat_map(|r| [r.from_field_id, r.to_field_id]).collect();
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, meta.workspace_id).await?;
+    metadata_change(conn, meta.workspace_id, async |conn| {
         conn.batch_execute(&ddl).await?;
         diesel::delete(field_metadata::table.filter(field_metadata::id.eq_any(&field_ids)))
             .execute(conn)
@@ -474,7 +474,6 @@ pub async fn delete_object(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn update_field(
@@ -510,8 +509,7 @@ pub async fn update_field(
         sql
     });
     let options = (!after.options.is_empty()).then(|| serde_json::to_value(&after.options).unwrap_or_default());
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, meta.workspace_id).await?;
+    metadata_change(conn, meta.workspace_id, async |conn| {
         diesel::update(
             field_metadata::table
                 .find(after.id)
@@ -535,7 +533,6 @@ pub async fn update_field(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn delete_field(
@@ -545,8 +542,7 @@ pub async fn delete_field(
     field: &FieldMetadata,
 ) -> DomainResult<()> {
     let ddl = ddl::drop_field(&meta.schema_name, object, field);
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, meta.workspace_id).await?;
+    metadata_change(conn, meta.workspace_id, async |conn| {
         diesel::delete(
             field_metadata::table
                 .find(field.id)
@@ -558,7 +554,6 @@ pub async fn delete_field(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 async fn next_ordinal(conn: &mut AsyncPgConnection, object_id: Uuid) -> Result<usize, TxError> {
@@ -579,8 +574,7 @@ pub async fn create_relation(
 ) -> DomainResult<()> {
     let ws = meta.workspace_id;
     let ddl = ddl::create_relation(meta, relation);
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, ws).await?;
+    metadata_change(conn, ws, async |conn| {
         for field in [from_field, to_field] {
             let ordinal = next_ordinal(conn, field.object_id).await?;
             diesel::insert_into(field_metadata::table)
@@ -596,7 +590,6 @@ pub async fn create_relation(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 pub async fn delete_relation(
@@ -605,8 +598,7 @@ pub async fn delete_relation(
     relation: &RelationMetadata,
 ) -> DomainResult<()> {
     let ddl = ddl::drop_relation(meta, relation);
-    conn.transaction::<_, TxError, _>(async |conn| {
-        lock_and_bump(conn, meta.workspace_id).await?;
+    metadata_change(conn, meta.workspace_id, async |conn| {
         conn.batch_execute(&ddl).await?;
         diesel::delete(relation_metadata::table.find(relation.id))
             .execute(conn)
@@ -621,5 +613,4 @@ pub async fn delete_relation(
         Ok(())
     })
     .await
-    .map_err(|e| e.0)
 }
