@@ -2,9 +2,10 @@
 //!
 //! It owns the connection pool and the embedded core migrations ([`db`]), the private cluster used when no
 //! `DATABASE_URL` is given ([`cluster`]), the per-workspace DDL generated from metadata ([`ddl`]), the dynamic
-//! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]), record and metadata persistence
-//! ([`records`], [`workspaces`]) and [`PgStore`], which implements the domain's ports and serves API keys and
-//! workspace metadata from memory, kept fresh by `LISTEN/NOTIFY` ([`changes`], over [`cache`]).
+//! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]) and [`PgStore`], the domain's ports
+//! over PostgreSQL, each implemented beside its SQL: records ([`records`]), workspaces and metadata changes
+//! ([`workspaces`]), accounts and API keys ([`accounts`]), webhooks ([`webhooks`]). API keys and workspace metadata
+//! are served from memory, kept fresh by `LISTEN/NOTIFY` ([`changes`], over [`cache`]).
 
 pub mod accounts;
 pub mod cache;

@@ -4,6 +4,7 @@ use crate::ddl;
 use crate::error::{TxError, to_domain};
 use crate::schema::{field_metadata, object_metadata, relation_metadata, workspace};
 use crate::sql::{Bind, Sql};
+use crate::store::PgStore;
 use crate::transaction::{TxBody, tx};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -14,6 +15,7 @@ use twenty_domain::metadata::{
     FieldMetadata, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
     WorkspaceMetadata,
 };
+use twenty_domain::ports::{MetadataStore, WorkspaceStore};
 use uuid::Uuid;
 
 #[derive(Insertable)]
@@ -189,50 +191,64 @@ pub async fn create_workspace(
     .await
 }
 
-/// The workspace's metadata version, or `None` when it does not exist (one indexed lookup).
-pub async fn metadata_version(conn: &mut AsyncPgConnection, id: WorkspaceId) -> DomainResult<Option<i64>> {
-    workspace::table
-        .find(id)
-        .select(workspace::metadata_version)
-        .first(conn)
-        .await
-        .optional()
-        .map_err(to_domain)
-}
+impl WorkspaceStore for PgStore {
+    async fn create_workspace(&self, metadata: &WorkspaceMetadata, display_name: &str) -> DomainResult<()> {
+        create_workspace(&mut *self.conn().await?, metadata, display_name).await
+    }
 
-/// The workspace's current metadata, or `None` when it does not exist.
-pub async fn load_metadata(conn: &mut AsyncPgConnection, id: WorkspaceId) -> DomainResult<Option<WorkspaceMetadata>> {
-    let row: Option<(String, i64)> = workspace::table
-        .find(id)
-        .select((workspace::schema_name, workspace::metadata_version))
-        .first(conn)
-        .await
-        .optional()
-        .map_err(to_domain)?;
-    let Some((schema_name, version)) = row else {
-        return Ok(None);
-    };
-    let object_rows: Vec<ObjectRow> = object_metadata::table
-        .filter(object_metadata::workspace_id.eq(id))
-        .order((object_metadata::created_at, object_metadata::id))
-        .select(ObjectRow::as_select())
-        .load(conn)
-        .await
-        .map_err(to_domain)?;
-    let field_rows: Vec<FieldRow> = field_metadata::table
-        .filter(field_metadata::workspace_id.eq(id))
-        .order((field_metadata::object_id, field_metadata::ordinal))
-        .select(FieldRow::as_select())
-        .load(conn)
-        .await
-        .map_err(to_domain)?;
-    let relation_rows: Vec<RelationRow> = relation_metadata::table
-        .filter(relation_metadata::workspace_id.eq(id))
-        .select(RelationRow::as_select())
-        .load(conn)
-        .await
-        .map_err(to_domain)?;
-    assemble(id, schema_name, version, object_rows, field_rows, relation_rows).map(Some)
+    /// One indexed lookup.
+    async fn metadata_version(&self, workspace_id: WorkspaceId) -> DomainResult<Option<i64>> {
+        workspace::table
+            .find(workspace_id)
+            .select(workspace::metadata_version)
+            .first(&mut self.conn().await?)
+            .await
+            .optional()
+            .map_err(to_domain)
+    }
+
+    async fn load_metadata(&self, workspace_id: WorkspaceId) -> DomainResult<Option<WorkspaceMetadata>> {
+        let conn = &mut *self.conn().await?;
+        let row: Option<(String, i64)> = workspace::table
+            .find(workspace_id)
+            .select((workspace::schema_name, workspace::metadata_version))
+            .first(conn)
+            .await
+            .optional()
+            .map_err(to_domain)?;
+        let Some((schema_name, version)) = row else {
+            return Ok(None);
+        };
+        let object_rows: Vec<ObjectRow> = object_metadata::table
+            .filter(object_metadata::workspace_id.eq(workspace_id))
+            .order((object_metadata::created_at, object_metadata::id))
+            .select(ObjectRow::as_select())
+            .load(conn)
+            .await
+            .map_err(to_domain)?;
+        let field_rows: Vec<FieldRow> = field_metadata::table
+            .filter(field_metadata::workspace_id.eq(workspace_id))
+            .order((field_metadata::object_id, field_metadata::ordinal))
+            .select(FieldRow::as_select())
+            .load(conn)
+            .await
+            .map_err(to_domain)?;
+        let relation_rows: Vec<RelationRow> = relation_metadata::table
+            .filter(relation_metadata::workspace_id.eq(workspace_id))
+            .select(RelationRow::as_select())
+            .load(conn)
+            .await
+            .map_err(to_domain)?;
+        assemble(
+            workspace_id,
+            schema_name,
+            version,
+            object_rows,
+            field_rows,
+            relation_rows,
+        )
+        .map(Some)
+    }
 }
 
 fn corrupt(what: &str) -> DomainError {
@@ -326,234 +342,31 @@ fn assemble(
     })
 }
 
-/// Runs a metadata change in a transaction that first locks the workspace row and bumps its metadata version, so
-/// concurrent changes to one workspace are serialised and every change is seen as a new version.
-async fn metadata_change<F>(conn: &mut AsyncPgConnection, id: WorkspaceId, change: F) -> DomainResult<()>
-where
-    F: for<'conn> TxBody<'conn, ()> + Send,
-{
-    tx(conn, async move |conn| {
-        let updated = diesel::update(workspace::table.find(id))
-            .set((
-                workspace::metadata_version.eq(workspace::metadata_version + 1),
-                workspace::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .await?;
-        if updated == 0 {
-            return Err(TxError(DomainError::not_found("workspace")));
-        }
-        change(conn).await
-    })
-    .await
-}
-
-pub async fn create_object(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object: &ObjectMetadata,
-) -> DomainResult<()> {
-    let ws = meta.workspace_id;
-    let row = object_row(ws, object);
-    let fields: Vec<FieldRow> = object
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| field_row(ws, f, i))
-        .collect();
-    let ddl = ddl::create_object_table(&meta.schema_name, object);
-    metadata_change(conn, ws, async |conn| {
-        diesel::insert_into(object_metadata::table)
-            .values(&row)
-            .execute(conn)
-            .await?;
-        diesel::insert_into(field_metadata::table)
-            .values(&fields)
-            .execute(conn)
-            .await?;
-        conn.batch_execute(&ddl).await?;
-        Ok(())
-    })
-    .await
-}
-
-pub async fn create_field(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object: &ObjectMetadata,
-    field: &FieldMetadata,
-) -> DomainResult<()> {
-    let ws = meta.workspace_id;
-    let ddl = ddl::add_field(&meta.schema_name, object, field);
-    // Existing records get the default, bound as parameters like any other value.
-    let backfill = match &field.default_value {
-        Some(default) if !default.is_null() => {
-            let mut problems = Problems::new();
-            let values = twenty_domain::value::coerce_field_input(field, default, "defaultValue", &mut problems);
-            problems.finish(())?;
-            let values = values.unwrap_or_default();
-            (!values.is_empty()).then(|| {
-                let mut sql = Sql::text("UPDATE ");
-                sql.table(&meta.schema_name, &object.table_name).push(" SET ");
-                for (i, (column, value)) in values.iter().enumerate() {
-                    if i > 0 {
-                        sql.push(", ");
-                    }
-                    sql.ident(&column.name).push(" = ").bind(Bind::of(column.kind, value));
-                }
-                sql
-            })
-        }
-        _ => None,
-    };
-    metadata_change(conn, ws, async |conn| {
-        let ordinal = next_ordinal(conn, object.id).await?;
-        diesel::insert_into(field_metadata::table)
-            .values(field_row(ws, field, ordinal))
-            .execute(conn)
-            .await?;
-        conn.batch_execute(&ddl).await?;
-        if let Some(sql) = backfill {
-            sql.execute(conn).await?;
-        }
-        Ok(())
-    })
-    .await
-}
-
-pub async fn update_object(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object: &ObjectMetadata,
-) -> DomainResult<()> {
-    metadata_change(conn, meta.workspace_id, async |conn| {
-        diesel::update(
-            object_metadata::table
-                .find(object.id)
-                .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
-        )
-        .set((
-            object_metadata::label_singular.eq(&object.label_singular),
-            object_metadata::label_plural.eq(&object.label_plural),
-            object_metadata::description.eq(&object.description),
-            object_metadata::icon.eq(&object.icon),
-            object_metadata::is_active.eq(object.is_active),
-            object_metadata::updated_at.eq(object.updated_at),
-        ))
-        .execute(conn)
-        .await?;
-        Ok(())
-    })
-    .await
-}
-
-pub async fn delete_object(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object: &ObjectMetadata,
-) -> DomainResult<()> {
-    let ddl = ddl::drop_object(meta, object);
-    let touching: Vec<&RelationMetadata> = meta
-        .relations
-        .iter()
-        .filter(|r| r.from_object_id == object.id || r.to_object_id == object.id)
-        .collect();
-    let field_ids: Vec<Uuid> = touching.iter().flat_map(|r| [r.from_field_id, r.to_field_id]).collect();
-    metadata_change(conn, meta.workspace_id, async |conn| {
-        conn.batch_execute(&ddl).await?;
-        diesel::delete(field_metadata::table.filter(field_metadata::id.eq_any(&field_ids)))
-            .execute(conn)
-            .await?;
-        diesel::delete(
-            object_metadata::table
-                .find(object.id)
-                .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
-        )
-        .execute(conn)
-        .await?;
-        Ok(())
-    })
-    .await
-}
-
-pub async fn update_field(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object: &ObjectMetadata,
-    before: &FieldMetadata,
-    after: &FieldMetadata,
-) -> DomainResult<()> {
-    // Records keep only values that are still options.
-    let cleanup = (before.options != after.options && after.field_type.has_options()).then(|| {
-        let values: Vec<String> = after.option_values().map(str::to_string).collect();
-        let mut sql = Sql::text("UPDATE ");
-        sql.table(&meta.schema_name, &object.table_name)
-            .push(" SET ")
-            .ident(&after.name);
-        if after.field_type == twenty_domain::field_type::FieldType::MultiSelect {
-            sql.push(" = ARRAY(SELECT v FROM unnest(")
-                .ident(&after.name)
-                .push(") v WHERE v = ANY(");
-            sql.bind(Bind::TextArray(Some(values.clone())))
-                .push(")) WHERE NOT (")
-                .ident(&after.name)
-                .push(" <@ ");
-            sql.bind(Bind::TextArray(Some(values))).push(")");
-        } else {
-            sql.push(" = NULL WHERE NOT (")
-                .ident(&after.name)
-                .push(" = ANY(")
-                .bind(Bind::TextArray(Some(values)))
-                .push("))");
-        }
-        sql
-    });
-    let options = (!after.options.is_empty()).then(|| serde_json::to_value(&after.options).unwrap_or_default());
-    metadata_change(conn, meta.workspace_id, async |conn| {
-        diesel::update(
-            field_metadata::table
-                .find(after.id)
-                .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
-        )
-        .set((
-            field_metadata::label.eq(&after.label),
-            field_metadata::description.eq(&after.description),
-            field_metadata::icon.eq(&after.icon),
-            field_metadata::is_active.eq(after.is_active),
-            field_metadata::is_nullable.eq(after.is_nullable),
-            field_metadata::default_value.eq(&after.default_value),
-            field_metadata::options.eq(&options),
-            field_metadata::updated_at.eq(after.updated_at),
-        ))
-        .execute(conn)
-        .await?;
-        if let Some(sql) = cleanup {
-            sql.execute(conn).await?;
-        }
-        Ok(())
-    })
-    .await
-}
-
-pub async fn delete_field(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object: &ObjectMetadata,
-    field: &FieldMetadata,
-) -> DomainResult<()> {
-    let ddl = ddl::drop_field(&meta.schema_name, object, field);
-    metadata_change(conn, meta.workspace_id, async |conn| {
-        diesel::delete(
-            field_metadata::table
-                .find(field.id)
-                .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
-        )
-        .execute(conn)
-        .await?;
-        conn.batch_execute(&ddl).await?;
-        Ok(())
-    })
-    .await
+impl PgStore {
+    /// Runs a metadata change in a transaction that first locks the workspace row and bumps its metadata version, so
+    /// concurrent changes to one workspace are serialised and every change is seen as a new version. Afterwards the
+    /// next request reloads the workspace's metadata, whatever the change notification's timing.
+    async fn change_metadata<F>(&self, id: WorkspaceId, change: F) -> DomainResult<()>
+    where
+        F: for<'conn> TxBody<'conn, ()> + Send,
+    {
+        let result = tx(&mut *self.conn().await?, async move |conn| {
+            let updated = diesel::update(workspace::table.find(id))
+                .set((
+                    workspace::metadata_version.eq(workspace::metadata_version + 1),
+                    workspace::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)
+                .await?;
+            if updated == 0 {
+                return Err(TxError(DomainError::not_found("workspace")));
+            }
+            change(conn).await
+        })
+        .await;
+        self.caches().metadata.invalidate(&id);
+        result
+    }
 }
 
 async fn next_ordinal(conn: &mut AsyncPgConnection, object_id: Uuid) -> Result<usize, TxError> {
@@ -565,52 +378,246 @@ async fn next_ordinal(conn: &mut AsyncPgConnection, object_id: Uuid) -> Result<u
     Ok(n as usize)
 }
 
-pub async fn create_relation(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    relation: &RelationMetadata,
-    from_field: &FieldMetadata,
-    to_field: &FieldMetadata,
-) -> DomainResult<()> {
-    let ws = meta.workspace_id;
-    let ddl = ddl::create_relation(meta, relation);
-    metadata_change(conn, ws, async |conn| {
-        for field in [from_field, to_field] {
-            let ordinal = next_ordinal(conn, field.object_id).await?;
+impl MetadataStore for PgStore {
+    async fn create_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
+        let ws = meta.workspace_id;
+        let row = object_row(ws, object);
+        let fields: Vec<FieldRow> = object
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| field_row(ws, f, i))
+            .collect();
+        let ddl = ddl::create_object_table(&meta.schema_name, object);
+        self.change_metadata(ws, async |conn| {
+            diesel::insert_into(object_metadata::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
+            diesel::insert_into(field_metadata::table)
+                .values(&fields)
+                .execute(conn)
+                .await?;
+            conn.batch_execute(&ddl).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        field: &FieldMetadata,
+    ) -> DomainResult<()> {
+        let ws = meta.workspace_id;
+        let ddl = ddl::add_field(&meta.schema_name, object, field);
+        // Existing records get the default, bound as parameters like any other value.
+        let backfill = match &field.default_value {
+            Some(default) if !default.is_null() => {
+                let mut problems = Problems::new();
+                let values = twenty_domain::value::coerce_field_input(field, default, "defaultValue", &mut problems);
+                problems.finish(())?;
+                let values = values.unwrap_or_default();
+                (!values.is_empty()).then(|| {
+                    let mut sql = Sql::text("UPDATE ");
+                    sql.table(&meta.schema_name, &object.table_name).push(" SET ");
+                    for (i, (column, value)) in values.iter().enumerate() {
+                        if i > 0 {
+                            sql.push(", ");
+                        }
+                        sql.ident(&column.name).push(" = ").bind(Bind::of(column.kind, value));
+                    }
+                    sql
+                })
+            }
+            _ => None,
+        };
+        self.change_metadata(ws, async |conn| {
+            let ordinal = next_ordinal(conn, object.id).await?;
             diesel::insert_into(field_metadata::table)
                 .values(field_row(ws, field, ordinal))
                 .execute(conn)
                 .await?;
-        }
-        diesel::insert_into(relation_metadata::table)
-            .values(relation_row(ws, relation))
-            .execute(conn)
-            .await?;
-        conn.batch_execute(&ddl).await?;
-        Ok(())
-    })
-    .await
-}
+            conn.batch_execute(&ddl).await?;
+            if let Some(sql) = backfill {
+                sql.execute(conn).await?;
+            }
+            Ok(())
+        })
+        .await
+    }
 
-pub async fn delete_relation(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    relation: &RelationMetadata,
-) -> DomainResult<()> {
-    let ddl = ddl::drop_relation(meta, relation);
-    metadata_change(conn, meta.workspace_id, async |conn| {
-        conn.batch_execute(&ddl).await?;
-        diesel::delete(relation_metadata::table.find(relation.id))
+    async fn update_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
+        self.change_metadata(meta.workspace_id, async |conn| {
+            diesel::update(
+                object_metadata::table
+                    .find(object.id)
+                    .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
+            )
+            .set((
+                object_metadata::label_singular.eq(&object.label_singular),
+                object_metadata::label_plural.eq(&object.label_plural),
+                object_metadata::description.eq(&object.description),
+                object_metadata::icon.eq(&object.icon),
+                object_metadata::is_active.eq(object.is_active),
+                object_metadata::updated_at.eq(object.updated_at),
+            ))
             .execute(conn)
             .await?;
-        diesel::delete(
-            field_metadata::table
-                .filter(field_metadata::id.eq_any([relation.from_field_id, relation.to_field_id]))
-                .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
-        )
-        .execute(conn)
-        .await?;
-        Ok(())
-    })
-    .await
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
+        let ddl = ddl::drop_object(meta, object);
+        let touching: Vec<&RelationMetadata> = meta
+            .relations
+            .iter()
+            .filter(|r| r.from_object_id == object.id || r.to_object_id == object.id)
+            .collect();
+        let field_ids: Vec<Uuid> = touching.iter().flat_map(|r| [r.from_field_id, r.to_field_id]).collect();
+        self.change_metadata(meta.workspace_id, async |conn| {
+            conn.batch_execute(&ddl).await?;
+            diesel::delete(field_metadata::table.filter(field_metadata::id.eq_any(&field_ids)))
+                .execute(conn)
+                .await?;
+            diesel::delete(
+                object_metadata::table
+                    .find(object.id)
+                    .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
+            )
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn update_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        before: &FieldMetadata,
+        after: &FieldMetadata,
+    ) -> DomainResult<()> {
+        // Records keep only values that are still options.
+        let cleanup = (before.options != after.options && after.field_type.has_options()).then(|| {
+            let values: Vec<String> = after.option_values().map(str::to_string).collect();
+            let mut sql = Sql::text("UPDATE ");
+            sql.table(&meta.schema_name, &object.table_name)
+                .push(" SET ")
+                .ident(&after.name);
+            if after.field_type == twenty_domain::field_type::FieldType::MultiSelect {
+                sql.push(" = ARRAY(SELECT v FROM unnest(")
+                    .ident(&after.name)
+                    .push(") v WHERE v = ANY(");
+                sql.bind(Bind::TextArray(Some(values.clone())))
+                    .push(")) WHERE NOT (")
+                    .ident(&after.name)
+                    .push(" <@ ");
+                sql.bind(Bind::TextArray(Some(values))).push(")");
+            } else {
+                sql.push(" = NULL WHERE NOT (")
+                    .ident(&after.name)
+                    .push(" = ANY(")
+                    .bind(Bind::TextArray(Some(values)))
+                    .push("))");
+            }
+            sql
+        });
+        let options = (!after.options.is_empty()).then(|| serde_json::to_value(&after.options).unwrap_or_default());
+        self.change_metadata(meta.workspace_id, async |conn| {
+            diesel::update(
+                field_metadata::table
+                    .find(after.id)
+                    .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
+            )
+            .set((
+                field_metadata::label.eq(&after.label),
+                field_metadata::description.eq(&after.description),
+                field_metadata::icon.eq(&after.icon),
+                field_metadata::is_active.eq(after.is_active),
+                field_metadata::is_nullable.eq(after.is_nullable),
+                field_metadata::default_value.eq(&after.default_value),
+                field_metadata::options.eq(&options),
+                field_metadata::updated_at.eq(after.updated_at),
+            ))
+            .execute(conn)
+            .await?;
+            if let Some(sql) = cleanup {
+                sql.execute(conn).await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_field(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        field: &FieldMetadata,
+    ) -> DomainResult<()> {
+        let ddl = ddl::drop_field(&meta.schema_name, object, field);
+        self.change_metadata(meta.workspace_id, async |conn| {
+            diesel::delete(
+                field_metadata::table
+                    .find(field.id)
+                    .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
+            )
+            .execute(conn)
+            .await?;
+            conn.batch_execute(&ddl).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_relation(
+        &self,
+        meta: &WorkspaceMetadata,
+        relation: &RelationMetadata,
+        from_field: &FieldMetadata,
+        to_field: &FieldMetadata,
+    ) -> DomainResult<()> {
+        let ws = meta.workspace_id;
+        let ddl = ddl::create_relation(meta, relation);
+        self.change_metadata(ws, async |conn| {
+            for field in [from_field, to_field] {
+                let ordinal = next_ordinal(conn, field.object_id).await?;
+                diesel::insert_into(field_metadata::table)
+                    .values(field_row(ws, field, ordinal))
+                    .execute(conn)
+                    .await?;
+            }
+            diesel::insert_into(relation_metadata::table)
+                .values(relation_row(ws, relation))
+                .execute(conn)
+                .await?;
+            conn.batch_execute(&ddl).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_relation(&self, meta: &WorkspaceMetadata, relation: &RelationMetadata) -> DomainResult<()> {
+        let ddl = ddl::drop_relation(meta, relation);
+        self.change_metadata(meta.workspace_id, async |conn| {
+            conn.batch_execute(&ddl).await?;
+            diesel::delete(relation_metadata::table.find(relation.id))
+                .execute(conn)
+                .await?;
+            diesel::delete(
+                field_metadata::table
+                    .filter(field_metadata::id.eq_any([relation.from_field_id, relation.to_field_id]))
+                    .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
+            )
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
 }
