@@ -1,11 +1,11 @@
 //! Users, memberships, refresh tokens and API keys: [`IdentityStore`] over PostgreSQL.
 
 use crate::error::{TxError, to_domain};
+use crate::provision;
 use crate::records;
 use crate::schema::{api_key, refresh_token, user, workspace, workspace_membership};
 use crate::store::PgStore;
 use crate::transaction::tx;
-use crate::workspaces;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -157,7 +157,7 @@ async fn insert_admin(
 impl IdentityStore for PgStore {
     async fn create_account(&self, account: &NewAccount) -> DomainResult<()> {
         tx(&mut *self.conn().await?, async |conn| {
-            workspaces::create_workspace(conn, &account.workspace, &account.workspace_name).await?;
+            provision::create_workspace(conn, &account.workspace, &account.workspace_name).await?;
             insert_admin(
                 conn,
                 &account.workspace,

@@ -1,7 +1,7 @@
 //! [`PgStore`]: the PostgreSQL implementation of the domain's ports — the connection pool and the in-memory
 //! caches every port shares. Each port is implemented beside the SQL it runs: [`RecordStore`](crate::records),
-//! [`IdentityStore`](crate::accounts), [`WebhookStore`](crate::webhooks), and the workspace and metadata ports in
-//! [`workspaces`](crate::workspaces).
+//! [`IdentityStore`](crate::accounts), [`WebhookStore`](crate::webhooks), [`WorkspaceStore`](crate::provision)
+//! and `MetadataStore` (in `metadata_changes`).
 
 use crate::changes::{self, Caches};
 use crate::db::PgPool;
