@@ -10,9 +10,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use twenty_domain::error::DomainResult;
 use twenty_domain::metadata::WorkspaceId;
-use twenty_domain::webhook::{
-    AttemptOutcome, Delivery, DueDelivery, OutboxEvent, Webhook, WebhookStore, operation_matches,
-};
+use twenty_domain::ports::WebhookStore;
+use twenty_domain::webhook::{AttemptOutcome, Delivery, DueDelivery, OutboxEvent, Webhook, operation_matches};
 use uuid::Uuid;
 
 #[derive(Insertable, Queryable, Selectable, AsChangeset)]
