@@ -73,7 +73,7 @@ impl PgStore {
         Ok(meta)
     }
 
-    /// A connection from the pool.
+    /// A connection from the pool; see [`pool_error`] for what a failed checkout answers.
     pub(crate) async fn conn(&self) -> DomainResult<PooledConnection> {
         self.pool.get().await.map_err(pool_error)
     }
