@@ -39,7 +39,7 @@ pub fn field_error(err: DomainError) -> juniper::FieldError {
     use juniper::{Object, Value as GqlValue};
     let message = match &err {
         DomainError::Internal(cause) => {
-            tracing::error!(cause, "internal error in a GraphQL resolver");
+            tracing::error!(cause = cause.report(), "internal error in a GraphQL resolver");
             "Internal server error".to_string()
         }
         other => other.to_string(),

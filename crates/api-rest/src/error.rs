@@ -17,6 +17,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -64,7 +65,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if let DomainError::Internal(cause) = &self.0 {
-            tracing::error!(cause, "internal error");
+            tracing::error!(cause = cause.report(), "internal error");
         }
         let mut response = HttpResponse::build(self.status_code()).json(self.body());
         if let DomainError::RateLimited { retry_after_secs } = self.0
@@ -105,5 +106,12 @@ mod tests {
         assert_eq!(limited.body()["error"]["retryAfter"], json!(12));
         let internal = ApiError(DomainError::internal("pg: relation does not exist"));
         assert_eq!(internal.body()["error"]["message"], json!("Internal server error"));
+        let unavailable = ApiError(DomainError::Unavailable("Service temporarily unavailable".into()));
+        assert_eq!(unavailable.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            unavailable.body(),
+            json!({"error": {"message": "Service temporarily unavailable", "code": "UNAVAILABLE", "statusCode": 503,
+                             "details": []}})
+        );
     }
 }

@@ -10,8 +10,9 @@ use serde_json::json;
 use std::time::Duration;
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
-use twenty_domain::identity::{ApiKey, IdentityStore, NewAccount, RefreshTokenRecord, User};
+use twenty_domain::identity::{ApiKey, NewAccount, RefreshTokenRecord, User};
 use twenty_domain::metadata::WorkspaceMetadata;
+use twenty_domain::ports::IdentityStore;
 use twenty_domain::value::{check_text, is_valid_email};
 use uuid::Uuid;
 

@@ -29,6 +29,8 @@ pub enum ErrorCode {
     Conflict,
     RateLimitExceeded,
     InternalError,
+    /// A resource the request needs is exhausted for now (no database connection in time); retrying may succeed.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -41,6 +43,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ErrorCode::InternalError => "INTERNAL_ERROR",
+            ErrorCode::Unavailable => "UNAVAILABLE",
         }
     }
 }
@@ -62,7 +65,50 @@ pub enum DomainError {
     RateLimited { retry_after_secs: u64 },
     /// Something unexpected; the message reaching a client is generic, the source goes to the logs.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(InternalError),
+    /// Temporarily out of a resource (see [`ErrorCode::Unavailable`]); the message is safe to show.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// What went wrong unexpectedly: a message for the logs and, when there is one, the error that caused it. Neither
+/// reaches a client; [`InternalError::report`] gives the whole chain for a log line.
+#[derive(Debug)]
+pub struct InternalError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl InternalError {
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The message followed by every cause: `database error: connection closed: broken pipe`.
+    pub fn report(&self) -> String {
+        let mut report = self.message.clone();
+        let mut cause = std::error::Error::source(self);
+        while let Some(err) = cause {
+            report.push_str(": ");
+            report.push_str(&err.to_string());
+            cause = err.source();
+        }
+        report
+    }
+}
+
+impl std::fmt::Display for InternalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InternalError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|err| err as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl DomainError {
@@ -75,6 +121,7 @@ impl DomainError {
             DomainError::Unauthorized(_) => ErrorCode::Unauthorized,
             DomainError::RateLimited { .. } => ErrorCode::RateLimitExceeded,
             DomainError::Internal(_) => ErrorCode::InternalError,
+            DomainError::Unavailable(_) => ErrorCode::Unavailable,
         }
     }
 
@@ -98,7 +145,21 @@ impl DomainError {
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        DomainError::Internal(message.into())
+        DomainError::Internal(InternalError {
+            message: message.into(),
+            source: None,
+        })
+    }
+
+    /// An internal error that keeps the error causing it, for the log.
+    pub fn internal_caused_by(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        DomainError::Internal(InternalError {
+            message: message.into(),
+            source: Some(source.into()),
+        })
     }
 
     pub fn details(&self) -> &[FieldError] {
@@ -175,5 +236,26 @@ pub fn join_path(prefix: &str, field: &str) -> String {
         (_, true) => prefix.to_string(),
         _ if field.starts_with('[') => format!("{prefix}{field}"),
         _ => format!("{prefix}.{field}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_for_the_log_only() {
+        let cause = std::io::Error::other("connection reset by peer");
+        let err = DomainError::internal_caused_by("database error", cause);
+        assert_eq!(err.code(), ErrorCode::InternalError);
+        assert_eq!(err.to_string(), "internal error: database error");
+        let DomainError::Internal(internal) = &err else {
+            panic!("not internal: {err:?}");
+        };
+        assert_eq!(internal.report(), "database error: connection reset by peer");
+        assert_eq!(
+            DomainError::internal("corrupt metadata").to_string(),
+            "internal error: corrupt metadata"
+        );
     }
 }

@@ -1,12 +1,16 @@
-//! The ports: what the domain services need from storage. `twenty-storage` implements them over PostgreSQL;
-//! another backend (or a test double in an embedding service) can implement them too.
+//! The ports: every trait through which the domain and its services reach persistence — records, workspaces,
+//! their data model, accounts and credentials, webhooks. `twenty-storage` implements them over PostgreSQL; another
+//! backend (or a test double in an embedding service) can implement them too.
 
 use crate::error::DomainResult;
+use crate::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User};
 use crate::metadata::{FieldMetadata, ObjectId, ObjectMetadata, RelationMetadata, WorkspaceId, WorkspaceMetadata};
 use crate::query::{ConnectionQuery, Selection};
 use crate::record::{RecordInput, RecordTarget};
+use crate::webhook::{Delivery, Webhook};
 use serde_json::Value as Json;
 use std::future::Future;
+use uuid::Uuid;
 
 /// Record reads and writes of one workspace. Every write and its outbox events commit together.
 pub trait RecordStore: Send + Sync {
@@ -149,4 +153,87 @@ pub trait MetadataStore: Send + Sync {
         meta: &WorkspaceMetadata,
         relation: &RelationMetadata,
     ) -> impl Future<Output = DomainResult<()>> + Send;
+}
+
+/// Persistence of accounts and credentials.
+pub trait IdentityStore: Send + Sync {
+    /// Creates workspace, schema, user, membership and the `workspaceMember` record together. A taken e-mail is
+    /// a `CONFLICT`.
+    fn create_account(&self, account: &NewAccount) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Adds an admin user to an existing workspace (CLI); a taken e-mail is a `CONFLICT`.
+    fn add_admin(
+        &self,
+        workspace: &WorkspaceMetadata,
+        user: &User,
+        member_record: &serde_json::Value,
+        member_id: Uuid,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// Case-insensitive.
+    fn find_user_by_email(&self, email: &str) -> impl Future<Output = DomainResult<Option<User>>> + Send;
+
+    fn memberships(&self, user_id: Uuid) -> impl Future<Output = DomainResult<Vec<Membership>>> + Send;
+
+    fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> impl Future<Output = DomainResult<()>> + Send;
+
+    fn find_refresh_token(&self, id: Uuid) -> impl Future<Output = DomainResult<Option<RefreshTokenRecord>>> + Send;
+
+    /// Marks `old` as replaced by `new` and stores `new`, only if `old` is still live; `false` when it was not
+    /// (a concurrent or repeated use).
+    fn rotate_refresh_token(
+        &self,
+        old: Uuid,
+        new: &RefreshTokenRecord,
+    ) -> impl Future<Output = DomainResult<bool>> + Send;
+
+    /// Revokes one token; `false` when it was not live.
+    fn revoke_refresh_token(&self, id: Uuid) -> impl Future<Output = DomainResult<bool>> + Send;
+
+    /// Revokes every live refresh token of a user (reuse detection).
+    fn revoke_user_refresh_tokens(&self, user_id: Uuid) -> impl Future<Output = DomainResult<u64>> + Send;
+
+    fn create_api_key(&self, key: &ApiKey) -> impl Future<Output = DomainResult<()>> + Send;
+
+    /// A key of this workspace (a key of another workspace is not found).
+    fn find_api_key(
+        &self,
+        workspace_id: WorkspaceId,
+        id: Uuid,
+    ) -> impl Future<Output = DomainResult<Option<ApiKey>>> + Send;
+
+    fn list_api_keys(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<Vec<ApiKey>>> + Send;
+
+    /// Sets `revoked_at` (kept when already set); `None` when no such key in this workspace.
+    fn revoke_api_key(
+        &self,
+        workspace_id: WorkspaceId,
+        id: Uuid,
+    ) -> impl Future<Output = DomainResult<Option<ApiKey>>> + Send;
+
+    /// Deletes (and thereby revokes) a key; `false` when no such key in this workspace.
+    fn delete_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> impl Future<Output = DomainResult<bool>> + Send;
+
+    /// Whether the workspace exists.
+    fn workspace_exists(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<bool>> + Send;
+}
+
+/// Persistence of webhook subscriptions (scoped to a workspace) and of their deliveries.
+pub trait WebhookStore: Send + Sync {
+    /// Attempts of one webhook of the workspace, newest first.
+    fn list_deliveries(
+        &self,
+        workspace_id: WorkspaceId,
+        webhook_id: Uuid,
+    ) -> impl Future<Output = DomainResult<Vec<Delivery>>> + Send;
+
+    fn create_webhook(&self, webhook: &Webhook) -> impl Future<Output = DomainResult<()>> + Send;
+    fn list_webhooks(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<Vec<Webhook>>> + Send;
+    fn find_webhook(
+        &self,
+        workspace_id: WorkspaceId,
+        id: Uuid,
+    ) -> impl Future<Output = DomainResult<Option<Webhook>>> + Send;
+    fn update_webhook(&self, webhook: &Webhook) -> impl Future<Output = DomainResult<bool>> + Send;
+    fn delete_webhook(&self, workspace_id: WorkspaceId, id: Uuid) -> impl Future<Output = DomainResult<bool>> + Send;
 }

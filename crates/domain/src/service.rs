@@ -155,11 +155,11 @@ impl<S: RecordStore> RecordService<S> {
         selection: &Selection,
     ) -> DomainResult<Json> {
         let input = parse_update(object, data)?;
-        let mut records = self
+        let records = self
             .store
             .update(meta, object.id, &RecordTarget::Ids(vec![id]), &input, selection)
             .await?;
-        records.pop().ok_or_else(|| record_not_found(object, id))
+        only_record(records, object, id)
     }
 
     pub async fn update_many(
@@ -182,11 +182,8 @@ impl<S: RecordStore> RecordService<S> {
         id: Uuid,
         selection: &Selection,
     ) -> DomainResult<Json> {
-        let mut records = self
-            .store
-            .soft_delete(meta, object.id, &RecordTarget::Ids(vec![id]), selection)
-            .await?;
-        records.pop().ok_or_else(|| record_not_found(object, id))
+        self.change_one(LifeCycle::SoftDelete, meta, object, id, selection)
+            .await
     }
 
     pub async fn delete_many(
@@ -196,8 +193,8 @@ impl<S: RecordStore> RecordService<S> {
         target: &RecordTarget,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        check_bulk_target(target)?;
-        self.store.soft_delete(meta, object.id, target, selection).await
+        self.change_many(LifeCycle::SoftDelete, meta, object, target, selection)
+            .await
     }
 
     pub async fn restore_one(
@@ -207,11 +204,7 @@ impl<S: RecordStore> RecordService<S> {
         id: Uuid,
         selection: &Selection,
     ) -> DomainResult<Json> {
-        let mut records = self
-            .store
-            .restore(meta, object.id, &RecordTarget::Ids(vec![id]), selection)
-            .await?;
-        records.pop().ok_or_else(|| record_not_found(object, id))
+        self.change_one(LifeCycle::Restore, meta, object, id, selection).await
     }
 
     pub async fn restore_many(
@@ -221,8 +214,8 @@ impl<S: RecordStore> RecordService<S> {
         target: &RecordTarget,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        check_bulk_target(target)?;
-        self.store.restore(meta, object.id, target, selection).await
+        self.change_many(LifeCycle::Restore, meta, object, target, selection)
+            .await
     }
 
     pub async fn destroy_one(
@@ -232,11 +225,7 @@ impl<S: RecordStore> RecordService<S> {
         id: Uuid,
         selection: &Selection,
     ) -> DomainResult<Json> {
-        let mut records = self
-            .store
-            .destroy(meta, object.id, &RecordTarget::Ids(vec![id]), selection)
-            .await?;
-        records.pop().ok_or_else(|| record_not_found(object, id))
+        self.change_one(LifeCycle::Destroy, meta, object, id, selection).await
     }
 
     pub async fn destroy_many(
@@ -246,9 +235,65 @@ impl<S: RecordStore> RecordService<S> {
         target: &RecordTarget,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        check_bulk_target(target)?;
-        self.store.destroy(meta, object.id, target, selection).await
+        self.change_many(LifeCycle::Destroy, meta, object, target, selection)
+            .await
     }
+
+    /// One record by id; an id matching no record (in the state the change applies to) is `NOT_FOUND`.
+    async fn change_one(
+        &self,
+        change: LifeCycle,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        id: Uuid,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let records = self
+            .change(change, meta, object, &RecordTarget::Ids(vec![id]), selection)
+            .await?;
+        only_record(records, object, id)
+    }
+
+    /// Every targeted record; the target must be ids or a non-empty filter.
+    async fn change_many(
+        &self,
+        change: LifeCycle,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        check_bulk_target(target)?;
+        self.change(change, meta, object, target, selection).await
+    }
+
+    async fn change(
+        &self,
+        change: LifeCycle,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        match change {
+            LifeCycle::SoftDelete => self.store.soft_delete(meta, object.id, target, selection).await,
+            LifeCycle::Restore => self.store.restore(meta, object.id, target, selection).await,
+            LifeCycle::Destroy => self.store.destroy(meta, object.id, target, selection).await,
+        }
+    }
+}
+
+/// The record changes that take a target and no input.
+#[derive(Debug, Clone, Copy)]
+enum LifeCycle {
+    SoftDelete,
+    Restore,
+    Destroy,
+}
+
+/// The one record a by-id write returned, or `NOT_FOUND` when it touched none.
+fn only_record(mut records: Vec<Json>, object: &ObjectMetadata, id: Uuid) -> DomainResult<Json> {
+    records.pop().ok_or_else(|| record_not_found(object, id))
 }
 
 fn parse_update(object: &ObjectMetadata, data: &Json) -> DomainResult<RecordInput> {

@@ -4,9 +4,11 @@ use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::WorkspaceId;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use uuid::Uuid;
+
+/// Re-exported from its old home so that `webhook::WebhookStore` keeps resolving while callers move to `ports`.
+pub use crate::ports::WebhookStore;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,26 +21,6 @@ pub struct Webhook {
     pub secret: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// Persistence of webhook subscriptions (scoped to a workspace) and of their deliveries.
-pub trait WebhookStore: Send + Sync {
-    /// Attempts of one webhook of the workspace, newest first.
-    fn list_deliveries(
-        &self,
-        workspace_id: WorkspaceId,
-        webhook_id: Uuid,
-    ) -> impl Future<Output = DomainResult<Vec<Delivery>>> + Send;
-
-    fn create_webhook(&self, webhook: &Webhook) -> impl Future<Output = DomainResult<()>> + Send;
-    fn list_webhooks(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<Vec<Webhook>>> + Send;
-    fn find_webhook(
-        &self,
-        workspace_id: WorkspaceId,
-        id: Uuid,
-    ) -> impl Future<Output = DomainResult<Option<Webhook>>> + Send;
-    fn update_webhook(&self, webhook: &Webhook) -> impl Future<Output = DomainResult<bool>> + Send;
-    fn delete_webhook(&self, workspace_id: WorkspaceId, id: Uuid) -> impl Future<Output = DomainResult<bool>> + Send;
 }
 
 const SHORT_OPERATIONS: [&str; 6] = ["create", "update", "delete", "destroy", "restore", "*"];

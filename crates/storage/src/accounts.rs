@@ -1,15 +1,19 @@
-//! Users, memberships, refresh tokens and API keys.
+//! Users, memberships, refresh tokens and API keys: [`IdentityStore`] over PostgreSQL.
 
 use crate::error::{TxError, to_domain};
+use crate::provision;
 use crate::records;
 use crate::schema::{api_key, refresh_token, user, workspace, workspace_membership};
-use crate::workspaces;
+use crate::store::PgStore;
+use crate::transaction::tx;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
 use twenty_domain::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
+use twenty_domain::ports::IdentityStore;
 use twenty_domain::query::Selection;
 use twenty_domain::record::{RecordInput, WriteMode};
 use uuid::Uuid;
@@ -118,7 +122,7 @@ async fn insert_admin(
     conn: &mut AsyncPgConnection,
     meta: &WorkspaceMetadata,
     new_user: &User,
-    member_record: &serde_json::Value,
+    member_record: &Json,
     member_id: Uuid,
 ) -> Result<(), TxError> {
     diesel::insert_into(user::table)
@@ -151,217 +155,232 @@ async fn insert_admin(
     Ok(())
 }
 
-pub async fn create_account(conn: &mut AsyncPgConnection, account: &NewAccount) -> DomainResult<()> {
-    conn.transaction::<_, TxError, _>(async |conn| {
-        workspaces::create_workspace(conn, &account.workspace, &account.workspace_name).await?;
-        insert_admin(
-            conn,
-            &account.workspace,
-            &account.user,
-            &account.member_record,
-            account.member_id,
-        )
-        .await
-    })
-    .await
-    .map_err(|e| e.0)
-}
-
-pub async fn add_admin(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    new_user: &User,
-    member_record: &serde_json::Value,
-    member_id: Uuid,
-) -> DomainResult<()> {
-    conn.transaction::<_, TxError, _>(async |conn| insert_admin(conn, meta, new_user, member_record, member_id).await)
-        .await
-        .map_err(|e| e.0)
-}
-
-pub async fn find_user_by_email(conn: &mut AsyncPgConnection, email: &str) -> DomainResult<Option<User>> {
-    diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-    user::table
-        .filter(lower(user::email).eq(email.to_lowercase()))
-        .select(UserRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-        .map(|r| r.map(User::from))
-        .map_err(to_domain)
-}
-
-pub async fn memberships(conn: &mut AsyncPgConnection, user_id: Uuid) -> DomainResult<Vec<Membership>> {
-    let rows: Vec<(Uuid, Uuid, String, Option<Uuid>)> = workspace_membership::table
-        .filter(workspace_membership::user_id.eq(user_id))
-        .order(workspace_membership::created_at)
-        .select((
-            workspace_membership::workspace_id,
-            workspace_membership::user_id,
-            workspace_membership::role,
-            workspace_membership::workspace_member_id,
-        ))
-        .load(conn)
-        .await
-        .map_err(to_domain)?;
-    Ok(rows
-        .into_iter()
-        .map(|(workspace_id, user_id, role, workspace_member_id)| Membership {
-            workspace_id,
-            user_id,
-            role,
-            workspace_member_id,
+impl IdentityStore for PgStore {
+    async fn create_account(&self, account: &NewAccount) -> DomainResult<()> {
+        tx(&mut *self.conn().await?, async |conn| {
+            provision::create_workspace(conn, &account.workspace, &account.workspace_name).await?;
+            insert_admin(
+                conn,
+                &account.workspace,
+                &account.user,
+                &account.member_record,
+                account.member_id,
+            )
+            .await
         })
-        .collect())
-}
-
-pub async fn insert_refresh_token(conn: &mut AsyncPgConnection, token: &RefreshTokenRecord) -> DomainResult<()> {
-    diesel::insert_into(refresh_token::table)
-        .values(refresh_row(token))
-        .execute(conn)
         .await
-        .map_err(to_domain)?;
-    Ok(())
-}
+    }
 
-pub async fn find_refresh_token(conn: &mut AsyncPgConnection, id: Uuid) -> DomainResult<Option<RefreshTokenRecord>> {
-    refresh_token::table
-        .find(id)
-        .select(RefreshRow::as_select())
-        .first(conn)
+    async fn add_admin(
+        &self,
+        workspace: &WorkspaceMetadata,
+        user: &User,
+        member_record: &Json,
+        member_id: Uuid,
+    ) -> DomainResult<()> {
+        tx(&mut *self.conn().await?, async |conn| {
+            insert_admin(conn, workspace, user, member_record, member_id).await
+        })
         .await
-        .optional()
-        .map(|r| r.map(RefreshTokenRecord::from))
-        .map_err(to_domain)
-}
+    }
 
-pub async fn rotate_refresh_token(
-    conn: &mut AsyncPgConnection,
-    old: Uuid,
-    new: &RefreshTokenRecord,
-) -> DomainResult<bool> {
-    conn.transaction::<_, TxError, _>(async |conn| {
-        let changed = diesel::update(
-            refresh_token::table
-                .find(old)
-                .filter(refresh_token::revoked_at.is_null()),
-        )
-        .set((
-            refresh_token::revoked_at.eq(diesel::dsl::now),
-            refresh_token::replaced_by.eq(Some(new.id)),
-        ))
-        .execute(conn)
-        .await?;
-        if changed == 0 {
-            return Ok(false);
-        }
+    async fn find_user_by_email(&self, email: &str) -> DomainResult<Option<User>> {
+        diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+        user::table
+            .filter(lower(user::email).eq(email.to_lowercase()))
+            .select(UserRow::as_select())
+            .first(&mut self.conn().await?)
+            .await
+            .optional()
+            .map(|r| r.map(User::from))
+            .map_err(to_domain)
+    }
+
+    async fn memberships(&self, user_id: Uuid) -> DomainResult<Vec<Membership>> {
+        let rows: Vec<(Uuid, Uuid, String, Option<Uuid>)> = workspace_membership::table
+            .filter(workspace_membership::user_id.eq(user_id))
+            .order(workspace_membership::created_at)
+            .select((
+                workspace_membership::workspace_id,
+                workspace_membership::user_id,
+                workspace_membership::role,
+                workspace_membership::workspace_member_id,
+            ))
+            .load(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(rows
+            .into_iter()
+            .map(|(workspace_id, user_id, role, workspace_member_id)| Membership {
+                workspace_id,
+                user_id,
+                role,
+                workspace_member_id,
+            })
+            .collect())
+    }
+
+    async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> DomainResult<()> {
         diesel::insert_into(refresh_token::table)
-            .values(refresh_row(new))
-            .execute(conn)
-            .await?;
-        Ok(true)
-    })
-    .await
-    .map_err(|e| e.0)
-}
+            .values(refresh_row(token))
+            .execute(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(())
+    }
 
-pub async fn revoke_refresh_token(conn: &mut AsyncPgConnection, id: Uuid) -> DomainResult<bool> {
-    let changed = diesel::update(
+    async fn find_refresh_token(&self, id: Uuid) -> DomainResult<Option<RefreshTokenRecord>> {
         refresh_token::table
             .find(id)
-            .filter(refresh_token::revoked_at.is_null()),
-    )
-    .set(refresh_token::revoked_at.eq(diesel::dsl::now))
-    .execute(conn)
-    .await
-    .map_err(to_domain)?;
-    Ok(changed > 0)
-}
+            .select(RefreshRow::as_select())
+            .first(&mut self.conn().await?)
+            .await
+            .optional()
+            .map(|r| r.map(RefreshTokenRecord::from))
+            .map_err(to_domain)
+    }
 
-pub async fn revoke_user_refresh_tokens(conn: &mut AsyncPgConnection, user_id: Uuid) -> DomainResult<u64> {
-    let changed = diesel::update(
-        refresh_token::table
-            .filter(refresh_token::user_id.eq(user_id))
-            .filter(refresh_token::revoked_at.is_null()),
-    )
-    .set(refresh_token::revoked_at.eq(diesel::dsl::now))
-    .execute(conn)
-    .await
-    .map_err(to_domain)?;
-    Ok(changed as u64)
-}
-
-pub async fn create_api_key(conn: &mut AsyncPgConnection, key: &ApiKey) -> DomainResult<()> {
-    diesel::insert_into(api_key::table)
-        .values(ApiKeyRow {
-            id: key.id,
-            workspace_id: key.workspace_id,
-            name: key.name.clone(),
-            expires_at: key.expires_at,
-            revoked_at: key.revoked_at,
-            created_at: key.created_at,
-            updated_at: key.updated_at,
+    async fn rotate_refresh_token(&self, old: Uuid, new: &RefreshTokenRecord) -> DomainResult<bool> {
+        tx(&mut *self.conn().await?, async |conn| {
+            let changed = diesel::update(
+                refresh_token::table
+                    .find(old)
+                    .filter(refresh_token::revoked_at.is_null()),
+            )
+            .set((
+                refresh_token::revoked_at.eq(diesel::dsl::now),
+                refresh_token::replaced_by.eq(Some(new.id)),
+            ))
+            .execute(conn)
+            .await?;
+            if changed == 0 {
+                return Ok(false);
+            }
+            diesel::insert_into(refresh_token::table)
+                .values(refresh_row(new))
+                .execute(conn)
+                .await?;
+            Ok(true)
         })
-        .execute(conn)
+        .await
+    }
+
+    async fn revoke_refresh_token(&self, id: Uuid) -> DomainResult<bool> {
+        let changed = diesel::update(
+            refresh_token::table
+                .find(id)
+                .filter(refresh_token::revoked_at.is_null()),
+        )
+        .set(refresh_token::revoked_at.eq(diesel::dsl::now))
+        .execute(&mut self.conn().await?)
         .await
         .map_err(to_domain)?;
-    Ok(())
-}
+        Ok(changed > 0)
+    }
 
-pub async fn find_api_key(conn: &mut AsyncPgConnection, ws: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
-    api_key::table
-        .find(id)
-        .filter(api_key::workspace_id.eq(ws))
-        .select(ApiKeyRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-        .map(|r| r.map(ApiKey::from))
-        .map_err(to_domain)
-}
-
-pub async fn list_api_keys(conn: &mut AsyncPgConnection, ws: WorkspaceId) -> DomainResult<Vec<ApiKey>> {
-    let rows: Vec<ApiKeyRow> = api_key::table
-        .filter(api_key::workspace_id.eq(ws))
-        .order((api_key::created_at, api_key::id))
-        .select(ApiKeyRow::as_select())
-        .load(conn)
+    async fn revoke_user_refresh_tokens(&self, user_id: Uuid) -> DomainResult<u64> {
+        let changed = diesel::update(
+            refresh_token::table
+                .filter(refresh_token::user_id.eq(user_id))
+                .filter(refresh_token::revoked_at.is_null()),
+        )
+        .set(refresh_token::revoked_at.eq(diesel::dsl::now))
+        .execute(&mut self.conn().await?)
         .await
         .map_err(to_domain)?;
-    Ok(rows.into_iter().map(ApiKey::from).collect())
-}
+        Ok(changed as u64)
+    }
 
-pub async fn revoke_api_key(conn: &mut AsyncPgConnection, ws: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
-    diesel::update(api_key::table.find(id).filter(api_key::workspace_id.eq(ws)))
-        .set((
-            api_key::revoked_at.eq(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
-            >("coalesce(revoked_at, now())")),
-            api_key::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(ApiKeyRow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
-        .map(|r| r.map(ApiKey::from))
-        .map_err(to_domain)
-}
+    async fn create_api_key(&self, key: &ApiKey) -> DomainResult<()> {
+        diesel::insert_into(api_key::table)
+            .values(ApiKeyRow {
+                id: key.id,
+                workspace_id: key.workspace_id,
+                name: key.name.clone(),
+                expires_at: key.expires_at,
+                revoked_at: key.revoked_at,
+                created_at: key.created_at,
+                updated_at: key.updated_at,
+            })
+            .execute(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(())
+    }
 
-pub async fn delete_api_key(conn: &mut AsyncPgConnection, ws: WorkspaceId, id: Uuid) -> DomainResult<bool> {
-    let deleted = diesel::delete(api_key::table.find(id).filter(api_key::workspace_id.eq(ws)))
-        .execute(conn)
-        .await
-        .map_err(to_domain)?;
-    Ok(deleted > 0)
-}
+    /// From memory while change notifications are live (revocation and deletion notify), else from its row.
+    async fn find_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
+        let caches = self.caches();
+        if caches.is_live()
+            && let Some(key) = caches.api_keys.get(&id)
+        {
+            return Ok(Some(key).filter(|k| k.workspace_id == workspace_id));
+        }
+        let generation = caches.api_keys.generation();
+        let key = api_key::table
+            .find(id)
+            .filter(api_key::workspace_id.eq(workspace_id))
+            .select(ApiKeyRow::as_select())
+            .first(&mut self.conn().await?)
+            .await
+            .optional()
+            .map_err(to_domain)?
+            .map(ApiKey::from);
+        if let Some(key) = &key
+            && caches.is_live()
+        {
+            caches.api_keys.insert_if_unchanged(id, key.clone(), generation);
+        }
+        Ok(key)
+    }
 
-pub async fn workspace_exists(conn: &mut AsyncPgConnection, ws: WorkspaceId) -> DomainResult<bool> {
-    let found: Option<Uuid> = workspace::table
-        .find(ws)
-        .select(workspace::id)
-        .first(conn)
-        .await
-        .optional()
-        .map_err(to_domain)?;
-    Ok(found.is_some())
+    async fn list_api_keys(&self, workspace_id: WorkspaceId) -> DomainResult<Vec<ApiKey>> {
+        let rows: Vec<ApiKeyRow> = api_key::table
+            .filter(api_key::workspace_id.eq(workspace_id))
+            .order((api_key::created_at, api_key::id))
+            .select(ApiKeyRow::as_select())
+            .load(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(rows.into_iter().map(ApiKey::from).collect())
+    }
+
+    async fn revoke_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<ApiKey>> {
+        let revoked = diesel::update(api_key::table.find(id).filter(api_key::workspace_id.eq(workspace_id)))
+            .set((
+                api_key::revoked_at.eq(diesel::dsl::sql::<
+                    diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+                >("coalesce(revoked_at, now())")),
+                api_key::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(ApiKeyRow::as_returning())
+            .get_result(&mut self.conn().await?)
+            .await
+            .optional()
+            .map(|r| r.map(ApiKey::from))
+            .map_err(to_domain);
+        self.caches().api_keys.invalidate(&id);
+        revoked
+    }
+
+    async fn delete_api_key(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<bool> {
+        let deleted = diesel::delete(api_key::table.find(id).filter(api_key::workspace_id.eq(workspace_id)))
+            .execute(&mut self.conn().await?)
+            .await
+            .map(|n| n > 0)
+            .map_err(to_domain);
+        self.caches().api_keys.invalidate(&id);
+        deleted
+    }
+
+    async fn workspace_exists(&self, workspace_id: WorkspaceId) -> DomainResult<bool> {
+        let found: Option<Uuid> = workspace::table
+            .find(workspace_id)
+            .select(workspace::id)
+            .first(&mut self.conn().await?)
+            .await
+            .optional()
+            .map_err(to_domain)?;
+        Ok(found.is_some())
+    }
 }

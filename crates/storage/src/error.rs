@@ -2,6 +2,7 @@
 //! is logged with its source and surfaces as an opaque internal error.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::pooled_connection::deadpool::PoolError;
 use twenty_domain::error::{DomainError, FieldError};
 
 /// Storage's own failures (start-up, pool, migrations); request paths convert to [`DomainError`].
@@ -72,7 +73,7 @@ pub fn to_domain(err: DieselError) -> DomainError {
 
 fn internal(err: DieselError) -> DomainError {
     tracing::error!(error = %err, "database error");
-    DomainError::internal("database error")
+    DomainError::internal_caused_by("database error", err)
 }
 
 /// The first column of a violation's detail, `Key (col, …)=(…) …`.
@@ -82,9 +83,14 @@ fn column_of_details(details: &str) -> Option<String> {
     (!first.is_empty()).then(|| first.to_string())
 }
 
-pub fn pool_error(err: impl std::fmt::Display) -> DomainError {
+/// Maps a failed checkout from the pool. Running out of time (every connection busy, or a new one not opening
+/// in time) is `UNAVAILABLE`, which a client may retry; anything else is internal.
+pub fn pool_error(err: PoolError) -> DomainError {
     tracing::error!(error = %err, "database pool error");
-    DomainError::internal("database unavailable")
+    match err {
+        PoolError::Timeout(_) => DomainError::Unavailable("Service temporarily unavailable, try again shortly".into()),
+        other => DomainError::internal_caused_by("database unavailable", other),
+    }
 }
 
 /// The error type inside storage transactions: database errors convert on the way in.
@@ -100,5 +106,24 @@ impl From<DieselError> for TxError {
 impl From<DomainError> for TxError {
     fn from(err: DomainError) -> Self {
         TxError(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use deadpool::managed::TimeoutType;
+    use twenty_domain::ErrorCode;
+
+    #[test]
+    fn a_pool_timeout_is_unavailable_and_other_pool_failures_are_internal() {
+        for timeout in [TimeoutType::Wait, TimeoutType::Create, TimeoutType::Recycle] {
+            let err = pool_error(PoolError::Timeout(timeout));
+            assert_eq!(err.code(), ErrorCode::Unavailable, "{timeout:?}");
+            assert_eq!(err.to_string(), "Service temporarily unavailable, try again shortly");
+        }
+        let closed = pool_error(PoolError::Closed);
+        assert_eq!(closed.code(), ErrorCode::InternalError);
+        assert_eq!(closed.to_string(), "internal error: database unavailable");
     }
 }

@@ -2,9 +2,11 @@
 //!
 //! It owns the connection pool and the embedded core migrations ([`db`]), the private cluster used when no
 //! `DATABASE_URL` is given ([`cluster`]), the per-workspace DDL generated from metadata ([`ddl`]), the dynamic
-//! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]), record and metadata persistence
-//! ([`records`], [`workspaces`]) and [`PgStore`], which implements the domain's ports and serves API keys and
-//! workspace metadata from memory, kept fresh by `LISTEN/NOTIFY` ([`changes`], over [`cache`]).
+//! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]) and [`PgStore`], the domain's ports
+//! over PostgreSQL, each implemented beside its SQL: records ([`records`]), workspace provisioning and loading
+//! ([`provision`]), data-model changes (`metadata_changes`), accounts and API keys ([`accounts`]) and webhooks
+//! ([`webhooks`]). API keys and workspace metadata are served from memory, kept fresh by `LISTEN/NOTIFY`
+//! ([`changes`], over [`cache`]).
 
 pub mod accounts;
 pub mod cache;
@@ -14,12 +16,15 @@ pub mod compile;
 pub mod db;
 pub mod ddl;
 pub mod error;
+mod metadata_changes;
+mod metadata_rows;
+pub mod provision;
 pub mod records;
 mod schema;
 pub mod sql;
 pub mod store;
+mod transaction;
 pub mod webhooks;
-pub mod workspaces;
 
 pub use db::{PgPool, PoolOptions, build_pool, run_migrations, statements_executed};
 pub use error::StorageError;

@@ -1,14 +1,17 @@
-//! Record reads and writes over one connection. Functions take `&mut AsyncPgConnection` so that a caller may
-//! run them inside its own transaction; writes needing several statements open a transaction (a savepoint when
-//! nested).
+//! Record reads and writes: [`RecordStore`] over PostgreSQL. The work is done by functions over one connection
+//! (`&mut AsyncPgConnection`) so that a caller may run them inside its own transaction (account creation, tests);
+//! writes needing several statements open a transaction (a savepoint when nested).
 
 use crate::compile::{Compiler, Output, WriteKind};
 use crate::error::{TxError, to_domain};
 use crate::sql::{Bind, IdRow, JsonRow, Sql};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use crate::store::PgStore;
+use crate::transaction::tx;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
+use twenty_domain::ports::RecordStore;
 use twenty_domain::query::{ConnectionQuery, Selection};
 use twenty_domain::record::{LinkWrite, RecordInput, RecordTarget};
 use uuid::Uuid;
@@ -75,7 +78,7 @@ pub async fn create(
         let sql = Compiler::new(meta).insert(object, inputs, &ids, false, Output::Records(selection))?;
         return load_json(conn, sql).await.map_err(|e| e.0);
     }
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let mut records = Vec::new();
         if upsert {
             // One statement per record: each overwrites only the fields its own input sent.
@@ -106,7 +109,6 @@ pub async fn create(
         load_json(conn, sql).await
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Updates the targeted live records.
@@ -129,7 +131,7 @@ pub async fn update(
         )?;
         return load_json(conn, sql).await.map_err(|e| e.0);
     }
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let sql = Compiler::new(meta).modify(object, WriteKind::Update, target, Some(input), Output::Ids)?;
         let ids = load_ids(conn, sql).await?;
         for id in &ids {
@@ -139,7 +141,6 @@ pub async fn update(
         load_json(conn, sql).await
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Soft delete, restore or destroy, in one statement with its events.
@@ -154,6 +155,89 @@ pub async fn modify(
     let object = object(meta, object_id)?;
     let sql = Compiler::new(meta).modify(object, kind, target, None, Output::Records(selection))?;
     load_json(conn, sql).await.map_err(|e| e.0)
+}
+
+/// Each method checks a connection out of the pool and runs the function of the same name on it.
+impl RecordStore for PgStore {
+    async fn find(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Json> {
+        find(&mut *self.conn().await?, meta, query).await
+    }
+
+    async fn create(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        inputs: &[RecordInput],
+        upsert: bool,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        create(&mut *self.conn().await?, meta, object, inputs, upsert, selection).await
+    }
+
+    async fn update(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        input: &RecordInput,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        update(&mut *self.conn().await?, meta, object, target, input, selection).await
+    }
+
+    async fn soft_delete(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        modify(
+            &mut *self.conn().await?,
+            meta,
+            object,
+            WriteKind::SoftDelete,
+            target,
+            selection,
+        )
+        .await
+    }
+
+    async fn restore(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        modify(
+            &mut *self.conn().await?,
+            meta,
+            object,
+            WriteKind::Restore,
+            target,
+            selection,
+        )
+        .await
+    }
+
+    async fn destroy(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        modify(
+            &mut *self.conn().await?,
+            meta,
+            object,
+            WriteKind::Destroy,
+            target,
+            selection,
+        )
+        .await
+    }
 }
 
 /// Replaces the linked sets of MANY_TO_MANY fields of one record.

@@ -1,13 +1,17 @@
-//! Webhook subscriptions in `core.webhook`, always scoped by workspace.
+//! Webhook subscriptions in `core.webhook`, always scoped by workspace ([`WebhookStore`] over PostgreSQL), and
+//! their delivery.
 
 use crate::error::to_domain;
-use crate::schema::webhook;
+use crate::schema::{event_outbox, webhook, webhook_delivery};
+use crate::store::PgStore;
+use crate::transaction::tx;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use twenty_domain::error::DomainResult;
 use twenty_domain::metadata::WorkspaceId;
-use twenty_domain::webhook::Webhook;
+use twenty_domain::ports::WebhookStore;
+use twenty_domain::webhook::{AttemptOutcome, Delivery, DueDelivery, OutboxEvent, Webhook, operation_matches};
 use uuid::Uuid;
 
 #[derive(Insertable, Queryable, Selectable, AsChangeset)]
@@ -53,67 +57,118 @@ impl From<WebhookRow> for Webhook {
     }
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, hook: &Webhook) -> DomainResult<()> {
-    diesel::insert_into(webhook::table)
-        .values(WebhookRow::from(hook))
-        .execute(conn)
-        .await
-        .map_err(to_domain)?;
-    Ok(())
-}
+impl WebhookStore for PgStore {
+    async fn create_webhook(&self, hook: &Webhook) -> DomainResult<()> {
+        diesel::insert_into(webhook::table)
+            .values(WebhookRow::from(hook))
+            .execute(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(())
+    }
 
-pub async fn list(conn: &mut AsyncPgConnection, ws: WorkspaceId) -> DomainResult<Vec<Webhook>> {
-    let rows: Vec<WebhookRow> = webhook::table
-        .filter(webhook::workspace_id.eq(ws))
-        .order((webhook::created_at, webhook::id))
-        .select(WebhookRow::as_select())
-        .load(conn)
-        .await
-        .map_err(to_domain)?;
-    Ok(rows.into_iter().map(Webhook::from).collect())
-}
+    async fn list_webhooks(&self, workspace_id: WorkspaceId) -> DomainResult<Vec<Webhook>> {
+        let rows: Vec<WebhookRow> = webhook::table
+            .filter(webhook::workspace_id.eq(workspace_id))
+            .order((webhook::created_at, webhook::id))
+            .select(WebhookRow::as_select())
+            .load(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(rows.into_iter().map(Webhook::from).collect())
+    }
 
-pub async fn find(conn: &mut AsyncPgConnection, ws: WorkspaceId, id: Uuid) -> DomainResult<Option<Webhook>> {
-    webhook::table
-        .find(id)
-        .filter(webhook::workspace_id.eq(ws))
-        .select(WebhookRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-        .map(|r| r.map(Webhook::from))
-        .map_err(to_domain)
-}
-
-pub async fn update(conn: &mut AsyncPgConnection, hook: &Webhook) -> DomainResult<bool> {
-    let changed = diesel::update(
+    async fn find_webhook(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<Option<Webhook>> {
         webhook::table
-            .find(hook.id)
-            .filter(webhook::workspace_id.eq(hook.workspace_id)),
-    )
-    .set(WebhookRow::from(hook))
-    .execute(conn)
-    .await
-    .map_err(to_domain)?;
-    Ok(changed > 0)
-}
+            .find(id)
+            .filter(webhook::workspace_id.eq(workspace_id))
+            .select(WebhookRow::as_select())
+            .first(&mut self.conn().await?)
+            .await
+            .optional()
+            .map(|r| r.map(Webhook::from))
+            .map_err(to_domain)
+    }
 
-pub async fn delete(conn: &mut AsyncPgConnection, ws: WorkspaceId, id: Uuid) -> DomainResult<bool> {
-    let deleted = diesel::delete(webhook::table.find(id).filter(webhook::workspace_id.eq(ws)))
-        .execute(conn)
+    async fn update_webhook(&self, hook: &Webhook) -> DomainResult<bool> {
+        let changed = diesel::update(
+            webhook::table
+                .find(hook.id)
+                .filter(webhook::workspace_id.eq(hook.workspace_id)),
+        )
+        .set(WebhookRow::from(hook))
+        .execute(&mut self.conn().await?)
         .await
         .map_err(to_domain)?;
-    Ok(deleted > 0)
+        Ok(changed > 0)
+    }
+
+    async fn delete_webhook(&self, workspace_id: WorkspaceId, id: Uuid) -> DomainResult<bool> {
+        let deleted = diesel::delete(webhook::table.find(id).filter(webhook::workspace_id.eq(workspace_id)))
+            .execute(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(deleted > 0)
+    }
+
+    async fn list_deliveries(&self, workspace_id: WorkspaceId, webhook_id: Uuid) -> DomainResult<Vec<Delivery>> {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            Uuid,
+            Uuid,
+            Uuid,
+            String,
+            String,
+            i32,
+            Option<i32>,
+            Option<String>,
+            DateTime<Utc>,
+            DateTime<Utc>,
+        )> = webhook_delivery::table
+            .filter(webhook_delivery::workspace_id.eq(workspace_id))
+            .filter(webhook_delivery::webhook_id.eq(webhook_id))
+            .order(webhook_delivery::created_at.desc())
+            .limit(1000)
+            .select((
+                webhook_delivery::id,
+                webhook_delivery::webhook_id,
+                webhook_delivery::event_id,
+                webhook_delivery::event,
+                webhook_delivery::status,
+                webhook_delivery::attempt,
+                webhook_delivery::http_status,
+                webhook_delivery::error,
+                webhook_delivery::created_at,
+                webhook_delivery::updated_at,
+            ))
+            .load(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, webhook_id, event_id, event, status, attempt, http_status, error, created_at, updated_at)| {
+                    Delivery {
+                        id,
+                        webhook_id,
+                        event_id,
+                        event,
+                        status,
+                        attempt: attempt.max(0) as u32,
+                        http_status: http_status.and_then(|s| u16::try_from(s).ok()),
+                        error,
+                        created_at,
+                        updated_at,
+                    }
+                },
+            )
+            .collect())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Delivery: the outbox is fanned out into one delivery row per matching webhook, then due deliveries are claimed
 // (`FOR UPDATE SKIP LOCKED`, so several server processes share the work) and their results recorded.
-
-use crate::error::TxError;
-use crate::schema::{event_outbox, webhook_delivery};
-use diesel_async::AsyncConnection;
-use twenty_domain::webhook::{AttemptOutcome, Delivery, DueDelivery, OutboxEvent, operation_matches};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = event_outbox)]
@@ -146,7 +201,7 @@ impl From<OutboxRow> for OutboxEvent {
 /// Turns up to `limit` undispatched outbox events into deliveries for the webhooks whose operation matches;
 /// returns how many events were dispatched.
 pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<usize> {
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let events: Vec<(Uuid, Uuid, String, String)> = event_outbox::table
             .filter(event_outbox::dispatched_at.is_null())
             .order(event_outbox::created_at)
@@ -199,13 +254,12 @@ pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<u
         Ok(events.len())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Claims up to `limit` due deliveries: their attempt counter moves on and they are leased for `lease_secs`, so no
 /// other worker takes them while this one delivers.
 pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64) -> DomainResult<Vec<DueDelivery>> {
-    conn.transaction::<_, TxError, _>(async |conn| {
+    tx(conn, async |conn| {
         let ids: Vec<Uuid> = webhook_delivery::table
             .filter(webhook_delivery::status.eq("pending"))
             .filter(webhook_delivery::next_attempt_at.le(diesel::dsl::now))
@@ -257,7 +311,6 @@ pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64
             .collect())
     })
     .await
-    .map_err(|e| e.0)
 }
 
 /// Records an attempt: delivered, retried after `retry_in`, or failed for good when `retry_in` is `None`.
@@ -288,60 +341,4 @@ pub async fn record_attempt(
         .await
         .map_err(to_domain)?;
     Ok(())
-}
-
-pub async fn list_deliveries(
-    conn: &mut AsyncPgConnection,
-    ws: WorkspaceId,
-    webhook_id: Uuid,
-) -> DomainResult<Vec<Delivery>> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(
-        Uuid,
-        Uuid,
-        Uuid,
-        String,
-        String,
-        i32,
-        Option<i32>,
-        Option<String>,
-        DateTime<Utc>,
-        DateTime<Utc>,
-    )> = webhook_delivery::table
-        .filter(webhook_delivery::workspace_id.eq(ws))
-        .filter(webhook_delivery::webhook_id.eq(webhook_id))
-        .order(webhook_delivery::created_at.desc())
-        .limit(1000)
-        .select((
-            webhook_delivery::id,
-            webhook_delivery::webhook_id,
-            webhook_delivery::event_id,
-            webhook_delivery::event,
-            webhook_delivery::status,
-            webhook_delivery::attempt,
-            webhook_delivery::http_status,
-            webhook_delivery::error,
-            webhook_delivery::created_at,
-            webhook_delivery::updated_at,
-        ))
-        .load(conn)
-        .await
-        .map_err(to_domain)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, webhook_id, event_id, event, status, attempt, http_status, error, created_at, updated_at)| Delivery {
-                id,
-                webhook_id,
-                event_id,
-                event,
-                status,
-                attempt: attempt.max(0) as u32,
-                http_status: http_status.and_then(|s| u16::try_from(s).ok()),
-                error,
-                created_at,
-                updated_at,
-            },
-        )
-        .collect())
 }
