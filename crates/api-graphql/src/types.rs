@@ -12,7 +12,9 @@ use juniper::{
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::Arc;
-use twenty_domain::field_type::{CompositeType, FieldType, ScalarKind};
+use twenty_domain::field_type::{
+    CompositeType, FieldType, Operand, Operator, ScalarKind, SystemField, operators_of_kind,
+};
 use twenty_domain::metadata::{
     FieldMetadata, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata, pascal_case,
 };
@@ -43,6 +45,26 @@ impl Leaf {
             ScalarKind::Date => Leaf::Date,
             ScalarKind::Json => Leaf::Json,
         }
+    }
+
+    /// The storage kind whose operators a filter on this leaf takes (every field with this leaf shares its
+    /// filter type, and their kinds take the same operators).
+    fn storage_kind(self) -> ScalarKind {
+        match self {
+            Leaf::Id => ScalarKind::Uuid,
+            Leaf::String => ScalarKind::Text,
+            Leaf::Int | Leaf::Float => ScalarKind::Float,
+            Leaf::Boolean => ScalarKind::Boolean,
+            Leaf::DateTime => ScalarKind::Timestamp,
+            Leaf::Date => ScalarKind::Date,
+            Leaf::Json => ScalarKind::Json,
+            Leaf::BigInt => ScalarKind::BigInt,
+        }
+    }
+
+    /// The operators of this leaf's filter input, from the domain's table.
+    fn operators(self) -> &'static [Operator] {
+        operators_of_kind(self.storage_kind())
     }
 
     fn filter_name(self) -> &'static str {
@@ -91,7 +113,7 @@ pub struct GqlField {
 
 impl GqlField {
     fn non_null_output(&self) -> bool {
-        matches!(self.field.name.as_str(), "id" | "createdAt" | "updatedAt")
+        self.field.non_null_output()
     }
 }
 
@@ -117,6 +139,8 @@ pub struct EnumType {
     pub filter_name: ArcStr,
     pub values: Vec<String>,
     pub multi: bool,
+    /// The operators of its filter input, from the domain's table.
+    pub operators: &'static [Operator],
 }
 
 /// Root operations, by root field name.
@@ -164,6 +188,9 @@ impl WsTypes {
                             filter_name: ArcStr::from(format!("{type_name}{}EnumFilter", pascal_case(&field.name))),
                             values: field.option_values().map(str::to_string).collect(),
                             multi,
+                            operators: field
+                                .scalar_kind()
+                                .map_or(&[][..], |kind| field.field_type.operators(kind)),
                         });
                         Shape::Enum {
                             enum_index: enums.len() - 1,
@@ -565,10 +592,10 @@ fn input_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Argument<S>> {
             let mut args = Vec::new();
             for f in &ws.objects[i].fields {
                 let field = &f.field;
-                let required = create && !field.is_nullable && field.default_value.is_none() && !field.is_system;
+                let required = create && field.required_on_create();
                 match &f.shape {
-                    _ if matches!(field.name.as_str(), "createdAt" | "updatedAt" | "deletedAt") => {}
-                    _ if field.name == "id" && !create => {}
+                    _ if field.is_read_only() => {}
+                    _ if field.system_field() == Some(SystemField::Id) && !create => {}
                     Shape::Leaf(leaf) => args.push(leaf_arg(registry, &f.name, *leaf, required, false)),
                     Shape::Composite(c) => args.push(dyn_arg(
                         registry,
@@ -596,41 +623,14 @@ fn input_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Argument<S>> {
             }
             args
         }
-        Kind::LeafFilter(leaf) => {
-            let mut args = Vec::new();
-            if leaf != Leaf::Json {
-                args.push(leaf_arg(registry, "eq", leaf, false, false));
-                args.push(leaf_arg(registry, "neq", leaf, false, false));
-            }
-            if !matches!(leaf, Leaf::Json | Leaf::Boolean) {
-                args.push(leaf_arg(registry, "in", leaf, false, true));
-            }
-            args.push(registry.arg::<Option<FilterIs>>("is", &()));
-            if !matches!(leaf, Leaf::Json | Leaf::Boolean | Leaf::Id) {
-                for op in ["gt", "gte", "lt", "lte"] {
-                    args.push(leaf_arg(registry, op, leaf, false, false));
-                }
-            }
-            if leaf == Leaf::String {
-                for op in ["like", "ilike", "startsWith"] {
-                    args.push(leaf_arg(registry, op, leaf, false, false));
-                }
-            }
-            args
-        }
+        Kind::LeafFilter(leaf) => operator_args(registry, leaf.operators(), |registry, name, list| {
+            leaf_arg(registry, name, leaf, false, list)
+        }),
         Kind::EnumFilter(e) => {
             let value = ti.with(Kind::Enum(e));
-            let mut args = Vec::new();
-            if ws.enums[e].multi {
-                args.push(enum_arg(registry, "containsAny", &value, false, true));
-                args.push(enum_arg(registry, "containsAll", &value, false, true));
-            } else {
-                args.push(enum_arg(registry, "eq", &value, false, false));
-                args.push(enum_arg(registry, "neq", &value, false, false));
-                args.push(enum_arg(registry, "in", &value, false, true));
-            }
-            args.push(registry.arg::<Option<FilterIs>>("is", &()));
-            args
+            operator_args(registry, ws.enums[e].operators, |registry, name, list| {
+                enum_arg(registry, name, &value, false, list)
+            })
         }
         Kind::CompositeFilter(c) => c
             .sub_fields()
@@ -657,6 +657,22 @@ fn input_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Argument<S>> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The fields of a filter input: one per operator, named and typed as the domain's table says; `value` declares
+/// an operand of the filtered type (a list when the operator takes one).
+fn operator_args(
+    registry: &mut Registry<S>,
+    operators: &[Operator],
+    value: impl Fn(&mut Registry<S>, &str, bool) -> Argument<S>,
+) -> Vec<Argument<S>> {
+    operators
+        .iter()
+        .map(|op| match op.operand() {
+            Operand::NullCheck => registry.arg::<Option<FilterIs>>(op.name(), &()),
+            _ => value(registry, op.name(), op.takes_list()),
+        })
+        .collect()
 }
 
 /// An output object: a view over JSON built by PostgreSQL.
