@@ -6,7 +6,7 @@ use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::service::RecordService;
 use twenty_storage::PgStore;
 
-pub struct Ctx {
+pub struct CoreContext {
     pub records: Arc<RecordService<PgStore>>,
     pub principal: Principal,
     /// The request's workspace metadata: ids, tables and columns come from here, never from the schema, which
@@ -83,4 +83,4 @@ impl Spliced {
     }
 }
 
-impl juniper::Context for Ctx {}
+impl juniper::Context for CoreContext {}

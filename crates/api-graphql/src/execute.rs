@@ -1,6 +1,6 @@
 //! Executing one GraphQL request: limits, juniper, and the contract's error and response format.
 
-use crate::context::{Ctx, Spliced};
+use crate::context::{CoreContext, Spliced};
 use crate::error::{document_error, rewrite_validation_message};
 use crate::limits;
 use crate::schema::{PrepareError, SchemaEntry};
@@ -201,7 +201,7 @@ where
 }
 
 /// Runs the request against a workspace's core schema, through its document cache.
-pub async fn execute_prepared(entry: &SchemaEntry, ctx: &Ctx, request: &GraphQLRequest) -> GraphQLResponse {
+pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &GraphQLRequest) -> GraphQLResponse {
     let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
     let prepared = match entry.prepare(&request.query, operation) {
         Ok(prepared) => prepared,

@@ -17,6 +17,6 @@ pub mod schema;
 pub mod selection;
 pub mod types;
 
-pub use context::Ctx;
+pub use context::CoreContext;
 pub use execute::{GraphQLRequest, execute};
 pub use schema::{Schema, SchemaCache, build_schema};

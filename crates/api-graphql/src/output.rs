@@ -5,7 +5,7 @@
 //! selected field exists, and PostgreSQL never returns NULL for a non-null field (ids, edges, cursors, page info).
 
 use crate::selection::relation_key;
-use crate::types::{Kind, Leaf, Shape, TI, leaf_value};
+use crate::types::{FieldShape, Leaf, TypeInfo, TypeKind, leaf_value};
 use juniper::{DefaultScalarValue as S, LookAheadSelection, Object, Value};
 use serde_json::Value as Json;
 
@@ -71,57 +71,65 @@ impl<'a> Plan<'a> {
 /// What one field of an output object is: a leaf value, or an object or list to shape further.
 enum Part<'j, 'p, 'a> {
     Leaf(Value<S>),
-    Object(TI, &'j Json, &'p Plan<'a>),
-    List(TI, &'j [Json], &'p Plan<'a>),
+    Object(TypeInfo, &'j Json, &'p Plan<'a>),
+    List(TypeInfo, &'j [Json], &'p Plan<'a>),
 }
 
-/// Field `name` (answered under response key `key`) of the object `json` of type `ti`, whose sub-selection is
+/// Field `name` (answered under response key `key`) of the object `json` of type `info`, whose sub-selection is
 /// `children`. The one place that knows how each output type maps onto PostgreSQL's JSON.
-fn part<'j, 'p, 'a>(ti: &TI, json: &'j Json, name: &str, key: &str, children: &'p Plan<'a>) -> Part<'j, 'p, 'a> {
+fn part<'j, 'p, 'a>(
+    info: &TypeInfo,
+    json: &'j Json,
+    name: &str,
+    key: &str,
+    children: &'p Plan<'a>,
+) -> Part<'j, 'p, 'a> {
     let get = |k: &str| json.get(k).unwrap_or(&NULL);
     let leaf = |leaf: Leaf, k: &str| Part::Leaf(leaf_value(leaf, get(k)));
-    match ti.kind {
-        Kind::Connection(i) => match name {
+    match info.kind {
+        TypeKind::Connection(i) => match name {
             "edges" => {
                 let edges = get("edges").as_array().map(Vec::as_slice).unwrap_or_default();
-                Part::List(ti.with(Kind::Edge(i)), edges, children)
+                Part::List(info.with(TypeKind::Edge(i)), edges, children)
             }
-            "pageInfo" => Part::Object(ti.with(Kind::PageInfo), get("pageInfo"), children),
+            "pageInfo" => Part::Object(info.with(TypeKind::PageInfo), get("pageInfo"), children),
             "totalCount" => leaf(Leaf::Int, "totalCount"),
             _ => Part::Leaf(Value::null()),
         },
-        Kind::Edge(i) => match name {
-            "node" => Part::Object(ti.with(Kind::Node(i)), get("node"), children),
+        TypeKind::Edge(i) => match name {
+            "node" => Part::Object(info.with(TypeKind::Node(i)), get("node"), children),
             _ => leaf(Leaf::String, name),
         },
-        Kind::PageInfo => leaf(Leaf::String, name),
-        Kind::Composite(c) => {
+        TypeKind::PageInfo => leaf(Leaf::String, name),
+        TypeKind::Composite(c) => {
             let kind = c
                 .sub_field(name)
-                .map(|s| crate::types::sub_leaf(s.kind))
+                .map(|s| crate::types::names::sub_leaf(s.kind))
                 .unwrap_or(Leaf::String);
             leaf(kind, name)
         }
-        Kind::Node(i) => {
-            let types = &ti.ws.objects[i];
+        TypeKind::Node(i) => {
+            let types = &info.types.objects[i];
             let Some(f) = types.by_name.get(name).map(|&n| &types.fields[n]) else {
                 return Part::Leaf(Value::null());
             };
             match &f.shape {
-                Shape::ToOne {
+                FieldShape::ToOne {
                     id_column: Some(column),
                     ..
                 } if column == name => leaf(Leaf::Id, name),
-                Shape::Leaf(l) => leaf(*l, name),
-                Shape::Enum { .. } => leaf(Leaf::Json, name),
-                Shape::Composite(c) => Part::Object(ti.with(Kind::Composite(*c)), get(name), children),
+                FieldShape::Leaf(l) => leaf(*l, name),
+                FieldShape::Enum { .. } => leaf(Leaf::Json, name),
+                FieldShape::Composite(c) => Part::Object(info.with(TypeKind::Composite(*c)), get(name), children),
                 // Relations are stored under their response key (aliases may differ per selection).
-                Shape::ToOne { target, .. } => {
-                    Part::Object(ti.with(Kind::Node(*target)), get(&relation_key(key)), children)
+                FieldShape::ToOne { target, .. } => {
+                    Part::Object(info.with(TypeKind::Node(*target)), get(&relation_key(key)), children)
                 }
-                Shape::ToMany { target, .. } => {
-                    Part::Object(ti.with(Kind::Connection(*target)), get(&relation_key(key)), children)
-                }
+                FieldShape::ToMany { target, .. } => Part::Object(
+                    info.with(TypeKind::Connection(*target)),
+                    get(&relation_key(key)),
+                    children,
+                ),
             }
         }
         _ => Part::Leaf(Value::null()),
@@ -129,46 +137,46 @@ fn part<'j, 'p, 'a>(ti: &TI, json: &'j Json, name: &str, key: &str, children: &'
 }
 
 /// A connection always has its parts (an absent one reads as empty); other objects may be null.
-fn is_null_object(ti: &TI, json: &Json) -> bool {
-    json.is_null() && !matches!(ti.kind, Kind::Connection(_))
+fn is_null_object(info: &TypeInfo, json: &Json) -> bool {
+    json.is_null() && !matches!(info.kind, TypeKind::Connection(_))
 }
 
-/// `json` as a value of the output type `ti`, shaped by `plan`.
-pub fn object(ti: &TI, json: &Json, plan: &Plan<'_>) -> Value<S> {
-    if is_null_object(ti, json) {
+/// `json` as a value of the output type `info`, shaped by `plan`.
+pub fn object(info: &TypeInfo, json: &Json, plan: &Plan<'_>) -> Value<S> {
+    if is_null_object(info, json) {
         return Value::null();
     }
     let mut out = Object::with_capacity(plan.fields.len());
     for planned in &plan.fields {
         let value = if planned.name == "__typename" {
-            Value::scalar(ti.name().to_string())
+            Value::scalar(info.name().to_string())
         } else {
-            field(ti, json, planned.name, planned.key, &planned.children)
+            field(info, json, planned.name, planned.key, &planned.children)
         };
         out.add_field(planned.key, value);
     }
     Value::object(out)
 }
 
-/// Rows of the output type `ti`.
-pub fn list(ti: &TI, rows: &[Json], plan: &Plan<'_>) -> Value<S> {
-    Value::list(rows.iter().map(|row| object(ti, row, plan)).collect())
+/// Rows of the output type `info`.
+pub fn list(info: &TypeInfo, rows: &[Json], plan: &Plan<'_>) -> Value<S> {
+    Value::list(rows.iter().map(|row| object(info, row, plan)).collect())
 }
 
-/// Field `name` (answered under response key `key`) of the object `json` of type `ti`, its sub-selection shaped
+/// Field `name` (answered under response key `key`) of the object `json` of type `info`, its sub-selection shaped
 /// by `children`.
-pub fn field(ti: &TI, json: &Json, name: &str, key: &str, children: &Plan<'_>) -> Value<S> {
-    match part(ti, json, name, key, children) {
+pub fn field(info: &TypeInfo, json: &Json, name: &str, key: &str, children: &Plan<'_>) -> Value<S> {
+    match part(info, json, name, key, children) {
         Part::Leaf(value) => value,
-        Part::Object(ti, json, plan) => object(&ti, json, plan),
-        Part::List(ti, rows, plan) => list(&ti, rows, plan),
+        Part::Object(info, json, plan) => object(&info, json, plan),
+        Part::List(info, rows, plan) => list(&info, rows, plan),
     }
 }
 
 /// Like [`object`], written straight to JSON text: what the response would hold for it, without building
 /// juniper's value tree (root fields splice it into the response, see `execute`).
-pub fn write_object(ti: &TI, json: &Json, plan: &Plan<'_>, out: &mut Vec<u8>) {
-    if is_null_object(ti, json) {
+pub fn write_object(info: &TypeInfo, json: &Json, plan: &Plan<'_>, out: &mut Vec<u8>) {
+    if is_null_object(info, json) {
         out.extend_from_slice(b"null");
         return;
     }
@@ -180,26 +188,26 @@ pub fn write_object(ti: &TI, json: &Json, plan: &Plan<'_>, out: &mut Vec<u8>) {
         write_str(planned.key, out);
         out.push(b':');
         if planned.name == "__typename" {
-            write_str(&ti.name(), out);
+            write_str(&info.name(), out);
             continue;
         }
-        match part(ti, json, planned.name, planned.key, &planned.children) {
+        match part(info, json, planned.name, planned.key, &planned.children) {
             Part::Leaf(value) => write_value(&value, out),
-            Part::Object(ti, json, plan) => write_object(&ti, json, plan, out),
-            Part::List(ti, rows, plan) => write_list(&ti, rows, plan, out),
+            Part::Object(info, json, plan) => write_object(&info, json, plan, out),
+            Part::List(info, rows, plan) => write_list(&info, rows, plan, out),
         }
     }
     out.push(b'}');
 }
 
 /// Like [`list`], written straight to JSON text.
-pub fn write_list(ti: &TI, rows: &[Json], plan: &Plan<'_>, out: &mut Vec<u8>) {
+pub fn write_list(info: &TypeInfo, rows: &[Json], plan: &Plan<'_>, out: &mut Vec<u8>) {
     out.push(b'[');
     for (i, row) in rows.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_object(ti, row, plan, out);
+        write_object(info, row, plan, out);
     }
     out.push(b']');
 }

@@ -1,15 +1,14 @@
 //! The Query and Mutation roots: their fields per active object, and the resolvers that run one domain call per
 //! root field and shape the JSON that comes back in one pass ([`crate::output`]).
 
-use crate::context::Ctx;
+use crate::context::CoreContext;
 use crate::error::field_error;
 use crate::output;
 use crate::selection::{argument, connection_query, input_argument, node_selection, object_in};
-use crate::types::{DynInput, J, Kind, RootOp, TI, connection_args};
-use juniper::meta::{Field, MetaType};
+use crate::types::{DynInput, JsonView, RootOperation, TypeInfo, TypeKind, connection_args, generated_type};
+use juniper::meta::Field;
 use juniper::{
-    ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, ExecutionResult, Executor, GraphQLType, GraphQLValue,
-    GraphQLValueAsync, ID, Registry, Value,
+    Arguments, BoxFuture, DefaultScalarValue as S, ExecutionResult, Executor, GraphQLValueAsync, ID, Registry, Value,
 };
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
@@ -18,105 +17,86 @@ use twenty_domain::query::{Filter, InputValue, Selection};
 use twenty_domain::record::RecordTarget;
 use uuid::Uuid;
 
-/// The Query and Mutation root objects (which one is in the `TI`).
+/// The Query and Mutation root objects (which one is in the `TypeInfo`).
 pub struct Root;
 
-impl GraphQLType<S> for Root {
-    fn name(info: &TI) -> Option<ArcStr> {
-        Some(info.name())
-    }
+generated_type!(Root, meta: |info, registry| {
+    let fields = match info.kind {
+        TypeKind::Query => query_fields(info, registry),
+        _ => mutation_fields(info, registry),
+    };
+    registry.build_object_type::<Self>(info, &fields).into_meta()
+}, {});
 
-    fn meta(info: &TI, registry: &mut Registry<S>) -> MetaType<S> {
-        let fields = match info.kind {
-            Kind::Query => query_fields(info, registry),
-            _ => mutation_fields(info, registry),
-        };
-        registry.build_object_type::<Self>(info, &fields).into_meta()
-    }
-}
-
-fn query_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Field<S>> {
+fn query_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Field<S>> {
     let mut fields = Vec::new();
-    for (name, op, i) in &ti.ws.queries {
+    for (name, op, i) in &info.types.queries {
         let field = match op {
-            RootOp::FindMany => {
-                let mut field = registry.field::<J<'static>>(name.clone(), &ti.with(Kind::Connection(*i)));
-                for arg in connection_args(registry, ti, *i) {
+            RootOperation::FindMany => {
+                let mut field = registry.field::<JsonView<'static>>(name.clone(), &info.with(TypeKind::Connection(*i)));
+                for arg in connection_args(registry, info, *i) {
                     field = field.argument(arg);
                 }
                 field
             }
             _ => registry
-                .field::<Option<J<'static>>>(name.clone(), &ti.with(Kind::Node(*i)))
-                .argument(registry.arg::<DynInput>("filter", &ti.with(Kind::Filter(*i)))),
+                .field::<Option<JsonView<'static>>>(name.clone(), &info.with(TypeKind::Node(*i)))
+                .argument(registry.arg::<DynInput>("filter", &info.with(TypeKind::Filter(*i)))),
         };
         fields.push(field);
     }
     fields
 }
 
-fn mutation_fields(ti: &TI, registry: &mut Registry<S>) -> Vec<Field<S>> {
+fn mutation_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Field<S>> {
     let mut fields = Vec::new();
-    for (name, op, i) in &ti.ws.mutations {
-        let node = ti.with(Kind::Node(*i));
+    for (name, op, i) in &info.types.mutations {
+        let node = info.with(TypeKind::Node(*i));
         let name = name.clone();
         let field = match op {
-            RootOp::CreateOne => registry
-                .field::<Option<J<'static>>>(name, &node)
-                .argument(registry.arg::<DynInput>("data", &ti.with(Kind::Create(*i))))
+            RootOperation::CreateOne => registry
+                .field::<Option<JsonView<'static>>>(name, &node)
+                .argument(registry.arg::<DynInput>("data", &info.with(TypeKind::Create(*i))))
                 .argument(registry.arg::<Option<bool>>("upsert", &())),
-            RootOp::CreateMany => registry
-                .field::<Vec<J<'static>>>(name, &node)
-                .argument(registry.arg::<Vec<DynInput>>("data", &ti.with(Kind::Create(*i))))
+            RootOperation::CreateMany => registry
+                .field::<Vec<JsonView<'static>>>(name, &node)
+                .argument(registry.arg::<Vec<DynInput>>("data", &info.with(TypeKind::Create(*i))))
                 .argument(registry.arg::<Option<bool>>("upsert", &())),
-            RootOp::UpdateOne => registry
-                .field::<Option<J<'static>>>(name, &node)
+            RootOperation::UpdateOne => registry
+                .field::<Option<JsonView<'static>>>(name, &node)
                 .argument(registry.arg::<ID>("id", &()))
-                .argument(registry.arg::<DynInput>("data", &ti.with(Kind::Update(*i)))),
-            RootOp::UpdateMany => registry
-                .field::<Vec<J<'static>>>(name, &node)
+                .argument(registry.arg::<DynInput>("data", &info.with(TypeKind::Update(*i)))),
+            RootOperation::UpdateMany => registry
+                .field::<Vec<JsonView<'static>>>(name, &node)
                 .argument(registry.arg::<Option<Vec<ID>>>("ids", &()))
-                .argument(registry.arg::<Option<DynInput>>("filter", &ti.with(Kind::Filter(*i))))
-                .argument(registry.arg::<DynInput>("data", &ti.with(Kind::Update(*i)))),
-            RootOp::DeleteOne | RootOp::DestroyOne | RootOp::RestoreOne => registry
-                .field::<Option<J<'static>>>(name, &node)
+                .argument(registry.arg::<Option<DynInput>>("filter", &info.with(TypeKind::Filter(*i))))
+                .argument(registry.arg::<DynInput>("data", &info.with(TypeKind::Update(*i)))),
+            RootOperation::DeleteOne | RootOperation::DestroyOne | RootOperation::RestoreOne => registry
+                .field::<Option<JsonView<'static>>>(name, &node)
                 .argument(registry.arg::<ID>("id", &())),
             _ => registry
-                .field::<Vec<J<'static>>>(name, &node)
+                .field::<Vec<JsonView<'static>>>(name, &node)
                 .argument(registry.arg::<Option<Vec<ID>>>("ids", &()))
-                .argument(registry.arg::<Option<DynInput>>("filter", &ti.with(Kind::Filter(*i)))),
+                .argument(registry.arg::<Option<DynInput>>("filter", &info.with(TypeKind::Filter(*i)))),
         };
         fields.push(field);
     }
     fields
-}
-
-impl GraphQLValue<S> for Root {
-    type Context = Ctx;
-    type TypeInfo = TI;
-
-    fn type_name(&self, info: &TI) -> Option<ArcStr> {
-        Some(info.name())
-    }
-
-    fn concrete_type_name(&self, _: &Ctx, info: &TI) -> String {
-        info.name().to_string()
-    }
 }
 
 impl GraphQLValueAsync<S> for Root {
     fn resolve_field_async<'a>(
         &'a self,
-        info: &'a TI,
+        info: &'a TypeInfo,
         field: &'a str,
         _: &'a Arguments<S>,
-        executor: &'a Executor<Ctx, S>,
+        executor: &'a Executor<CoreContext, S>,
     ) -> BoxFuture<'a, ExecutionResult<S>> {
         Box::pin(async move {
-            let roots = if info.kind == Kind::Query {
-                &info.ws.queries
+            let roots = if info.kind == TypeKind::Query {
+                &info.types.queries
             } else {
-                &info.ws.mutations
+                &info.types.mutations
             };
             let Some((_, op, index)) = roots.iter().find(|(name, _, _)| name == field) else {
                 return Ok(Value::null());
@@ -173,22 +153,22 @@ fn bulk_target(
 
 /// One root field: build the domain request from the look-ahead, make one call, shape the JSON.
 async fn resolve_root(
-    ti: &TI,
-    op: RootOp,
+    info: &TypeInfo,
+    op: RootOperation,
     index: usize,
-    executor: &Executor<'_, '_, Ctx, S>,
+    executor: &Executor<'_, '_, CoreContext, S>,
 ) -> DomainResult<ExecutionResult<S>> {
     let ctx = executor.context();
     let records = &ctx.records;
     let limits = records.limits();
     let meta = &*ctx.meta;
-    let object = object_in(meta, &ti.ws, index)?;
+    let object = object_in(meta, &info.types, index)?;
     let field = executor.look_ahead();
-    let node_ti = ti.with(Kind::Node(index));
+    let node_ti = info.with(TypeKind::Node(index));
     let children = || field.children().iter().copied().collect::<Vec<_>>();
-    let node = || -> DomainResult<Selection> { node_selection(&ti.ws, meta, index, children(), 0, limits) };
+    let node = || -> DomainResult<Selection> { node_selection(&info.types, meta, index, children(), 0, limits) };
     let plan = || output::Plan::of(children());
-    // Results are written as JSON text and spliced into the response (`Ctx::raw`), not built as juniper values.
+    // Results are written as JSON text and spliced into the response (`CoreContext::raw`), not built as juniper values.
     let one = |json: Option<Json>| -> ExecutionResult<S> {
         let Some(json) = json else { return Ok(Value::null()) };
         let mut text = Vec::new();
@@ -203,14 +183,14 @@ async fn resolve_root(
     let data = || argument(&field, "data").unwrap_or(Json::Null);
     let upsert = || argument(&field, "upsert").and_then(|v| v.as_bool()).unwrap_or(false);
     Ok(match op {
-        RootOp::FindMany => {
-            let query = connection_query(&ti.ws, meta, index, &[field], 1, limits)?;
+        RootOperation::FindMany => {
+            let query = connection_query(&info.types, meta, index, &[field], 1, limits)?;
             let connection = records.find_many(meta, &query).await?;
             let mut text = Vec::new();
-            output::write_object(&ti.with(Kind::Connection(index)), &connection, &plan(), &mut text);
+            output::write_object(&info.with(TypeKind::Connection(index)), &connection, &plan(), &mut text);
             Ok(ctx.raw.splice(text))
         }
-        RootOp::FindOne => {
+        RootOperation::FindOne => {
             let filter = Filter::resolve(
                 meta,
                 object,
@@ -218,50 +198,50 @@ async fn resolve_root(
             )?;
             one(records.find_one(meta, object, filter, node()?).await?)
         }
-        RootOp::CreateOne => one(Some(
+        RootOperation::CreateOne => one(Some(
             records.create_one(meta, object, &data(), upsert(), &node()?).await?,
         )),
-        RootOp::CreateMany => {
+        RootOperation::CreateMany => {
             let items = match data() {
                 Json::Array(items) => items,
                 _ => return Err(DomainError::invalid_field("data", "expected a list")),
             };
             many(records.create_many(meta, object, &items, upsert(), &node()?).await?)
         }
-        RootOp::UpdateOne => {
+        RootOperation::UpdateOne => {
             let id = uuid_argument(&field, "id")?;
             one(Some(records.update_one(meta, object, id, &data(), &node()?).await?))
         }
-        RootOp::UpdateMany => {
+        RootOperation::UpdateMany => {
             let target = bulk_target(meta, object, &field)?;
             many(records.update_many(meta, object, &target, &data(), &node()?).await?)
         }
-        RootOp::DeleteOne => one(Some(
+        RootOperation::DeleteOne => one(Some(
             records
                 .delete_one(meta, object, uuid_argument(&field, "id")?, &node()?)
                 .await?,
         )),
-        RootOp::DestroyOne => one(Some(
+        RootOperation::DestroyOne => one(Some(
             records
                 .destroy_one(meta, object, uuid_argument(&field, "id")?, &node()?)
                 .await?,
         )),
-        RootOp::RestoreOne => one(Some(
+        RootOperation::RestoreOne => one(Some(
             records
                 .restore_one(meta, object, uuid_argument(&field, "id")?, &node()?)
                 .await?,
         )),
-        RootOp::DeleteMany => many(
+        RootOperation::DeleteMany => many(
             records
                 .delete_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
                 .await?,
         ),
-        RootOp::DestroyMany => many(
+        RootOperation::DestroyMany => many(
             records
                 .destroy_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
                 .await?,
         ),
-        RootOp::RestoreMany => many(
+        RootOperation::RestoreMany => many(
             records
                 .restore_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
                 .await?,

@@ -1,8 +1,8 @@
 //! Building a workspace's schema and caching it by metadata version, with the documents validated against it.
 
-use crate::context::Ctx;
+use crate::context::CoreContext;
 use crate::root::Root;
-use crate::types::{Kind, TI, WsTypes};
+use crate::types::{TypeInfo, TypeKind, WorkspaceTypes};
 use juniper::{DefaultScalarValue as S, EmptySubscription, GraphQLError, RootNode, ValidatedOperation};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -10,7 +10,7 @@ use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_storage::cache::VersionedCache;
 
-pub type Schema = RootNode<Root, Root, EmptySubscription<Ctx>>;
+pub type Schema = RootNode<Root, Root, EmptySubscription<CoreContext>>;
 
 pub struct SchemaEntry {
     pub schema: Arc<Schema>,
@@ -33,7 +33,7 @@ pub struct DocumentSource {
     key: DocumentKey,
 }
 
-pub type ValidatedDocument<'a> = ValidatedOperation<'a, Root, Root, EmptySubscription<Ctx>>;
+pub type ValidatedDocument<'a> = ValidatedOperation<'a, Root, Root, EmptySubscription<CoreContext>>;
 
 self_cell::self_cell!(
     /// A validated operation together with the schema and the text it borrows.
@@ -102,14 +102,14 @@ pub enum PrepareError {
 pub fn build_schema(meta: Arc<WorkspaceMetadata>) -> DomainResult<Schema> {
     let version = meta.version;
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let ws = Arc::new(WsTypes::new(meta));
-        let query = TI {
-            ws: ws.clone(),
-            kind: Kind::Query,
+        let types = Arc::new(WorkspaceTypes::new(meta));
+        let query = TypeInfo {
+            types: types.clone(),
+            kind: TypeKind::Query,
         };
-        let mutation = TI {
-            ws,
-            kind: Kind::Mutation,
+        let mutation = TypeInfo {
+            types,
+            kind: TypeKind::Mutation,
         };
         RootNode::new_with_info(Root, Root, EmptySubscription::new(), query, mutation, ())
     }));

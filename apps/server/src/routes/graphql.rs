@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::middleware::{GraphQLHttpError, graphql_request};
 use actix_web::{HttpResponse, web};
-use twenty_api_graphql::Ctx;
+use twenty_api_graphql::CoreContext;
 use twenty_api_graphql::execute::execute_prepared;
 use twenty_api_rest::Authenticated;
 
@@ -15,7 +15,7 @@ pub async fn graphql(
     let request = graphql_request(&body)?;
     let meta = state.store.current_metadata(principal.workspace_id).await?;
     let entry = state.schemas.get(&meta)?;
-    let ctx = Ctx {
+    let ctx = CoreContext {
         records: state.records.clone(),
         principal,
         meta,

@@ -1,7 +1,7 @@
 use crate::fixture;
 use std::path::PathBuf;
 use std::sync::Arc;
-use twenty_api_graphql::{Ctx, build_schema};
+use twenty_api_graphql::{CoreContext, build_schema};
 use twenty_auth::{Principal, Subject};
 use twenty_domain::query::PageLimits;
 use twenty_domain::service::RecordService;
@@ -44,7 +44,7 @@ async fn introspection_is_written_for_the_conformance_check() {
     let schema = build_schema(meta.clone()).unwrap();
     // Introspection never touches the database; the pool is never connected.
     let pool = build_pool("postgres://nobody@127.0.0.1:1/none", &PoolOptions::default()).unwrap();
-    let ctx = Ctx {
+    let ctx = CoreContext {
         records: Arc::new(RecordService::new(PgStore::new(pool), PageLimits::default())),
         meta,
         raw: Default::default(),

@@ -1,0 +1,291 @@
+//! The meta of the generated input objects (filters, orders, create and update data) and enums, and the juniper
+//! types that stand for them: [`DynInput`] and [`DynEnum`]. Filter inputs take exactly the operators of the
+//! domain's table.
+
+use super::generated_type;
+use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
+use crate::scalars::{BigInt, Date, DateTime, FilterIs, Json as JsonScalar, OrderByDirection};
+use juniper::meta::{Argument, EnumValue};
+use juniper::{
+    DefaultScalarValue as S, ExecutionResult, Executor, FieldError, FromInputValue, ID, InputValue, Registry, Value,
+};
+use twenty_domain::field_type::{Operand, Operator, SystemField};
+
+/// An input field of a leaf type (or a list of them).
+fn leaf_arg(registry: &mut Registry<S>, name: &str, leaf: Leaf, required: bool, list: bool) -> Argument<S> {
+    let name = name.to_string();
+    macro_rules! arg {
+        ($t:ty) => {
+            match (required, list) {
+                (true, false) => registry.arg::<$t>(name, &()),
+                (false, false) => registry.arg::<Option<$t>>(name, &()),
+                (true, true) => registry.arg::<Vec<$t>>(name, &()),
+                (false, true) => registry.arg::<Option<Vec<$t>>>(name, &()),
+            }
+        };
+    }
+    match leaf {
+        Leaf::Id => arg!(ID),
+        Leaf::String => arg!(String),
+        Leaf::Int => arg!(i32),
+        Leaf::Float => arg!(f64),
+        Leaf::Boolean => arg!(bool),
+        Leaf::DateTime => arg!(DateTime),
+        Leaf::Date => arg!(Date),
+        Leaf::Json => arg!(JsonScalar),
+        Leaf::BigInt => arg!(BigInt),
+    }
+}
+
+fn dyn_arg(registry: &mut Registry<S>, name: &str, info: &TypeInfo, required: bool, list: bool) -> Argument<S> {
+    let name = name.to_string();
+    match (required, list) {
+        (true, false) => registry.arg::<DynInput>(name, info),
+        (false, false) => registry.arg::<Option<DynInput>>(name, info),
+        (true, true) => registry.arg::<Vec<DynInput>>(name, info),
+        (false, true) => registry.arg::<Option<Vec<DynInput>>>(name, info),
+    }
+}
+
+fn enum_arg(registry: &mut Registry<S>, name: &str, info: &TypeInfo, required: bool, list: bool) -> Argument<S> {
+    let name = name.to_string();
+    match (required, list) {
+        (true, false) => registry.arg::<DynEnum>(name, info),
+        (false, false) => registry.arg::<Option<DynEnum>>(name, info),
+        (true, true) => registry.arg::<Vec<DynEnum>>(name, info),
+        (false, true) => registry.arg::<Option<Vec<DynEnum>>>(name, info),
+    }
+}
+
+/// The arguments of a connection field (root list and to-many relations).
+pub fn connection_args(registry: &mut Registry<S>, info: &TypeInfo, object: usize) -> Vec<Argument<S>> {
+    vec![
+        dyn_arg(registry, "filter", &info.with(TypeKind::Filter(object)), false, false),
+        dyn_arg(registry, "orderBy", &info.with(TypeKind::OrderBy(object)), false, true),
+        registry.arg::<Option<i32>>("first", &()),
+        registry.arg::<Option<i32>>("last", &()),
+        registry.arg::<Option<String>>("after", &()),
+        registry.arg::<Option<String>>("before", &()),
+    ]
+}
+
+fn input_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Argument<S>> {
+    let types = info.types.clone();
+    match info.kind {
+        TypeKind::Filter(i) => {
+            let mut args = Vec::new();
+            for f in &types.objects[i].fields {
+                match &f.shape {
+                    FieldShape::Leaf(leaf) => args.push(dyn_arg(
+                        registry,
+                        &f.name,
+                        &info.with(TypeKind::LeafFilter(*leaf)),
+                        false,
+                        false,
+                    )),
+                    FieldShape::Composite(c) => args.push(dyn_arg(
+                        registry,
+                        &f.name,
+                        &info.with(TypeKind::CompositeFilter(*c)),
+                        false,
+                        false,
+                    )),
+                    FieldShape::Enum { enum_index, .. } => args.push(dyn_arg(
+                        registry,
+                        &f.name,
+                        &info.with(TypeKind::EnumFilter(*enum_index)),
+                        false,
+                        false,
+                    )),
+                    FieldShape::ToOne {
+                        target,
+                        id_column: Some(column),
+                    } => {
+                        args.push(dyn_arg(
+                            registry,
+                            column,
+                            &info.with(TypeKind::LeafFilter(Leaf::Id)),
+                            false,
+                            false,
+                        ));
+                        args.push(dyn_arg(
+                            registry,
+                            &f.name,
+                            &info.with(TypeKind::Filter(*target)),
+                            false,
+                            false,
+                        ));
+                    }
+                    FieldShape::ToOne { id_column: None, .. } | FieldShape::ToMany { .. } => {}
+                }
+            }
+            args.push(dyn_arg(registry, "and", info, false, true));
+            args.push(dyn_arg(registry, "or", info, false, true));
+            args.push(dyn_arg(registry, "not", info, false, false));
+            args
+        }
+        TypeKind::OrderBy(i) => {
+            let mut args = Vec::new();
+            for f in &types.objects[i].fields {
+                match &f.shape {
+                    FieldShape::Leaf(Leaf::Json) | FieldShape::Enum { multi: true, .. } => {}
+                    FieldShape::Leaf(_) | FieldShape::Enum { multi: false, .. } => {
+                        args.push(registry.arg::<Option<OrderByDirection>>(f.name.clone(), &()))
+                    }
+                    FieldShape::Composite(c) => args.push(dyn_arg(
+                        registry,
+                        &f.name,
+                        &info.with(TypeKind::CompositeOrderBy(*c)),
+                        false,
+                        false,
+                    )),
+                    FieldShape::ToOne {
+                        id_column: Some(column),
+                        ..
+                    } => args.push(registry.arg::<Option<OrderByDirection>>(column.clone(), &())),
+                    FieldShape::ToOne { .. } | FieldShape::ToMany { .. } => {}
+                }
+            }
+            args
+        }
+        TypeKind::Create(i) | TypeKind::Update(i) => {
+            let create = matches!(info.kind, TypeKind::Create(_));
+            let mut args = Vec::new();
+            for f in &types.objects[i].fields {
+                let field = &f.field;
+                let required = create && field.required_on_create();
+                match &f.shape {
+                    _ if field.is_read_only() => {}
+                    _ if field.system_field() == Some(SystemField::Id) && !create => {}
+                    FieldShape::Leaf(leaf) => args.push(leaf_arg(registry, &f.name, *leaf, required, false)),
+                    FieldShape::Composite(c) => args.push(dyn_arg(
+                        registry,
+                        &f.name,
+                        &info.with(TypeKind::CompositeInput(*c)),
+                        required,
+                        false,
+                    )),
+                    FieldShape::Enum { enum_index, multi } => args.push(enum_arg(
+                        registry,
+                        &f.name,
+                        &info.with(TypeKind::Enum(*enum_index)),
+                        required,
+                        *multi,
+                    )),
+                    FieldShape::ToOne {
+                        id_column: Some(column),
+                        ..
+                    } => args.push(leaf_arg(registry, column, Leaf::Id, false, false)),
+                    FieldShape::ToMany { junction: true, .. } => {
+                        args.push(leaf_arg(registry, &format!("{}Ids", f.name), Leaf::Id, false, true))
+                    }
+                    FieldShape::ToOne { .. } | FieldShape::ToMany { .. } => {}
+                }
+            }
+            args
+        }
+        TypeKind::LeafFilter(leaf) => operator_args(registry, leaf.operators(), |registry, name, list| {
+            leaf_arg(registry, name, leaf, false, list)
+        }),
+        TypeKind::EnumFilter(e) => {
+            let value = info.with(TypeKind::Enum(e));
+            operator_args(registry, types.enums[e].operators, |registry, name, list| {
+                enum_arg(registry, name, &value, false, list)
+            })
+        }
+        TypeKind::CompositeFilter(c) => c
+            .sub_fields()
+            .iter()
+            .map(|s| {
+                dyn_arg(
+                    registry,
+                    s.name,
+                    &info.with(TypeKind::LeafFilter(sub_leaf(s.kind))),
+                    false,
+                    false,
+                )
+            })
+            .collect(),
+        TypeKind::CompositeOrderBy(c) => c
+            .sub_fields()
+            .iter()
+            .map(|s| registry.arg::<Option<OrderByDirection>>(s.name, &()))
+            .collect(),
+        TypeKind::CompositeInput(c) => c
+            .sub_fields()
+            .iter()
+            .map(|s| leaf_arg(registry, s.name, sub_leaf(s.kind), false, false))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The fields of a filter input: one per operator, named and typed as the domain's table says; `value` declares
+/// an operand of the filtered type (a list when the operator takes one).
+fn operator_args(
+    registry: &mut Registry<S>,
+    operators: &[Operator],
+    value: impl Fn(&mut Registry<S>, &str, bool) -> Argument<S>,
+) -> Vec<Argument<S>> {
+    operators
+        .iter()
+        .map(|op| match op.operand() {
+            Operand::NullCheck => registry.arg::<Option<FilterIs>>(op.name(), &()),
+            _ => value(registry, op.name(), op.takes_list()),
+        })
+        .collect()
+}
+
+/// Every generated input object. Juniper checks the shape against the meta; resolvers read the raw value.
+#[derive(Debug, Clone, Copy)]
+pub struct DynInput;
+
+generated_type!(DynInput, meta: |info, registry| {
+    let fields = input_fields(info, registry);
+    registry.build_input_object_type::<Self>(info, &fields).into_meta()
+}, {});
+
+impl FromInputValue<S> for DynInput {
+    type Error = FieldError<S>;
+
+    fn from_input_value(_: &InputValue<S>) -> Result<Self, Self::Error> {
+        Ok(DynInput)
+    }
+}
+
+/// The options of one SELECT, MULTI_SELECT or RATING field. Literal values are checked by the domain (juniper
+/// cannot check runtime enum literals); variables are checked by juniper against the values.
+#[derive(Debug, Clone, Copy)]
+pub struct DynEnum;
+
+generated_type!(DynEnum, meta: |info, registry| {
+    let values: Vec<EnumValue> = match info.kind {
+        TypeKind::Enum(e) => info.types.enums[e]
+            .values
+            .iter()
+            .map(|v| EnumValue::new(v.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    registry.build_enum_type::<Self>(info, &values).into_meta()
+}, {
+    fn resolve(
+        &self,
+        _: &TypeInfo,
+        _: Option<&[juniper::Selection<S>]>,
+        _: &Executor<crate::context::CoreContext, S>,
+    ) -> ExecutionResult<S> {
+        Ok(Value::null())
+    }
+});
+
+impl FromInputValue<S> for DynEnum {
+    type Error = FieldError<S>;
+
+    fn from_input_value(v: &InputValue<S>) -> Result<Self, Self::Error> {
+        match v {
+            InputValue::Enum(_) | InputValue::Scalar(_) | InputValue::Null => Ok(DynEnum),
+            _ => Err(FieldError::new("expected an enum value", Value::null())),
+        }
+    }
+}
