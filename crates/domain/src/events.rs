@@ -13,6 +13,15 @@ pub enum RecordEventKind {
 }
 
 impl RecordEventKind {
+    pub const ALL: [RecordEventKind; 5] = [
+        RecordEventKind::Created,
+        RecordEventKind::Updated,
+        RecordEventKind::Deleted,
+        RecordEventKind::Destroyed,
+        RecordEventKind::Restored,
+    ];
+
+    /// The event's word (`created`), as in event names and webhook operations (`company.created`).
     pub fn as_str(self) -> &'static str {
         match self {
             RecordEventKind::Created => "created",
@@ -21,6 +30,25 @@ impl RecordEventKind {
             RecordEventKind::Destroyed => "destroyed",
             RecordEventKind::Restored => "restored",
         }
+    }
+
+    /// The short webhook operation that subscribes to this event on every object (`create`).
+    pub fn operation(self) -> &'static str {
+        match self {
+            RecordEventKind::Created => "create",
+            RecordEventKind::Updated => "update",
+            RecordEventKind::Deleted => "delete",
+            RecordEventKind::Destroyed => "destroy",
+            RecordEventKind::Restored => "restore",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<RecordEventKind> {
+        RecordEventKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    pub fn from_operation(operation: &str) -> Option<RecordEventKind> {
+        RecordEventKind::ALL.into_iter().find(|k| k.operation() == operation)
     }
 
     /// `company` + `Created` → `company.created`.

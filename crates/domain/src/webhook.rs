@@ -1,6 +1,7 @@
 //! Webhook subscriptions (contract §7): validation of targets and operations. Delivery is the server's worker.
 
 use crate::error::{DomainError, DomainResult, Problems};
+use crate::events::RecordEventKind;
 use crate::metadata::WorkspaceId;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -23,36 +24,28 @@ pub struct Webhook {
     pub updated_at: DateTime<Utc>,
 }
 
-const SHORT_OPERATIONS: [&str; 6] = ["create", "update", "delete", "destroy", "restore", "*"];
-const EVENTS: [&str; 6] = ["created", "updated", "deleted", "destroyed", "restored", "*"];
+/// Matches every object, or every event.
+const ANY: &str = "*";
 
-/// `create`, `update`, …, `*`, or a pattern `company.created`, `*.updated`, `company.*`, `*.*`.
+/// `create`, `update`, …, `*` (the events' short operations), or a pattern `company.created`, `*.updated`,
+/// `company.*`, `*.*`.
 pub fn is_valid_operation(operation: &str) -> bool {
-    if SHORT_OPERATIONS.contains(&operation) {
+    if operation == ANY || RecordEventKind::from_operation(operation).is_some() {
         return true;
     }
     let Some((object, event)) = operation.split_once('.') else {
         return false;
     };
-    let object_ok = object == "*" || (!object.is_empty() && object.chars().all(|c| c.is_ascii_alphanumeric()));
-    object_ok && EVENTS.contains(&event)
+    let object_ok = object == ANY || (!object.is_empty() && object.chars().all(|c| c.is_ascii_alphanumeric()));
+    object_ok && (event == ANY || RecordEventKind::from_name(event).is_some())
 }
 
 /// Whether a webhook with `operation` wants the event `object.event` (`company.created`).
 pub fn operation_matches(operation: &str, object: &str, event: &str) -> bool {
     match operation.split_once('.') {
-        Some((o, e)) => (o == "*" || o == object) && (e == "*" || e == event),
+        Some((o, e)) => (o == ANY || o == object) && (e == ANY || e == event),
         None => {
-            let wanted = match operation {
-                "create" => "created",
-                "update" => "updated",
-                "delete" => "deleted",
-                "destroy" => "destroyed",
-                "restore" => "restored",
-                "*" => return true,
-                _ => return false,
-            };
-            wanted == event
+            operation == ANY || RecordEventKind::from_operation(operation).is_some_and(|kind| kind.as_str() == event)
         }
     }
 }
