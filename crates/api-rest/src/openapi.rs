@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value as Json, json};
 use std::sync::Arc;
-use twenty_domain::field_type::{FieldType, ScalarKind};
+use twenty_domain::field_type::{ScalarKind, TextFormat};
 use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::value::format_values;
 use twenty_storage::cache::VersionedCache;
@@ -21,12 +21,16 @@ fn leaf_schema(kind: ScalarKind, field: &FieldMetadata) -> Json {
         ScalarKind::Json => json!({}),
     };
     let options: Vec<&str> = field.option_values().collect();
-    match field.field_type {
-        FieldType::Select | FieldType::Rating if !options.is_empty() => schema["enum"] = json!(options),
-        FieldType::MultiSelect if !options.is_empty() => schema["items"]["enum"] = json!(options),
-        FieldType::Email => schema["format"] = json!("email"),
-        FieldType::Url => schema["format"] = json!("uri"),
-        _ => {}
+    if field.field_type.has_options() && !options.is_empty() {
+        match kind {
+            ScalarKind::TextArray => schema["items"]["enum"] = json!(options),
+            _ => schema["enum"] = json!(options),
+        }
+    }
+    match field.field_type.text_format() {
+        Some(TextFormat::Email) => schema["format"] = json!("email"),
+        Some(TextFormat::Url) => schema["format"] = json!("uri"),
+        Some(TextFormat::Phone) | None => {}
     }
     schema
 }

@@ -1,7 +1,7 @@
 //! Typed values and the validation and coercion of input values per field type (contract §8, last paragraph).
 
 use crate::error::Problems;
-use crate::field_type::{FieldType, ScalarKind, SubFormat};
+use crate::field_type::{ScalarKind, SubFormat, TextFormat};
 use crate::metadata::{Column, FieldMetadata};
 use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Utc};
 use serde_json::Value as Json;
@@ -283,24 +283,33 @@ pub fn coerce_field_input(
 
 /// The format rules of a field type beyond the storage kind.
 fn check_field_rules(field: &FieldMetadata, value: &Value) -> Result<(), String> {
-    match (field.field_type, value) {
-        (_, Value::Null) => Ok(()),
-        (FieldType::Email, Value::Text(s)) if !is_valid_email(s) => Err("must be a valid email address".into()),
-        (FieldType::Url, Value::Text(s)) if !is_valid_url(s) => Err("must be an absolute http(s) URL".into()),
-        (FieldType::Phone, Value::Text(s)) if !is_valid_phone(s) => {
-            Err("must be a phone number (digits, spaces, +, -, parentheses, dots)".into())
-        }
-        (FieldType::Select | FieldType::Rating, Value::Text(s)) if !field.option_values().any(|o| o == s) => {
-            Err(format!("`{s}` is not one of {}", option_list(field)))
-        }
-        (FieldType::MultiSelect, Value::TextArray(items)) => {
-            match items.iter().find(|s| !field.option_values().any(|o| o == s.as_str())) {
-                Some(bad) => Err(format!("`{bad}` is not one of {}", option_list(field))),
-                None => Ok(()),
-            }
-        }
-        _ => Ok(()),
+    if let (Some(format), Value::Text(s)) = (field.field_type.text_format(), value) {
+        check_text_format(format, s)?;
     }
+    if !field.field_type.has_options() {
+        return Ok(());
+    }
+    let not_an_option = match value {
+        Value::Text(s) => Some(s).filter(|s| !field.option_values().any(|o| o == s.as_str())),
+        Value::TextArray(items) => items.iter().find(|s| !field.option_values().any(|o| o == s.as_str())),
+        _ => None,
+    };
+    match not_an_option {
+        Some(bad) => Err(format!("`{bad}` is not one of {}", option_list(field))),
+        None => Ok(()),
+    }
+}
+
+fn check_text_format(format: TextFormat, s: &str) -> Result<(), String> {
+    let (valid, expected) = match format {
+        TextFormat::Email => (is_valid_email(s), "must be a valid email address"),
+        TextFormat::Url => (is_valid_url(s), "must be an absolute http(s) URL"),
+        TextFormat::Phone => (
+            is_valid_phone(s),
+            "must be a phone number (digits, spaces, +, -, parentheses, dots)",
+        ),
+    };
+    if valid { Ok(()) } else { Err(expected.into()) }
 }
 
 fn option_list(field: &FieldMetadata) -> String {

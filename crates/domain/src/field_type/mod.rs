@@ -76,18 +76,73 @@ impl FieldType {
         }
     }
 
+    // The matches below name every type, so a new type is a decision in each of them.
+
     /// The composite type behind this field type, if it is one.
     pub fn composite(self) -> Option<CompositeType> {
         match self {
             FieldType::Currency => Some(CompositeType::Currency),
             FieldType::FullName => Some(CompositeType::FullName),
-            _ => None,
+            FieldType::Text
+            | FieldType::Number
+            | FieldType::Boolean
+            | FieldType::DateTime
+            | FieldType::Date
+            | FieldType::Email
+            | FieldType::Phone
+            | FieldType::Url
+            | FieldType::Select
+            | FieldType::MultiSelect
+            | FieldType::Relation
+            | FieldType::Rating
+            | FieldType::Json
+            | FieldType::Uuid
+            | FieldType::Position => None,
         }
     }
 
-    /// Types whose values are names from the field's `options`.
+    /// Types whose values are names from the field's `options` (one, or a list for MULTI_SELECT).
     pub fn has_options(self) -> bool {
-        matches!(self, FieldType::Select | FieldType::MultiSelect | FieldType::Rating)
+        match self {
+            FieldType::Select | FieldType::MultiSelect | FieldType::Rating => true,
+            FieldType::Text
+            | FieldType::Number
+            | FieldType::Boolean
+            | FieldType::DateTime
+            | FieldType::Date
+            | FieldType::Email
+            | FieldType::Phone
+            | FieldType::Url
+            | FieldType::Currency
+            | FieldType::Relation
+            | FieldType::Json
+            | FieldType::FullName
+            | FieldType::Uuid
+            | FieldType::Position => false,
+        }
+    }
+
+    /// The format text values of this type must have (checked by `value`, announced by the OpenAPI document).
+    pub fn text_format(self) -> Option<TextFormat> {
+        match self {
+            FieldType::Email => Some(TextFormat::Email),
+            FieldType::Url => Some(TextFormat::Url),
+            FieldType::Phone => Some(TextFormat::Phone),
+            FieldType::Text
+            | FieldType::Number
+            | FieldType::Boolean
+            | FieldType::DateTime
+            | FieldType::Date
+            | FieldType::Currency
+            | FieldType::Select
+            | FieldType::MultiSelect
+            | FieldType::Relation
+            | FieldType::Rating
+            | FieldType::Json
+            | FieldType::FullName
+            | FieldType::Uuid
+            | FieldType::Position => None,
+        }
     }
 
     /// The filter operators of a field of this type stored as `kind`.
@@ -110,6 +165,17 @@ impl FromStr for FieldType {
             .find(|t| t.as_str() == s)
             .ok_or_else(|| format!("unknown field type `{s}`"))
     }
+}
+
+/// A format of text values beyond being text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    /// An e-mail address.
+    Email,
+    /// An absolute http(s) URL.
+    Url,
+    /// A phone number: digits, spaces, `+`, `-`, parentheses, dots.
+    Phone,
 }
 
 /// How one stored value is represented: the column type and the wire form.
