@@ -17,6 +17,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+        // GraphQL document errors are answered in the response body of a 200, as GraphQL servers do.
+        ErrorCode::GraphqlParseFailed | ErrorCode::GraphqlValidationFailed => StatusCode::OK,
     }
 }
 

@@ -29,6 +29,10 @@ pub enum ErrorCode {
     Conflict,
     RateLimitExceeded,
     InternalError,
+    /// A GraphQL document that does not parse.
+    GraphqlParseFailed,
+    /// A GraphQL document that is not valid against the schema.
+    GraphqlValidationFailed,
 }
 
 impl ErrorCode {
@@ -41,6 +45,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ErrorCode::InternalError => "INTERNAL_ERROR",
+            ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
         }
     }
 }
