@@ -33,6 +33,14 @@ pub(crate) fn as_string(v: &InputValue<S>) -> Option<&str> {
     }
 }
 
+/// Whether `v` is one of `names`, as a string or an enum-style literal.
+fn one_of(v: &InputValue<S>, names: &[&str]) -> bool {
+    match v {
+        InputValue::Enum(e) => names.contains(&e.as_str()),
+        other => as_string(other).is_some_and(|s| names.contains(&s)),
+    }
+}
+
 /// Implements juniper's traits for a leaf type of a static schema: its GraphQL name; its meta (a scalar, with or
 /// without a `description`, or an enum of `enum_values`); how literal tokens parse (`token`); which input values
 /// it takes (`input`, `None` rejects); and the value it answers (`output`).
@@ -199,18 +207,12 @@ pub struct OrderByDirection;
 juniper_scalar!(OrderByDirection, "OrderByDirection",
     description: "Asc, Desc, AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast, as a string or an enum-style literal.",
     token: string_token,
-    input: |v| match v {
-        InputValue::Enum(e) => DIRECTIONS.contains(&e.as_str()),
-        other => as_string(other).is_some_and(|s| DIRECTIONS.contains(&s)),
-    }.then_some(OrderByDirection),
+    input: |v| one_of(v, &DIRECTIONS).then_some(OrderByDirection),
     output: no_output);
 
 #[derive(Debug, Clone, Copy)]
 pub struct FilterIs;
 juniper_scalar!(FilterIs, "FilterIs", description: "NULL or NOT_NULL, as a string or an enum-style literal.",
     token: string_token,
-    input: |v| match v {
-        InputValue::Enum(e) => e == "NULL" || e == "NOT_NULL",
-        other => as_string(other).is_some_and(|s| s == "NULL" || s == "NOT_NULL"),
-    }.then_some(FilterIs),
+    input: |v| one_of(v, &["NULL", "NOT_NULL"]).then_some(FilterIs),
     output: no_output);
