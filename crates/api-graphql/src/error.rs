@@ -1,22 +1,79 @@
-//! Domain errors in the GraphQL error format: `{"errors": [{message, extensions: {code, ...}}], "data": null}`.
+//! Errors in the GraphQL error format: `{"errors": [{message, extensions: {code, ...}, locations?}], "data": null}`.
+//! [`render`] decides, once, what a client sees of a domain error; the request-level body, the field error and
+//! the document errors are built from it.
 
+use crate::types::{Leaf, leaf_value};
 use serde_json::{Value, json};
-use twenty_domain::DomainError;
+use twenty_domain::{DomainError, ErrorCode};
 
-/// The response body for an error that stops a GraphQL request before execution (auth, rate limit).
-pub fn request_error_body(err: &DomainError) -> Value {
+/// What a client sees of a domain error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The error's message; internal errors say only "Internal server error" (the cause goes to the logs).
+    pub message: String,
+    /// `code`, and `details` or `retryAfter` when the error has them.
+    pub extensions: Value,
+}
+
+/// The message and extensions of a domain error, for both the request-level body and field errors.
+pub fn render(err: &DomainError) -> Rendered {
     let message = match err {
         DomainError::Internal(_) => "Internal server error".to_string(),
         other => other.to_string(),
     };
     let mut extensions = json!({ "code": err.code().as_str() });
-    if let DomainError::RateLimited { retry_after_secs } = err {
-        extensions["retryAfter"] = json!(retry_after_secs);
-    }
     if !err.details().is_empty() {
         extensions["details"] = json!(err.details());
     }
-    json!({ "errors": [{ "message": message, "extensions": extensions }], "data": null })
+    if let DomainError::RateLimited { retry_after_secs } = err {
+        extensions["retryAfter"] = json!(retry_after_secs);
+    }
+    Rendered { message, extensions }
+}
+
+/// One entry of `errors`.
+fn error_entry(message: String, extensions: Value, locations: &[(usize, usize)]) -> Value {
+    let mut error = json!({ "message": message, "extensions": extensions });
+    if !locations.is_empty() {
+        error["locations"] = locations
+            .iter()
+            .map(|(line, column)| json!({"line": line, "column": column}))
+            .collect();
+    }
+    error
+}
+
+/// The response body for an error that stops a GraphQL request before execution (auth, rate limit).
+pub fn request_error_body(err: &DomainError) -> Value {
+    let Rendered { message, extensions } = render(err);
+    json!({ "errors": [error_entry(message, extensions, &[])], "data": null })
+}
+
+/// A domain error raised while resolving a field: `extensions.code` (and `details`, `retryAfter`).
+pub fn field_error(err: DomainError) -> juniper::FieldError {
+    if let DomainError::Internal(cause) = &err {
+        tracing::error!(cause = cause.report(), "internal error in a GraphQL resolver");
+    }
+    let Rendered { message, extensions } = render(&err);
+    // Numbers in the extensions (`retryAfter`) are GraphQL `Int`s.
+    juniper::FieldError::new(message, leaf_value(Leaf::Int, &extensions))
+}
+
+/// A document-level error (`GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`, or a limit).
+pub fn document_error(message: String, code: ErrorCode, locations: Vec<(usize, usize)>) -> Value {
+    error_entry(message, json!({ "code": code.as_str() }), &locations)
+}
+
+/// Juniper's validation messages in the wording clients know from graphql-js, where they differ.
+pub fn rewrite_validation_message(message: &str) -> String {
+    // `Unknown field "x" on type "Company"` → `Field 'x' doesn't exist on type 'Company'`.
+    if let Some(rest) = message.strip_prefix("Unknown field \"")
+        && let Some((field, rest)) = rest.split_once("\" on type \"")
+        && let Some(type_name) = rest.strip_suffix('"')
+    {
+        return format!("Field '{field}' doesn't exist on type '{type_name}'");
+    }
+    message.to_string()
 }
 
 #[cfg(test)]
@@ -32,69 +89,19 @@ mod tests {
         assert_eq!(body["errors"][0]["message"], json!("Rate limit exceeded"));
         assert_eq!(body["errors"][0]["extensions"]["retryAfter"], json!(3));
     }
-}
 
-/// A domain error raised while resolving a field: `extensions.code` (and `details`, `retryAfter`).
-pub fn field_error(err: DomainError) -> juniper::FieldError {
-    use juniper::{Object, Value as GqlValue};
-    let message = match &err {
-        DomainError::Internal(cause) => {
-            tracing::error!(cause = cause.report(), "internal error in a GraphQL resolver");
-            "Internal server error".to_string()
-        }
-        other => other.to_string(),
-    };
-    let mut extensions = Object::with_capacity(3);
-    extensions.add_field("code", GqlValue::scalar(err.code().as_str().to_string()));
-    if !err.details().is_empty() {
-        let details = err
-            .details()
-            .iter()
-            .map(|d| {
-                let mut o = Object::with_capacity(2);
-                o.add_field("field", GqlValue::scalar(d.field.clone()));
-                o.add_field("message", GqlValue::scalar(d.message.clone()));
-                GqlValue::object(o)
-            })
-            .collect();
-        extensions.add_field("details", GqlValue::list(details));
+    #[test]
+    fn a_field_error_carries_the_rendered_extensions() {
+        let err = DomainError::invalid_field("name", "must not be empty");
+        let rendered = render(&err);
+        let field = field_error(err);
+        assert_eq!(field.message(), rendered.message);
+        assert_eq!(crate::execute::to_json(field.extensions()), rendered.extensions);
+        assert_eq!(rendered.extensions["details"][0]["field"], json!("name"));
+        let internal = render(&DomainError::internal("pool exhausted"));
+        assert_eq!(internal.message, "Internal server error");
+        assert_eq!(internal.extensions, json!({"code": "INTERNAL_ERROR"}));
     }
-    if let DomainError::RateLimited { retry_after_secs } = err {
-        extensions.add_field(
-            "retryAfter",
-            GqlValue::scalar(retry_after_secs.min(i32::MAX as u64) as i32),
-        );
-    }
-    juniper::FieldError::new(message, GqlValue::object(extensions))
-}
-
-/// Juniper's validation messages in the wording clients know from graphql-js, where they differ.
-pub fn rewrite_validation_message(message: &str) -> String {
-    // `Unknown field "x" on type "Company"` → `Field 'x' doesn't exist on type 'Company'`.
-    if let Some(rest) = message.strip_prefix("Unknown field \"")
-        && let Some((field, rest)) = rest.split_once("\" on type \"")
-        && let Some(type_name) = rest.strip_suffix('"')
-    {
-        return format!("Field '{field}' doesn't exist on type '{type_name}'");
-    }
-    message.to_string()
-}
-
-/// A document-level error (`GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`, or a limit).
-pub fn document_error(message: String, code: &str, locations: Vec<(usize, usize)>) -> Value {
-    let mut error = json!({ "message": message, "extensions": { "code": code } });
-    if !locations.is_empty() {
-        error["locations"] = locations
-            .iter()
-            .map(|(line, column)| json!({"line": line, "column": column}))
-            .collect();
-    }
-    error
-}
-
-#[cfg(test)]
-mod rewrite_tests {
-    use super::*;
 
     #[test]
     fn unknown_field_messages_read_like_graphql_js() {

@@ -10,6 +10,7 @@ use juniper::{
 };
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
+use twenty_domain::ErrorCode;
 
 /// The body of `POST /graphql`.
 #[derive(Debug, Clone, Deserialize)]
@@ -184,7 +185,7 @@ where
     if let Ok(document) = juniper::parser::parse_document_source::<S>(&request.query, &schema.schema)
         && let Err(message) = limits::check(&document, operation)
     {
-        return GraphQLResponse::failed(vec![document_error(message, "VALIDATION_ERROR", Vec::new())]);
+        return GraphQLResponse::failed(vec![document_error(message, ErrorCode::ValidationError, Vec::new())]);
     }
     let variables = match &request.variables {
         Some(Json::Object(map)) => to_variables(map),
@@ -206,7 +207,7 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
     let prepared = match entry.prepare(&request.query, operation) {
         Ok(prepared) => prepared,
         Err(PrepareError::Limit(message)) => {
-            return GraphQLResponse::failed(vec![document_error(message, "VALIDATION_ERROR", Vec::new())]);
+            return GraphQLResponse::failed(vec![document_error(message, ErrorCode::ValidationError, Vec::new())]);
         }
         Err(PrepareError::Invalid(err)) => return GraphQLResponse::failed(graphql_errors(err)),
     };
@@ -241,7 +242,7 @@ fn graphql_errors(err: GraphQLError) -> Vec<Json> {
             let start = spanning.span.start;
             vec![document_error(
                 format!("Syntax error: {}", spanning.item),
-                "GRAPHQL_PARSE_FAILED",
+                ErrorCode::GraphqlParseFailed,
                 vec![(start.line() + 1, start.column() + 1)],
             )]
         }
@@ -250,7 +251,7 @@ fn graphql_errors(err: GraphQLError) -> Vec<Json> {
             .map(|rule| {
                 document_error(
                     rewrite_validation_message(rule.message()),
-                    "GRAPHQL_VALIDATION_FAILED",
+                    ErrorCode::GraphqlValidationFailed,
                     rule.locations()
                         .iter()
                         .map(|l| (l.line() + 1, l.column() + 1))
@@ -260,7 +261,7 @@ fn graphql_errors(err: GraphQLError) -> Vec<Json> {
             .collect(),
         other => vec![document_error(
             other.to_string(),
-            "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::GraphqlValidationFailed,
             Vec::new(),
         )],
     }
@@ -275,7 +276,7 @@ fn execution_error(error: &ExecutionError<S>) -> Json {
     });
     let extensions = to_json(error.error().extensions());
     out["extensions"] = if extensions.is_null() {
-        json!({"code": "INTERNAL_ERROR"})
+        json!({"code": ErrorCode::InternalError.as_str()})
     } else {
         extensions
     };

@@ -43,24 +43,34 @@ pub fn check(document: &[Definition<'_, S>], operation_name: Option<&str>) -> Re
     Ok(())
 }
 
+/// `measure` of the fragment `name`'s selections; 0 for an unknown fragment or one already being expanded on this
+/// path (a cycle, which validation reports).
+fn expand<'a>(
+    name: &'a str,
+    fragments: &Fragments<'_, 'a>,
+    seen: &mut Vec<&'a str>,
+    measure: impl FnOnce(&[Selection<'a, S>], &mut Vec<&'a str>) -> usize,
+) -> usize {
+    match fragments.get(name) {
+        Some(set) if !seen.contains(&name) => {
+            seen.push(name);
+            let n = measure(set, seen);
+            seen.pop();
+            n
+        }
+        _ => 0,
+    }
+}
+
 fn root_fields<'a>(selections: &[Selection<'a, S>], fragments: &Fragments<'_, 'a>, seen: &mut Vec<&'a str>) -> usize {
     selections
         .iter()
         .map(|s| match s {
             Selection::Field(f) => usize::from(!f.item.name.item.starts_with("__")),
             Selection::InlineFragment(i) => root_fields(&i.item.selection_set, fragments, seen),
-            Selection::FragmentSpread(spread) => {
-                let name = spread.item.name.item;
-                match fragments.get(name) {
-                    Some(set) if !seen.contains(&name) => {
-                        seen.push(name);
-                        let n = root_fields(set, fragments, seen);
-                        seen.pop();
-                        n
-                    }
-                    _ => 0,
-                }
-            }
+            Selection::FragmentSpread(spread) => expand(spread.item.name.item, fragments, seen, |set, seen| {
+                root_fields(set, fragments, seen)
+            }),
         })
         .sum()
 }
@@ -80,18 +90,9 @@ fn depth<'a>(selections: &[Selection<'a, S>], fragments: &Fragments<'_, 'a>, see
                     .unwrap_or(0)
             }
             Selection::InlineFragment(i) => depth(&i.item.selection_set, fragments, seen),
-            Selection::FragmentSpread(spread) => {
-                let name = spread.item.name.item;
-                match fragments.get(name) {
-                    Some(set) if !seen.contains(&name) => {
-                        seen.push(name);
-                        let d = depth(set, fragments, seen);
-                        seen.pop();
-                        d
-                    }
-                    _ => 0,
-                }
-            }
+            Selection::FragmentSpread(spread) => expand(spread.item.name.item, fragments, seen, |set, seen| {
+                depth(set, fragments, seen)
+            }),
         })
         .max()
         .unwrap_or(0)

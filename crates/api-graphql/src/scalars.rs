@@ -1,114 +1,197 @@
-//! The custom scalars of the core schema (contract §4.2). Values are read from the look-ahead as raw input and
-//! validated by the domain; these types give the schema its names and check literals and variables.
+//! The custom scalars of the core schema (contract §4.2), and [`juniper_scalar!`], the one way this crate declares
+//! a scalar (the metadata API's scalars and its field-type enum use it too). Core values are read from the
+//! look-ahead as raw input and validated by the domain; these types give the schema its names and check literals
+//! and variables.
 
-use juniper::meta::MetaType;
 use juniper::parser::{ParseError, ScalarToken, Token};
-use juniper::{
-    Arguments, DefaultScalarValue as S, ExecutionResult, Executor, FieldError, FromInputValue, GraphQLType,
-    GraphQLValue, InputValue, ParseScalarResult, ParseScalarValue, Registry, Selection, Value,
-};
+use juniper::{DefaultScalarValue as S, InputValue, ParseScalarResult, ParseScalarValue, Value};
 
-fn string_token(token: ScalarToken<'_>) -> ParseScalarResult<S> {
+/// A literal token read as a string.
+pub(crate) fn string_token(token: ScalarToken<'_>) -> ParseScalarResult<S> {
     <String as ParseScalarValue<S>>::from_str(token)
 }
 
-fn as_string(v: &InputValue<S>) -> Option<&str> {
+/// A literal number or string. Integers beyond 32 bits are kept as text so that they survive parsing exactly.
+pub(crate) fn number_or_string_token(token: ScalarToken<'_>) -> ParseScalarResult<S> {
+    match token {
+        ScalarToken::Int(s) => Ok(s
+            .parse::<i32>()
+            .map(S::Int)
+            .unwrap_or_else(|_| S::String(s.to_string()))),
+        ScalarToken::Float(s) => s
+            .parse::<f64>()
+            .map(S::Float)
+            .map_err(|_| ParseError::unexpected_token(Token::Scalar(token))),
+        ScalarToken::String(_) => string_token(token),
+    }
+}
+
+pub(crate) fn as_string(v: &InputValue<S>) -> Option<&str> {
     match v {
         InputValue::Scalar(S::String(s)) => Some(s),
         _ => None,
     }
 }
 
-/// Declares a scalar: its GraphQL name, description, how literal tokens parse, and which input values it takes.
-macro_rules! scalar {
-    ($ty:ident, $name:literal, $description:literal, token: $token:expr, accept: $accept:expr) => {
-        #[derive(Debug, Clone, Copy)]
-        pub struct $ty;
+/// Whether `v` is one of `names`, as a string or an enum-style literal.
+fn one_of(v: &InputValue<S>, names: &[&str]) -> bool {
+    match v {
+        InputValue::Enum(e) => names.contains(&e.as_str()),
+        other => as_string(other).is_some_and(|s| names.contains(&s)),
+    }
+}
 
-        impl GraphQLType<S> for $ty {
+/// Implements juniper's traits for a leaf type of a static schema: its GraphQL name; its meta (a scalar, with or
+/// without a `description`, or an enum of `enum_values`); how literal tokens parse (`token`); which input values
+/// it takes (`input`, `None` rejects); and the value it answers (`output`).
+macro_rules! juniper_scalar {
+    ($ty:ident, $name:literal, description: $description:literal, $($rest:tt)*) => {
+        $crate::scalars::juniper_scalar!(@impl $ty, $name,
+            |registry| registry.build_scalar_type::<$ty>(&()).description($description).into_meta(), $($rest)*);
+    };
+    ($ty:ident, $name:literal, enum_values: $values:expr, $($rest:tt)*) => {
+        $crate::scalars::juniper_scalar!(@impl $ty, $name, |registry| {
+            let values: Vec<juniper::meta::EnumValue> = $values;
+            registry.build_enum_type::<$ty>(&(), &values).into_meta()
+        }, $($rest)*);
+    };
+    ($ty:ident, $name:literal, token: $($rest:tt)*) => {
+        $crate::scalars::juniper_scalar!(@impl $ty, $name,
+            |registry| registry.build_scalar_type::<$ty>(&()).into_meta(), token: $($rest)*);
+    };
+    (@impl $ty:ident, $name:literal, $meta:expr, token: $token:expr, input: $input:expr, output: $output:expr $(,)?) => {
+        impl juniper::GraphQLType<juniper::DefaultScalarValue> for $ty {
             fn name(_: &()) -> Option<juniper::ArcStr> {
                 Some(juniper::arcstr::literal!($name))
             }
 
-            fn meta(info: &(), registry: &mut Registry<S>) -> MetaType<S> {
-                registry
-                    .build_scalar_type::<Self>(info)
-                    .description($description)
-                    .into_meta()
+            fn meta(
+                _: &(),
+                registry: &mut juniper::Registry<juniper::DefaultScalarValue>,
+            ) -> juniper::meta::MetaType<juniper::DefaultScalarValue> {
+                let meta: fn(
+                    &mut juniper::Registry<juniper::DefaultScalarValue>,
+                ) -> juniper::meta::MetaType<juniper::DefaultScalarValue> = $meta;
+                meta(registry)
             }
         }
 
-        impl GraphQLValue<S> for $ty {
+        impl juniper::GraphQLValue<juniper::DefaultScalarValue> for $ty {
             type Context = ();
             type TypeInfo = ();
 
             fn type_name(&self, info: &()) -> Option<juniper::ArcStr> {
-                <Self as GraphQLType<S>>::name(info)
+                <Self as juniper::GraphQLType<juniper::DefaultScalarValue>>::name(info)
             }
 
-            fn resolve(&self, _: &(), _: Option<&[Selection<S>]>, _: &Executor<(), S>) -> ExecutionResult<S> {
-                Ok(Value::null())
+            fn resolve(
+                &self,
+                _: &(),
+                _: Option<&[juniper::Selection<juniper::DefaultScalarValue>]>,
+                _: &juniper::Executor<(), juniper::DefaultScalarValue>,
+            ) -> juniper::ExecutionResult<juniper::DefaultScalarValue> {
+                let output: fn(&$ty) -> juniper::Value<juniper::DefaultScalarValue> = $output;
+                Ok(output(self))
             }
 
-            fn resolve_field(&self, _: &(), _: &str, _: &Arguments<S>, _: &Executor<(), S>) -> ExecutionResult<S> {
-                Ok(Value::null())
-            }
-        }
-
-        impl FromInputValue<S> for $ty {
-            type Error = FieldError<S>;
-
-            fn from_input_value(v: &InputValue<S>) -> Result<Self, Self::Error> {
-                let accept: fn(&InputValue<S>) -> bool = $accept;
-                if accept(v) {
-                    Ok($ty)
-                } else {
-                    Err(FieldError::new(
-                        format!("Invalid {} value: {v}", $name),
-                        Value::null(),
-                    ))
-                }
+            fn resolve_field(
+                &self,
+                _: &(),
+                _: &str,
+                _: &juniper::Arguments<juniper::DefaultScalarValue>,
+                _: &juniper::Executor<(), juniper::DefaultScalarValue>,
+            ) -> juniper::ExecutionResult<juniper::DefaultScalarValue> {
+                Ok(juniper::Value::null())
             }
         }
 
-        impl ParseScalarValue<S> for $ty {
-            fn from_str(token: ScalarToken<'_>) -> ParseScalarResult<S> {
-                let parse: fn(ScalarToken<'_>) -> ParseScalarResult<S> = $token;
+        impl juniper::GraphQLValueAsync<juniper::DefaultScalarValue> for $ty {
+            fn resolve_async<'a>(
+                &'a self,
+                info: &'a (),
+                selection_set: Option<&'a [juniper::Selection<juniper::DefaultScalarValue>]>,
+                executor: &'a juniper::Executor<(), juniper::DefaultScalarValue>,
+            ) -> juniper::BoxFuture<'a, juniper::ExecutionResult<juniper::DefaultScalarValue>> {
+                use juniper::GraphQLValue as _;
+                Box::pin(std::future::ready(self.resolve(info, selection_set, executor)))
+            }
+        }
+
+        impl juniper::FromInputValue<juniper::DefaultScalarValue> for $ty {
+            type Error = juniper::FieldError<juniper::DefaultScalarValue>;
+
+            fn from_input_value(v: &juniper::InputValue<juniper::DefaultScalarValue>) -> Result<Self, Self::Error> {
+                let input: fn(&juniper::InputValue<juniper::DefaultScalarValue>) -> Option<$ty> = $input;
+                input(v).ok_or_else(|| {
+                    juniper::FieldError::new(format!("Invalid {} value: {v}", $name), juniper::Value::null())
+                })
+            }
+        }
+
+        impl juniper::ParseScalarValue<juniper::DefaultScalarValue> for $ty {
+            fn from_str(
+                token: juniper::parser::ScalarToken<'_>,
+            ) -> juniper::ParseScalarResult<juniper::DefaultScalarValue> {
+                let parse: fn(
+                    juniper::parser::ScalarToken<'_>,
+                ) -> juniper::ParseScalarResult<juniper::DefaultScalarValue> = $token;
                 parse(token)
             }
         }
+
+        // What `#[derive(GraphQLScalar)]` would generate, so that derived objects and inputs may hold the type.
+        impl juniper::marker::IsOutputType<juniper::DefaultScalarValue> for $ty {}
+        impl juniper::marker::IsInputType<juniper::DefaultScalarValue> for $ty {}
+        impl juniper::macros::reflect::BaseType<juniper::DefaultScalarValue> for $ty {
+            const NAME: juniper::macros::reflect::Type = $name;
+        }
+        impl juniper::macros::reflect::BaseSubTypes<juniper::DefaultScalarValue> for $ty {
+            const NAMES: juniper::macros::reflect::Types = &[$name];
+        }
+        impl juniper::macros::reflect::WrappedType<juniper::DefaultScalarValue> for $ty {
+            const VALUE: juniper::macros::reflect::WrappedValue = 1;
+        }
     };
 }
+pub(crate) use juniper_scalar;
 
-scalar!(DateTime, "DateTime", "An RFC 3339 date-time; returned in UTC with milliseconds.",
+/// Core scalars answer nothing themselves: root fields write their values straight from PostgreSQL's JSON.
+fn no_output<T>(_: &T) -> Value<S> {
+    Value::null()
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DateTime;
+juniper_scalar!(DateTime, "DateTime", description: "An RFC 3339 date-time; returned in UTC with milliseconds.",
     token: string_token,
-    accept: |v| as_string(v).is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()));
+    input: |v| as_string(v).is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()).then_some(DateTime),
+    output: no_output);
 
-scalar!(Date, "Date", "A calendar date, YYYY-MM-DD.",
+#[derive(Debug, Clone, Copy)]
+pub struct Date;
+juniper_scalar!(Date, "Date", description: "A calendar date, YYYY-MM-DD.",
     token: string_token,
-    accept: |v| as_string(v).is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()));
+    input: |v| as_string(v).is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()).then_some(Date),
+    output: no_output);
 
-scalar!(BigInt, "BigInt", "A 64-bit integer: integer literals of any size, JSON numbers and numeric strings.",
-token: |token| match token {
-    // Kept as text so that values beyond 32 bits survive parsing exactly.
-    ScalarToken::Int(s) => Ok(s.parse::<i32>().map(S::Int).unwrap_or_else(|_| S::String(s.to_string()))),
-    ScalarToken::Float(s) => s.parse::<f64>().map(S::Float).map_err(|_| ParseError::unexpected_token(Token::Scalar(token))),
-    ScalarToken::String(_) => string_token(token),
-},
-accept: |v| match v {
-    InputValue::Scalar(S::Int(_)) => true,
-    InputValue::Scalar(S::Float(f)) => f.fract() == 0.0 && f.abs() < 9.2e18,
-    InputValue::Scalar(S::String(s)) => s.trim().parse::<i64>().is_ok(),
-    _ => false,
-});
-
-scalar!(Json, "JSON", "Any JSON value. In GraphQL documents, objects and lists are passed as variables or as JSON text.",
-    token: |token| match token {
-        ScalarToken::Int(s) => Ok(s.parse::<i32>().map(S::Int).unwrap_or_else(|_| S::String(s.to_string()))),
-        ScalarToken::Float(s) => s.parse::<f64>().map(S::Float).map_err(|_| ParseError::unexpected_token(Token::Scalar(token))),
-        ScalarToken::String(_) => string_token(token),
+#[derive(Debug, Clone, Copy)]
+pub struct BigInt;
+juniper_scalar!(BigInt, "BigInt", description: "A 64-bit integer: integer literals of any size, JSON numbers and numeric strings.",
+    token: number_or_string_token,
+    input: |v| match v {
+        InputValue::Scalar(S::Int(_)) => Some(BigInt),
+        InputValue::Scalar(S::Float(f)) => (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(BigInt),
+        InputValue::Scalar(S::String(s)) => s.trim().parse::<i64>().is_ok().then_some(BigInt),
+        _ => None,
     },
-    accept: |v| matches!(v, InputValue::Scalar(_) | InputValue::Null));
+    output: no_output);
+
+#[derive(Debug, Clone, Copy)]
+pub struct Json;
+juniper_scalar!(Json, "JSON", description: "Any JSON value. In GraphQL documents, objects and lists are passed as variables or as JSON text.",
+    token: number_or_string_token,
+    input: |v| matches!(v, InputValue::Scalar(_) | InputValue::Null).then_some(Json),
+    output: no_output);
 
 pub const DIRECTIONS: [&str; 6] = [
     "Asc",
@@ -119,17 +202,17 @@ pub const DIRECTIONS: [&str; 6] = [
     "DescNullsLast",
 ];
 
-scalar!(OrderByDirection, "OrderByDirection",
-"Asc, Desc, AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast, as a string or an enum-style literal.",
-token: string_token,
-accept: |v| match v {
-    InputValue::Enum(e) => DIRECTIONS.contains(&e.as_str()),
-    other => as_string(other).is_some_and(|s| DIRECTIONS.contains(&s)),
-});
+#[derive(Debug, Clone, Copy)]
+pub struct OrderByDirection;
+juniper_scalar!(OrderByDirection, "OrderByDirection",
+    description: "Asc, Desc, AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast, as a string or an enum-style literal.",
+    token: string_token,
+    input: |v| one_of(v, &DIRECTIONS).then_some(OrderByDirection),
+    output: no_output);
 
-scalar!(FilterIs, "FilterIs", "NULL or NOT_NULL, as a string or an enum-style literal.",
-token: string_token,
-accept: |v| match v {
-    InputValue::Enum(e) => e == "NULL" || e == "NOT_NULL",
-    other => as_string(other).is_some_and(|s| s == "NULL" || s == "NOT_NULL"),
-});
+#[derive(Debug, Clone, Copy)]
+pub struct FilterIs;
+juniper_scalar!(FilterIs, "FilterIs", description: "NULL or NOT_NULL, as a string or an enum-style literal.",
+    token: string_token,
+    input: |v| one_of(v, &["NULL", "NOT_NULL"]).then_some(FilterIs),
+    output: no_output);

@@ -18,6 +18,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        // GraphQL document errors are answered in the response body of a 200, as GraphQL servers do.
+        ErrorCode::GraphqlParseFailed | ErrorCode::GraphqlValidationFailed => StatusCode::OK,
     }
 }
 

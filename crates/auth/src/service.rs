@@ -1,6 +1,7 @@
 //! The auth rules: sign-up, login, refresh-token rotation with reuse detection, logout, API keys, and turning a
 //! bearer token into a [`Principal`].
 
+use crate::api_keys::ApiKeyService;
 use crate::password::{check_password_rules, hash_password, verify_password};
 use crate::principal::{Principal, Subject};
 use crate::tokens::{TokenKind, TokenSigner, token_hash};
@@ -280,6 +281,11 @@ impl<S: IdentityStore> AuthService<S> {
         }
     }
 
+    /// The API keys of workspaces: create, list, revoke, delete.
+    pub fn api_keys(&self) -> ApiKeyService<'_, S> {
+        ApiKeyService::new(&self.store, &self.signer)
+    }
+
     /// Creates an API key; the token is returned once and never stored.
     pub async fn create_api_key(
         &self,
@@ -287,33 +293,7 @@ impl<S: IdentityStore> AuthService<S> {
         name: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> DomainResult<(ApiKey, String)> {
-        let name = name.trim();
-        let now = Utc::now();
-        let mut problems = Problems::new();
-        if name.is_empty() {
-            problems.push("name", "must not be empty");
-        }
-        check_text("name", name, 100, &mut problems);
-        if expires_at.is_some_and(|e| e <= now) {
-            problems.push("expiresAt", "must be in the future");
-        }
-        problems.finish(())?;
-        if !self.store.workspace_exists(workspace_id).await? {
-            return Err(DomainError::not_found("workspace"));
-        }
-        let key = ApiKey {
-            id: Uuid::new_v4(),
-            workspace_id,
-            name: name.to_string(),
-            expires_at,
-            revoked_at: None,
-            created_at: now,
-            updated_at: now,
-        };
-        let expires_in = expires_at.map(|e| (e - now).num_seconds().max(1) as u64);
-        let token = self.signer.api_key_token(workspace_id, key.id, expires_in)?;
-        self.store.create_api_key(&key).await?;
-        Ok((key, token))
+        self.api_keys().create(workspace_id, name, expires_at).await
     }
 
     /// Adds an admin to an existing workspace (CLI); the workspace's metadata is needed for its member record.

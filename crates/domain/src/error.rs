@@ -31,6 +31,10 @@ pub enum ErrorCode {
     InternalError,
     /// A resource the request needs is exhausted for now (no database connection in time); retrying may succeed.
     Unavailable,
+    /// A GraphQL document that does not parse.
+    GraphqlParseFailed,
+    /// A GraphQL document that is not valid against the schema.
+    GraphqlValidationFailed,
 }
 
 impl ErrorCode {
@@ -44,6 +48,8 @@ impl ErrorCode {
             ErrorCode::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ErrorCode::InternalError => "INTERNAL_ERROR",
             ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
         }
     }
 }

@@ -179,6 +179,11 @@ impl<S: WebhookStore> WebhookService<S> {
         self.store.list_webhooks(workspace_id).await
     }
 
+    /// Delivery attempts of one webhook of the workspace, newest first.
+    pub async fn deliveries(&self, workspace_id: WorkspaceId, webhook_id: Uuid) -> DomainResult<Vec<Delivery>> {
+        self.store.list_deliveries(workspace_id, webhook_id).await
+    }
+
     pub async fn update(&self, workspace_id: WorkspaceId, id: Uuid, input: WebhookInput) -> DomainResult<Webhook> {
         let mut problems = Problems::new();
         self.check(&input, &mut problems);

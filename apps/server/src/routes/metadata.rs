@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::middleware::{GraphQLHttpError, graphql_request};
 use actix_web::{HttpResponse, web};
 use twenty_api_graphql::execute;
-use twenty_api_graphql::metadata::MetaCtx;
+use twenty_api_graphql::metadata::MetadataContext;
 use twenty_api_rest::Authenticated;
 
 pub async fn metadata(
@@ -13,7 +13,7 @@ pub async fn metadata(
     body: web::Bytes,
 ) -> Result<HttpResponse, GraphQLHttpError> {
     let request = graphql_request(&body)?;
-    let ctx = MetaCtx {
+    let ctx = MetadataContext {
         store: state.store.clone(),
         auth: state.auth.clone(),
         principal,

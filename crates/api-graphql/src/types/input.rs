@@ -7,54 +7,49 @@ use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
 use crate::scalars::{BigInt, Date, DateTime, FilterIs, Json as JsonScalar, OrderByDirection};
 use juniper::meta::{Argument, EnumValue};
 use juniper::{
-    DefaultScalarValue as S, ExecutionResult, Executor, FieldError, FromInputValue, ID, InputValue, Registry, Value,
+    DefaultScalarValue as S, ExecutionResult, Executor, FieldError, FromInputValue, GraphQLType, ID, InputValue,
+    Registry, Value,
 };
 use twenty_domain::field_type::{Operand, Operator, SystemField};
 
+/// An input field of type `T`: `T!` when required, `T` otherwise, and a list of non-null `T` when `list`.
+fn wrapped_arg<T>(registry: &mut Registry<S>, name: &str, info: &T::TypeInfo, required: bool, list: bool) -> Argument<S>
+where
+    T: GraphQLType<S> + FromInputValue<S>,
+{
+    let name = name.to_string();
+    match (required, list) {
+        (true, false) => registry.arg::<T>(name, info),
+        (false, false) => registry.arg::<Option<T>>(name, info),
+        (true, true) => registry.arg::<Vec<T>>(name, info),
+        (false, true) => registry.arg::<Option<Vec<T>>>(name, info),
+    }
+}
+
 /// An input field of a leaf type (or a list of them).
 fn leaf_arg(registry: &mut Registry<S>, name: &str, leaf: Leaf, required: bool, list: bool) -> Argument<S> {
-    let name = name.to_string();
-    macro_rules! arg {
-        ($t:ty) => {
-            match (required, list) {
-                (true, false) => registry.arg::<$t>(name, &()),
-                (false, false) => registry.arg::<Option<$t>>(name, &()),
-                (true, true) => registry.arg::<Vec<$t>>(name, &()),
-                (false, true) => registry.arg::<Option<Vec<$t>>>(name, &()),
-            }
-        };
-    }
-    match leaf {
-        Leaf::Id => arg!(ID),
-        Leaf::String => arg!(String),
-        Leaf::Int => arg!(i32),
-        Leaf::Float => arg!(f64),
-        Leaf::Boolean => arg!(bool),
-        Leaf::DateTime => arg!(DateTime),
-        Leaf::Date => arg!(Date),
-        Leaf::Json => arg!(JsonScalar),
-        Leaf::BigInt => arg!(BigInt),
-    }
+    let arg = match leaf {
+        Leaf::Id => wrapped_arg::<ID>,
+        Leaf::String => wrapped_arg::<String>,
+        Leaf::Int => wrapped_arg::<i32>,
+        Leaf::Float => wrapped_arg::<f64>,
+        Leaf::Boolean => wrapped_arg::<bool>,
+        Leaf::DateTime => wrapped_arg::<DateTime>,
+        Leaf::Date => wrapped_arg::<Date>,
+        Leaf::Json => wrapped_arg::<JsonScalar>,
+        Leaf::BigInt => wrapped_arg::<BigInt>,
+    };
+    arg(registry, name, &(), required, list)
 }
 
+/// An input field of a generated input object.
 fn dyn_arg(registry: &mut Registry<S>, name: &str, info: &TypeInfo, required: bool, list: bool) -> Argument<S> {
-    let name = name.to_string();
-    match (required, list) {
-        (true, false) => registry.arg::<DynInput>(name, info),
-        (false, false) => registry.arg::<Option<DynInput>>(name, info),
-        (true, true) => registry.arg::<Vec<DynInput>>(name, info),
-        (false, true) => registry.arg::<Option<Vec<DynInput>>>(name, info),
-    }
+    wrapped_arg::<DynInput>(registry, name, info, required, list)
 }
 
+/// An input field of a generated enum.
 fn enum_arg(registry: &mut Registry<S>, name: &str, info: &TypeInfo, required: bool, list: bool) -> Argument<S> {
-    let name = name.to_string();
-    match (required, list) {
-        (true, false) => registry.arg::<DynEnum>(name, info),
-        (false, false) => registry.arg::<Option<DynEnum>>(name, info),
-        (true, true) => registry.arg::<Vec<DynEnum>>(name, info),
-        (false, true) => registry.arg::<Option<Vec<DynEnum>>>(name, info),
-    }
+    wrapped_arg::<DynEnum>(registry, name, info, required, list)
 }
 
 /// The arguments of a connection field (root list and to-many relations).

@@ -70,7 +70,7 @@ async fn introspection_is_written_for_the_conformance_check() {
 
 #[tokio::test]
 async fn metadata_introspection_is_written_for_the_conformance_check() {
-    use twenty_api_graphql::metadata::{MetaCtx, metadata_schema};
+    use twenty_api_graphql::metadata::{MetadataContext, metadata_schema};
     use twenty_auth::{AuthService, AuthSettings, TokenSigner};
     let pool = build_pool("postgres://nobody@127.0.0.1:1/none", &PoolOptions::default()).unwrap();
     let store = PgStore::new(pool);
@@ -80,7 +80,7 @@ async fn metadata_introspection_is_written_for_the_conformance_check() {
         bcrypt_cost: 4,
         sign_up_disabled: false,
     };
-    let ctx = MetaCtx {
+    let ctx = MetadataContext {
         auth: Arc::new(AuthService::new(
             store.clone(),
             TokenSigner::new(b"0123456789abcdef0123456789abcdef"),

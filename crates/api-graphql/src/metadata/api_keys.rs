@@ -1,0 +1,86 @@
+//! API keys of the metadata API: the `ApiKey` type (its token only in the answer to `createOneApiKey`), its input,
+//! and the resolvers, which call the auth crate's `ApiKeyService`.
+
+use super::scalars::{DateTimeValue, timestamp};
+use super::{MetadataContext, parse_id};
+use crate::error::field_error;
+use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, GraphQLObject, ID};
+use twenty_domain::DomainError;
+use twenty_domain::identity::ApiKey;
+
+#[derive(GraphQLObject, Clone)]
+#[graphql(name = "ApiKey", scalar = S)]
+pub struct ApiKeyNode {
+    id: ID,
+    name: String,
+    /// Only in the answer to `createOneApiKey`: the key is shown once.
+    token: Option<String>,
+    expires_at: Option<DateTimeValue>,
+    revoked_at: Option<DateTimeValue>,
+    created_at: DateTimeValue,
+    updated_at: DateTimeValue,
+}
+
+impl ApiKeyNode {
+    fn new(key: &ApiKey, token: Option<String>) -> Self {
+        ApiKeyNode {
+            id: ID::new(key.id.to_string()),
+            name: key.name.clone(),
+            token,
+            expires_at: key.expires_at.map(timestamp),
+            revoked_at: key.revoked_at.map(timestamp),
+            created_at: timestamp(key.created_at),
+            updated_at: timestamp(key.updated_at),
+        }
+    }
+}
+
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct CreateApiKeyInput {
+    name: String,
+    expires_at: Option<DateTimeValue>,
+}
+
+pub(super) async fn list(context: &MetadataContext) -> FieldResult<Vec<ApiKeyNode>> {
+    let keys = context
+        .api_keys()
+        .list(context.workspace_id())
+        .await
+        .map_err(field_error)?;
+    Ok(keys.iter().map(|k| ApiKeyNode::new(k, None)).collect())
+}
+
+pub(super) async fn create(context: &MetadataContext, data: CreateApiKeyInput) -> FieldResult<ApiKeyNode> {
+    let expires_at = data
+        .expires_at
+        .map(|e| chrono::DateTime::parse_from_rfc3339(&e.0).map(|d| d.with_timezone(&chrono::Utc)))
+        .transpose()
+        .map_err(|_| field_error(DomainError::invalid_field("expiresAt", "must be an RFC 3339 date-time")))?;
+    let (key, token) = context
+        .api_keys()
+        .create(context.workspace_id(), &data.name, expires_at)
+        .await
+        .map_err(field_error)?;
+    Ok(ApiKeyNode::new(&key, Some(token)))
+}
+
+pub(super) async fn revoke(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
+    let id = parse_id(&id, "id")?;
+    let key = context
+        .api_keys()
+        .revoke(context.workspace_id(), id)
+        .await
+        .map_err(field_error)?;
+    Ok(ApiKeyNode::new(&key, None))
+}
+
+pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
+    let id = parse_id(&id, "id")?;
+    let key = context
+        .api_keys()
+        .delete(context.workspace_id(), id)
+        .await
+        .map_err(field_error)?;
+    Ok(ApiKeyNode::new(&key, None))
+}

@@ -1,0 +1,224 @@
+//! Fields of the metadata API: the `Field` type, its inputs, and the field resolvers.
+
+use super::connection::connection;
+use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, timestamp};
+use super::{MetadataContext, parse_id};
+use crate::error::field_error;
+use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, ID, graphql_object};
+use twenty_domain::DomainError;
+use twenty_domain::blueprint::FieldBlueprint;
+use twenty_domain::data_model::FieldUpdate;
+use twenty_domain::metadata::{FieldMetadata, SelectOption};
+
+/// A field of an object.
+#[derive(Clone)]
+pub struct FieldNode(pub FieldMetadata);
+
+#[graphql_object(name = "Field", scalar = S)]
+impl FieldNode {
+    fn id(&self) -> ID {
+        ID::new(self.0.id.to_string())
+    }
+    fn object_metadata_id(&self) -> ID {
+        ID::new(self.0.object_id.to_string())
+    }
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+    fn label(&self) -> &str {
+        &self.0.label
+    }
+    #[graphql(name = "type")]
+    fn field_type(&self) -> FieldTypeValue {
+        FieldTypeValue(self.0.field_type)
+    }
+    fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    fn icon(&self) -> Option<&str> {
+        self.0.icon.as_deref()
+    }
+    fn is_custom(&self) -> bool {
+        self.0.is_custom
+    }
+    fn is_active(&self) -> bool {
+        self.0.is_active
+    }
+    fn is_system(&self) -> bool {
+        self.0.is_system
+    }
+    fn is_nullable(&self) -> bool {
+        self.0.is_nullable
+    }
+    fn is_unique(&self) -> bool {
+        self.0.is_unique
+    }
+    fn default_value(&self) -> Option<JsonValue> {
+        self.0.default_value.clone().map(JsonValue)
+    }
+    fn options(&self) -> Option<JsonValue> {
+        (!self.0.options.is_empty()).then(|| JsonValue(serde_json::to_value(&self.0.options).unwrap_or_default()))
+    }
+    fn settings(&self) -> Option<JsonValue> {
+        self.0.settings.clone().map(JsonValue)
+    }
+    fn created_at(&self) -> DateTimeValue {
+        timestamp(self.0.created_at)
+    }
+    fn updated_at(&self) -> DateTimeValue {
+        timestamp(self.0.updated_at)
+    }
+}
+
+connection!(FieldConnection, FieldEdge, FieldNode);
+
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct FieldOptionInput {
+    value: String,
+    label: String,
+    color: Option<String>,
+    position: Option<i32>,
+}
+
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct FieldSettingsInput {
+    /// `int` or `float`, for NUMBER fields.
+    data_type: Option<String>,
+    /// Keep an index on the field (equality and range filters, orders `AscNullsLast` / `DescNullsFirst`).
+    is_indexed: Option<bool>,
+}
+
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct CreateFieldInput {
+    object_metadata_id: ID,
+    name: String,
+    label: String,
+    #[graphql(name = "type")]
+    field_type: FieldTypeValue,
+    description: Option<String>,
+    icon: Option<String>,
+    is_nullable: Option<bool>,
+    is_unique: Option<bool>,
+    default_value: Option<JsonValue>,
+    options: Option<Vec<FieldOptionInput>>,
+    settings: Option<FieldSettingsInput>,
+}
+
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct UpdateFieldInput {
+    name: Option<String>,
+    label: Option<String>,
+    description: Option<String>,
+    icon: Option<String>,
+    is_active: Option<bool>,
+    is_nullable: Option<bool>,
+    default_value: Option<JsonValue>,
+    options: Option<Vec<FieldOptionInput>>,
+}
+
+fn options_of(options: Option<Vec<FieldOptionInput>>) -> Vec<SelectOption> {
+    options
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| SelectOption {
+            value: o.value,
+            label: o.label,
+            color: o.color,
+            position: o.position.unwrap_or(i as i32),
+        })
+        .collect()
+}
+
+/// The `settings` JSON of a new field: only what was given.
+fn settings_of(settings: Option<FieldSettingsInput>) -> Option<serde_json::Value> {
+    let s = settings?;
+    let mut settings = serde_json::Map::new();
+    if let Some(data_type) = s.data_type {
+        settings.insert("dataType".into(), data_type.into());
+    }
+    if s.is_indexed == Some(true) {
+        settings.insert("isIndexed".into(), true.into());
+    }
+    (!settings.is_empty()).then_some(serde_json::Value::Object(settings))
+}
+
+pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<ID>) -> FieldResult<FieldConnection> {
+    let meta = context.meta().await?;
+    let object = object_metadata_id
+        .map(|id| parse_id(&id, "objectMetadataId"))
+        .transpose()?;
+    let fields: Vec<FieldNode> = meta
+        .objects
+        .iter()
+        .filter(|o| object.is_none_or(|id| id == o.id))
+        .flat_map(|o| o.fields.iter().cloned().map(FieldNode))
+        .collect();
+    Ok(fields.into())
+}
+
+pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) -> FieldResult<FieldNode> {
+    let object_id = parse_id(&data.object_metadata_id, "objectMetadataId")?;
+    let meta = context.meta().await?;
+    let mut blueprint = FieldBlueprint::new(&data.name, &data.label, data.field_type.0);
+    blueprint.description = data.description;
+    blueprint.icon = data.icon;
+    blueprint.is_nullable = data.is_nullable.unwrap_or(true);
+    blueprint.is_unique = data.is_unique.unwrap_or(false);
+    blueprint.default_value = data.default_value.map(|v| v.0).filter(|v| !v.is_null());
+    blueprint.options = options_of(data.options);
+    blueprint.settings = settings_of(data.settings);
+    if blueprint
+        .settings
+        .as_ref()
+        .and_then(|s| s["dataType"].as_str())
+        .is_some_and(|d| d != "int" && d != "float")
+    {
+        return Err(field_error(DomainError::invalid_field(
+            "settings.dataType",
+            "must be int or float",
+        )));
+    }
+    context
+        .data_model()
+        .create_field(&meta, object_id, &blueprint)
+        .await
+        .map(FieldNode)
+        .map_err(field_error)
+}
+
+pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldInput) -> FieldResult<FieldNode> {
+    let id = parse_id(&id, "id")?;
+    let meta = context.meta().await?;
+    let update = FieldUpdate {
+        name: data.name,
+        label: data.label,
+        description: data.description.map(Some),
+        icon: data.icon.map(Some),
+        is_active: data.is_active,
+        is_nullable: data.is_nullable,
+        default_value: data.default_value.map(|v| Some(v.0)),
+        options: data.options.map(|o| options_of(Some(o))),
+    };
+    context
+        .data_model()
+        .update_field(&meta, id, &update)
+        .await
+        .map(FieldNode)
+        .map_err(field_error)
+}
+
+pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<FieldNode> {
+    let id = parse_id(&id, "id")?;
+    let meta = context.meta().await?;
+    context
+        .data_model()
+        .delete_field(&meta, id)
+        .await
+        .map(FieldNode)
+        .map_err(field_error)
+}

@@ -1,0 +1,185 @@
+//! The metadata API (`POST /metadata`): a static schema for objects, fields, relations, API keys and webhooks,
+//! with exactly the reference's operations and argument shapes. This module holds the per-request context and the
+//! two roots, which list the operations and hand each to its resource's module; the types, inputs and resolvers
+//! live with their resource ([`objects`], [`fields`], [`relations`], [`api_keys`], [`webhooks`]), the leaf types
+//! in [`scalars`] and the connections in [`connection`]. Resolvers call services, never the store.
+
+pub mod api_keys;
+pub mod connection;
+pub mod fields;
+pub mod objects;
+pub mod relations;
+pub mod scalars;
+pub mod webhooks;
+
+use crate::error::field_error;
+use api_keys::{ApiKeyNode, CreateApiKeyInput};
+use connection::CursorPaging;
+use fields::{CreateFieldInput, FieldConnection, FieldNode, UpdateFieldInput};
+use juniper::{DefaultScalarValue as S, EmptySubscription, FieldResult, ID, RootNode, graphql_object};
+use objects::{CreateObjectInput, ObjectConnection, ObjectNode, UpdateObjectInput};
+use relations::{CreateRelationInput, RelationConnection, RelationNode};
+use std::sync::Arc;
+use twenty_auth::{ApiKeyService, AuthService, Principal};
+use twenty_domain::DomainError;
+use twenty_domain::data_model::MetadataService;
+use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
+use twenty_domain::webhook::WebhookService;
+use twenty_storage::PgStore;
+use uuid::Uuid;
+use webhooks::{CreateWebhookInput, DeliveryNode, UpdateWebhookInput, WebhookNode};
+
+/// The per-request context of the metadata API: who asks, and what the services are built from.
+pub struct MetadataContext {
+    /// The metadata cache the core APIs read too ([`PgStore::current_metadata`]), and the services' store.
+    pub store: PgStore,
+    pub auth: Arc<AuthService<PgStore>>,
+    pub principal: Principal,
+    pub allow_private_webhooks: bool,
+}
+
+impl juniper::Context for MetadataContext {}
+
+impl MetadataContext {
+    /// The workspace's current metadata, from the shared cache. Every metadata change made through the store
+    /// drops the cached entry, so a change is visible to the next resolver and the next request.
+    async fn meta(&self) -> FieldResult<Arc<WorkspaceMetadata>> {
+        self.store
+            .current_metadata(self.workspace_id())
+            .await
+            .map_err(|err| match err {
+                // The cache answers a workspace that is gone as an unusable token; this API has always said
+                // the workspace is not found.
+                DomainError::Unauthorized(_) => field_error(DomainError::not_found("workspace")),
+                other => field_error(other),
+            })
+    }
+
+    fn workspace_id(&self) -> WorkspaceId {
+        self.principal.workspace_id
+    }
+
+    fn data_model(&self) -> MetadataService<PgStore> {
+        MetadataService::new(self.store.clone())
+    }
+
+    fn webhooks(&self) -> WebhookService<PgStore> {
+        WebhookService::new(self.store.clone(), self.allow_private_webhooks)
+    }
+
+    fn api_keys(&self) -> ApiKeyService<'_, PgStore> {
+        self.auth.api_keys()
+    }
+}
+
+fn parse_id(id: &ID, name: &str) -> FieldResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| field_error(DomainError::invalid_field(name, "must be a UUID")))
+}
+
+pub struct MetadataQuery;
+
+#[graphql_object(name = "MetaQuery", context = MetadataContext, scalar = S)]
+impl MetadataQuery {
+    /// Every object, active or not, each with its fields.
+    async fn objects(context: &MetadataContext, paging: Option<CursorPaging>) -> FieldResult<ObjectConnection> {
+        objects::list(context, paging).await
+    }
+
+    async fn object(context: &MetadataContext, id: ID) -> FieldResult<ObjectNode> {
+        objects::get(context, id).await
+    }
+
+    /// Every field of the workspace, or of one object.
+    async fn fields(context: &MetadataContext, object_metadata_id: Option<ID>) -> FieldResult<FieldConnection> {
+        fields::list(context, object_metadata_id).await
+    }
+
+    async fn relations(context: &MetadataContext) -> FieldResult<RelationConnection> {
+        relations::list(context).await
+    }
+
+    /// API keys of the workspace (never their tokens).
+    async fn api_keys(context: &MetadataContext) -> FieldResult<Vec<ApiKeyNode>> {
+        api_keys::list(context).await
+    }
+
+    /// Delivery attempts of one webhook, newest first.
+    async fn webhook_deliveries(context: &MetadataContext, webhook_id: ID) -> FieldResult<Vec<DeliveryNode>> {
+        webhooks::deliveries(context, webhook_id).await
+    }
+
+    async fn webhooks(context: &MetadataContext) -> FieldResult<Vec<WebhookNode>> {
+        webhooks::list(context).await
+    }
+}
+
+pub struct MetadataMutation;
+
+#[graphql_object(name = "MetaMutation", context = MetadataContext, scalar = S)]
+impl MetadataMutation {
+    async fn create_one_object(context: &MetadataContext, data: CreateObjectInput) -> FieldResult<ObjectNode> {
+        objects::create(context, data).await
+    }
+
+    async fn update_one_object(context: &MetadataContext, id: ID, data: UpdateObjectInput) -> FieldResult<ObjectNode> {
+        objects::update(context, id, data).await
+    }
+
+    async fn delete_one_object(context: &MetadataContext, id: ID) -> FieldResult<ObjectNode> {
+        objects::delete(context, id).await
+    }
+
+    async fn create_one_field(context: &MetadataContext, data: CreateFieldInput) -> FieldResult<FieldNode> {
+        fields::create(context, data).await
+    }
+
+    async fn update_one_field(context: &MetadataContext, id: ID, data: UpdateFieldInput) -> FieldResult<FieldNode> {
+        fields::update(context, id, data).await
+    }
+
+    async fn delete_one_field(context: &MetadataContext, id: ID) -> FieldResult<FieldNode> {
+        fields::delete(context, id).await
+    }
+
+    async fn create_one_relation(context: &MetadataContext, data: CreateRelationInput) -> FieldResult<RelationNode> {
+        relations::create(context, data).await
+    }
+
+    async fn delete_one_relation(context: &MetadataContext, id: ID) -> FieldResult<RelationNode> {
+        relations::delete(context, id).await
+    }
+
+    async fn create_one_api_key(context: &MetadataContext, data: CreateApiKeyInput) -> FieldResult<ApiKeyNode> {
+        api_keys::create(context, data).await
+    }
+
+    async fn revoke_one_api_key(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
+        api_keys::revoke(context, id).await
+    }
+
+    async fn delete_one_api_key(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
+        api_keys::delete(context, id).await
+    }
+
+    async fn create_one_webhook(context: &MetadataContext, data: CreateWebhookInput) -> FieldResult<WebhookNode> {
+        webhooks::create(context, data).await
+    }
+
+    async fn update_one_webhook(
+        context: &MetadataContext,
+        id: ID,
+        data: UpdateWebhookInput,
+    ) -> FieldResult<WebhookNode> {
+        webhooks::update(context, id, data).await
+    }
+
+    async fn delete_one_webhook(context: &MetadataContext, id: ID) -> FieldResult<WebhookNode> {
+        webhooks::delete(context, id).await
+    }
+}
+
+pub type MetadataSchema = RootNode<MetadataQuery, MetadataMutation, EmptySubscription<MetadataContext>>;
+
+pub fn metadata_schema() -> MetadataSchema {
+    RootNode::new(MetadataQuery, MetadataMutation, EmptySubscription::new())
+}
