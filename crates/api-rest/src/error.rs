@@ -17,7 +17,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         // GraphQL document errors are answered in the response body of a 200, as GraphQL servers do.
         ErrorCode::GraphqlParseFailed | ErrorCode::GraphqlValidationFailed => StatusCode::OK,
     }
@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(unavailable.status_code(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             unavailable.body(),
-            json!({"error": {"message": "Service temporarily unavailable", "code": "UNAVAILABLE", "statusCode": 503,
+            json!({"error": {"message": "Service temporarily unavailable", "code": "SERVICE_UNAVAILABLE", "statusCode": 503,
                              "details": []}})
         );
     }

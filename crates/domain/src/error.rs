@@ -29,8 +29,9 @@ pub enum ErrorCode {
     Conflict,
     RateLimitExceeded,
     InternalError,
-    /// A resource the request needs is exhausted for now (no database connection in time); retrying may succeed.
-    Unavailable,
+    /// A resource the request needs is exhausted for now (no database connection in time); retrying may succeed
+    /// (contract §10, 503).
+    ServiceUnavailable,
     /// A GraphQL document that does not parse.
     GraphqlParseFailed,
     /// A GraphQL document that is not valid against the schema.
@@ -47,7 +48,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ErrorCode::InternalError => "INTERNAL_ERROR",
-            ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
         }
@@ -72,7 +73,7 @@ pub enum DomainError {
     /// Something unexpected; the message reaching a client is generic, the source goes to the logs.
     #[error("internal error: {0}")]
     Internal(InternalError),
-    /// Temporarily out of a resource (see [`ErrorCode::Unavailable`]); the message is safe to show.
+    /// Temporarily out of a resource (see [`ErrorCode::ServiceUnavailable`]); the message is safe to show.
     #[error("{0}")]
     Unavailable(String),
 }
@@ -127,7 +128,7 @@ impl DomainError {
             DomainError::Unauthorized(_) => ErrorCode::Unauthorized,
             DomainError::RateLimited { .. } => ErrorCode::RateLimitExceeded,
             DomainError::Internal(_) => ErrorCode::InternalError,
-            DomainError::Unavailable(_) => ErrorCode::Unavailable,
+            DomainError::Unavailable(_) => ErrorCode::ServiceUnavailable,
         }
     }
 

@@ -119,7 +119,7 @@ mod tests {
     fn a_pool_timeout_is_unavailable_and_other_pool_failures_are_internal() {
         for timeout in [TimeoutType::Wait, TimeoutType::Create, TimeoutType::Recycle] {
             let err = pool_error(PoolError::Timeout(timeout));
-            assert_eq!(err.code(), ErrorCode::Unavailable, "{timeout:?}");
+            assert_eq!(err.code(), ErrorCode::ServiceUnavailable, "{timeout:?}");
             assert_eq!(err.to_string(), "Service temporarily unavailable, try again shortly");
         }
         let closed = pool_error(PoolError::Closed);
