@@ -5,7 +5,6 @@ use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, timestamp};
 use super::{MetadataContext, parse_id};
 use crate::error::field_error;
 use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, ID, graphql_object};
-use twenty_domain::DomainError;
 use twenty_domain::blueprint::FieldBlueprint;
 use twenty_domain::data_model::FieldUpdate;
 use twenty_domain::metadata::{FieldMetadata, SelectOption};
@@ -172,17 +171,6 @@ pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) ->
     blueprint.default_value = data.default_value.map(|v| v.0).filter(|v| !v.is_null());
     blueprint.options = options_of(data.options);
     blueprint.settings = settings_of(data.settings);
-    if blueprint
-        .settings
-        .as_ref()
-        .and_then(|s| s["dataType"].as_str())
-        .is_some_and(|d| d != "int" && d != "float")
-    {
-        return Err(field_error(DomainError::invalid_field(
-            "settings.dataType",
-            "must be int or float",
-        )));
-    }
     context
         .data_model()
         .create_field(&meta, object_id, &blueprint)
