@@ -22,7 +22,7 @@ use twenty_api_rest::RestState;
 use twenty_api_rest::openapi::OpenApiCache;
 use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
 use twenty_domain::query::PageLimits;
-use twenty_domain::service::RecordService;
+use twenty_domain::services::RecordService;
 use twenty_storage::{PgPool, PgStore};
 
 pub use cli::{Cli, run};

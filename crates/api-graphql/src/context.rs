@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use twenty_auth::Principal;
 use twenty_domain::metadata::WorkspaceMetadata;
-use twenty_domain::service::RecordService;
+use twenty_domain::services::RecordService;
 use twenty_storage::PgStore;
 
 pub struct CoreContext {

@@ -14,7 +14,7 @@ use twenty_domain::DomainError;
 use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, Filter, InputValue, Page, PageArgs, Selection};
-use twenty_domain::service::RecordService;
+use twenty_domain::services::RecordService;
 use twenty_storage::PgStore;
 use uuid::Uuid;
 

@@ -7,7 +7,6 @@
 
 pub mod blueprint;
 pub mod catalogue;
-pub mod data_model;
 pub mod error;
 pub mod events;
 pub mod field_type;
@@ -17,7 +16,7 @@ pub mod naming;
 pub mod ports;
 pub mod query;
 pub mod record;
-pub mod service;
+pub mod services;
 pub mod value;
 pub mod webhook;
 

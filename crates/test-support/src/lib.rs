@@ -12,7 +12,7 @@ use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::query::PageLimits;
-use twenty_domain::service::{RecordService, WorkspaceService};
+use twenty_domain::services::{RecordService, WorkspaceService};
 use twenty_storage::cluster::LocalCluster;
 use twenty_storage::db::{MIGRATIONS_FINGERPRINT, PoolOptions, build_pool, run_migrations};
 use twenty_storage::{PgPool, PgStore};

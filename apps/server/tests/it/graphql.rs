@@ -4,9 +4,9 @@
 use crate::support::*;
 use serde_json::{Value, json};
 use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint};
-use twenty_domain::data_model::MetadataService;
 use twenty_domain::field_type::FieldType;
 use twenty_domain::ports::WorkspaceStore;
+use twenty_domain::services::MetadataService;
 
 macro_rules! doc {
     ($name:literal) => {

@@ -6,8 +6,8 @@ use super::{MetadataContext, parse_id};
 use crate::error::field_error;
 use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, ID, graphql_object};
 use twenty_domain::blueprint::FieldBlueprint;
-use twenty_domain::data_model::FieldUpdate;
 use twenty_domain::metadata::{FieldMetadata, SelectOption};
+use twenty_domain::services::FieldUpdate;
 
 /// A field of an object.
 #[derive(Clone)]

@@ -8,8 +8,8 @@ use crate::error::field_error;
 use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, ID, graphql_object};
 use twenty_domain::DomainError;
 use twenty_domain::blueprint::ObjectBlueprint;
-use twenty_domain::data_model::ObjectUpdate;
 use twenty_domain::metadata::ObjectMetadata;
+use twenty_domain::services::ObjectUpdate;
 
 /// An object (GraphQL type name `Object`, as in Twenty).
 #[derive(Clone)]

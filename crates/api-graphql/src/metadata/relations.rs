@@ -4,8 +4,8 @@ use super::connection::connection;
 use super::{MetadataContext, parse_id};
 use crate::error::field_error;
 use juniper::{DefaultScalarValue as S, FieldResult, GraphQLEnum, GraphQLInputObject, GraphQLObject, ID};
-use twenty_domain::data_model::NewRelation;
 use twenty_domain::metadata::{OnDelete, RelationMetadata, RelationType};
+use twenty_domain::services::NewRelation;
 
 #[derive(GraphQLEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelationTypeEnum {

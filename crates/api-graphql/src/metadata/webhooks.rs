@@ -5,7 +5,8 @@ use super::scalars::{DateTimeValue, timestamp};
 use super::{MetadataContext, parse_id};
 use crate::error::field_error;
 use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, GraphQLObject, ID};
-use twenty_domain::webhook::{Delivery, Webhook, WebhookInput};
+use twenty_domain::services::WebhookInput;
+use twenty_domain::webhook::{Delivery, Webhook};
 
 #[derive(GraphQLObject, Clone)]
 #[graphql(name = "Webhook", scalar = S)]

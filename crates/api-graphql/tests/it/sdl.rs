@@ -4,7 +4,7 @@ use std::sync::Arc;
 use twenty_api_graphql::{CoreContext, build_schema};
 use twenty_auth::{Principal, Subject};
 use twenty_domain::query::PageLimits;
-use twenty_domain::service::RecordService;
+use twenty_domain::services::RecordService;
 use twenty_storage::{PgStore, PoolOptions, build_pool};
 
 fn root() -> PathBuf {

@@ -152,8 +152,8 @@ async fn malformed_like_patterns_and_huge_lists_are_validation_errors() {
 #[tokio::test]
 async fn values_too_large_for_a_unique_index_are_validation_errors() {
     use twenty_domain::blueprint::FieldBlueprint;
-    use twenty_domain::data_model::MetadataService;
     use twenty_domain::ports::WorkspaceStore;
+    use twenty_domain::services::MetadataService;
     let db = TestDb::new().await;
     let meta = db.workspace().await;
     let company = object(&meta, "company").id;
@@ -182,10 +182,10 @@ async fn review_findings_are_client_errors() {
     use twenty_domain::ErrorCode;
     use twenty_domain::blueprint::{FieldBlueprint, ObjectBlueprint, RelationBlueprint};
     use twenty_domain::catalogue::standard_objects;
-    use twenty_domain::data_model::{MetadataService, NewRelation};
     use twenty_domain::field_type::FieldType;
     use twenty_domain::metadata::{OnDelete, RelationType};
     use twenty_domain::ports::WorkspaceStore;
+    use twenty_domain::services::{MetadataService, NewRelation};
     let db = TestDb::new().await;
     let blueprint = standard_objects()
         .object(ObjectBlueprint::custom("lock", "locks", "Lock", "Locks"))

@@ -1,4 +1,5 @@
-//! The domain services: business rules over the ports, shared by every API adapter.
+//! [`RecordService`]: reading and writing records (validation of inputs against metadata, batch limits), and
+//! [`WorkspaceService`] (creating a workspace without an admin; production signs up through `twenty-auth`).
 
 use crate::blueprint::WorkspaceBlueprint;
 use crate::error::{DomainError, DomainResult, Problems};
