@@ -11,6 +11,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Writes an introspection result where `scripts/check-graphql-schema` reads it.
+fn write_for_conformance_check(file: &str, json: &serde_json::Value) {
+    let out = root().join("../../target/graphql");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(file), serde_json::to_vec_pretty(json).unwrap()).unwrap();
+}
+
 #[test]
 fn the_fixture_schema_matches_its_committed_sdl() {
     let schema = build_schema(fixture::workspace()).unwrap();
@@ -59,13 +66,7 @@ async fn introspection_is_written_for_the_conformance_check() {
     assert!(errors.is_empty());
     let json = twenty_api_graphql::execute::to_json(&value);
     assert!(json["__schema"]["types"].as_array().unwrap().len() > 50);
-    let out = root().join("../../target/graphql");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(
-        out.join("introspection.json"),
-        serde_json::to_vec_pretty(&json).unwrap(),
-    )
-    .unwrap();
+    write_for_conformance_check("introspection.json", &json);
 }
 
 #[tokio::test]
@@ -99,13 +100,7 @@ async fn metadata_introspection_is_written_for_the_conformance_check() {
     let (value, errors) = juniper::introspect(&schema, &ctx, juniper::IntrospectionFormat::All).unwrap();
     assert!(errors.is_empty());
     let json = twenty_api_graphql::execute::to_json(&value);
-    let out = root().join("../../target/graphql");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(
-        out.join("metadata-introspection.json"),
-        serde_json::to_vec_pretty(&json).unwrap(),
-    )
-    .unwrap();
+    write_for_conformance_check("metadata-introspection.json", &json);
 }
 
 #[test]
