@@ -1,3 +1,6 @@
+//! The schema contracts: the fixture workspace's SDL against its snapshot, both introspections written for the
+//! conformance check, the per-schema document cache, and schema sharing between workspaces alike.
+
 use crate::fixture;
 use std::path::PathBuf;
 use std::sync::Arc;
