@@ -2,7 +2,7 @@
 //! `Selection`, so each root field costs one SQL statement.
 
 use crate::output::{Group, by_response_key, merged_children};
-use crate::types::{Shape, WsTypes};
+use crate::types::{FieldShape, WorkspaceTypes};
 use juniper::{DefaultScalarValue as S, LookAheadSelection, LookAheadValue};
 use serde_json::{Map, Value as Json};
 use twenty_domain::error::{DomainError, DomainResult};
@@ -87,14 +87,18 @@ fn string_argument(field: &LookAheadSelection<'_, S>, name: &str) -> Option<Stri
 
 /// Object `index` of a schema, as the request's workspace has it. Workspaces with the same data model share one
 /// schema, so ids, tables and columns always come from the request's own metadata, found by name.
-pub fn object_in<'m>(meta: &'m WorkspaceMetadata, ws: &WsTypes, index: usize) -> DomainResult<&'m ObjectMetadata> {
+pub fn object_in<'m>(
+    meta: &'m WorkspaceMetadata,
+    ws: &WorkspaceTypes,
+    index: usize,
+) -> DomainResult<&'m ObjectMetadata> {
     meta.object_by_singular(&ws.objects[index].object.name_singular)
         .ok_or_else(|| DomainError::not_found("object"))
 }
 
 /// The record selection of object `index` from the selections made on its node type.
 pub fn node_selection(
-    ws: &WsTypes,
+    ws: &WorkspaceTypes,
     meta: &WorkspaceMetadata,
     index: usize,
     children: Vec<LookAheadSelection<'_, S>>,
@@ -115,11 +119,11 @@ pub fn node_selection(
             continue;
         };
         selection = match &field.shape {
-            Shape::ToOne { target, .. } if field.name == name => {
+            FieldShape::ToOne { target, .. } if field.name == name => {
                 let nested = node_selection(ws, meta, *target, merged_children(&group), connection_depth, limits)?;
                 selection.to_one(object, name, &relation_key(key), nested)?
             }
-            Shape::ToMany { target, .. } => {
+            FieldShape::ToMany { target, .. } => {
                 let connection = connection_query(ws, meta, *target, &group, connection_depth + 1, limits)?;
                 selection.to_many(object, name, &relation_key(key), connection)?
             }
@@ -134,7 +138,7 @@ pub fn node_selection(
 
 /// The query of a connection field (root list or to-many relation); `depth` counts connections from the root.
 pub fn connection_query(
-    ws: &WsTypes,
+    ws: &WorkspaceTypes,
     meta: &WorkspaceMetadata,
     index: usize,
     group: &[LookAheadSelection<'_, S>],

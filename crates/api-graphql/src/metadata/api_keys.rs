@@ -3,10 +3,9 @@
 
 use super::scalars::{DateTimeValue, timestamp};
 use super::{MetadataContext, parse_id};
-use crate::error::field_error;
-use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, GraphQLObject, ID};
-use twenty_domain::DomainError;
+use juniper::{DefaultScalarValue as S, GraphQLInputObject, GraphQLObject, ID};
 use twenty_domain::identity::ApiKey;
+use twenty_domain::{DomainError, DomainResult};
 
 #[derive(GraphQLObject, Clone)]
 #[graphql(name = "ApiKey", scalar = S)]
@@ -42,45 +41,32 @@ pub struct CreateApiKeyInput {
     expires_at: Option<DateTimeValue>,
 }
 
-pub(super) async fn list(context: &MetadataContext) -> FieldResult<Vec<ApiKeyNode>> {
-    let keys = context
-        .api_keys()
-        .list(context.workspace_id())
-        .await
-        .map_err(field_error)?;
+pub(super) async fn list(context: &MetadataContext) -> DomainResult<Vec<ApiKeyNode>> {
+    let keys = context.api_keys().list(context.workspace_id()).await?;
     Ok(keys.iter().map(|k| ApiKeyNode::new(k, None)).collect())
 }
 
-pub(super) async fn create(context: &MetadataContext, data: CreateApiKeyInput) -> FieldResult<ApiKeyNode> {
+pub(super) async fn create(context: &MetadataContext, data: CreateApiKeyInput) -> DomainResult<ApiKeyNode> {
     let expires_at = data
         .expires_at
         .map(|e| chrono::DateTime::parse_from_rfc3339(&e.0).map(|d| d.with_timezone(&chrono::Utc)))
         .transpose()
-        .map_err(|_| field_error(DomainError::invalid_field("expiresAt", "must be an RFC 3339 date-time")))?;
+        .map_err(|_| DomainError::invalid_field("expiresAt", "must be an RFC 3339 date-time"))?;
     let (key, token) = context
         .api_keys()
         .create(context.workspace_id(), &data.name, expires_at)
-        .await
-        .map_err(field_error)?;
+        .await?;
     Ok(ApiKeyNode::new(&key, Some(token)))
 }
 
-pub(super) async fn revoke(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
+pub(super) async fn revoke(context: &MetadataContext, id: ID) -> DomainResult<ApiKeyNode> {
     let id = parse_id(&id, "id")?;
-    let key = context
-        .api_keys()
-        .revoke(context.workspace_id(), id)
-        .await
-        .map_err(field_error)?;
+    let key = context.api_keys().revoke(context.workspace_id(), id).await?;
     Ok(ApiKeyNode::new(&key, None))
 }
 
-pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
+pub(super) async fn delete(context: &MetadataContext, id: ID) -> DomainResult<ApiKeyNode> {
     let id = parse_id(&id, "id")?;
-    let key = context
-        .api_keys()
-        .delete(context.workspace_id(), id)
-        .await
-        .map_err(field_error)?;
+    let key = context.api_keys().delete(context.workspace_id(), id).await?;
     Ok(ApiKeyNode::new(&key, None))
 }

@@ -3,8 +3,8 @@
 use super::connection::connection;
 use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, timestamp};
 use super::{MetadataContext, parse_id};
-use crate::error::field_error;
-use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, ID, graphql_object};
+use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
+use twenty_domain::DomainResult;
 use twenty_domain::blueprint::FieldBlueprint;
 use twenty_domain::metadata::{FieldMetadata, SelectOption};
 use twenty_domain::services::FieldUpdate;
@@ -146,7 +146,7 @@ fn settings_of(settings: Option<FieldSettingsInput>) -> Option<serde_json::Value
     (!settings.is_empty()).then_some(serde_json::Value::Object(settings))
 }
 
-pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<ID>) -> FieldResult<FieldConnection> {
+pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<ID>) -> DomainResult<FieldConnection> {
     let meta = context.meta().await?;
     let object = object_metadata_id
         .map(|id| parse_id(&id, "objectMetadataId"))
@@ -160,7 +160,7 @@ pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<I
     Ok(fields.into())
 }
 
-pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) -> FieldResult<FieldNode> {
+pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) -> DomainResult<FieldNode> {
     let object_id = parse_id(&data.object_metadata_id, "objectMetadataId")?;
     let meta = context.meta().await?;
     let mut blueprint = FieldBlueprint::new(&data.name, &data.label, data.field_type.0);
@@ -176,10 +176,9 @@ pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) ->
         .create_field(&meta, object_id, &blueprint)
         .await
         .map(FieldNode)
-        .map_err(field_error)
 }
 
-pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldInput) -> FieldResult<FieldNode> {
+pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldInput) -> DomainResult<FieldNode> {
     let id = parse_id(&id, "id")?;
     let meta = context.meta().await?;
     let update = FieldUpdate {
@@ -197,16 +196,10 @@ pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldI
         .update_field(&meta, id, &update)
         .await
         .map(FieldNode)
-        .map_err(field_error)
 }
 
-pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<FieldNode> {
+pub(super) async fn delete(context: &MetadataContext, id: ID) -> DomainResult<FieldNode> {
     let id = parse_id(&id, "id")?;
     let meta = context.meta().await?;
-    context
-        .data_model()
-        .delete_field(&meta, id)
-        .await
-        .map(FieldNode)
-        .map_err(field_error)
+    context.data_model().delete_field(&meta, id).await.map(FieldNode)
 }

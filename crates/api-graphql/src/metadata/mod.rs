@@ -1,6 +1,6 @@
 //! The metadata API (`POST /metadata`): a static schema for objects, fields, relations, API keys and webhooks,
 //! with exactly the reference's operations and argument shapes. This module holds the per-request context and the
-//! two roots, which list the operations and hand each to its resource's module; the types, inputs and resolvers
+//! two roots, which list the operations and hand each to its resource's module (which answers in domain terms; the roots map errors); the types, inputs and resolvers
 //! live with their resource ([`objects`], [`fields`], [`relations`], [`api_keys`], [`webhooks`]), the leaf types
 //! in [`scalars`] and the connections in [`connection`]. Resolvers call services, never the store.
 
@@ -21,10 +21,10 @@ use objects::{CreateObjectInput, ObjectConnection, ObjectNode, UpdateObjectInput
 use relations::{CreateRelationInput, RelationConnection, RelationNode};
 use std::sync::Arc;
 use twenty_auth::{ApiKeyService, AuthService, Principal};
-use twenty_domain::DomainError;
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
 use twenty_domain::services::MetadataService;
 use twenty_domain::services::WebhookService;
+use twenty_domain::{DomainError, DomainResult};
 use twenty_storage::PgStore;
 use uuid::Uuid;
 use webhooks::{CreateWebhookInput, DeliveryNode, UpdateWebhookInput, WebhookNode};
@@ -43,15 +43,15 @@ impl juniper::Context for MetadataContext {}
 impl MetadataContext {
     /// The workspace's current metadata, from the shared cache. Every metadata change made through the store
     /// drops the cached entry, so a change is visible to the next resolver and the next request.
-    async fn meta(&self) -> FieldResult<Arc<WorkspaceMetadata>> {
+    async fn meta(&self) -> DomainResult<Arc<WorkspaceMetadata>> {
         self.store
             .current_metadata(self.workspace_id())
             .await
             .map_err(|err| match err {
                 // The cache answers a workspace that is gone as an unusable token; this API has always said
                 // the workspace is not found.
-                DomainError::Unauthorized(_) => field_error(DomainError::not_found("workspace")),
-                other => field_error(other),
+                DomainError::Unauthorized(_) => DomainError::not_found("workspace"),
+                other => other,
             })
     }
 
@@ -72,8 +72,8 @@ impl MetadataContext {
     }
 }
 
-fn parse_id(id: &ID, name: &str) -> FieldResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| field_error(DomainError::invalid_field(name, "must be a UUID")))
+fn parse_id(id: &ID, name: &str) -> DomainResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| DomainError::invalid_field(name, "must be a UUID"))
 }
 
 pub struct MetadataQuery;
@@ -82,34 +82,34 @@ pub struct MetadataQuery;
 impl MetadataQuery {
     /// Every object, active or not, each with its fields.
     async fn objects(context: &MetadataContext, paging: Option<CursorPaging>) -> FieldResult<ObjectConnection> {
-        objects::list(context, paging).await
+        objects::list(context, paging).await.map_err(field_error)
     }
 
     async fn object(context: &MetadataContext, id: ID) -> FieldResult<ObjectNode> {
-        objects::get(context, id).await
+        objects::get(context, id).await.map_err(field_error)
     }
 
     /// Every field of the workspace, or of one object.
     async fn fields(context: &MetadataContext, object_metadata_id: Option<ID>) -> FieldResult<FieldConnection> {
-        fields::list(context, object_metadata_id).await
+        fields::list(context, object_metadata_id).await.map_err(field_error)
     }
 
     async fn relations(context: &MetadataContext) -> FieldResult<RelationConnection> {
-        relations::list(context).await
+        relations::list(context).await.map_err(field_error)
     }
 
     /// API keys of the workspace (never their tokens).
     async fn api_keys(context: &MetadataContext) -> FieldResult<Vec<ApiKeyNode>> {
-        api_keys::list(context).await
+        api_keys::list(context).await.map_err(field_error)
     }
 
     /// Delivery attempts of one webhook, newest first.
     async fn webhook_deliveries(context: &MetadataContext, webhook_id: ID) -> FieldResult<Vec<DeliveryNode>> {
-        webhooks::deliveries(context, webhook_id).await
+        webhooks::deliveries(context, webhook_id).await.map_err(field_error)
     }
 
     async fn webhooks(context: &MetadataContext) -> FieldResult<Vec<WebhookNode>> {
-        webhooks::list(context).await
+        webhooks::list(context).await.map_err(field_error)
     }
 }
 
@@ -118,51 +118,51 @@ pub struct MetadataMutation;
 #[graphql_object(name = "MetaMutation", context = MetadataContext, scalar = S)]
 impl MetadataMutation {
     async fn create_one_object(context: &MetadataContext, data: CreateObjectInput) -> FieldResult<ObjectNode> {
-        objects::create(context, data).await
+        objects::create(context, data).await.map_err(field_error)
     }
 
     async fn update_one_object(context: &MetadataContext, id: ID, data: UpdateObjectInput) -> FieldResult<ObjectNode> {
-        objects::update(context, id, data).await
+        objects::update(context, id, data).await.map_err(field_error)
     }
 
     async fn delete_one_object(context: &MetadataContext, id: ID) -> FieldResult<ObjectNode> {
-        objects::delete(context, id).await
+        objects::delete(context, id).await.map_err(field_error)
     }
 
     async fn create_one_field(context: &MetadataContext, data: CreateFieldInput) -> FieldResult<FieldNode> {
-        fields::create(context, data).await
+        fields::create(context, data).await.map_err(field_error)
     }
 
     async fn update_one_field(context: &MetadataContext, id: ID, data: UpdateFieldInput) -> FieldResult<FieldNode> {
-        fields::update(context, id, data).await
+        fields::update(context, id, data).await.map_err(field_error)
     }
 
     async fn delete_one_field(context: &MetadataContext, id: ID) -> FieldResult<FieldNode> {
-        fields::delete(context, id).await
+        fields::delete(context, id).await.map_err(field_error)
     }
 
     async fn create_one_relation(context: &MetadataContext, data: CreateRelationInput) -> FieldResult<RelationNode> {
-        relations::create(context, data).await
+        relations::create(context, data).await.map_err(field_error)
     }
 
     async fn delete_one_relation(context: &MetadataContext, id: ID) -> FieldResult<RelationNode> {
-        relations::delete(context, id).await
+        relations::delete(context, id).await.map_err(field_error)
     }
 
     async fn create_one_api_key(context: &MetadataContext, data: CreateApiKeyInput) -> FieldResult<ApiKeyNode> {
-        api_keys::create(context, data).await
+        api_keys::create(context, data).await.map_err(field_error)
     }
 
     async fn revoke_one_api_key(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
-        api_keys::revoke(context, id).await
+        api_keys::revoke(context, id).await.map_err(field_error)
     }
 
     async fn delete_one_api_key(context: &MetadataContext, id: ID) -> FieldResult<ApiKeyNode> {
-        api_keys::delete(context, id).await
+        api_keys::delete(context, id).await.map_err(field_error)
     }
 
     async fn create_one_webhook(context: &MetadataContext, data: CreateWebhookInput) -> FieldResult<WebhookNode> {
-        webhooks::create(context, data).await
+        webhooks::create(context, data).await.map_err(field_error)
     }
 
     async fn update_one_webhook(
@@ -170,11 +170,11 @@ impl MetadataMutation {
         id: ID,
         data: UpdateWebhookInput,
     ) -> FieldResult<WebhookNode> {
-        webhooks::update(context, id, data).await
+        webhooks::update(context, id, data).await.map_err(field_error)
     }
 
     async fn delete_one_webhook(context: &MetadataContext, id: ID) -> FieldResult<WebhookNode> {
-        webhooks::delete(context, id).await
+        webhooks::delete(context, id).await.map_err(field_error)
     }
 }
 

@@ -4,12 +4,11 @@ use super::connection::{CursorPaging, connection};
 use super::fields::{FieldConnection, FieldNode};
 use super::scalars::{DateTimeValue, timestamp};
 use super::{MetadataContext, parse_id};
-use crate::error::field_error;
-use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, ID, graphql_object};
-use twenty_domain::DomainError;
+use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
 use twenty_domain::blueprint::ObjectBlueprint;
 use twenty_domain::metadata::ObjectMetadata;
 use twenty_domain::services::ObjectUpdate;
+use twenty_domain::{DomainError, DomainResult};
 
 /// An object (GraphQL type name `Object`, as in Twenty).
 #[derive(Clone)]
@@ -84,7 +83,7 @@ pub struct UpdateObjectInput {
     is_active: Option<bool>,
 }
 
-pub(super) async fn list(context: &MetadataContext, paging: Option<CursorPaging>) -> FieldResult<ObjectConnection> {
+pub(super) async fn list(context: &MetadataContext, paging: Option<CursorPaging>) -> DomainResult<ObjectConnection> {
     let meta = context.meta().await?;
     let mut objects = meta.objects.clone();
     if let Some(first) = paging.and_then(|p| p.first) {
@@ -93,16 +92,16 @@ pub(super) async fn list(context: &MetadataContext, paging: Option<CursorPaging>
     Ok(objects.into_iter().map(ObjectNode).collect::<Vec<_>>().into())
 }
 
-pub(super) async fn get(context: &MetadataContext, id: ID) -> FieldResult<ObjectNode> {
+pub(super) async fn get(context: &MetadataContext, id: ID) -> DomainResult<ObjectNode> {
     let id = parse_id(&id, "id")?;
     let meta = context.meta().await?;
     meta.object(id)
         .cloned()
         .map(ObjectNode)
-        .ok_or_else(|| field_error(DomainError::not_found("object")))
+        .ok_or_else(|| DomainError::not_found("object"))
 }
 
-pub(super) async fn create(context: &MetadataContext, data: CreateObjectInput) -> FieldResult<ObjectNode> {
+pub(super) async fn create(context: &MetadataContext, data: CreateObjectInput) -> DomainResult<ObjectNode> {
     let meta = context.meta().await?;
     let mut blueprint = ObjectBlueprint::custom(
         &data.name_singular,
@@ -117,10 +116,9 @@ pub(super) async fn create(context: &MetadataContext, data: CreateObjectInput) -
         .create_object(&meta, &blueprint)
         .await
         .map(ObjectNode)
-        .map_err(field_error)
 }
 
-pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateObjectInput) -> FieldResult<ObjectNode> {
+pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateObjectInput) -> DomainResult<ObjectNode> {
     let id = parse_id(&id, "id")?;
     let meta = context.meta().await?;
     let update = ObjectUpdate {
@@ -137,16 +135,10 @@ pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateObject
         .update_object(&meta, id, &update)
         .await
         .map(ObjectNode)
-        .map_err(field_error)
 }
 
-pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<ObjectNode> {
+pub(super) async fn delete(context: &MetadataContext, id: ID) -> DomainResult<ObjectNode> {
     let id = parse_id(&id, "id")?;
     let meta = context.meta().await?;
-    context
-        .data_model()
-        .delete_object(&meta, id)
-        .await
-        .map(ObjectNode)
-        .map_err(field_error)
+    context.data_model().delete_object(&meta, id).await.map(ObjectNode)
 }

@@ -2,8 +2,8 @@
 
 use super::connection::connection;
 use super::{MetadataContext, parse_id};
-use crate::error::field_error;
-use juniper::{DefaultScalarValue as S, FieldResult, GraphQLEnum, GraphQLInputObject, GraphQLObject, ID};
+use juniper::{DefaultScalarValue as S, GraphQLEnum, GraphQLInputObject, GraphQLObject, ID};
+use twenty_domain::DomainResult;
 use twenty_domain::metadata::{OnDelete, RelationMetadata, RelationType};
 use twenty_domain::services::NewRelation;
 
@@ -102,12 +102,12 @@ pub struct CreateRelationInput {
     on_delete: Option<OnDeleteEnum>,
 }
 
-pub(super) async fn list(context: &MetadataContext) -> FieldResult<RelationConnection> {
+pub(super) async fn list(context: &MetadataContext) -> DomainResult<RelationConnection> {
     let meta = context.meta().await?;
     Ok(meta.relations.iter().map(RelationNode::from).collect::<Vec<_>>().into())
 }
 
-pub(super) async fn create(context: &MetadataContext, data: CreateRelationInput) -> FieldResult<RelationNode> {
+pub(super) async fn create(context: &MetadataContext, data: CreateRelationInput) -> DomainResult<RelationNode> {
     let meta = context.meta().await?;
     let input = NewRelation {
         relation_type: data.relation_type.to_domain(),
@@ -124,10 +124,9 @@ pub(super) async fn create(context: &MetadataContext, data: CreateRelationInput)
         .create_relation(&meta, &input)
         .await
         .map(|r| RelationNode::from(&r))
-        .map_err(field_error)
 }
 
-pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<RelationNode> {
+pub(super) async fn delete(context: &MetadataContext, id: ID) -> DomainResult<RelationNode> {
     let id = parse_id(&id, "id")?;
     let meta = context.meta().await?;
     context
@@ -135,5 +134,4 @@ pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<Rel
         .delete_relation(&meta, id)
         .await
         .map(|r| RelationNode::from(&r))
-        .map_err(field_error)
 }

@@ -3,8 +3,8 @@
 
 use super::scalars::{DateTimeValue, timestamp};
 use super::{MetadataContext, parse_id};
-use crate::error::field_error;
-use juniper::{DefaultScalarValue as S, FieldResult, GraphQLInputObject, GraphQLObject, ID};
+use juniper::{DefaultScalarValue as S, GraphQLInputObject, GraphQLObject, ID};
+use twenty_domain::DomainResult;
 use twenty_domain::services::WebhookInput;
 use twenty_domain::webhook::{Delivery, Webhook};
 
@@ -85,26 +85,18 @@ pub struct UpdateWebhookInput {
     secret: Option<String>,
 }
 
-pub(super) async fn list(context: &MetadataContext) -> FieldResult<Vec<WebhookNode>> {
-    let hooks = context
-        .webhooks()
-        .list(context.workspace_id())
-        .await
-        .map_err(field_error)?;
+pub(super) async fn list(context: &MetadataContext) -> DomainResult<Vec<WebhookNode>> {
+    let hooks = context.webhooks().list(context.workspace_id()).await?;
     Ok(hooks.into_iter().map(WebhookNode::from).collect())
 }
 
-pub(super) async fn deliveries(context: &MetadataContext, webhook_id: ID) -> FieldResult<Vec<DeliveryNode>> {
+pub(super) async fn deliveries(context: &MetadataContext, webhook_id: ID) -> DomainResult<Vec<DeliveryNode>> {
     let id = parse_id(&webhook_id, "webhookId")?;
-    let deliveries = context
-        .webhooks()
-        .deliveries(context.workspace_id(), id)
-        .await
-        .map_err(field_error)?;
+    let deliveries = context.webhooks().deliveries(context.workspace_id(), id).await?;
     Ok(deliveries.into_iter().map(DeliveryNode::from).collect())
 }
 
-pub(super) async fn create(context: &MetadataContext, data: CreateWebhookInput) -> FieldResult<WebhookNode> {
+pub(super) async fn create(context: &MetadataContext, data: CreateWebhookInput) -> DomainResult<WebhookNode> {
     let input = WebhookInput {
         target_url: Some(data.target_url),
         operation: Some(data.operation),
@@ -116,10 +108,9 @@ pub(super) async fn create(context: &MetadataContext, data: CreateWebhookInput) 
         .create(context.workspace_id(), input)
         .await
         .map(WebhookNode::from)
-        .map_err(field_error)
 }
 
-pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateWebhookInput) -> FieldResult<WebhookNode> {
+pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateWebhookInput) -> DomainResult<WebhookNode> {
     let id = parse_id(&id, "id")?;
     let input = WebhookInput {
         target_url: data.target_url,
@@ -132,15 +123,13 @@ pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateWebhoo
         .update(context.workspace_id(), id, input)
         .await
         .map(WebhookNode::from)
-        .map_err(field_error)
 }
 
-pub(super) async fn delete(context: &MetadataContext, id: ID) -> FieldResult<WebhookNode> {
+pub(super) async fn delete(context: &MetadataContext, id: ID) -> DomainResult<WebhookNode> {
     let id = parse_id(&id, "id")?;
     context
         .webhooks()
         .delete(context.workspace_id(), id)
         .await
         .map(WebhookNode::from)
-        .map_err(field_error)
 }

@@ -68,48 +68,24 @@ fn input_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Argument<S>>
     let types = info.types.clone();
     match info.kind {
         TypeKind::Filter(i) => {
+            // An optional field whose type is another generated filter input.
+            let filter = |registry: &mut Registry<S>, name: &str, kind: TypeKind| {
+                dyn_arg(registry, name, &info.with(kind), false, false)
+            };
             let mut args = Vec::new();
             for f in &types.objects[i].fields {
                 match &f.shape {
-                    FieldShape::Leaf(leaf) => args.push(dyn_arg(
-                        registry,
-                        &f.name,
-                        &info.with(TypeKind::LeafFilter(*leaf)),
-                        false,
-                        false,
-                    )),
-                    FieldShape::Composite(c) => args.push(dyn_arg(
-                        registry,
-                        &f.name,
-                        &info.with(TypeKind::CompositeFilter(*c)),
-                        false,
-                        false,
-                    )),
-                    FieldShape::Enum { enum_index, .. } => args.push(dyn_arg(
-                        registry,
-                        &f.name,
-                        &info.with(TypeKind::EnumFilter(*enum_index)),
-                        false,
-                        false,
-                    )),
+                    FieldShape::Leaf(leaf) => args.push(filter(registry, &f.name, TypeKind::LeafFilter(*leaf))),
+                    FieldShape::Composite(c) => args.push(filter(registry, &f.name, TypeKind::CompositeFilter(*c))),
+                    FieldShape::Enum { enum_index, .. } => {
+                        args.push(filter(registry, &f.name, TypeKind::EnumFilter(*enum_index)))
+                    }
                     FieldShape::ToOne {
                         target,
                         id_column: Some(column),
                     } => {
-                        args.push(dyn_arg(
-                            registry,
-                            column,
-                            &info.with(TypeKind::LeafFilter(Leaf::Id)),
-                            false,
-                            false,
-                        ));
-                        args.push(dyn_arg(
-                            registry,
-                            &f.name,
-                            &info.with(TypeKind::Filter(*target)),
-                            false,
-                            false,
-                        ));
+                        args.push(filter(registry, column, TypeKind::LeafFilter(Leaf::Id)));
+                        args.push(filter(registry, &f.name, TypeKind::Filter(*target)));
                     }
                     FieldShape::ToOne { id_column: None, .. } | FieldShape::ToMany { .. } => {}
                 }

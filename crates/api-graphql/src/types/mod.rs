@@ -15,9 +15,6 @@ pub use names::{
 };
 pub use view::{JsonView, leaf_value};
 
-/// The names `selection` still uses; they go when its look-ahead translation is rewritten.
-pub(crate) use names::{FieldShape as Shape, WorkspaceTypes as WsTypes};
-
 /// Implements juniper's `GraphQLType` and `GraphQLValue` for a type generated at runtime: named by its
 /// [`TypeInfo`], its meta built by `meta` (a closure over the type info and the registry), and any further
 /// `GraphQLValue` items given in braces.

@@ -1,3 +1,6 @@
+//! The schema contracts: the fixture workspace's SDL against its snapshot, both introspections written for the
+//! conformance check, the per-schema document cache, and schema sharing between workspaces alike.
+
 use crate::fixture;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,6 +12,13 @@ use twenty_storage::{PgStore, PoolOptions, build_pool};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes an introspection result where `scripts/check-graphql-schema` reads it.
+fn write_for_conformance_check(file: &str, json: &serde_json::Value) {
+    let out = root().join("../../target/graphql");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(file), serde_json::to_vec_pretty(json).unwrap()).unwrap();
 }
 
 #[test]
@@ -59,13 +69,7 @@ async fn introspection_is_written_for_the_conformance_check() {
     assert!(errors.is_empty());
     let json = twenty_api_graphql::execute::to_json(&value);
     assert!(json["__schema"]["types"].as_array().unwrap().len() > 50);
-    let out = root().join("../../target/graphql");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(
-        out.join("introspection.json"),
-        serde_json::to_vec_pretty(&json).unwrap(),
-    )
-    .unwrap();
+    write_for_conformance_check("introspection.json", &json);
 }
 
 #[tokio::test]
@@ -99,13 +103,7 @@ async fn metadata_introspection_is_written_for_the_conformance_check() {
     let (value, errors) = juniper::introspect(&schema, &ctx, juniper::IntrospectionFormat::All).unwrap();
     assert!(errors.is_empty());
     let json = twenty_api_graphql::execute::to_json(&value);
-    let out = root().join("../../target/graphql");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(
-        out.join("metadata-introspection.json"),
-        serde_json::to_vec_pretty(&json).unwrap(),
-    )
-    .unwrap();
+    write_for_conformance_check("metadata-introspection.json", &json);
 }
 
 #[test]
