@@ -171,14 +171,3 @@ pub enum RecordTarget {
     Ids(Vec<Uuid>),
     Filter(Filter),
 }
-
-/// Which rows a statement may see with respect to soft deletion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowScope {
-    /// Not soft-deleted.
-    Live,
-    /// Soft-deleted only (restore).
-    Deleted,
-    /// Everything (destroy, or a filter that names `deletedAt`).
-    Any,
-}

@@ -1,11 +1,11 @@
 //! Filters → WHERE clauses.
 
+use super::RowScope;
 use super::{Compiler, and_all};
 use crate::sql::{Bind, Sql};
 use twenty_domain::error::DomainResult;
 use twenty_domain::metadata::ObjectMetadata;
 use twenty_domain::query::{Comparison, Filter};
-use twenty_domain::record::RowScope;
 use twenty_domain::value::Value;
 
 impl Compiler<'_> {

@@ -15,7 +15,17 @@ use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::field_type::ScalarKind;
 use twenty_domain::metadata::{Column, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::query::{Selection, SelectionItem};
-use twenty_domain::record::RowScope;
+
+/// Which rows a statement may see with respect to soft deletion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowScope {
+    /// Not soft-deleted.
+    Live,
+    /// Soft-deleted only (restore).
+    Deleted,
+    /// Everything (destroy, or a filter that names `deletedAt`).
+    Any,
+}
 
 /// `jsonb_build_object` takes at most 100 arguments; larger objects are built in chunks joined with `||`.
 const JSON_PAIRS_PER_CALL: usize = 50;

@@ -1,13 +1,14 @@
 //! Writes: each mutation and its outbox events in one statement (`WITH w AS (<dml> RETURNING *), ev AS
 //! (INSERT INTO core.event_outbox …) SELECT <records> FROM w`), so a write never commits without its events.
 
+use super::RowScope;
 use super::{Compiler, and_all};
 use crate::sql::{Bind, Sql};
 use twenty_domain::error::DomainResult;
 use twenty_domain::events::RecordEventKind;
 use twenty_domain::metadata::{Column, ObjectMetadata};
 use twenty_domain::query::Selection;
-use twenty_domain::record::{RecordInput, RecordTarget, RowScope};
+use twenty_domain::record::{RecordInput, RecordTarget};
 use uuid::Uuid;
 
 /// The state-changing statements other than insert.
