@@ -76,73 +76,56 @@ impl FieldType {
         }
     }
 
-    // The matches below name every type, so a new type is a decision in each of them.
-
-    /// The composite type behind this field type, if it is one.
-    pub fn composite(self) -> Option<CompositeType> {
+    /// What this type is besides its storage kind. The match names every type, so a new type is a decision here.
+    pub fn traits(self) -> TypeTraits {
+        const fn text(format: TextFormat) -> TypeTraits {
+            TypeTraits {
+                text_format: Some(format),
+                ..TypeTraits::PLAIN
+            }
+        }
+        const fn composite(composite: CompositeType) -> TypeTraits {
+            TypeTraits {
+                composite: Some(composite),
+                ..TypeTraits::PLAIN
+            }
+        }
+        const OPTIONS: TypeTraits = TypeTraits {
+            has_options: true,
+            ..TypeTraits::PLAIN
+        };
         match self {
-            FieldType::Currency => Some(CompositeType::Currency),
-            FieldType::FullName => Some(CompositeType::FullName),
             FieldType::Text
             | FieldType::Number
             | FieldType::Boolean
             | FieldType::DateTime
             | FieldType::Date
-            | FieldType::Email
-            | FieldType::Phone
-            | FieldType::Url
-            | FieldType::Select
-            | FieldType::MultiSelect
             | FieldType::Relation
-            | FieldType::Rating
             | FieldType::Json
             | FieldType::Uuid
-            | FieldType::Position => None,
+            | FieldType::Position => TypeTraits::PLAIN,
+            FieldType::Email => text(TextFormat::Email),
+            FieldType::Phone => text(TextFormat::Phone),
+            FieldType::Url => text(TextFormat::Url),
+            FieldType::Currency => composite(CompositeType::Currency),
+            FieldType::FullName => composite(CompositeType::FullName),
+            FieldType::Select | FieldType::MultiSelect | FieldType::Rating => OPTIONS,
         }
+    }
+
+    /// The composite type behind this field type, if it is one.
+    pub fn composite(self) -> Option<CompositeType> {
+        self.traits().composite
     }
 
     /// Types whose values are names from the field's `options` (one, or a list for MULTI_SELECT).
     pub fn has_options(self) -> bool {
-        match self {
-            FieldType::Select | FieldType::MultiSelect | FieldType::Rating => true,
-            FieldType::Text
-            | FieldType::Number
-            | FieldType::Boolean
-            | FieldType::DateTime
-            | FieldType::Date
-            | FieldType::Email
-            | FieldType::Phone
-            | FieldType::Url
-            | FieldType::Currency
-            | FieldType::Relation
-            | FieldType::Json
-            | FieldType::FullName
-            | FieldType::Uuid
-            | FieldType::Position => false,
-        }
+        self.traits().has_options
     }
 
     /// The format text values of this type must have (checked by `value`, announced by the OpenAPI document).
     pub fn text_format(self) -> Option<TextFormat> {
-        match self {
-            FieldType::Email => Some(TextFormat::Email),
-            FieldType::Url => Some(TextFormat::Url),
-            FieldType::Phone => Some(TextFormat::Phone),
-            FieldType::Text
-            | FieldType::Number
-            | FieldType::Boolean
-            | FieldType::DateTime
-            | FieldType::Date
-            | FieldType::Currency
-            | FieldType::Select
-            | FieldType::MultiSelect
-            | FieldType::Relation
-            | FieldType::Rating
-            | FieldType::Json
-            | FieldType::FullName
-            | FieldType::Uuid
-            | FieldType::Position => None,
-        }
+        self.traits().text_format
     }
 
     /// The filter operators of a field of this type stored as `kind`.
@@ -165,6 +148,26 @@ impl FromStr for FieldType {
             .find(|t| t.as_str() == s)
             .ok_or_else(|| format!("unknown field type `{s}`"))
     }
+}
+
+/// What a field type is besides its storage kind ([`FieldType::traits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeTraits {
+    /// Stored as one column per sub-field of this composite type.
+    pub composite: Option<CompositeType>,
+    /// Values are names from the field's `options`.
+    pub has_options: bool,
+    /// Text values must have this format.
+    pub text_format: Option<TextFormat>,
+}
+
+impl TypeTraits {
+    /// A plain value of its storage kind.
+    pub const PLAIN: TypeTraits = TypeTraits {
+        composite: None,
+        has_options: false,
+        text_format: None,
+    };
 }
 
 /// A format of text values beyond being text.
