@@ -1,9 +1,46 @@
-//! Shared helpers: building selections and queries by name.
+//! Shared helpers: the [`Fixture`] most tests start from, and building selections and queries by name.
 
 use serde_json::Value as Json;
 use test_support::TestDb;
+use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
+
+/// A fresh database with one workspace in it: what most tests start from.
+pub struct Fixture {
+    pub db: TestDb,
+    pub meta: WorkspaceMetadata,
+}
+
+impl Fixture {
+    /// A workspace with the standard objects.
+    pub async fn standard() -> Self {
+        let db = TestDb::new().await;
+        let meta = db.workspace().await;
+        Fixture { db, meta }
+    }
+
+    /// A workspace built from `blueprint`.
+    pub async fn from_blueprint(blueprint: &WorkspaceBlueprint) -> Self {
+        let db = TestDb::new().await;
+        let meta = db.workspace_from(blueprint).await;
+        Fixture { db, meta }
+    }
+
+    pub fn object(&self, name: &str) -> &ObjectMetadata {
+        object(&self.meta, name)
+    }
+
+    /// Creates records of `object` from JSON inputs; returns their ids.
+    pub async fn create(&self, object: &str, inputs: Vec<Json>) -> Vec<String> {
+        create_all(&self.db, &self.meta, object, inputs).await
+    }
+
+    /// The `name`s of the records of `object` matching `filter`, sorted.
+    pub async fn names_matching(&self, object: &str, filter: Json) -> Vec<String> {
+        names_matching(&self.db, &self.meta, object, filter).await
+    }
+}
 
 pub fn object<'m>(meta: &'m WorkspaceMetadata, name: &str) -> &'m ObjectMetadata {
     match meta.object_by_singular(name) {

@@ -20,11 +20,10 @@ async fn names_in_order(db: &TestDb, meta: &twenty_domain::metadata::WorkspaceMe
 
 #[tokio::test]
 async fn six_directions_place_nulls_as_asked() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
+    let fx = Fixture::standard().await;
     create_all(
-        &db,
-        &meta,
+        &fx.db,
+        &fx.meta,
         "company",
         vec![
             json!({"name": "b", "employees": 2}),
@@ -44,7 +43,7 @@ async fn six_directions_place_nulls_as_asked() {
     ];
     for (direction, expected) in cases {
         assert_eq!(
-            names_in_order(&db, &meta, json!([{"employees": direction}])).await,
+            names_in_order(&fx.db, &fx.meta, json!([{"employees": direction}])).await,
             expected,
             "{direction}"
         );
@@ -53,11 +52,10 @@ async fn six_directions_place_nulls_as_asked() {
 
 #[tokio::test]
 async fn several_keys_apply_in_order_and_composites_sort_by_sub_field() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
+    let fx = Fixture::standard().await;
     create_all(
-        &db,
-        &meta,
+        &fx.db,
+        &fx.meta,
         "company",
         vec![
             json!({"name": "x2", "industry": "B", "annualRecurringRevenue": {"amountMicros": 5, "currencyCode": "USD"}}),
@@ -68,8 +66,8 @@ async fn several_keys_apply_in_order_and_composites_sort_by_sub_field() {
     .await;
     assert_eq!(
         names_in_order(
-            &db,
-            &meta,
+            &fx.db,
+            &fx.meta,
             json!([{"industry": "AscNullsFirst"}, {"name": "DescNullsLast"}])
         )
         .await,
@@ -77,24 +75,23 @@ async fn several_keys_apply_in_order_and_composites_sort_by_sub_field() {
     );
     assert_eq!(
         names_in_order(
-            &db,
-            &meta,
+            &fx.db,
+            &fx.meta,
             json!([{"annualRecurringRevenue": {"amountMicros": "DescNullsLast"}}])
         )
         .await,
         ["x1", "y1", "x2"]
     );
     // No order: insertion position, then id.
-    assert_eq!(names_in_order(&db, &meta, Json::Null).await, ["x2", "x1", "y1"]);
+    assert_eq!(names_in_order(&fx.db, &fx.meta, Json::Null).await, ["x2", "x1", "y1"]);
 }
 
 #[tokio::test]
 async fn bad_order_terms_are_validation_errors() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
     let err = query(
-        &meta,
+        &fx.meta,
         company,
         None,
         Some(json!([{"nope": "Asc"}, {"name": "Sideways"}, {"people": "Asc"}])),
