@@ -269,16 +269,10 @@ async fn every_operator_on_every_type_with_nulls() {
 #[tokio::test]
 async fn relation_filters_by_id_and_by_related_fields() {
     let fx = Fixture::standard().await;
-    let companies = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![json!({"name": "Acme"}), json!({"name": "Globex"})],
-    )
-    .await;
-    create_all(
-        &fx.db,
-        &fx.meta,
+    let companies = fx
+        .create("company", vec![json!({"name": "Acme"}), json!({"name": "Globex"})])
+        .await;
+    fx.create(
         "opportunity",
         vec![
             json!({"name": "big", "companyId": companies[0]}),
@@ -298,9 +292,7 @@ async fn relation_filters_by_id_and_by_related_fields() {
         ["orphan"]
     );
     assert_eq!(
-        names_matching(
-            &fx.db,
-            &fx.meta,
+        fx.names_matching(
             "opportunity",
             json!({"companyId": {"in": [companies[0], companies[1]]}})
         )
@@ -308,29 +300,17 @@ async fn relation_filters_by_id_and_by_related_fields() {
         ["big", "small"]
     );
     assert_eq!(
-        names_matching(
-            &fx.db,
-            &fx.meta,
-            "opportunity",
-            json!({"company": {"name": {"eq": "Globex"}}})
-        )
-        .await,
+        fx.names_matching("opportunity", json!({"company": {"name": {"eq": "Globex"}}}))
+            .await,
         ["small"]
     );
     assert_eq!(
-        names_matching(
-            &fx.db,
-            &fx.meta,
-            "opportunity",
-            json!({"not": {"company": {"name": {"eq": "Globex"}}}})
-        )
-        .await,
+        fx.names_matching("opportunity", json!({"not": {"company": {"name": {"eq": "Globex"}}}}))
+            .await,
         ["big", "orphan"]
     );
     assert_eq!(
-        names_matching(
-            &fx.db,
-            &fx.meta,
+        fx.names_matching(
             "opportunity",
             json!({"or": [{"company": {"name": {"ilike": "acme"}}}, {"name": {"eq": "orphan"}}]})
         )

@@ -2,6 +2,7 @@
 
 use serde_json::Value as Json;
 use test_support::TestDb;
+use twenty_domain::DomainResult;
 use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
@@ -34,6 +35,16 @@ impl Fixture {
     /// Creates records of `object` from JSON inputs; returns their ids.
     pub async fn create(&self, object: &str, inputs: Vec<Json>) -> Vec<String> {
         create_all(&self.db, &self.meta, object, inputs).await
+    }
+
+    /// Creates records of `object` (selecting their `id`) and returns the service's answer, failures included.
+    pub async fn try_create(&self, object: &str, inputs: &[Json]) -> DomainResult<Vec<Json>> {
+        let object = self.object(object);
+        let selection = fields(object, &["id"]);
+        self.db
+            .records()
+            .create_many(&self.meta, object, inputs, false, &selection)
+            .await
     }
 
     /// The `name`s of the records of `object` matching `filter`, sorted.

@@ -17,13 +17,8 @@ async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
     ];
     let inputs = nasty.iter().map(|n| json!({"name": n, "industry": n})).collect();
     fx.create("company", inputs).await;
-    create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![json!({"name": "abb"}), json!({"name": "xyz"})],
-    )
-    .await;
+    fx.create("company", vec![json!({"name": "abb"}), json!({"name": "xyz"})])
+        .await;
 
     for value in nasty {
         assert_eq!(
@@ -90,15 +85,9 @@ async fn nul_characters_are_refused_as_bad_input() {
 #[tokio::test]
 async fn extreme_numbers_and_dangling_references_are_validation_errors() {
     let fx = Fixture::standard().await;
-    let target = fx.object("taskTarget");
     let input =
         json!({"position": -1.7976931348623155e308, "taskId": uuid::Uuid::new_v4(), "personId": uuid::Uuid::new_v4()});
-    let err = fx
-        .db
-        .records()
-        .create_many(&fx.meta, target, &[input], false, &fields(target, &["id"]))
-        .await
-        .unwrap_err();
+    let err = fx.try_create("taskTarget", &[input]).await.unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{err:?}");
     let company = fx.object("company");
     for position in [f64::MAX, -f64::MAX, 1e-320] {

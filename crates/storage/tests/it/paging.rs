@@ -114,13 +114,9 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
 #[tokio::test]
 async fn page_info_cursors_and_total_count() {
     let fx = Fixture::standard().await;
-    let ids_created = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        (0..5).map(|i| json!({"name": format!("c{i}")})).collect(),
-    )
-    .await;
+    let ids_created = fx
+        .create("company", (0..5).map(|i| json!({"name": format!("c{i}")})).collect())
+        .await;
     let company = fx.object("company");
     let q = query(&fx.meta, company, Some(json!({"name": {"neq": "c4"}})), None, first(2)).unwrap();
     let q = q.with_node(fields(company, &["id"])).with_total_count(true);
@@ -179,13 +175,9 @@ async fn page_info_cursors_and_total_count() {
 #[tokio::test]
 async fn offset_paging_walks_the_default_order() {
     let fx = Fixture::standard().await;
-    let created = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        (0..7).map(|i| json!({"name": format!("c{i}")})).collect(),
-    )
-    .await;
+    let created = fx
+        .create("company", (0..7).map(|i| json!({"name": format!("c{i}")})).collect())
+        .await;
     let company = fx.object("company");
     let mut seen = Vec::new();
     for offset in [0, 3, 6] {

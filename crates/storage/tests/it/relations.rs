@@ -11,17 +11,16 @@ use twenty_domain::query::{PageArgs, Selection};
 #[tokio::test]
 async fn one_to_many_applies_filter_order_and_first_per_parent() {
     let fx = Fixture::standard().await;
-    let companies = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![
-            json!({"name": "Acme"}),
-            json!({"name": "Globex"}),
-            json!({"name": "Empty"}),
-        ],
-    )
-    .await;
+    let companies = fx
+        .create(
+            "company",
+            vec![
+                json!({"name": "Acme"}),
+                json!({"name": "Globex"}),
+                json!({"name": "Empty"}),
+            ],
+        )
+        .await;
     let mut people = Vec::new();
     for (c, company_id) in companies.iter().take(2).enumerate() {
         for p in 0..4 {
@@ -71,27 +70,20 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
 #[tokio::test]
 async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
     let fx = Fixture::standard().await;
-    let companies = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![json!({"name": "Acme"}), json!({"name": "Gone"})],
-    )
-    .await;
-    let people = create_all(
-        &fx.db,
-        &fx.meta,
-        "person",
-        vec![
-            json!({"city": "a", "companyId": companies[0]}),
-            json!({"city": "b", "companyId": companies[1]}),
-            json!({"city": "c"}),
-        ],
-    )
-    .await;
-    create_all(
-        &fx.db,
-        &fx.meta,
+    let companies = fx
+        .create("company", vec![json!({"name": "Acme"}), json!({"name": "Gone"})])
+        .await;
+    let people = fx
+        .create(
+            "person",
+            vec![
+                json!({"city": "a", "companyId": companies[0]}),
+                json!({"city": "b", "companyId": companies[1]}),
+                json!({"city": "c"}),
+            ],
+        )
+        .await;
+    fx.create(
         "opportunity",
         vec![json!({"name": "deal", "pointOfContactId": people[0], "companyId": companies[0]})],
     )
@@ -144,27 +136,25 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
             ("tag", "companies", "Companies"),
         ));
     let fx = Fixture::from_blueprint(&blueprint).await;
-    let tags = create_all(
-        &fx.db,
-        &fx.meta,
-        "tag",
-        vec![
-            json!({"name": "red"}),
-            json!({"name": "blue"}),
-            json!({"name": "green"}),
-        ],
-    )
-    .await;
-    let companies = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![
-            json!({"name": "Acme", "tagsIds": [tags[0], tags[1]]}),
-            json!({"name": "Globex", "tagsIds": [tags[1]]}),
-        ],
-    )
-    .await;
+    let tags = fx
+        .create(
+            "tag",
+            vec![
+                json!({"name": "red"}),
+                json!({"name": "blue"}),
+                json!({"name": "green"}),
+            ],
+        )
+        .await;
+    let companies = fx
+        .create(
+            "company",
+            vec![
+                json!({"name": "Acme", "tagsIds": [tags[0], tags[1]]}),
+                json!({"name": "Globex", "tagsIds": [tags[1]]}),
+            ],
+        )
+        .await;
 
     let company = fx.object("company");
     let tag = fx.object("tag");

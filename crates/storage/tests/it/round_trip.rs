@@ -10,30 +10,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[tokio::test]
 async fn nested_page_with_total_count_is_one_round_trip() {
     let fx = Fixture::standard().await;
-    let companies = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        (0..30).map(|i| json!({"name": format!("c{i}")})).collect(),
-    )
-    .await;
+    let companies = fx
+        .create("company", (0..30).map(|i| json!({"name": format!("c{i}")})).collect())
+        .await;
     for company_id in &companies[..10] {
-        create_all(
-            &fx.db,
-            &fx.meta,
+        fx.create(
             "person",
             (0..3)
                 .map(|i| json!({"city": format!("p{i}"), "companyId": company_id}))
                 .collect(),
         )
         .await;
-        create_all(
-            &fx.db,
-            &fx.meta,
-            "opportunity",
-            vec![json!({"name": "deal", "companyId": company_id})],
-        )
-        .await;
+        fx.create("opportunity", vec![json!({"name": "deal", "companyId": company_id})])
+            .await;
     }
     let company = fx.object("company");
     let person = fx.object("person");

@@ -4,13 +4,12 @@ use serde_json::json;
 #[tokio::test]
 async fn a_workspace_with_standard_objects_stores_and_reads_companies() {
     let fx = Fixture::standard().await;
-    let ids = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![json!({"name": "Acme", "employees": 500}), json!({"name": "Globex"})],
-    )
-    .await;
+    let ids = fx
+        .create(
+            "company",
+            vec![json!({"name": "Acme", "employees": 500}), json!({"name": "Globex"})],
+        )
+        .await;
     assert_eq!(ids.len(), 2);
     let company = fx.object("company");
     let q = query(&fx.meta, company, None, None, first(10)).map(|q| {

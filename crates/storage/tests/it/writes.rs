@@ -32,12 +32,7 @@ async fn batch_create_is_atomic() {
         json!({"name": "bad", "accountOwnerId": uuid::Uuid::new_v4()}),
         json!({"name": "ok2"}),
     ];
-    let err = fx
-        .db
-        .records()
-        .create_many(&fx.meta, company, &inputs, false, &fields(company, &["id"]))
-        .await
-        .unwrap_err();
+    let err = fx.try_create("company", &inputs).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::ValidationError);
     assert_eq!(err.details()[0].field, "accountOwnerId");
     assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 0);
@@ -48,12 +43,7 @@ async fn batch_create_is_atomic() {
         json!({"linkedinLink": "nope"}),
         json!({"employees": "many"}),
     ];
-    let err = fx
-        .db
-        .records()
-        .create_many(&fx.meta, company, &inputs, false, &fields(company, &["id"]))
-        .await
-        .unwrap_err();
+    let err = fx.try_create("company", &inputs).await.unwrap_err();
     let fields_: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields_, ["[1].linkedinLink", "[2].employees"]);
     assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 0);
@@ -71,13 +61,12 @@ async fn batch_create_is_atomic() {
     assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 0);
 
     // And a good batch keeps input order.
-    let ids = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![json!({"name": "z"}), json!({"name": "a"}), json!({"name": "m"})],
-    )
-    .await;
+    let ids = fx
+        .create(
+            "company",
+            vec![json!({"name": "z"}), json!({"name": "a"}), json!({"name": "m"})],
+        )
+        .await;
     let q = query(&fx.meta, company, None, None, first(10))
         .unwrap()
         .with_node(fields(company, &["id"]));
@@ -163,16 +152,15 @@ async fn soft_delete_restore_and_destroy() {
     );
 
     // Bulk forms take ids or a filter, never an empty filter.
-    let more = create_all(
-        &fx.db,
-        &fx.meta,
-        "company",
-        vec![
-            json!({"name": "c", "industry": "X"}),
-            json!({"name": "d", "industry": "X"}),
-        ],
-    )
-    .await;
+    let more = fx
+        .create(
+            "company",
+            vec![
+                json!({"name": "c", "industry": "X"}),
+                json!({"name": "d", "industry": "X"}),
+            ],
+        )
+        .await;
     let by_filter = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
     assert_eq!(
         fx.db
