@@ -11,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
-use twenty_domain::ports::RecordStore;
+use twenty_domain::ports::{LifeCycle, RecordStore};
 use twenty_domain::query::{ConnectionQuery, Selection};
 use twenty_domain::record::{LinkWrite, RecordInput, RecordTarget};
 use uuid::Uuid;
@@ -155,7 +155,7 @@ pub async fn modify(
     Ok(load_json(conn, sql).await?)
 }
 
-/// Each method checks a connection out of the pool and runs the function of the same name on it.
+/// Each method checks a connection out of the pool and runs the function of the same name (or [`modify`]) on it.
 impl RecordStore for PgStore {
     async fn find(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Json> {
         find(&mut *self.conn().await?, meta, query).await
@@ -183,58 +183,20 @@ impl RecordStore for PgStore {
         update(&mut *self.conn().await?, meta, object, target, input, selection).await
     }
 
-    async fn soft_delete(
+    async fn change_life_cycle(
         &self,
         meta: &WorkspaceMetadata,
         object: ObjectId,
+        change: LifeCycle,
         target: &RecordTarget,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        modify(
-            &mut *self.conn().await?,
-            meta,
-            object,
-            WriteKind::SoftDelete,
-            target,
-            selection,
-        )
-        .await
-    }
-
-    async fn restore(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: ObjectId,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        modify(
-            &mut *self.conn().await?,
-            meta,
-            object,
-            WriteKind::Restore,
-            target,
-            selection,
-        )
-        .await
-    }
-
-    async fn destroy(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: ObjectId,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        modify(
-            &mut *self.conn().await?,
-            meta,
-            object,
-            WriteKind::Destroy,
-            target,
-            selection,
-        )
-        .await
+        let kind = match change {
+            LifeCycle::SoftDelete => WriteKind::SoftDelete,
+            LifeCycle::Restore => WriteKind::Restore,
+            LifeCycle::Destroy => WriteKind::Destroy,
+        };
+        modify(&mut *self.conn().await?, meta, object, kind, target, selection).await
     }
 }
 

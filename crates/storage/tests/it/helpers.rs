@@ -5,6 +5,7 @@ use test_support::TestDb;
 use twenty_domain::DomainResult;
 use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
+use twenty_domain::ports::WorkspaceStore;
 use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
 
 /// A fresh database with one workspace in it: what most tests start from.
@@ -26,6 +27,14 @@ impl Fixture {
         let db = TestDb::new().await;
         let meta = db.workspace_from(blueprint).await;
         Fixture { db, meta }
+    }
+
+    /// The workspace's metadata as stored now, after changes made since the fixture was built.
+    pub async fn reloaded_metadata(&self) -> WorkspaceMetadata {
+        match self.db.store().load_metadata(self.meta.workspace_id).await {
+            Ok(Some(meta)) => meta,
+            other => panic!("reload metadata: {other:?}"),
+        }
     }
 
     pub fn object(&self, name: &str) -> &ObjectMetadata {

@@ -146,7 +146,6 @@ async fn malformed_like_patterns_and_huge_lists_are_validation_errors() {
 async fn values_too_large_for_a_unique_index_are_validation_errors() {
     use twenty_domain::blueprint::FieldBlueprint;
     use twenty_domain::data_model::MetadataService;
-    use twenty_domain::ports::WorkspaceStore;
     let fx = Fixture::standard().await;
     let company = fx.object("company").id;
     let field = FieldBlueprint::new("code", "Code", twenty_domain::field_type::FieldType::Text).unique();
@@ -154,13 +153,7 @@ async fn values_too_large_for_a_unique_index_are_validation_errors() {
         .create_field(&fx.meta, company, &field)
         .await
         .unwrap();
-    let meta = fx
-        .db
-        .store()
-        .load_metadata(fx.meta.workspace_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let meta = fx.reloaded_metadata().await;
     let company = object(&meta, "company");
     // Random text does not compress below the index limit.
     let huge: String = (0..1000).map(|_| uuid::Uuid::new_v4().simple().to_string()).collect();
@@ -184,7 +177,6 @@ async fn review_findings_are_client_errors() {
     use twenty_domain::data_model::{MetadataService, NewRelation};
     use twenty_domain::field_type::FieldType;
     use twenty_domain::metadata::{OnDelete, RelationType};
-    use twenty_domain::ports::WorkspaceStore;
     let blueprint = standard_objects()
         .object(ObjectBlueprint::custom("lock", "locks", "Lock", "Locks"))
         .relation(
@@ -272,13 +264,7 @@ async fn review_findings_are_client_errors() {
     assert_eq!(back, json!({"name": "back", "deletedAt": null}));
 
     // RESTRICT: the referenced company cannot be destroyed while a lock points at it.
-    let meta = fx
-        .db
-        .store()
-        .load_metadata(fx.meta.workspace_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let meta = fx.reloaded_metadata().await;
     let lock = object(&meta, "lock");
     fx.db
         .records()
