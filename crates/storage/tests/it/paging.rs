@@ -37,6 +37,35 @@ async fn page(db: &TestDb, meta: &WorkspaceMetadata, order: &Json, args: PageArg
     db.records().find_many(meta, &q).await.unwrap()
 }
 
+enum Direction {
+    Forward,
+    Backward,
+}
+
+/// Reads page after page (each cursor from the page before) until the connection says there is no more in
+/// `direction`; returns each page's ids in the order the pages were read.
+async fn walk(
+    fx: &Fixture,
+    order: &Json,
+    direction: Direction,
+    args: impl Fn(Option<String>) -> PageArgs,
+) -> Vec<Vec<String>> {
+    let (more, next_cursor) = match direction {
+        Direction::Forward => ("hasNextPage", "endCursor"),
+        Direction::Backward => ("hasPreviousPage", "startCursor"),
+    };
+    let mut pages = Vec::new();
+    let mut cursor = None;
+    loop {
+        let conn = page(&fx.db, &fx.meta, order, args(cursor.clone())).await;
+        pages.push(ids(&conn));
+        if conn["pageInfo"][more] != json!(true) {
+            return pages;
+        }
+        cursor = conn["pageInfo"][next_cursor].as_str().map(str::to_string);
+    }
+}
+
 #[tokio::test]
 async fn keyset_paging_returns_each_record_once_in_both_directions() {
     let fx = Fixture::standard().await;
@@ -64,48 +93,21 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
             "{order}: offset pages overlap"
         );
 
-        let mut forward = Vec::new();
-        let mut after = None;
-        loop {
-            let conn = page(
-                &fx.db,
-                &fx.meta,
-                order,
-                PageArgs {
-                    first: Some(37),
-                    after: after.clone(),
-                    ..PageArgs::default()
-                },
-            )
-            .await;
-            forward.extend(ids(&conn));
-            if conn["pageInfo"]["hasNextPage"] != json!(true) {
-                break;
-            }
-            after = conn["pageInfo"]["endCursor"].as_str().map(str::to_string);
-        }
+        let forward = walk(&fx, order, Direction::Forward, |after| PageArgs {
+            first: Some(37),
+            after,
+            ..PageArgs::default()
+        })
+        .await
+        .concat();
         assert_eq!(forward, reference, "{order}: forward paging");
 
-        let mut backward: Vec<Vec<String>> = Vec::new();
-        let mut before = None;
-        loop {
-            let conn = page(
-                &fx.db,
-                &fx.meta,
-                order,
-                PageArgs {
-                    last: Some(41),
-                    before: before.clone(),
-                    ..PageArgs::default()
-                },
-            )
-            .await;
-            backward.push(ids(&conn));
-            if conn["pageInfo"]["hasPreviousPage"] != json!(true) {
-                break;
-            }
-            before = conn["pageInfo"]["startCursor"].as_str().map(str::to_string);
-        }
+        let backward = walk(&fx, order, Direction::Backward, |before| PageArgs {
+            last: Some(41),
+            before,
+            ..PageArgs::default()
+        })
+        .await;
         let backward: Vec<String> = backward.into_iter().rev().flatten().collect();
         assert_eq!(backward, reference, "{order}: backward paging");
     }
