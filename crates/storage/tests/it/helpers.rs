@@ -98,6 +98,14 @@ pub fn query(
     )
 }
 
+/// The code of a result that must be an error.
+pub fn error_code<T: std::fmt::Debug>(result: DomainResult<T>) -> twenty_domain::ErrorCode {
+    match result {
+        Ok(value) => panic!("expected an error, got {value:?}"),
+        Err(err) => err.code(),
+    }
+}
+
 pub fn first(n: i64) -> PageArgs {
     PageArgs {
         first: Some(n),

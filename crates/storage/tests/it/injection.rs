@@ -238,7 +238,7 @@ async fn review_findings_are_client_errors() {
         .unwrap()
         .with_total_count(true);
     assert_eq!(
-        fx.db.records().find_many(&fx.meta, &q).await.unwrap_err().code(),
+        error_code(fx.db.records().find_many(&fx.meta, &q).await),
         ErrorCode::ValidationError
     );
 

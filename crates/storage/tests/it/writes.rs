@@ -101,22 +101,17 @@ async fn soft_delete_restore_and_destroy() {
     );
     // Deleting again finds nothing live.
     assert_eq!(
-        fx.db
-            .records()
-            .delete_one(&fx.meta, company, a, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().delete_one(&fx.meta, company, a, &sel).await),
         ErrorCode::NotFound
     );
     // Updates do not reach soft-deleted records.
     assert_eq!(
-        fx.db
-            .records()
-            .update_one(&fx.meta, company, a, &json!({"name": "x"}), &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(
+            fx.db
+                .records()
+                .update_one(&fx.meta, company, a, &json!({"name": "x"}), &sel)
+                .await
+        ),
         ErrorCode::NotFound
     );
 
@@ -124,12 +119,7 @@ async fn soft_delete_restore_and_destroy() {
     assert_eq!(restored["deletedAt"], json!(null));
     assert_eq!(fx.names_matching("company", json!({})).await, ["a", "b"]);
     assert_eq!(
-        fx.db
-            .records()
-            .restore_one(&fx.meta, company, a, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().restore_one(&fx.meta, company, a, &sel).await),
         ErrorCode::NotFound
     );
 
@@ -142,12 +132,7 @@ async fn soft_delete_restore_and_destroy() {
     );
     assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
     assert_eq!(
-        fx.db
-            .records()
-            .destroy_one(&fx.meta, company, a, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().destroy_one(&fx.meta, company, a, &sel).await),
         ErrorCode::NotFound
     );
 
@@ -183,12 +168,7 @@ async fn soft_delete_restore_and_destroy() {
     );
     let empty = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({})).unwrap());
     assert_eq!(
-        fx.db
-            .records()
-            .destroy_many(&fx.meta, company, &empty, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().destroy_many(&fx.meta, company, &empty, &sel).await),
         ErrorCode::ValidationError
     );
     let by_ids = RecordTarget::Ids(more.iter().map(|i| i.parse().unwrap()).collect());
