@@ -41,32 +41,27 @@ pub trait RecordStore: Send + Sync {
         selection: &Selection,
     ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
 
-    /// Soft-deletes live records (sets `deletedAt`).
-    fn soft_delete(
+    /// Soft-deletes, restores or destroys the targeted records (see [`LifeCycle`]); returns them (destroyed ones as
+    /// they were).
+    fn change_life_cycle(
         &self,
         meta: &WorkspaceMetadata,
         object: ObjectId,
+        change: LifeCycle,
         target: &RecordTarget,
         selection: &Selection,
     ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+}
 
-    /// Clears `deletedAt` of soft-deleted records.
-    fn restore(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: ObjectId,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
-
-    /// Removes records for good, soft-deleted or not; returns them as they were.
-    fn destroy(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: ObjectId,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+/// The record changes that take a target and no input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifeCycle {
+    /// Live records get a `deletedAt`.
+    SoftDelete,
+    /// Soft-deleted records lose their `deletedAt`.
+    Restore,
+    /// Records go for good, soft-deleted or not.
+    Destroy,
 }
 
 /// Workspaces and their metadata.

@@ -109,6 +109,12 @@ impl From<DomainError> for TxError {
     }
 }
 
+impl From<TxError> for DomainError {
+    fn from(err: TxError) -> Self {
+        err.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

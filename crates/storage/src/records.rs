@@ -11,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
-use twenty_domain::ports::RecordStore;
+use twenty_domain::ports::{LifeCycle, RecordStore};
 use twenty_domain::query::{ConnectionQuery, Selection};
 use twenty_domain::record::{LinkWrite, RecordInput, RecordTarget};
 use uuid::Uuid;
@@ -76,7 +76,7 @@ pub async fn create(
     let has_links = inputs.iter().any(|i| !i.links.is_empty());
     if !upsert && !has_links {
         let sql = Compiler::new(meta).insert(object, inputs, &ids, false, Output::Records(selection))?;
-        return load_json(conn, sql).await.map_err(|e| e.0);
+        return Ok(load_json(conn, sql).await?);
     }
     tx(conn, async |conn| {
         let mut records = Vec::new();
@@ -102,11 +102,12 @@ pub async fn create(
         if !has_links {
             return Ok(records);
         }
-        for (input, id) in inputs.iter().zip(&ids) {
-            write_links(conn, meta, *id, &input.links).await?;
-        }
-        let sql = Compiler::new(meta).records_by_ids(object, &ids, selection)?;
-        load_json(conn, sql).await
+        let links: Vec<_> = ids
+            .iter()
+            .zip(inputs)
+            .map(|(id, i)| (*id, i.links.as_slice()))
+            .collect();
+        link_and_read(conn, meta, object, &links, selection).await
     })
     .await
 }
@@ -129,16 +130,13 @@ pub async fn update(
             Some(input),
             Output::Records(selection),
         )?;
-        return load_json(conn, sql).await.map_err(|e| e.0);
+        return Ok(load_json(conn, sql).await?);
     }
     tx(conn, async |conn| {
         let sql = Compiler::new(meta).modify(object, WriteKind::Update, target, Some(input), Output::Ids)?;
         let ids = load_ids(conn, sql).await?;
-        for id in &ids {
-            write_links(conn, meta, *id, &input.links).await?;
-        }
-        let sql = Compiler::new(meta).records_by_ids(object, &ids, selection)?;
-        load_json(conn, sql).await
+        let links: Vec<_> = ids.iter().map(|id| (*id, input.links.as_slice())).collect();
+        link_and_read(conn, meta, object, &links, selection).await
     })
     .await
 }
@@ -154,10 +152,10 @@ pub async fn modify(
 ) -> DomainResult<Vec<Json>> {
     let object = object(meta, object_id)?;
     let sql = Compiler::new(meta).modify(object, kind, target, None, Output::Records(selection))?;
-    load_json(conn, sql).await.map_err(|e| e.0)
+    Ok(load_json(conn, sql).await?)
 }
 
-/// Each method checks a connection out of the pool and runs the function of the same name on it.
+/// Each method checks a connection out of the pool and runs the function of the same name (or [`modify`]) on it.
 impl RecordStore for PgStore {
     async fn find(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Json> {
         find(&mut *self.conn().await?, meta, query).await
@@ -185,59 +183,38 @@ impl RecordStore for PgStore {
         update(&mut *self.conn().await?, meta, object, target, input, selection).await
     }
 
-    async fn soft_delete(
+    async fn change_life_cycle(
         &self,
         meta: &WorkspaceMetadata,
         object: ObjectId,
+        change: LifeCycle,
         target: &RecordTarget,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        modify(
-            &mut *self.conn().await?,
-            meta,
-            object,
-            WriteKind::SoftDelete,
-            target,
-            selection,
-        )
-        .await
+        let kind = match change {
+            LifeCycle::SoftDelete => WriteKind::SoftDelete,
+            LifeCycle::Restore => WriteKind::Restore,
+            LifeCycle::Destroy => WriteKind::Destroy,
+        };
+        modify(&mut *self.conn().await?, meta, object, kind, target, selection).await
     }
+}
 
-    async fn restore(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: ObjectId,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        modify(
-            &mut *self.conn().await?,
-            meta,
-            object,
-            WriteKind::Restore,
-            target,
-            selection,
-        )
-        .await
+/// Replaces the MANY_TO_MANY links of each written record (`(id, links)`), then reads the records back, in that
+/// order, with the selection.
+async fn link_and_read(
+    conn: &mut AsyncPgConnection,
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    links: &[(Uuid, &[LinkWrite])],
+    selection: &Selection,
+) -> Result<Vec<Json>, TxError> {
+    for (id, record_links) in links {
+        write_links(conn, meta, *id, record_links).await?;
     }
-
-    async fn destroy(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: ObjectId,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        modify(
-            &mut *self.conn().await?,
-            meta,
-            object,
-            WriteKind::Destroy,
-            target,
-            selection,
-        )
-        .await
-    }
+    let ids: Vec<Uuid> = links.iter().map(|(id, _)| *id).collect();
+    let sql = Compiler::new(meta).records_by_ids(object, &ids, selection)?;
+    load_json(conn, sql).await
 }
 
 /// Replaces the linked sets of MANY_TO_MANY fields of one record.

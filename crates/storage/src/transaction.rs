@@ -29,5 +29,5 @@ where
     R: Send,
     F: for<'conn> TxBody<'conn, R> + Send,
 {
-    conn.transaction::<R, TxError, _>(body).await.map_err(|e| e.0)
+    Ok(conn.transaction::<R, TxError, _>(body).await?)
 }

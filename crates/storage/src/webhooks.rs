@@ -57,6 +57,38 @@ impl From<WebhookRow> for Webhook {
     }
 }
 
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_delivery)]
+struct DeliveryRow {
+    id: Uuid,
+    webhook_id: Uuid,
+    event_id: Uuid,
+    event: String,
+    status: String,
+    attempt: i32,
+    http_status: Option<i32>,
+    error: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(r: DeliveryRow) -> Self {
+        Delivery {
+            id: r.id,
+            webhook_id: r.webhook_id,
+            event_id: r.event_id,
+            event: r.event,
+            status: r.status,
+            attempt: r.attempt.max(0) as u32,
+            http_status: r.http_status.and_then(|s| u16::try_from(s).ok()),
+            error: r.error,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
 impl WebhookStore for PgStore {
     async fn create_webhook(&self, hook: &Webhook) -> DomainResult<()> {
         diesel::insert_into(webhook::table)
@@ -112,57 +144,16 @@ impl WebhookStore for PgStore {
     }
 
     async fn list_deliveries(&self, workspace_id: WorkspaceId, webhook_id: Uuid) -> DomainResult<Vec<Delivery>> {
-        #[allow(clippy::type_complexity)]
-        let rows: Vec<(
-            Uuid,
-            Uuid,
-            Uuid,
-            String,
-            String,
-            i32,
-            Option<i32>,
-            Option<String>,
-            DateTime<Utc>,
-            DateTime<Utc>,
-        )> = webhook_delivery::table
+        let rows: Vec<DeliveryRow> = webhook_delivery::table
             .filter(webhook_delivery::workspace_id.eq(workspace_id))
             .filter(webhook_delivery::webhook_id.eq(webhook_id))
             .order(webhook_delivery::created_at.desc())
             .limit(1000)
-            .select((
-                webhook_delivery::id,
-                webhook_delivery::webhook_id,
-                webhook_delivery::event_id,
-                webhook_delivery::event,
-                webhook_delivery::status,
-                webhook_delivery::attempt,
-                webhook_delivery::http_status,
-                webhook_delivery::error,
-                webhook_delivery::created_at,
-                webhook_delivery::updated_at,
-            ))
+            .select(DeliveryRow::as_select())
             .load(&mut self.conn().await?)
             .await
             .map_err(to_domain)?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, webhook_id, event_id, event, status, attempt, http_status, error, created_at, updated_at)| {
-                    Delivery {
-                        id,
-                        webhook_id,
-                        event_id,
-                        event,
-                        status,
-                        attempt: attempt.max(0) as u32,
-                        http_status: http_status.and_then(|s| u16::try_from(s).ok()),
-                        error,
-                        created_at,
-                        updated_at,
-                    }
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(Delivery::from).collect())
     }
 }
 

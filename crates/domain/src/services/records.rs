@@ -4,7 +4,7 @@
 use crate::blueprint::WorkspaceBlueprint;
 use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
-use crate::ports::{RecordStore, WorkspaceStore};
+use crate::ports::{LifeCycle, RecordStore, WorkspaceStore};
 use crate::query::{ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
 use crate::record::{RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
@@ -250,7 +250,8 @@ impl<S: RecordStore> RecordService<S> {
         selection: &Selection,
     ) -> DomainResult<Json> {
         let records = self
-            .change(change, meta, object, &RecordTarget::Ids(vec![id]), selection)
+            .store
+            .change_life_cycle(meta, object.id, change, &RecordTarget::Ids(vec![id]), selection)
             .await?;
         only_record(records, object, id)
     }
@@ -265,31 +266,10 @@ impl<S: RecordStore> RecordService<S> {
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
         check_bulk_target(target)?;
-        self.change(change, meta, object, target, selection).await
+        self.store
+            .change_life_cycle(meta, object.id, change, target, selection)
+            .await
     }
-
-    async fn change(
-        &self,
-        change: LifeCycle,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        match change {
-            LifeCycle::SoftDelete => self.store.soft_delete(meta, object.id, target, selection).await,
-            LifeCycle::Restore => self.store.restore(meta, object.id, target, selection).await,
-            LifeCycle::Destroy => self.store.destroy(meta, object.id, target, selection).await,
-        }
-    }
-}
-
-/// The record changes that take a target and no input.
-#[derive(Debug, Clone, Copy)]
-enum LifeCycle {
-    SoftDelete,
-    Restore,
-    Destroy,
 }
 
 /// The one record a by-id write returned, or `NOT_FOUND` when it touched none.

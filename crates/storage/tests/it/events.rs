@@ -5,7 +5,6 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Array, Jsonb, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Value as Json, json};
-use test_support::TestDb;
 use twenty_domain::query::Selection;
 use twenty_domain::record::{RecordInput, WriteMode};
 
@@ -30,25 +29,28 @@ async fn events(conn: &mut AsyncPgConnection) -> Vec<EventRow> {
 
 #[tokio::test]
 async fn each_write_records_its_event() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
     let sel = Selection::new();
-    let ids = create_all(&db, &meta, "company", vec![json!({"name": "a"}), json!({"name": "b"})]).await;
+    let ids = fx
+        .create("company", vec![json!({"name": "a"}), json!({"name": "b"})])
+        .await;
     let a: uuid::Uuid = ids[0].parse().unwrap();
-    db.records()
-        .update_one(&meta, company, a, &json!({"employees": 3, "industry": "X"}), &sel)
+    fx.db
+        .records()
+        .update_one(&fx.meta, company, a, &json!({"employees": 3, "industry": "X"}), &sel)
         .await
         .unwrap();
-    db.records().delete_one(&meta, company, a, &sel).await.unwrap();
-    db.records().restore_one(&meta, company, a, &sel).await.unwrap();
-    db.records().destroy_one(&meta, company, a, &sel).await.unwrap();
-    db.records()
-        .create_one(&meta, company, &json!({"id": ids[1], "name": "b2"}), true, &sel)
+    fx.db.records().delete_one(&fx.meta, company, a, &sel).await.unwrap();
+    fx.db.records().restore_one(&fx.meta, company, a, &sel).await.unwrap();
+    fx.db.records().destroy_one(&fx.meta, company, a, &sel).await.unwrap();
+    fx.db
+        .records()
+        .create_one(&fx.meta, company, &json!({"id": ids[1], "name": "b2"}), true, &sel)
         .await
         .unwrap();
 
-    let mut conn = db.connection().await;
+    let mut conn = fx.db.connection().await;
     let rows = events(&mut conn).await;
     let names: Vec<&str> = rows.iter().map(|r| r.event.as_str()).collect();
     assert_eq!(
@@ -81,19 +83,18 @@ async fn each_write_records_its_event() {
 
 #[tokio::test]
 async fn a_rolled_back_write_leaves_no_event_and_no_record() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
     let mut problems = twenty_domain::error::Problems::new();
     let input = RecordInput::parse(company, &json!({"name": "ghost"}), WriteMode::Create, "", &mut problems);
     assert!(problems.is_empty());
 
-    let mut conn = db.connection().await;
+    let mut conn = fx.db.connection().await;
     let result = conn
         .transaction::<(), diesel::result::Error, _>(async |conn| {
             let created = twenty_storage::records::create(
                 conn,
-                &meta,
+                &fx.meta,
                 company.id,
                 std::slice::from_ref(&input),
                 false,
@@ -109,10 +110,7 @@ async fn a_rolled_back_write_leaves_no_event_and_no_record() {
     assert!(result.is_err());
     // ... and after the rollback neither it nor the record does.
     assert!(events(&mut conn).await.is_empty());
-    assert_eq!(
-        names_matching(&db, &meta, "company", json!({})).await,
-        Vec::<String>::new()
-    );
+    assert_eq!(fx.names_matching("company", json!({})).await, Vec::<String>::new());
 
     // A write that fails in the database leaves no event either.
     let bad = vec![
@@ -120,8 +118,9 @@ async fn a_rolled_back_write_leaves_no_event_and_no_record() {
         json!({"name": "y", "accountOwnerId": uuid::Uuid::new_v4()}),
     ];
     assert!(
-        db.records()
-            .create_many(&meta, company, &bad, false, &Selection::new())
+        fx.db
+            .records()
+            .create_many(&fx.meta, company, &bad, false, &Selection::new())
             .await
             .is_err()
     );

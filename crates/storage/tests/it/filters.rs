@@ -2,7 +2,6 @@
 
 use crate::helpers::*;
 use serde_json::{Value as Json, json};
-use test_support::TestDb;
 use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint, WorkspaceBlueprint};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType::*;
@@ -67,9 +66,8 @@ const ALL3: &[&str] = &["alpha", "beta", "gamma"];
 
 #[tokio::test]
 async fn every_operator_on_every_type_with_nulls() {
-    let db = TestDb::new().await;
-    let meta = db.workspace_from(&gadget_workspace()).await;
-    create_all(&db, &meta, "gadget", gadgets()).await;
+    let fx = Fixture::from_blueprint(&gadget_workspace()).await;
+    fx.create("gadget", gadgets()).await;
 
     let cases: Vec<(Json, &[&str])> = vec![
         // TEXT
@@ -252,7 +250,7 @@ async fn every_operator_on_every_type_with_nulls() {
     ];
     let mut failures = Vec::new();
     for (filter, expected) in &cases {
-        let got = names_matching(&db, &meta, "gadget", filter.clone()).await;
+        let got = fx.names_matching("gadget", filter.clone()).await;
         let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
         want.sort();
         if got != want {
@@ -270,18 +268,11 @@ async fn every_operator_on_every_type_with_nulls() {
 
 #[tokio::test]
 async fn relation_filters_by_id_and_by_related_fields() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let companies = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![json!({"name": "Acme"}), json!({"name": "Globex"})],
-    )
-    .await;
-    create_all(
-        &db,
-        &meta,
+    let fx = Fixture::standard().await;
+    let companies = fx
+        .create("company", vec![json!({"name": "Acme"}), json!({"name": "Globex"})])
+        .await;
+    fx.create(
         "opportunity",
         vec![
             json!({"name": "big", "companyId": companies[0]}),
@@ -291,17 +282,17 @@ async fn relation_filters_by_id_and_by_related_fields() {
     )
     .await;
     assert_eq!(
-        names_matching(&db, &meta, "opportunity", json!({"companyId": {"eq": companies[0]}})).await,
+        fx.names_matching("opportunity", json!({"companyId": {"eq": companies[0]}}))
+            .await,
         ["big"]
     );
     assert_eq!(
-        names_matching(&db, &meta, "opportunity", json!({"companyId": {"is": "NULL"}})).await,
+        fx.names_matching("opportunity", json!({"companyId": {"is": "NULL"}}))
+            .await,
         ["orphan"]
     );
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
+        fx.names_matching(
             "opportunity",
             json!({"companyId": {"in": [companies[0], companies[1]]}})
         )
@@ -309,29 +300,17 @@ async fn relation_filters_by_id_and_by_related_fields() {
         ["big", "small"]
     );
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
-            "opportunity",
-            json!({"company": {"name": {"eq": "Globex"}}})
-        )
-        .await,
+        fx.names_matching("opportunity", json!({"company": {"name": {"eq": "Globex"}}}))
+            .await,
         ["small"]
     );
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
-            "opportunity",
-            json!({"not": {"company": {"name": {"eq": "Globex"}}}})
-        )
-        .await,
+        fx.names_matching("opportunity", json!({"not": {"company": {"name": {"eq": "Globex"}}}}))
+            .await,
         ["big", "orphan"]
     );
     assert_eq!(
-        names_matching(
-            &db,
-            &meta,
+        fx.names_matching(
             "opportunity",
             json!({"or": [{"company": {"name": {"ilike": "acme"}}}, {"name": {"eq": "orphan"}}]})
         )
@@ -342,9 +321,8 @@ async fn relation_filters_by_id_and_by_related_fields() {
 
 #[tokio::test]
 async fn invalid_filters_list_every_problem() {
-    let db = TestDb::new().await;
-    let meta = db.workspace_from(&gadget_workspace()).await;
-    let gadget = object(&meta, "gadget");
+    let fx = Fixture::from_blueprint(&gadget_workspace()).await;
+    let gadget = fx.object("gadget");
     let filter = json!({
         "nope": {"eq": 1},
         "num": {"like": "%1%"},
@@ -356,7 +334,7 @@ async fn invalid_filters_list_every_problem() {
         "ref": {"eq": "not-a-uuid"},
         "colors": {"containsAny": ["PINK"]}
     });
-    let err = query(&meta, gadget, Some(filter), None, first(10)).unwrap_err();
+    let err = query(&fx.meta, gadget, Some(filter), None, first(10)).unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError);
     let fields: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
     for expected in [

@@ -1,9 +1,66 @@
-//! Shared helpers: building selections and queries by name.
+//! Shared helpers: the [`Fixture`] most tests start from, and building selections and queries by name.
 
 use serde_json::Value as Json;
 use test_support::TestDb;
+use twenty_domain::DomainResult;
+use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
+use twenty_domain::ports::WorkspaceStore;
 use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
+
+/// A fresh database with one workspace in it: what most tests start from.
+pub struct Fixture {
+    pub db: TestDb,
+    pub meta: WorkspaceMetadata,
+}
+
+impl Fixture {
+    /// A workspace with the standard objects.
+    pub async fn standard() -> Self {
+        let db = TestDb::new().await;
+        let meta = db.workspace().await;
+        Fixture { db, meta }
+    }
+
+    /// A workspace built from `blueprint`.
+    pub async fn from_blueprint(blueprint: &WorkspaceBlueprint) -> Self {
+        let db = TestDb::new().await;
+        let meta = db.workspace_from(blueprint).await;
+        Fixture { db, meta }
+    }
+
+    /// The workspace's metadata as stored now, after changes made since the fixture was built.
+    pub async fn reloaded_metadata(&self) -> WorkspaceMetadata {
+        match self.db.store().load_metadata(self.meta.workspace_id).await {
+            Ok(Some(meta)) => meta,
+            other => panic!("reload metadata: {other:?}"),
+        }
+    }
+
+    pub fn object(&self, name: &str) -> &ObjectMetadata {
+        object(&self.meta, name)
+    }
+
+    /// Creates records of `object` from JSON inputs; returns their ids.
+    pub async fn create(&self, object: &str, inputs: Vec<Json>) -> Vec<String> {
+        create_all(&self.db, &self.meta, object, inputs).await
+    }
+
+    /// Creates records of `object` (selecting their `id`) and returns the service's answer, failures included.
+    pub async fn try_create(&self, object: &str, inputs: &[Json]) -> DomainResult<Vec<Json>> {
+        let object = self.object(object);
+        let selection = fields(object, &["id"]);
+        self.db
+            .records()
+            .create_many(&self.meta, object, inputs, false, &selection)
+            .await
+    }
+
+    /// The `name`s of the records of `object` matching `filter`, sorted.
+    pub async fn names_matching(&self, object: &str, filter: Json) -> Vec<String> {
+        names_matching(&self.db, &self.meta, object, filter).await
+    }
+}
 
 pub fn object<'m>(meta: &'m WorkspaceMetadata, name: &str) -> &'m ObjectMetadata {
     match meta.object_by_singular(name) {
@@ -39,6 +96,14 @@ pub fn query(
         &page,
         PageLimits::default(),
     )
+}
+
+/// The code of a result that must be an error.
+pub fn error_code<T: std::fmt::Debug>(result: DomainResult<T>) -> twenty_domain::ErrorCode {
+    match result {
+        Ok(value) => panic!("expected an error, got {value:?}"),
+        Err(err) => err.code(),
+    }
 }
 
 pub fn first(n: i64) -> PageArgs {

@@ -6,8 +6,7 @@ use test_support::TestDb;
 
 #[tokio::test]
 async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
+    let fx = Fixture::standard().await;
     let nasty = [
         "'; DROP TABLE company; --",
         "%_\\",
@@ -17,91 +16,86 @@ async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
         "a%b",
     ];
     let inputs = nasty.iter().map(|n| json!({"name": n, "industry": n})).collect();
-    create_all(&db, &meta, "company", inputs).await;
-    create_all(
-        &db,
-        &meta,
-        "company",
-        vec![json!({"name": "abb"}), json!({"name": "xyz"})],
-    )
-    .await;
+    fx.create("company", inputs).await;
+    fx.create("company", vec![json!({"name": "abb"}), json!({"name": "xyz"})])
+        .await;
 
     for value in nasty {
         assert_eq!(
-            names_matching(&db, &meta, "company", json!({"name": {"eq": value}})).await,
+            fx.names_matching("company", json!({"name": {"eq": value}})).await,
             [value],
             "eq {value:?}"
         );
         assert_eq!(
-            names_matching(&db, &meta, "company", json!({"name": {"in": [value]}})).await,
+            fx.names_matching("company", json!({"name": {"in": [value]}})).await,
             [value],
             "in {value:?}"
         );
         assert_eq!(
-            names_matching(&db, &meta, "company", json!({"industry": {"startsWith": value}})).await,
+            fx.names_matching("company", json!({"industry": {"startsWith": value}}))
+                .await,
             [value],
             "startsWith {value:?}"
         );
     }
     // `%` and `_` are not wildcards in startsWith.
     assert_eq!(
-        names_matching(&db, &meta, "company", json!({"name": {"startsWith": "%"}})).await,
+        fx.names_matching("company", json!({"name": {"startsWith": "%"}})).await,
         ["%_\\"]
     );
     assert_eq!(
-        names_matching(&db, &meta, "company", json!({"name": {"startsWith": "a%"}})).await,
+        fx.names_matching("company", json!({"name": {"startsWith": "a%"}}))
+            .await,
         ["a%b"]
     );
     // The table survived and still holds everything.
-    assert_eq!(names_matching(&db, &meta, "company", json!({})).await.len(), 8);
+    assert_eq!(fx.names_matching("company", json!({})).await.len(), 8);
 }
 
 /// Found by schemathesis: PostgreSQL cannot store NUL characters in text or JSON, and a write carrying one
 /// answered 500. It is bad input: a validation error naming the field, and nothing is written.
 #[tokio::test]
 async fn nul_characters_are_refused_as_bad_input() {
-    let db = TestDb::new().await;
-    let meta = db.workspace_from(&crate::filters::gadget_workspace()).await;
-    let gadget = object(&meta, "gadget");
+    let fx = Fixture::from_blueprint(&crate::filters::gadget_workspace()).await;
+    let gadget = fx.object("gadget");
     let input =
         json!({"name": "a\u{0}b", "colors": ["RED\u{0}"], "extra": {"k\u{0}": "v"}, "owner": {"firstName": "\u{0}"}});
-    let err = db
+    let err = fx
+        .db
         .records()
-        .create_one(&meta, gadget, &input, false, &fields(gadget, &["id"]))
+        .create_one(&fx.meta, gadget, &input, false, &fields(gadget, &["id"]))
         .await
         .unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError);
     let mut fields_: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
     fields_.sort();
     assert_eq!(fields_, ["colors", "extra", "name", "owner.firstName"]);
-    let filter = query(&meta, gadget, Some(json!({"name": {"eq": "x\u{0}"}})), None, first(1));
-    assert_eq!(filter.unwrap_err().code(), twenty_domain::ErrorCode::ValidationError);
-    assert_eq!(
-        names_matching(&db, &meta, "gadget", json!({})).await,
-        Vec::<String>::new()
+    let filter = query(
+        &fx.meta,
+        gadget,
+        Some(json!({"name": {"eq": "x\u{0}"}})),
+        None,
+        first(1),
     );
+    assert_eq!(filter.unwrap_err().code(), twenty_domain::ErrorCode::ValidationError);
+    assert_eq!(fx.names_matching("gadget", json!({})).await, Vec::<String>::new());
 }
 
 /// Found by schemathesis: extreme floats and dangling foreign keys in one record are bad input, never a 500.
 #[tokio::test]
 async fn extreme_numbers_and_dangling_references_are_validation_errors() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let target = object(&meta, "taskTarget");
+    let fx = Fixture::standard().await;
     let input =
         json!({"position": -1.7976931348623155e308, "taskId": uuid::Uuid::new_v4(), "personId": uuid::Uuid::new_v4()});
-    let err = db
-        .records()
-        .create_many(&meta, target, &[input], false, &fields(target, &["id"]))
-        .await
-        .unwrap_err();
+    let err = fx.try_create("taskTarget", &[input]).await.unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{err:?}");
-    let company = object(&meta, "company");
+    let company = fx.object("company");
     for position in [f64::MAX, -f64::MAX, 1e-320] {
-        let created = db
+        let created = fx
+            .db
             .records()
             .create_one(
-                &meta,
+                &fx.meta,
                 company,
                 &json!({"name": "x", "position": position}),
                 false,
@@ -130,21 +124,20 @@ async fn statement_timeouts_are_reported_as_too_expensive() {
 /// Huge `in` lists would exceed the bind-parameter limit; they are refused up front.
 #[tokio::test]
 async fn malformed_like_patterns_and_huge_lists_are_validation_errors() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    create_all(&db, &meta, "company", vec![json!({"name": "a\\b"})]).await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    fx.create("company", vec![json!({"name": "a\\b"})]).await;
+    let company = fx.object("company");
     for filter in [json!({"name": {"like": "abc\\"}}), json!({"name": {"ilike": "%\\"}})] {
-        let err = query(&meta, company, Some(filter.clone()), None, first(5)).unwrap_err();
+        let err = query(&fx.meta, company, Some(filter.clone()), None, first(5)).unwrap_err();
         assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{filter}");
     }
     // An escaped backslash at the end is fine, and matches literally.
     assert_eq!(
-        names_matching(&db, &meta, "company", json!({"name": {"like": "a\\\\%"}})).await,
+        fx.names_matching("company", json!({"name": {"like": "a\\\\%"}})).await,
         ["a\\b"]
     );
     let many: Vec<String> = (0..1001).map(|i| format!("n{i}")).collect();
-    let err = query(&meta, company, Some(json!({"name": {"in": many}})), None, first(5)).unwrap_err();
+    let err = query(&fx.meta, company, Some(json!({"name": {"in": many}})), None, first(5)).unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError);
 }
 
@@ -152,21 +145,20 @@ async fn malformed_like_patterns_and_huge_lists_are_validation_errors() {
 #[tokio::test]
 async fn values_too_large_for_a_unique_index_are_validation_errors() {
     use twenty_domain::blueprint::FieldBlueprint;
-    use twenty_domain::ports::WorkspaceStore;
     use twenty_domain::services::MetadataService;
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company").id;
+    let fx = Fixture::standard().await;
+    let company = fx.object("company").id;
     let field = FieldBlueprint::new("code", "Code", twenty_domain::field_type::FieldType::Text).unique();
-    MetadataService::new(db.store())
-        .create_field(&meta, company, &field)
+    MetadataService::new(fx.db.store())
+        .create_field(&fx.meta, company, &field)
         .await
         .unwrap();
-    let meta = db.store().load_metadata(meta.workspace_id).await.unwrap().unwrap();
+    let meta = fx.reloaded_metadata().await;
     let company = object(&meta, "company");
     // Random text does not compress below the index limit.
     let huge: String = (0..1000).map(|_| uuid::Uuid::new_v4().simple().to_string()).collect();
-    let err = db
+    let err = fx
+        .db
         .records()
         .create_one(&meta, company, &json!({"code": huge}), false, &fields(company, &["id"]))
         .await
@@ -184,9 +176,7 @@ async fn review_findings_are_client_errors() {
     use twenty_domain::catalogue::standard_objects;
     use twenty_domain::field_type::FieldType;
     use twenty_domain::metadata::{OnDelete, RelationType};
-    use twenty_domain::ports::WorkspaceStore;
     use twenty_domain::services::{MetadataService, NewRelation};
-    let db = TestDb::new().await;
     let blueprint = standard_objects()
         .object(ObjectBlueprint::custom("lock", "locks", "Lock", "Locks"))
         .relation(
@@ -197,12 +187,12 @@ async fn review_findings_are_client_errors() {
             )
             .on_delete(OnDelete::Restrict),
         );
-    let meta = db.workspace_from(&blueprint).await;
-    let service = MetadataService::new(db.store());
-    let person = object(&meta, "person").id;
+    let fx = Fixture::from_blueprint(&blueprint).await;
+    let service = MetadataService::new(fx.db.store());
+    let person = fx.object("person").id;
     let err = service
         .create_field(
-            &meta,
+            &fx.meta,
             person,
             &FieldBlueprint::new("nameFirstName", "x", FieldType::Text),
         )
@@ -211,13 +201,13 @@ async fn review_findings_are_client_errors() {
     assert_eq!(err.code(), ErrorCode::Conflict, "{err:?}");
     let long = "a".repeat(60);
     let err = service
-        .create_field(&meta, person, &FieldBlueprint::new(&long, "x", FieldType::Currency))
+        .create_field(&fx.meta, person, &FieldBlueprint::new(&long, "x", FieldType::Currency))
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ValidationError, "{err:?}");
     let long_object = ObjectBlueprint::custom(&"b".repeat(63), "bees", "B", "Bs");
     assert_eq!(
-        service.create_object(&meta, &long_object).await.unwrap_err().code(),
+        service.create_object(&fx.meta, &long_object).await.unwrap_err().code(),
         ErrorCode::ValidationError
     );
     let self_relation = NewRelation {
@@ -231,35 +221,39 @@ async fn review_findings_are_client_errors() {
         on_delete: None,
     };
     assert_eq!(
-        service.create_relation(&meta, &self_relation).await.unwrap_err().code(),
+        service
+            .create_relation(&fx.meta, &self_relation)
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::Conflict
     );
 
     // More values than one statement can carry.
-    let company = object(&meta, "company");
+    let company = fx.object("company");
     let many: Vec<Json> = (0..70)
         .map(|_| json!({"employees": {"in": (0..1000).collect::<Vec<_>>()}}))
         .collect();
-    let q = query(&meta, company, Some(json!({"or": many})), None, first(5))
+    let q = query(&fx.meta, company, Some(json!({"or": many})), None, first(5))
         .unwrap()
         .with_total_count(true);
     assert_eq!(
-        db.records().find_many(&meta, &q).await.unwrap_err().code(),
+        error_code(fx.db.records().find_many(&fx.meta, &q).await),
         ErrorCode::ValidationError
     );
 
     // Upserting a soft-deleted record brings it back.
-    let id = create_all(&db, &meta, "company", vec![json!({"name": "gone"})])
-        .await
-        .remove(0);
-    db.records()
-        .delete_one(&meta, company, id.parse().unwrap(), &fields(company, &["id"]))
+    let id = fx.create("company", vec![json!({"name": "gone"})]).await.remove(0);
+    fx.db
+        .records()
+        .delete_one(&fx.meta, company, id.parse().unwrap(), &fields(company, &["id"]))
         .await
         .unwrap();
-    let back = db
+    let back = fx
+        .db
         .records()
         .create_one(
-            &meta,
+            &fx.meta,
             company,
             &json!({"id": id, "name": "back"}),
             true,
@@ -270,14 +264,16 @@ async fn review_findings_are_client_errors() {
     assert_eq!(back, json!({"name": "back", "deletedAt": null}));
 
     // RESTRICT: the referenced company cannot be destroyed while a lock points at it.
-    let meta = db.store().load_metadata(meta.workspace_id).await.unwrap().unwrap();
+    let meta = fx.reloaded_metadata().await;
     let lock = object(&meta, "lock");
-    db.records()
+    fx.db
+        .records()
         .create_one(&meta, lock, &json!({"companyId": id}), false, &fields(lock, &["id"]))
         .await
         .unwrap();
     let company = object(&meta, "company");
-    let err = db
+    let err = fx
+        .db
         .records()
         .destroy_one(&meta, company, id.parse().unwrap(), &fields(company, &["id"]))
         .await

@@ -2,14 +2,13 @@
 
 use crate::helpers::*;
 use serde_json::{Value as Json, json};
-use test_support::TestDb;
 
-async fn names_in_order(db: &TestDb, meta: &twenty_domain::metadata::WorkspaceMetadata, order: Json) -> Vec<String> {
-    let company = object(meta, "company");
-    let q = query(meta, company, None, Some(order.clone()), first(100))
+async fn names_in_order(fx: &Fixture, order: Json) -> Vec<String> {
+    let company = fx.object("company");
+    let q = query(&fx.meta, company, None, Some(order.clone()), first(100))
         .unwrap()
         .with_node(fields(company, &["name"]));
-    let conn = db.records().find_many(meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     conn["edges"]
         .as_array()
         .unwrap()
@@ -20,11 +19,8 @@ async fn names_in_order(db: &TestDb, meta: &twenty_domain::metadata::WorkspaceMe
 
 #[tokio::test]
 async fn six_directions_place_nulls_as_asked() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    create_all(
-        &db,
-        &meta,
+    let fx = Fixture::standard().await;
+    fx.create(
         "company",
         vec![
             json!({"name": "b", "employees": 2}),
@@ -44,7 +40,7 @@ async fn six_directions_place_nulls_as_asked() {
     ];
     for (direction, expected) in cases {
         assert_eq!(
-            names_in_order(&db, &meta, json!([{"employees": direction}])).await,
+            names_in_order(&fx, json!([{"employees": direction}])).await,
             expected,
             "{direction}"
         );
@@ -53,12 +49,8 @@ async fn six_directions_place_nulls_as_asked() {
 
 #[tokio::test]
 async fn several_keys_apply_in_order_and_composites_sort_by_sub_field() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    create_all(
-        &db,
-        &meta,
-        "company",
+    let fx = Fixture::standard().await;
+    fx.create("company",
         vec![
             json!({"name": "x2", "industry": "B", "annualRecurringRevenue": {"amountMicros": 5, "currencyCode": "USD"}}),
             json!({"name": "x1", "industry": "B", "annualRecurringRevenue": {"amountMicros": 9, "currencyCode": "USD"}}),
@@ -67,34 +59,27 @@ async fn several_keys_apply_in_order_and_composites_sort_by_sub_field() {
     )
     .await;
     assert_eq!(
-        names_in_order(
-            &db,
-            &meta,
-            json!([{"industry": "AscNullsFirst"}, {"name": "DescNullsLast"}])
-        )
-        .await,
+        names_in_order(&fx, json!([{"industry": "AscNullsFirst"}, {"name": "DescNullsLast"}])).await,
         ["y1", "x2", "x1"]
     );
     assert_eq!(
         names_in_order(
-            &db,
-            &meta,
+            &fx,
             json!([{"annualRecurringRevenue": {"amountMicros": "DescNullsLast"}}])
         )
         .await,
         ["x1", "y1", "x2"]
     );
     // No order: insertion position, then id.
-    assert_eq!(names_in_order(&db, &meta, Json::Null).await, ["x2", "x1", "y1"]);
+    assert_eq!(names_in_order(&fx, Json::Null).await, ["x2", "x1", "y1"]);
 }
 
 #[tokio::test]
 async fn bad_order_terms_are_validation_errors() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
     let err = query(
-        &meta,
+        &fx.meta,
         company,
         None,
         Some(json!([{"nope": "Asc"}, {"name": "Sideways"}, {"people": "Asc"}])),

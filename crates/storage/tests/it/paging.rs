@@ -37,11 +37,39 @@ async fn page(db: &TestDb, meta: &WorkspaceMetadata, order: &Json, args: PageArg
     db.records().find_many(meta, &q).await.unwrap()
 }
 
+enum Direction {
+    Forward,
+    Backward,
+}
+
+/// Reads page after page (each cursor from the page before) until the connection says there is no more in
+/// `direction`; returns each page's ids in the order the pages were read.
+async fn walk(
+    fx: &Fixture,
+    order: &Json,
+    direction: Direction,
+    args: impl Fn(Option<String>) -> PageArgs,
+) -> Vec<Vec<String>> {
+    let (more, next_cursor) = match direction {
+        Direction::Forward => ("hasNextPage", "endCursor"),
+        Direction::Backward => ("hasPreviousPage", "startCursor"),
+    };
+    let mut pages = Vec::new();
+    let mut cursor = None;
+    loop {
+        let conn = page(&fx.db, &fx.meta, order, args(cursor.clone())).await;
+        pages.push(ids(&conn));
+        if conn["pageInfo"][more] != json!(true) {
+            return pages;
+        }
+        cursor = conn["pageInfo"][next_cursor].as_str().map(str::to_string);
+    }
+}
+
 #[tokio::test]
 async fn keyset_paging_returns_each_record_once_in_both_directions() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let all = seed_thousand(&db, &meta).await;
+    let fx = Fixture::standard().await;
+    let all = seed_thousand(&fx.db, &fx.meta).await;
     assert_eq!(all.len(), 1000);
     let orders = [
         json!([{"employees": "AscNullsFirst"}, {"name": "DescNullsLast"}]),
@@ -53,11 +81,11 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
         // The whole ordering in one page is the reference.
         let mut reference = Vec::new();
         for offset in [0i64, 200, 400, 600, 800] {
-            let company = object(&meta, "company");
-            let mut q = query(&meta, company, None, Some(order.clone()), PageArgs::default()).unwrap();
+            let company = fx.object("company");
+            let mut q = query(&fx.meta, company, None, Some(order.clone()), PageArgs::default()).unwrap();
             q.page = Page::offset(Some(200), Some(offset), PageLimits::default()).unwrap();
             let q = q.with_node(fields(company, &["id"]));
-            reference.extend(ids(&db.records().find_many(&meta, &q).await.unwrap()));
+            reference.extend(ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap()));
         }
         assert_eq!(
             reference.iter().collect::<HashSet<_>>().len(),
@@ -65,48 +93,21 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
             "{order}: offset pages overlap"
         );
 
-        let mut forward = Vec::new();
-        let mut after = None;
-        loop {
-            let conn = page(
-                &db,
-                &meta,
-                order,
-                PageArgs {
-                    first: Some(37),
-                    after: after.clone(),
-                    ..PageArgs::default()
-                },
-            )
-            .await;
-            forward.extend(ids(&conn));
-            if conn["pageInfo"]["hasNextPage"] != json!(true) {
-                break;
-            }
-            after = conn["pageInfo"]["endCursor"].as_str().map(str::to_string);
-        }
+        let forward = walk(&fx, order, Direction::Forward, |after| PageArgs {
+            first: Some(37),
+            after,
+            ..PageArgs::default()
+        })
+        .await
+        .concat();
         assert_eq!(forward, reference, "{order}: forward paging");
 
-        let mut backward: Vec<Vec<String>> = Vec::new();
-        let mut before = None;
-        loop {
-            let conn = page(
-                &db,
-                &meta,
-                order,
-                PageArgs {
-                    last: Some(41),
-                    before: before.clone(),
-                    ..PageArgs::default()
-                },
-            )
-            .await;
-            backward.push(ids(&conn));
-            if conn["pageInfo"]["hasPreviousPage"] != json!(true) {
-                break;
-            }
-            before = conn["pageInfo"]["startCursor"].as_str().map(str::to_string);
-        }
+        let backward = walk(&fx, order, Direction::Backward, |before| PageArgs {
+            last: Some(41),
+            before,
+            ..PageArgs::default()
+        })
+        .await;
         let backward: Vec<String> = backward.into_iter().rev().flatten().collect();
         assert_eq!(backward, reference, "{order}: backward paging");
     }
@@ -114,19 +115,14 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
 
 #[tokio::test]
 async fn page_info_cursors_and_total_count() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let ids_created = create_all(
-        &db,
-        &meta,
-        "company",
-        (0..5).map(|i| json!({"name": format!("c{i}")})).collect(),
-    )
-    .await;
-    let company = object(&meta, "company");
-    let q = query(&meta, company, Some(json!({"name": {"neq": "c4"}})), None, first(2)).unwrap();
+    let fx = Fixture::standard().await;
+    let ids_created = fx
+        .create("company", (0..5).map(|i| json!({"name": format!("c{i}")})).collect())
+        .await;
+    let company = fx.object("company");
+    let q = query(&fx.meta, company, Some(json!({"name": {"neq": "c4"}})), None, first(2)).unwrap();
     let q = q.with_node(fields(company, &["id"])).with_total_count(true);
-    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     assert_eq!(ids(&conn), ids_created[..2]);
     assert_eq!(conn["totalCount"], json!(4));
     assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
@@ -137,7 +133,7 @@ async fn page_info_cursors_and_total_count() {
     // Past the end: empty page, totalCount still counts every match.
     let last = conn["edges"][1]["cursor"].as_str().unwrap().to_string();
     let q = query(
-        &meta,
+        &fx.meta,
         company,
         Some(json!({"name": {"eq": "c1"}})),
         None,
@@ -150,18 +146,19 @@ async fn page_info_cursors_and_total_count() {
     .unwrap()
     .with_node(fields(company, &["id"]))
     .with_total_count(true);
-    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     assert_eq!(conn["edges"], json!([]));
     assert_eq!(conn["totalCount"], json!(1));
     assert_eq!(conn["pageInfo"]["startCursor"], Json::Null);
 
     // totalCount is absent unless asked.
-    let q = query(&meta, company, None, None, first(1))
+    let q = query(&fx.meta, company, None, None, first(1))
         .unwrap()
         .with_node(fields(company, &["id"]));
     assert!(
-        db.records()
-            .find_many(&meta, &q)
+        fx.db
+            .records()
+            .find_many(&fx.meta, &q)
             .await
             .unwrap()
             .get("totalCount")
@@ -169,34 +166,29 @@ async fn page_info_cursors_and_total_count() {
     );
 
     // first: 0 gives an empty page that still knows more exist.
-    let q = query(&meta, company, None, None, first(0))
+    let q = query(&fx.meta, company, None, None, first(0))
         .unwrap()
         .with_node(fields(company, &["id"]));
-    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     assert_eq!(conn["edges"], json!([]));
     assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
 }
 
 #[tokio::test]
 async fn offset_paging_walks_the_default_order() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let created = create_all(
-        &db,
-        &meta,
-        "company",
-        (0..7).map(|i| json!({"name": format!("c{i}")})).collect(),
-    )
-    .await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let created = fx
+        .create("company", (0..7).map(|i| json!({"name": format!("c{i}")})).collect())
+        .await;
+    let company = fx.object("company");
     let mut seen = Vec::new();
     for offset in [0, 3, 6] {
-        let mut q = query(&meta, company, None, None, PageArgs::default())
+        let mut q = query(&fx.meta, company, None, None, PageArgs::default())
             .unwrap()
             .with_total_count(true);
         q.page = Page::offset(Some(3), Some(offset), PageLimits::default()).unwrap();
         let q = q.with_node(fields(company, &["id"]));
-        let conn = db.records().find_many(&meta, &q).await.unwrap();
+        let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
         assert_eq!(conn["totalCount"], json!(7));
         assert_eq!(conn["pageInfo"]["hasNextPage"], json!(offset < 6), "offset {offset}");
         seen.extend(ids(&conn));
@@ -206,9 +198,8 @@ async fn offset_paging_walks_the_default_order() {
 
 #[tokio::test]
 async fn bad_page_arguments_are_validation_errors() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
     let bad = [
         PageArgs {
             first: Some(1),
@@ -238,10 +229,10 @@ async fn bad_page_arguments_are_validation_errors() {
         },
     ];
     for args in bad {
-        let err = query(&meta, company, None, None, args.clone()).unwrap_err();
+        let err = query(&fx.meta, company, None, None, args.clone()).unwrap_err();
         assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{args:?}");
     }
     // Above the maximum, the page is capped.
-    let q = query(&meta, company, None, None, first(100_000)).unwrap();
+    let q = query(&fx.meta, company, None, None, first(100_000)).unwrap();
     assert_eq!(q.page.size(), 200);
 }

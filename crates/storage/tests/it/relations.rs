@@ -2,7 +2,6 @@
 
 use crate::helpers::*;
 use serde_json::json;
-use test_support::TestDb;
 use twenty_domain::blueprint::{FieldBlueprint, ObjectBlueprint, RelationBlueprint};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
@@ -11,31 +10,29 @@ use twenty_domain::query::{PageArgs, Selection};
 
 #[tokio::test]
 async fn one_to_many_applies_filter_order_and_first_per_parent() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let companies = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![
-            json!({"name": "Acme"}),
-            json!({"name": "Globex"}),
-            json!({"name": "Empty"}),
-        ],
-    )
-    .await;
+    let fx = Fixture::standard().await;
+    let companies = fx
+        .create(
+            "company",
+            vec![
+                json!({"name": "Acme"}),
+                json!({"name": "Globex"}),
+                json!({"name": "Empty"}),
+            ],
+        )
+        .await;
     let mut people = Vec::new();
     for (c, company_id) in companies.iter().take(2).enumerate() {
         for p in 0..4 {
             people.push(json!({"name": {"firstName": format!("p{c}{p}"), "lastName": "X"}, "city": if p % 2 == 0 { "Paris" } else { "Rome" }, "companyId": company_id}));
         }
     }
-    create_all(&db, &meta, "person", people).await;
+    fx.create("person", people).await;
 
-    let company = object(&meta, "company");
-    let person = object(&meta, "person");
+    let company = fx.object("company");
+    let person = fx.object("person");
     let nested = query(
-        &meta,
+        &fx.meta,
         person,
         Some(json!({"city": {"eq": "Paris"}})),
         Some(json!([{"name": {"firstName": "DescNullsLast"}}])),
@@ -50,8 +47,8 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
     let node = fields(company, &["name"])
         .to_many(company, "people", "staff", nested)
         .unwrap();
-    let q = query(&meta, company, None, None, first(10)).unwrap().with_node(node);
-    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    let q = query(&fx.meta, company, None, None, first(10)).unwrap().with_node(node);
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     let edges = conn["edges"].as_array().unwrap();
     assert_eq!(edges.len(), 3);
     let acme = &edges[0]["node"];
@@ -72,42 +69,35 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
 
 #[tokio::test]
 async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let companies = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![json!({"name": "Acme"}), json!({"name": "Gone"})],
-    )
-    .await;
-    let people = create_all(
-        &db,
-        &meta,
-        "person",
-        vec![
-            json!({"city": "a", "companyId": companies[0]}),
-            json!({"city": "b", "companyId": companies[1]}),
-            json!({"city": "c"}),
-        ],
-    )
-    .await;
-    create_all(
-        &db,
-        &meta,
+    let fx = Fixture::standard().await;
+    let companies = fx
+        .create("company", vec![json!({"name": "Acme"}), json!({"name": "Gone"})])
+        .await;
+    let people = fx
+        .create(
+            "person",
+            vec![
+                json!({"city": "a", "companyId": companies[0]}),
+                json!({"city": "b", "companyId": companies[1]}),
+                json!({"city": "c"}),
+            ],
+        )
+        .await;
+    fx.create(
         "opportunity",
         vec![json!({"name": "deal", "pointOfContactId": people[0], "companyId": companies[0]})],
     )
     .await;
-    let company = object(&meta, "company");
-    db.records()
-        .delete_one(&meta, company, companies[1].parse().unwrap(), &Selection::new())
+    let company = fx.object("company");
+    fx.db
+        .records()
+        .delete_one(&fx.meta, company, companies[1].parse().unwrap(), &Selection::new())
         .await
         .unwrap();
 
-    let person = object(&meta, "person");
-    let opportunity = object(&meta, "opportunity");
-    let deals = query(&meta, opportunity, None, None, first(5))
+    let person = fx.object("person");
+    let opportunity = fx.object("opportunity");
+    let deals = query(&fx.meta, opportunity, None, None, first(5))
         .unwrap()
         .with_node(fields(opportunity, &["name"]));
     let node = fields(person, &["city"])
@@ -115,8 +105,8 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
         .unwrap()
         .to_many(person, "opportunities", "opportunities", deals)
         .unwrap();
-    let q = query(&meta, person, None, None, first(5)).unwrap().with_node(node);
-    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    let q = query(&fx.meta, person, None, None, first(5)).unwrap().with_node(node);
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     let nodes: Vec<_> = conn["edges"]
         .as_array()
         .unwrap()
@@ -132,7 +122,6 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
 
 #[tokio::test]
 async fn many_to_many_links_are_written_and_read_from_both_sides() {
-    let db = TestDb::new().await;
     let blueprint = standard_objects()
         .object(
             ObjectBlueprint::custom("tag", "tags", "Tag", "Tags").field(FieldBlueprint::new(
@@ -146,40 +135,38 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
             ("company", "tags", "Tags"),
             ("tag", "companies", "Companies"),
         ));
-    let meta = db.workspace_from(&blueprint).await;
-    let tags = create_all(
-        &db,
-        &meta,
-        "tag",
-        vec![
-            json!({"name": "red"}),
-            json!({"name": "blue"}),
-            json!({"name": "green"}),
-        ],
-    )
-    .await;
-    let companies = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![
-            json!({"name": "Acme", "tagsIds": [tags[0], tags[1]]}),
-            json!({"name": "Globex", "tagsIds": [tags[1]]}),
-        ],
-    )
-    .await;
+    let fx = Fixture::from_blueprint(&blueprint).await;
+    let tags = fx
+        .create(
+            "tag",
+            vec![
+                json!({"name": "red"}),
+                json!({"name": "blue"}),
+                json!({"name": "green"}),
+            ],
+        )
+        .await;
+    let companies = fx
+        .create(
+            "company",
+            vec![
+                json!({"name": "Acme", "tagsIds": [tags[0], tags[1]]}),
+                json!({"name": "Globex", "tagsIds": [tags[1]]}),
+            ],
+        )
+        .await;
 
-    let company = object(&meta, "company");
-    let tag = object(&meta, "tag");
-    let tag_list = query(&meta, tag, None, Some(json!([{"name": "AscNullsFirst"}])), first(10))
+    let company = fx.object("company");
+    let tag = fx.object("tag");
+    let tag_list = query(&fx.meta, tag, None, Some(json!([{"name": "AscNullsFirst"}])), first(10))
         .unwrap()
         .with_node(fields(tag, &["name"]));
-    let q = query(&meta, company, None, None, first(10)).unwrap().with_node(
+    let q = query(&fx.meta, company, None, None, first(10)).unwrap().with_node(
         fields(company, &["name"])
             .to_many(company, "tags", "tags", tag_list.clone())
             .unwrap(),
     );
-    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     let tag_names = |i: usize| -> Vec<String> {
         conn["edges"][i]["node"]["tags"]["edges"]
             .as_array()
@@ -192,27 +179,28 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
     assert_eq!(tag_names(1), ["blue"]);
 
     // The other side sees the same links.
-    let company_list = query(&meta, company, None, None, first(10))
+    let company_list = query(&fx.meta, company, None, None, first(10))
         .unwrap()
         .with_node(fields(company, &["name"]));
-    let q = query(&meta, tag, Some(json!({"name": {"eq": "blue"}})), None, first(10))
+    let q = query(&fx.meta, tag, Some(json!({"name": {"eq": "blue"}})), None, first(10))
         .unwrap()
         .with_node(
             fields(tag, &["name"])
                 .to_many(tag, "companies", "companies", company_list.with_total_count(true))
                 .unwrap(),
         );
-    let conn = db.records().find_many(&meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
     assert_eq!(conn["edges"][0]["node"]["companies"]["totalCount"], json!(2));
 
     // Updating the id list replaces the linked set; the returned record shows the new links.
     let selection = fields(company, &["name"])
         .to_many(company, "tags", "tags", tag_list)
         .unwrap();
-    let updated = db
+    let updated = fx
+        .db
         .records()
         .update_one(
-            &meta,
+            &fx.meta,
             company,
             companies[1].parse().unwrap(),
             &json!({"tagsIds": [tags[2], tags[0]]}),
@@ -229,10 +217,11 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
     assert_eq!(names, ["green", "red"]);
 
     // An unknown id is a validation error that names the field, and changes nothing.
-    let err = db
+    let err = fx
+        .db
         .records()
         .update_one(
-            &meta,
+            &fx.meta,
             company,
             companies[1].parse().unwrap(),
             &json!({"tagsIds": [uuid::Uuid::new_v4()]}),
@@ -241,12 +230,13 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
         .await
         .unwrap_err();
     assert_eq!(err.details()[0].field, "tagsIds");
-    let again = db
+    let again = fx
+        .db
         .records()
         .find_one(
-            &meta,
+            &fx.meta,
             company,
-            twenty_domain::query::Filter::parse(&meta, company, &json!({"id": {"eq": companies[1]}})).unwrap(),
+            twenty_domain::query::Filter::parse(&fx.meta, company, &json!({"id": {"eq": companies[1]}})).unwrap(),
             selection,
         )
         .await

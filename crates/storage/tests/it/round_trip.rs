@@ -6,44 +6,31 @@ use diesel_async::AsyncConnection;
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use test_support::TestDb;
 
 #[tokio::test]
 async fn nested_page_with_total_count_is_one_round_trip() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let companies = create_all(
-        &db,
-        &meta,
-        "company",
-        (0..30).map(|i| json!({"name": format!("c{i}")})).collect(),
-    )
-    .await;
+    let fx = Fixture::standard().await;
+    let companies = fx
+        .create("company", (0..30).map(|i| json!({"name": format!("c{i}")})).collect())
+        .await;
     for company_id in &companies[..10] {
-        create_all(
-            &db,
-            &meta,
+        fx.create(
             "person",
             (0..3)
                 .map(|i| json!({"city": format!("p{i}"), "companyId": company_id}))
                 .collect(),
         )
         .await;
-        create_all(
-            &db,
-            &meta,
-            "opportunity",
-            vec![json!({"name": "deal", "companyId": company_id})],
-        )
-        .await;
+        fx.create("opportunity", vec![json!({"name": "deal", "companyId": company_id})])
+            .await;
     }
-    let company = object(&meta, "company");
-    let person = object(&meta, "person");
-    let opportunity = object(&meta, "opportunity");
-    let people = query(&meta, person, None, None, first(2))
+    let company = fx.object("company");
+    let person = fx.object("person");
+    let opportunity = fx.object("opportunity");
+    let people = query(&fx.meta, person, None, None, first(2))
         .unwrap()
         .with_node(fields(person, &["id", "name", "email"]));
-    let deals = query(&meta, opportunity, None, None, first(5))
+    let deals = query(&fx.meta, opportunity, None, None, first(5))
         .unwrap()
         .with_node(fields(opportunity, &["id", "name", "amount", "stage"]));
     let node = fields(company, &["id", "name", "annualRecurringRevenue", "createdAt"])
@@ -51,12 +38,12 @@ async fn nested_page_with_total_count_is_one_round_trip() {
         .unwrap()
         .to_many(company, "opportunities", "opportunities", deals)
         .unwrap();
-    let q = query(&meta, company, None, None, first(20))
+    let q = query(&fx.meta, company, None, None, first(20))
         .unwrap()
         .with_node(node)
         .with_total_count(true);
 
-    let mut conn = db.connection().await;
+    let mut conn = fx.db.connection().await;
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
     conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
@@ -64,7 +51,7 @@ async fn nested_page_with_total_count_is_one_round_trip() {
             counter.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let page = twenty_storage::records::find(&mut conn, &meta, &q).await.unwrap();
+    let page = twenty_storage::records::find(&mut conn, &fx.meta, &q).await.unwrap();
     assert_eq!(statements.load(Ordering::SeqCst), 1, "one statement for the whole page");
     assert_eq!(page["totalCount"], json!(30));
     assert_eq!(page["edges"].as_array().unwrap().len(), 20);

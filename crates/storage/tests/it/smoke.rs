@@ -1,30 +1,28 @@
 use crate::helpers::*;
 use serde_json::json;
-use test_support::TestDb;
 
 #[tokio::test]
 async fn a_workspace_with_standard_objects_stores_and_reads_companies() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let ids = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![json!({"name": "Acme", "employees": 500}), json!({"name": "Globex"})],
-    )
-    .await;
+    let fx = Fixture::standard().await;
+    let ids = fx
+        .create(
+            "company",
+            vec![json!({"name": "Acme", "employees": 500}), json!({"name": "Globex"})],
+        )
+        .await;
     assert_eq!(ids.len(), 2);
-    let company = object(&meta, "company");
-    let q = query(&meta, company, None, None, first(10)).map(|q| {
+    let company = fx.object("company");
+    let q = query(&fx.meta, company, None, None, first(10)).map(|q| {
         q.with_node(fields(
             company,
             &["id", "name", "employees", "createdAt", "annualRecurringRevenue"],
         ))
         .with_total_count(true)
     });
-    let conn = db
+    let conn = fx
+        .db
         .records()
-        .find_many(&meta, &q.unwrap_or_else(|e| panic!("{e:?}")))
+        .find_many(&fx.meta, &q.unwrap_or_else(|e| panic!("{e:?}")))
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     println!("{conn:#}");

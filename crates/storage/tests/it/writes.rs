@@ -24,23 +24,18 @@ async fn count(
 
 #[tokio::test]
 async fn batch_create_is_atomic() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
     // One row fails in the database (a foreign key to nothing): none is written.
     let inputs = vec![
         json!({"name": "ok1"}),
         json!({"name": "bad", "accountOwnerId": uuid::Uuid::new_v4()}),
         json!({"name": "ok2"}),
     ];
-    let err = db
-        .records()
-        .create_many(&meta, company, &inputs, false, &fields(company, &["id"]))
-        .await
-        .unwrap_err();
+    let err = fx.try_create("company", &inputs).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::ValidationError);
     assert_eq!(err.details()[0].field, "accountOwnerId");
-    assert_eq!(count(&db, &meta, "company", json!({})).await, 0);
+    assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 0);
 
     // Rows that fail validation are all reported, with their index, and nothing is written.
     let inputs = vec![
@@ -48,153 +43,140 @@ async fn batch_create_is_atomic() {
         json!({"linkedinLink": "nope"}),
         json!({"employees": "many"}),
     ];
-    let err = db
-        .records()
-        .create_many(&meta, company, &inputs, false, &fields(company, &["id"]))
-        .await
-        .unwrap_err();
+    let err = fx.try_create("company", &inputs).await.unwrap_err();
     let fields_: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields_, ["[1].linkedinLink", "[2].employees"]);
-    assert_eq!(count(&db, &meta, "company", json!({})).await, 0);
+    assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 0);
 
     // Duplicate ids in one batch: one error, nothing written.
     let id = uuid::Uuid::new_v4();
     let inputs = vec![json!({"id": id, "name": "a"}), json!({"id": id, "name": "b"})];
     assert!(
-        db.records()
-            .create_many(&meta, company, &inputs, false, &Selection::new())
+        fx.db
+            .records()
+            .create_many(&fx.meta, company, &inputs, false, &Selection::new())
             .await
             .is_err()
     );
-    assert_eq!(count(&db, &meta, "company", json!({})).await, 0);
+    assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 0);
 
     // And a good batch keeps input order.
-    let ids = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![json!({"name": "z"}), json!({"name": "a"}), json!({"name": "m"})],
-    )
-    .await;
-    let q = query(&meta, company, None, None, first(10))
+    let ids = fx
+        .create(
+            "company",
+            vec![json!({"name": "z"}), json!({"name": "a"}), json!({"name": "m"})],
+        )
+        .await;
+    let q = query(&fx.meta, company, None, None, first(10))
         .unwrap()
         .with_node(fields(company, &["id"]));
     assert_eq!(
-        crate::helpers::ids(&db.records().find_many(&meta, &q).await.unwrap()),
+        crate::helpers::ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap()),
         ids
     );
 }
 
 #[tokio::test]
 async fn soft_delete_restore_and_destroy() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
-    let ids = create_all(&db, &meta, "company", vec![json!({"name": "a"}), json!({"name": "b"})]).await;
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
+    let ids = fx
+        .create("company", vec![json!({"name": "a"}), json!({"name": "b"})])
+        .await;
     let a: uuid::Uuid = ids[0].parse().unwrap();
     let sel = fields(company, &["id", "name", "deletedAt"]);
 
-    let deleted = db.records().delete_one(&meta, company, a, &sel).await.unwrap();
+    let deleted = fx.db.records().delete_one(&fx.meta, company, a, &sel).await.unwrap();
     assert!(deleted["deletedAt"].is_string(), "{deleted}");
-    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["b"]);
+    assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
     assert_eq!(
-        names_matching(&db, &meta, "company", json!({"deletedAt": {"is": "NOT_NULL"}})).await,
+        fx.names_matching("company", json!({"deletedAt": {"is": "NOT_NULL"}}))
+            .await,
         ["a"]
     );
     assert_eq!(
-        names_matching(&db, &meta, "company", json!({"not": {"deletedAt": {"is": "NULL"}}})).await,
+        fx.names_matching("company", json!({"not": {"deletedAt": {"is": "NULL"}}}))
+            .await,
         ["a"]
     );
     // Deleting again finds nothing live.
     assert_eq!(
-        db.records()
-            .delete_one(&meta, company, a, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().delete_one(&fx.meta, company, a, &sel).await),
         ErrorCode::NotFound
     );
     // Updates do not reach soft-deleted records.
     assert_eq!(
-        db.records()
-            .update_one(&meta, company, a, &json!({"name": "x"}), &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(
+            fx.db
+                .records()
+                .update_one(&fx.meta, company, a, &json!({"name": "x"}), &sel)
+                .await
+        ),
         ErrorCode::NotFound
     );
 
-    let restored = db.records().restore_one(&meta, company, a, &sel).await.unwrap();
+    let restored = fx.db.records().restore_one(&fx.meta, company, a, &sel).await.unwrap();
     assert_eq!(restored["deletedAt"], json!(null));
-    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["a", "b"]);
+    assert_eq!(fx.names_matching("company", json!({})).await, ["a", "b"]);
     assert_eq!(
-        db.records()
-            .restore_one(&meta, company, a, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().restore_one(&fx.meta, company, a, &sel).await),
         ErrorCode::NotFound
     );
 
-    let destroyed = db.records().destroy_one(&meta, company, a, &sel).await.unwrap();
+    let destroyed = fx.db.records().destroy_one(&fx.meta, company, a, &sel).await.unwrap();
     assert_eq!(destroyed["name"], json!("a"));
     assert_eq!(
-        names_matching(&db, &meta, "company", json!({"deletedAt": {"is": "NOT_NULL"}})).await,
+        fx.names_matching("company", json!({"deletedAt": {"is": "NOT_NULL"}}))
+            .await,
         Vec::<String>::new()
     );
-    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["b"]);
+    assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
     assert_eq!(
-        db.records()
-            .destroy_one(&meta, company, a, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().destroy_one(&fx.meta, company, a, &sel).await),
         ErrorCode::NotFound
     );
 
     // Bulk forms take ids or a filter, never an empty filter.
-    let more = create_all(
-        &db,
-        &meta,
-        "company",
-        vec![
-            json!({"name": "c", "industry": "X"}),
-            json!({"name": "d", "industry": "X"}),
-        ],
-    )
-    .await;
-    let by_filter = RecordTarget::Filter(Filter::parse(&meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
+    let more = fx
+        .create(
+            "company",
+            vec![
+                json!({"name": "c", "industry": "X"}),
+                json!({"name": "d", "industry": "X"}),
+            ],
+        )
+        .await;
+    let by_filter = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
     assert_eq!(
-        db.records()
-            .delete_many(&meta, company, &by_filter, &sel)
+        fx.db
+            .records()
+            .delete_many(&fx.meta, company, &by_filter, &sel)
             .await
             .unwrap()
             .len(),
         2
     );
-    let deleted_x = RecordTarget::Filter(Filter::parse(&meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
+    let deleted_x = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
     assert_eq!(
-        db.records()
-            .restore_many(&meta, company, &deleted_x, &sel)
+        fx.db
+            .records()
+            .restore_many(&fx.meta, company, &deleted_x, &sel)
             .await
             .unwrap()
             .len(),
         2
     );
-    let empty = RecordTarget::Filter(Filter::parse(&meta, company, &json!({})).unwrap());
+    let empty = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({})).unwrap());
     assert_eq!(
-        db.records()
-            .destroy_many(&meta, company, &empty, &sel)
-            .await
-            .unwrap_err()
-            .code(),
+        error_code(fx.db.records().destroy_many(&fx.meta, company, &empty, &sel).await),
         ErrorCode::ValidationError
     );
     let by_ids = RecordTarget::Ids(more.iter().map(|i| i.parse().unwrap()).collect());
-    let updated = db
+    let updated = fx
+        .db
         .records()
         .update_many(
-            &meta,
+            &fx.meta,
             company,
             &by_ids,
             &json!({"employees": 3}),
@@ -204,27 +186,28 @@ async fn soft_delete_restore_and_destroy() {
         .unwrap();
     assert_eq!(updated, vec![json!({"employees": 3}), json!({"employees": 3})]);
     assert_eq!(
-        db.records()
-            .destroy_many(&meta, company, &by_ids, &sel)
+        fx.db
+            .records()
+            .destroy_many(&fx.meta, company, &by_ids, &sel)
             .await
             .unwrap()
             .len(),
         2
     );
-    assert_eq!(names_matching(&db, &meta, "company", json!({})).await, ["b"]);
+    assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
 }
 
 #[tokio::test]
 async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let company = object(&meta, "company");
+    let fx = Fixture::standard().await;
+    let company = fx.object("company");
     let id = uuid::Uuid::new_v4();
     let sel = fields(company, &["id", "name", "employees", "idealCustomerProfile"]);
-    let created = db
+    let created = fx
+        .db
         .records()
         .create_one(
-            &meta,
+            &fx.meta,
             company,
             &json!({"id": id, "name": "Acme", "employees": 5, "idealCustomerProfile": true}),
             true,
@@ -236,9 +219,10 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
         created,
         json!({"id": id, "name": "Acme", "employees": 5, "idealCustomerProfile": true})
     );
-    let updated = db
+    let updated = fx
+        .db
         .records()
-        .create_one(&meta, company, &json!({"id": id, "employees": 6}), true, &sel)
+        .create_one(&fx.meta, company, &json!({"id": id, "employees": 6}), true, &sel)
         .await
         .unwrap();
     // The default of idealCustomerProfile (false) is not forced onto the existing record.
@@ -246,20 +230,22 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
         updated,
         json!({"id": id, "name": "Acme", "employees": 6, "idealCustomerProfile": true})
     );
-    assert_eq!(count(&db, &meta, "company", json!({})).await, 1);
+    assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 1);
     // Without upsert, the same id is a conflict.
-    let err = db
+    let err = fx
+        .db
         .records()
-        .create_one(&meta, company, &json!({"id": id}), false, &sel)
+        .create_one(&fx.meta, company, &json!({"id": id}), false, &sel)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     // Batch upsert mixes inserts and updates atomically.
     let other = uuid::Uuid::new_v4();
-    let rows = db
+    let rows = fx
+        .db
         .records()
         .create_many(
-            &meta,
+            &fx.meta,
             company,
             &[json!({"id": id, "name": "Acme 2"}), json!({"id": other, "name": "New"})],
             true,
@@ -273,9 +259,8 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
 
 #[tokio::test]
 async fn validation_errors_list_every_bad_field() {
-    let db = TestDb::new().await;
-    let meta = db.workspace().await;
-    let person = object(&meta, "person");
+    let fx = Fixture::standard().await;
+    let person = fx.object("person");
     let input = json!({
         "email": "not-an-email",
         "linkedinLink": "linkedin.com/in/x",
@@ -285,9 +270,10 @@ async fn validation_errors_list_every_bad_field() {
         "createdAt": "2024-01-01T00:00:00Z",
         "companyId": "not-a-uuid"
     });
-    let err = db
+    let err = fx
+        .db
         .records()
-        .create_one(&meta, person, &input, false, &Selection::new())
+        .create_one(&fx.meta, person, &input, false, &Selection::new())
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ValidationError);
@@ -307,11 +293,12 @@ async fn validation_errors_list_every_bad_field() {
         ]
     );
 
-    let opportunity = object(&meta, "opportunity");
+    let opportunity = fx.object("opportunity");
     let input = json!({"stage": "WON", "amount": {"amountMicros": 1, "currencyCode": "DOLLARS"}, "closeDate": "31/12/2024", "probability": "high"});
-    let err = db
+    let err = fx
+        .db
         .records()
-        .create_one(&meta, opportunity, &input, false, &Selection::new())
+        .create_one(&fx.meta, opportunity, &input, false, &Selection::new())
         .await
         .unwrap_err();
     let mut got: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
@@ -323,14 +310,15 @@ async fn validation_errors_list_every_bad_field() {
     );
 
     // Nothing was written.
-    assert_eq!(count(&db, &meta, "person", json!({})).await, 0);
-    assert_eq!(count(&db, &meta, "opportunity", json!({})).await, 0);
+    assert_eq!(count(&fx.db, &fx.meta, "person", json!({})).await, 0);
+    assert_eq!(count(&fx.db, &fx.meta, "opportunity", json!({})).await, 0);
 
     // Defaults apply on create: stage NEW.
-    let created = db
+    let created = fx
+        .db
         .records()
         .create_one(
-            &meta,
+            &fx.meta,
             opportunity,
             &json!({"name": "x"}),
             false,
