@@ -187,7 +187,12 @@ async fn resolve_root(
             let query = connection_query(&info.types, meta, index, &[field], 1, limits)?;
             let connection = records.find_many(meta, &query).await?;
             let mut text = Vec::new();
-            output::write_object(&info.with(TypeKind::Connection(index)), &connection, &plan(), &mut text);
+            output::write_object(
+                &info.with(TypeKind::Connection(index)),
+                connection.as_json(),
+                &plan(),
+                &mut text,
+            );
             Ok(ctx.raw.splice(text))
         }
         RootOperation::FindOne => {

@@ -126,13 +126,10 @@ async fn list(
         .with_total_count(true)
         .with_parts(false, true);
     let connection = state.records.find_many(&meta, &query).await?;
-    let data: Vec<Json> = connection["edges"]
-        .as_array()
-        .map(|edges| edges.iter().map(|e| e["node"].clone()).collect())
-        .unwrap_or_default();
+    let data: Vec<&Json> = connection.nodes().collect();
     Ok(HttpResponse::Ok().json(json!({
         "data": data,
-        "meta": {"totalCount": connection["totalCount"], "hasMore": connection["pageInfo"]["hasNextPage"]}
+        "meta": {"totalCount": connection.total_count(), "hasMore": connection.has_next_page()}
     })))
 }
 

@@ -1,5 +1,6 @@
 //! Record queries: filter, order, page and selection, validated against metadata before storage sees them.
 
+pub mod connection;
 pub mod filter;
 pub mod input;
 pub mod order;
@@ -8,6 +9,7 @@ pub mod selection;
 
 use crate::error::DomainResult;
 use crate::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
+pub use connection::Connection;
 pub use filter::{Comparison, Filter};
 pub use input::InputValue;
 pub use order::{OrderTerm, SortDirection, parse_order};

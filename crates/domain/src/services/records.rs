@@ -5,7 +5,7 @@ use crate::blueprint::WorkspaceBlueprint;
 use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
 use crate::ports::{LifeCycle, RecordStore, WorkspaceStore};
-use crate::query::{ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
+use crate::query::{Connection, ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
 use crate::record::{RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -65,8 +65,8 @@ impl<S: RecordStore> RecordService<S> {
         &self.store
     }
 
-    pub async fn find_many(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Json> {
-        self.store.find(meta, query).await
+    pub async fn find_many(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Connection> {
+        self.store.find(meta, query).await.map(Connection::from_json)
     }
 
     /// The first record matching `filter`, or `None`.
@@ -87,8 +87,8 @@ impl<S: RecordStore> RecordService<S> {
             cursors: false,
             page_info: false,
         };
-        let connection = self.store.find(meta, &query).await?;
-        Ok(connection.pointer("/edges/0/node").cloned())
+        let connection = Connection::from_json(self.store.find(meta, &query).await?);
+        Ok(connection.into_first_node())
     }
 
     pub async fn create_one(

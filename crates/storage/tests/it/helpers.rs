@@ -150,19 +150,14 @@ pub async fn names_matching(db: &TestDb, meta: &WorkspaceMetadata, object: &str,
         Ok(c) => c,
         Err(e) => panic!("find with {filter}: {e:?}"),
     };
-    let mut names: Vec<String> = conn["edges"]
-        .as_array()
-        .map(|edges| {
-            edges
-                .iter()
-                .map(|e| match &e["node"]["name"] {
-                    Json::String(s) => s.clone(),
-                    Json::Null => "<null>".into(),
-                    other => other.to_string(),
-                })
-                .collect()
+    let mut names: Vec<String> = conn
+        .nodes()
+        .map(|node| match &node["name"] {
+            Json::String(s) => s.clone(),
+            Json::Null => "<null>".into(),
+            other => other.to_string(),
         })
-        .unwrap_or_default();
+        .collect();
     names.sort();
     names
 }

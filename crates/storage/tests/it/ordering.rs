@@ -9,11 +9,8 @@ async fn names_in_order(fx: &Fixture, order: Json) -> Vec<String> {
         .unwrap()
         .with_node(fields(company, &["name"]));
     let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
-    conn["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["name"].as_str().unwrap_or("").to_string())
+    conn.nodes()
+        .map(|node| node["name"].as_str().unwrap_or("").to_string())
         .collect()
 }
 

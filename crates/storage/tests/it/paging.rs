@@ -34,7 +34,7 @@ async fn page(db: &TestDb, meta: &WorkspaceMetadata, order: &Json, args: PageArg
     let q = query(meta, company, None, Some(order.clone()), args)
         .unwrap()
         .with_node(fields(company, &["id"]));
-    db.records().find_many(meta, &q).await.unwrap()
+    db.records().find_many(meta, &q).await.unwrap().into_json()
 }
 
 enum Direction {
@@ -85,7 +85,7 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
             let mut q = query(&fx.meta, company, None, Some(order.clone()), PageArgs::default()).unwrap();
             q.page = Page::offset(Some(200), Some(offset), PageLimits::default()).unwrap();
             let q = q.with_node(fields(company, &["id"]));
-            reference.extend(ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap()));
+            reference.extend(ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json()));
         }
         assert_eq!(
             reference.iter().collect::<HashSet<_>>().len(),
@@ -122,7 +122,7 @@ async fn page_info_cursors_and_total_count() {
     let company = fx.object("company");
     let q = query(&fx.meta, company, Some(json!({"name": {"neq": "c4"}})), None, first(2)).unwrap();
     let q = q.with_node(fields(company, &["id"])).with_total_count(true);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
     assert_eq!(ids(&conn), ids_created[..2]);
     assert_eq!(conn["totalCount"], json!(4));
     assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
@@ -146,7 +146,7 @@ async fn page_info_cursors_and_total_count() {
     .unwrap()
     .with_node(fields(company, &["id"]))
     .with_total_count(true);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
     assert_eq!(conn["edges"], json!([]));
     assert_eq!(conn["totalCount"], json!(1));
     assert_eq!(conn["pageInfo"]["startCursor"], Json::Null);
@@ -161,6 +161,7 @@ async fn page_info_cursors_and_total_count() {
             .find_many(&fx.meta, &q)
             .await
             .unwrap()
+            .as_json()
             .get("totalCount")
             .is_none()
     );
@@ -169,7 +170,7 @@ async fn page_info_cursors_and_total_count() {
     let q = query(&fx.meta, company, None, None, first(0))
         .unwrap()
         .with_node(fields(company, &["id"]));
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
     assert_eq!(conn["edges"], json!([]));
     assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
 }
@@ -188,7 +189,7 @@ async fn offset_paging_walks_the_default_order() {
             .with_total_count(true);
         q.page = Page::offset(Some(3), Some(offset), PageLimits::default()).unwrap();
         let q = q.with_node(fields(company, &["id"]));
-        let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+        let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
         assert_eq!(conn["totalCount"], json!(7));
         assert_eq!(conn["pageInfo"]["hasNextPage"], json!(offset < 6), "offset {offset}");
         seen.extend(ids(&conn));

@@ -48,7 +48,7 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
         .to_many(company, "people", "staff", nested)
         .unwrap();
     let q = query(&fx.meta, company, None, None, first(10)).unwrap().with_node(node);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
     let edges = conn["edges"].as_array().unwrap();
     assert_eq!(edges.len(), 3);
     let acme = &edges[0]["node"];
@@ -106,7 +106,7 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
         .to_many(person, "opportunities", "opportunities", deals)
         .unwrap();
     let q = query(&fx.meta, person, None, None, first(5)).unwrap().with_node(node);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
     let nodes: Vec<_> = conn["edges"]
         .as_array()
         .unwrap()
@@ -166,7 +166,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
             .to_many(company, "tags", "tags", tag_list.clone())
             .unwrap(),
     );
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
     let tag_names = |i: usize| -> Vec<String> {
         conn["edges"][i]["node"]["tags"]["edges"]
             .as_array()
@@ -189,7 +189,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
                 .to_many(tag, "companies", "companies", company_list.with_total_count(true))
                 .unwrap(),
         );
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap();
+    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
     assert_eq!(conn["edges"][0]["node"]["companies"]["totalCount"], json!(2));
 
     // Updating the id list replaces the linked set; the returned record shows the new links.

@@ -24,7 +24,8 @@ async fn a_workspace_with_standard_objects_stores_and_reads_companies() {
         .records()
         .find_many(&fx.meta, &q.unwrap_or_else(|e| panic!("{e:?}")))
         .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .into_json();
     println!("{conn:#}");
     assert_eq!(conn["totalCount"], json!(2));
     assert_eq!(ids_of(&conn), ids);

@@ -17,9 +17,7 @@ async fn count(
     let q = query(meta, o, Some(filter), None, first(1))
         .unwrap()
         .with_total_count(true);
-    db.records().find_many(meta, &q).await.unwrap()["totalCount"]
-        .as_i64()
-        .unwrap()
+    db.records().find_many(meta, &q).await.unwrap().total_count().unwrap()
 }
 
 #[tokio::test]
@@ -71,7 +69,7 @@ async fn batch_create_is_atomic() {
         .unwrap()
         .with_node(fields(company, &["id"]));
     assert_eq!(
-        crate::helpers::ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap()),
+        crate::helpers::ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json()),
         ids
     );
 }
