@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{Filter, InputValue, Selection};
-use twenty_domain::record::RecordTarget;
+use twenty_domain::record::{LifeCycle, RecordTarget};
 use uuid::Uuid;
 
 /// The Query and Mutation root objects (which one is in the `TypeInfo`).
@@ -223,32 +223,56 @@ async fn resolve_root(
         }
         RootOperation::DeleteOne => one(Some(
             records
-                .delete_one(meta, object, uuid_argument(&field, "id")?, &node()?)
+                .change_one(
+                    LifeCycle::SoftDelete,
+                    meta,
+                    object,
+                    uuid_argument(&field, "id")?,
+                    &node()?,
+                )
                 .await?,
         )),
         RootOperation::DestroyOne => one(Some(
             records
-                .destroy_one(meta, object, uuid_argument(&field, "id")?, &node()?)
+                .change_one(LifeCycle::Destroy, meta, object, uuid_argument(&field, "id")?, &node()?)
                 .await?,
         )),
         RootOperation::RestoreOne => one(Some(
             records
-                .restore_one(meta, object, uuid_argument(&field, "id")?, &node()?)
+                .change_one(LifeCycle::Restore, meta, object, uuid_argument(&field, "id")?, &node()?)
                 .await?,
         )),
         RootOperation::DeleteMany => many(
             records
-                .delete_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
+                .change_many(
+                    LifeCycle::SoftDelete,
+                    meta,
+                    object,
+                    &bulk_target(meta, object, &field)?,
+                    &node()?,
+                )
                 .await?,
         ),
         RootOperation::DestroyMany => many(
             records
-                .destroy_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
+                .change_many(
+                    LifeCycle::Destroy,
+                    meta,
+                    object,
+                    &bulk_target(meta, object, &field)?,
+                    &node()?,
+                )
                 .await?,
         ),
         RootOperation::RestoreMany => many(
             records
-                .restore_many(meta, object, &bulk_target(meta, object, &field)?, &node()?)
+                .change_many(
+                    LifeCycle::Restore,
+                    meta,
+                    object,
+                    &bulk_target(meta, object, &field)?,
+                    &node()?,
+                )
                 .await?,
         ),
     })

@@ -14,6 +14,7 @@ use twenty_domain::DomainError;
 use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, Filter, InputValue, Page, PageArgs, Selection};
+use twenty_domain::record::LifeCycle;
 use twenty_domain::services::RecordService;
 use twenty_storage::PgStore;
 use uuid::Uuid;
@@ -228,9 +229,15 @@ async fn delete_one(
     }
     let selection = Selection::new().field(object, "id")?;
     if destroy {
-        state.records.destroy_one(&meta, object, id, &selection).await?;
+        state
+            .records
+            .change_one(LifeCycle::Destroy, &meta, object, id, &selection)
+            .await?;
     } else {
-        state.records.delete_one(&meta, object, id, &selection).await?;
+        state
+            .records
+            .change_one(LifeCycle::SoftDelete, &meta, object, id, &selection)
+            .await?;
     }
     Ok(HttpResponse::Ok().json(json!({ "data": { "id": id, "deleted": true } })))
 }

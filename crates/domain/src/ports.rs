@@ -6,7 +6,7 @@ use crate::error::DomainResult;
 use crate::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User};
 use crate::metadata::{FieldMetadata, ObjectId, ObjectMetadata, RelationMetadata, WorkspaceId, WorkspaceMetadata};
 use crate::query::{ConnectionQuery, Selection};
-use crate::record::{RecordInput, RecordTarget};
+use crate::record::{LifeCycle, RecordInput, RecordTarget};
 use crate::webhook::{Delivery, Webhook};
 use serde_json::Value as Json;
 use std::future::Future;
@@ -51,17 +51,6 @@ pub trait RecordStore: Send + Sync {
         target: &RecordTarget,
         selection: &Selection,
     ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
-}
-
-/// The record changes that take a target and no input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LifeCycle {
-    /// Live records get a `deletedAt`.
-    SoftDelete,
-    /// Soft-deleted records lose their `deletedAt`.
-    Restore,
-    /// Records go for good, soft-deleted or not.
-    Destroy,
 }
 
 /// Workspaces and their metadata.

@@ -171,3 +171,14 @@ pub enum RecordTarget {
     Ids(Vec<Uuid>),
     Filter(Filter),
 }
+
+/// The record changes that take a target and no input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifeCycle {
+    /// Live records get a `deletedAt`.
+    SoftDelete,
+    /// Soft-deleted records lose their `deletedAt`.
+    Restore,
+    /// Records go for good, soft-deleted or not.
+    Destroy,
+}

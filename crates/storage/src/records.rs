@@ -11,8 +11,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectId, ObjectMetadata, WorkspaceMetadata};
-use twenty_domain::ports::{LifeCycle, RecordStore};
+use twenty_domain::ports::RecordStore;
 use twenty_domain::query::{ConnectionQuery, Selection};
+use twenty_domain::record::LifeCycle;
 use twenty_domain::record::{LinkWrite, RecordInput, RecordTarget};
 use uuid::Uuid;
 

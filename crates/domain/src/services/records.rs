@@ -4,9 +4,9 @@
 use crate::blueprint::WorkspaceBlueprint;
 use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
-use crate::ports::{LifeCycle, RecordStore, WorkspaceStore};
+use crate::ports::{RecordStore, WorkspaceStore};
 use crate::query::{Connection, ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
-use crate::record::{RecordInput, RecordTarget, WriteMode};
+use crate::record::{LifeCycle, RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
@@ -176,72 +176,9 @@ impl<S: RecordStore> RecordService<S> {
         self.store.update(meta, object.id, target, &input, selection).await
     }
 
-    pub async fn delete_one(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        id: Uuid,
-        selection: &Selection,
-    ) -> DomainResult<Json> {
-        self.change_one(LifeCycle::SoftDelete, meta, object, id, selection)
-            .await
-    }
-
-    pub async fn delete_many(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        self.change_many(LifeCycle::SoftDelete, meta, object, target, selection)
-            .await
-    }
-
-    pub async fn restore_one(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        id: Uuid,
-        selection: &Selection,
-    ) -> DomainResult<Json> {
-        self.change_one(LifeCycle::Restore, meta, object, id, selection).await
-    }
-
-    pub async fn restore_many(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        self.change_many(LifeCycle::Restore, meta, object, target, selection)
-            .await
-    }
-
-    pub async fn destroy_one(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        id: Uuid,
-        selection: &Selection,
-    ) -> DomainResult<Json> {
-        self.change_one(LifeCycle::Destroy, meta, object, id, selection).await
-    }
-
-    pub async fn destroy_many(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        target: &RecordTarget,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        self.change_many(LifeCycle::Destroy, meta, object, target, selection)
-            .await
-    }
-
-    /// One record by id; an id matching no record (in the state the change applies to) is `NOT_FOUND`.
-    async fn change_one(
+    /// Soft-deletes, restores or destroys one record by id; an id matching no record (in the state the change
+    /// applies to) is `NOT_FOUND`.
+    pub async fn change_one(
         &self,
         change: LifeCycle,
         meta: &WorkspaceMetadata,
@@ -256,8 +193,8 @@ impl<S: RecordStore> RecordService<S> {
         only_record(records, object, id)
     }
 
-    /// Every targeted record; the target must be ids or a non-empty filter.
-    async fn change_many(
+    /// Soft-deletes, restores or destroys every targeted record; the target must be ids or a non-empty filter.
+    pub async fn change_many(
         &self,
         change: LifeCycle,
         meta: &WorkspaceMetadata,

@@ -6,7 +6,7 @@ use diesel::sql_types::{Array, Jsonb, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Value as Json, json};
 use twenty_domain::query::Selection;
-use twenty_domain::record::{RecordInput, WriteMode};
+use twenty_domain::record::{LifeCycle, RecordInput, WriteMode};
 
 #[derive(QueryableByName, Debug)]
 struct EventRow {
@@ -41,9 +41,21 @@ async fn each_write_records_its_event() {
         .update_one(&fx.meta, company, a, &json!({"employees": 3, "industry": "X"}), &sel)
         .await
         .unwrap();
-    fx.db.records().delete_one(&fx.meta, company, a, &sel).await.unwrap();
-    fx.db.records().restore_one(&fx.meta, company, a, &sel).await.unwrap();
-    fx.db.records().destroy_one(&fx.meta, company, a, &sel).await.unwrap();
+    fx.db
+        .records()
+        .change_one(LifeCycle::SoftDelete, &fx.meta, company, a, &sel)
+        .await
+        .unwrap();
+    fx.db
+        .records()
+        .change_one(LifeCycle::Restore, &fx.meta, company, a, &sel)
+        .await
+        .unwrap();
+    fx.db
+        .records()
+        .change_one(LifeCycle::Destroy, &fx.meta, company, a, &sel)
+        .await
+        .unwrap();
     fx.db
         .records()
         .create_one(&fx.meta, company, &json!({"id": ids[1], "name": "b2"}), true, &sel)

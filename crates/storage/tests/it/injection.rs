@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use serde_json::{Value as Json, json};
 use test_support::TestDb;
+use twenty_domain::record::LifeCycle;
 
 #[tokio::test]
 async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
@@ -246,7 +247,13 @@ async fn review_findings_are_client_errors() {
     let id = fx.create("company", vec![json!({"name": "gone"})]).await.remove(0);
     fx.db
         .records()
-        .delete_one(&fx.meta, company, id.parse().unwrap(), &fields(company, &["id"]))
+        .change_one(
+            LifeCycle::SoftDelete,
+            &fx.meta,
+            company,
+            id.parse().unwrap(),
+            &fields(company, &["id"]),
+        )
         .await
         .unwrap();
     let back = fx
@@ -275,7 +282,13 @@ async fn review_findings_are_client_errors() {
     let err = fx
         .db
         .records()
-        .destroy_one(&meta, company, id.parse().unwrap(), &fields(company, &["id"]))
+        .change_one(
+            LifeCycle::Destroy,
+            &meta,
+            company,
+            id.parse().unwrap(),
+            &fields(company, &["id"]),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict, "{err:?}");

@@ -7,6 +7,7 @@ use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
 use twenty_domain::metadata::RelationType;
 use twenty_domain::query::{PageArgs, Selection};
+use twenty_domain::record::LifeCycle;
 
 #[tokio::test]
 async fn one_to_many_applies_filter_order_and_first_per_parent() {
@@ -91,7 +92,13 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
     let company = fx.object("company");
     fx.db
         .records()
-        .delete_one(&fx.meta, company, companies[1].parse().unwrap(), &Selection::new())
+        .change_one(
+            LifeCycle::SoftDelete,
+            &fx.meta,
+            company,
+            companies[1].parse().unwrap(),
+            &Selection::new(),
+        )
         .await
         .unwrap();
 

@@ -5,7 +5,7 @@ use serde_json::json;
 use test_support::TestDb;
 use twenty_domain::ErrorCode;
 use twenty_domain::query::{Filter, Selection};
-use twenty_domain::record::RecordTarget;
+use twenty_domain::record::{LifeCycle, RecordTarget};
 
 async fn count(
     db: &TestDb,
@@ -84,7 +84,12 @@ async fn soft_delete_restore_and_destroy() {
     let a: uuid::Uuid = ids[0].parse().unwrap();
     let sel = fields(company, &["id", "name", "deletedAt"]);
 
-    let deleted = fx.db.records().delete_one(&fx.meta, company, a, &sel).await.unwrap();
+    let deleted = fx
+        .db
+        .records()
+        .change_one(LifeCycle::SoftDelete, &fx.meta, company, a, &sel)
+        .await
+        .unwrap();
     assert!(deleted["deletedAt"].is_string(), "{deleted}");
     assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
     assert_eq!(
@@ -99,7 +104,12 @@ async fn soft_delete_restore_and_destroy() {
     );
     // Deleting again finds nothing live.
     assert_eq!(
-        error_code(fx.db.records().delete_one(&fx.meta, company, a, &sel).await),
+        error_code(
+            fx.db
+                .records()
+                .change_one(LifeCycle::SoftDelete, &fx.meta, company, a, &sel)
+                .await
+        ),
         ErrorCode::NotFound
     );
     // Updates do not reach soft-deleted records.
@@ -113,15 +123,30 @@ async fn soft_delete_restore_and_destroy() {
         ErrorCode::NotFound
     );
 
-    let restored = fx.db.records().restore_one(&fx.meta, company, a, &sel).await.unwrap();
+    let restored = fx
+        .db
+        .records()
+        .change_one(LifeCycle::Restore, &fx.meta, company, a, &sel)
+        .await
+        .unwrap();
     assert_eq!(restored["deletedAt"], json!(null));
     assert_eq!(fx.names_matching("company", json!({})).await, ["a", "b"]);
     assert_eq!(
-        error_code(fx.db.records().restore_one(&fx.meta, company, a, &sel).await),
+        error_code(
+            fx.db
+                .records()
+                .change_one(LifeCycle::Restore, &fx.meta, company, a, &sel)
+                .await
+        ),
         ErrorCode::NotFound
     );
 
-    let destroyed = fx.db.records().destroy_one(&fx.meta, company, a, &sel).await.unwrap();
+    let destroyed = fx
+        .db
+        .records()
+        .change_one(LifeCycle::Destroy, &fx.meta, company, a, &sel)
+        .await
+        .unwrap();
     assert_eq!(destroyed["name"], json!("a"));
     assert_eq!(
         fx.names_matching("company", json!({"deletedAt": {"is": "NOT_NULL"}}))
@@ -130,7 +155,12 @@ async fn soft_delete_restore_and_destroy() {
     );
     assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
     assert_eq!(
-        error_code(fx.db.records().destroy_one(&fx.meta, company, a, &sel).await),
+        error_code(
+            fx.db
+                .records()
+                .change_one(LifeCycle::Destroy, &fx.meta, company, a, &sel)
+                .await
+        ),
         ErrorCode::NotFound
     );
 
@@ -148,7 +178,7 @@ async fn soft_delete_restore_and_destroy() {
     assert_eq!(
         fx.db
             .records()
-            .delete_many(&fx.meta, company, &by_filter, &sel)
+            .change_many(LifeCycle::SoftDelete, &fx.meta, company, &by_filter, &sel)
             .await
             .unwrap()
             .len(),
@@ -158,7 +188,7 @@ async fn soft_delete_restore_and_destroy() {
     assert_eq!(
         fx.db
             .records()
-            .restore_many(&fx.meta, company, &deleted_x, &sel)
+            .change_many(LifeCycle::Restore, &fx.meta, company, &deleted_x, &sel)
             .await
             .unwrap()
             .len(),
@@ -166,7 +196,12 @@ async fn soft_delete_restore_and_destroy() {
     );
     let empty = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({})).unwrap());
     assert_eq!(
-        error_code(fx.db.records().destroy_many(&fx.meta, company, &empty, &sel).await),
+        error_code(
+            fx.db
+                .records()
+                .change_many(LifeCycle::Destroy, &fx.meta, company, &empty, &sel)
+                .await
+        ),
         ErrorCode::ValidationError
     );
     let by_ids = RecordTarget::Ids(more.iter().map(|i| i.parse().unwrap()).collect());
@@ -186,7 +221,7 @@ async fn soft_delete_restore_and_destroy() {
     assert_eq!(
         fx.db
             .records()
-            .destroy_many(&fx.meta, company, &by_ids, &sel)
+            .change_many(LifeCycle::Destroy, &fx.meta, company, &by_ids, &sel)
             .await
             .unwrap()
             .len(),
