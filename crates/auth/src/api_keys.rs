@@ -4,8 +4,9 @@
 use crate::tokens::TokenSigner;
 use chrono::{DateTime, Utc};
 use twenty_domain::error::{DomainError, DomainResult, Problems};
-use twenty_domain::identity::{ApiKey, IdentityStore};
+use twenty_domain::identity::ApiKey;
 use twenty_domain::metadata::WorkspaceId;
+use twenty_domain::ports::IdentityStore;
 use twenty_domain::value::check_text;
 use uuid::Uuid;
 

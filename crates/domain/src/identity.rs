@@ -7,9 +7,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-/// Re-exported from its old home so that `identity::IdentityStore` keeps resolving while callers move to `ports`.
-pub use crate::ports::IdentityStore;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: Uuid,

@@ -247,7 +247,7 @@ async fn api_keys_are_checked_on_every_request_and_scoped_to_their_workspace() {
     assert_unauthorized(&server, Some(&forged), "key of A claimed for B");
 
     // Revocation takes effect on the next request.
-    use twenty_domain::identity::IdentityStore;
+    use twenty_domain::ports::IdentityStore;
     assert!(
         server.db.store().revoke_api_key(ws_b, key.id).await.unwrap().is_none(),
         "B cannot revoke A's key"
