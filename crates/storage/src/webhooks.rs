@@ -8,10 +8,12 @@ use crate::transaction::tx;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use twenty_domain::error::DomainResult;
+use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::WorkspaceId;
 use twenty_domain::ports::WebhookStore;
-use twenty_domain::webhook::{AttemptOutcome, Delivery, DueDelivery, OutboxEvent, Webhook, operation_matches};
+use twenty_domain::webhook::{
+    AttemptOutcome, Delivery, DeliveryStatus, DueDelivery, OutboxEvent, Webhook, operation_matches,
+};
 use uuid::Uuid;
 
 #[derive(Insertable, Queryable, Selectable, AsChangeset)]
@@ -72,20 +74,23 @@ struct DeliveryRow {
     updated_at: DateTime<Utc>,
 }
 
-impl From<DeliveryRow> for Delivery {
-    fn from(r: DeliveryRow) -> Self {
-        Delivery {
+impl TryFrom<DeliveryRow> for Delivery {
+    type Error = DomainError;
+    fn try_from(r: DeliveryRow) -> Result<Self, DomainError> {
+        let status = DeliveryStatus::from_name(&r.status)
+            .ok_or_else(|| DomainError::internal(format!("unknown delivery status `{}`", r.status)))?;
+        Ok(Delivery {
             id: r.id,
             webhook_id: r.webhook_id,
             event_id: r.event_id,
             event: r.event,
-            status: r.status,
+            status,
             attempt: r.attempt.max(0) as u32,
             http_status: r.http_status.and_then(|s| u16::try_from(s).ok()),
             error: r.error,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -153,7 +158,7 @@ impl WebhookStore for PgStore {
             .load(&mut self.conn().await?)
             .await
             .map_err(to_domain)?;
-        Ok(rows.into_iter().map(Delivery::from).collect())
+        rows.into_iter().map(Delivery::try_from).collect()
     }
 }
 
@@ -252,7 +257,7 @@ pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<u
 pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64) -> DomainResult<Vec<DueDelivery>> {
     tx(conn, async |conn| {
         let ids: Vec<Uuid> = webhook_delivery::table
-            .filter(webhook_delivery::status.eq("pending"))
+            .filter(webhook_delivery::status.eq(DeliveryStatus::Pending.as_str()))
             .filter(webhook_delivery::next_attempt_at.le(diesel::dsl::now))
             .order(webhook_delivery::next_attempt_at)
             .limit(limit)
@@ -312,9 +317,13 @@ pub async fn record_attempt(
     retry_in: Option<std::time::Duration>,
 ) -> DomainResult<()> {
     let (status, http_status, error) = match outcome {
-        AttemptOutcome::Delivered { http_status } => ("succeeded", Some(i32::from(*http_status)), None),
+        AttemptOutcome::Delivered { http_status } => (DeliveryStatus::Succeeded, Some(i32::from(*http_status)), None),
         AttemptOutcome::Failed { http_status, error } => (
-            if retry_in.is_some() { "pending" } else { "failed" },
+            if retry_in.is_some() {
+                DeliveryStatus::Pending
+            } else {
+                DeliveryStatus::Failed
+            },
             http_status.map(i32::from),
             Some(error.clone()),
         ),
@@ -322,7 +331,7 @@ pub async fn record_attempt(
     let next = chrono::Utc::now() + chrono::Duration::from_std(retry_in.unwrap_or_default()).unwrap_or_default();
     diesel::update(webhook_delivery::table.find(delivery_id))
         .set((
-            webhook_delivery::status.eq(status),
+            webhook_delivery::status.eq(status.as_str()),
             webhook_delivery::http_status.eq(http_status),
             webhook_delivery::error.eq(error),
             webhook_delivery::next_attempt_at.eq(next),

@@ -57,7 +57,7 @@ impl From<Delivery> for DeliveryNode {
             webhook_id: ID::new(d.webhook_id.to_string()),
             event_id: ID::new(d.event_id.to_string()),
             event: d.event,
-            status: d.status,
+            status: d.status.as_str().to_string(),
             http_status: d.http_status.map(i32::from),
             attempt: d.attempt.min(i32::MAX as u32) as i32,
             error: d.error,

@@ -33,6 +33,39 @@ pub struct DueDelivery {
 }
 
 /// One delivery's state, as `webhookDeliveries` lists it.
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    /// The target answered 2xx.
+    Succeeded,
+    /// Every attempt failed.
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub const ALL: [DeliveryStatus; 3] = [
+        DeliveryStatus::Pending,
+        DeliveryStatus::Succeeded,
+        DeliveryStatus::Failed,
+    ];
+
+    /// The stored and listed word (`pending`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Succeeded => "succeeded",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
@@ -40,8 +73,7 @@ pub struct Delivery {
     pub webhook_id: Uuid,
     pub event_id: Uuid,
     pub event: String,
-    /// `pending`, `succeeded` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempt: u32,
     pub http_status: Option<u16>,
     pub error: Option<String>,
