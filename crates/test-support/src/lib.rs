@@ -3,16 +3,18 @@
 //! Each test gets a fresh database cloned from a migrated template (`CREATE DATABASE … TEMPLATE …`) and dropped
 //! when the [`TestDb`] goes away, so tests run in parallel without sharing state. The server is `DATABASE_URL`
 //! when set; otherwise a private cluster under `target/test-pg`, started once and shared by every test process
-//! (stop it with `scripts/test-cluster stop`).
+//! (stop it with `scripts/test-cluster stop`). Workspaces are signed up as production signs them up
+//! ([`workspaces`]).
+
+mod workspaces;
+
+pub use workspaces::{TEST_APP_SECRET, TEST_PASSWORD};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use twenty_domain::blueprint::WorkspaceBlueprint;
-use twenty_domain::catalogue::standard_objects;
-use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::query::PageLimits;
-use twenty_domain::service::{RecordService, WorkspaceService};
+use twenty_domain::service::RecordService;
 use twenty_storage::cluster::LocalCluster;
 use twenty_storage::db::{MIGRATIONS_FINGERPRINT, PoolOptions, build_pool, run_migrations};
 use twenty_storage::{PgPool, PgStore};
@@ -189,21 +191,6 @@ impl TestDb {
         match AsyncPgConnection::establish(&self.url).await {
             Ok(c) => c,
             Err(e) => panic!("connect to {}: {e}", self.name),
-        }
-    }
-
-    /// A workspace holding the standard objects.
-    pub async fn workspace(&self) -> WorkspaceMetadata {
-        self.workspace_from(&standard_objects()).await
-    }
-
-    pub async fn workspace_from(&self, blueprint: &WorkspaceBlueprint) -> WorkspaceMetadata {
-        match WorkspaceService::new(self.store())
-            .create_workspace("Test workspace", blueprint)
-            .await
-        {
-            Ok(m) => m,
-            Err(e) => panic!("create workspace: {e:?}"),
         }
     }
 
