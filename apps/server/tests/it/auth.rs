@@ -2,6 +2,7 @@
 //! protected prefixes refuse.
 
 use crate::support::app::sleep_ms;
+use crate::support::app::unique_email;
 use crate::support::*;
 use serde_json::{Value, json};
 use twenty_auth::TokenSigner;
@@ -38,8 +39,9 @@ async fn refresh(app: &TestApp, token: &str) -> Response {
 
 #[actix_web::test]
 async fn sign_up_answers_tokens_ids_and_the_access_token_lifetime() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    let signed_up = app.sign_up("ada@example.com").await;
+    let signed_up = app.sign_up(&ada).await;
     for key in ["accessToken", "refreshToken", "workspaceId", "userId"] {
         assert!(signed_up[key].is_string(), "{key} in {signed_up}");
     }
@@ -48,12 +50,13 @@ async fn sign_up_answers_tokens_ids_and_the_access_token_lifetime() {
 
 #[actix_web::test]
 async fn login_ignores_the_case_of_the_email_and_gives_a_working_access_token() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
+    app.sign_up(&ada).await;
     let login = app
         .post(
             "/auth/login",
-            &json!({"email": "ADA@example.com", "password": PASSWORD}),
+            &json!({"email": ada.to_uppercase(), "password": PASSWORD}),
         )
         .await
         .expect(200);
@@ -64,18 +67,20 @@ async fn login_ignores_the_case_of_the_email_and_gives_a_working_access_token() 
 
 #[actix_web::test]
 async fn a_refresh_rotates_the_refresh_token() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
-    let first = refresh_token(&app.log_in("ada@example.com").await);
+    app.sign_up(&ada).await;
+    let first = refresh_token(&app.log_in(&ada).await);
     let refreshed = refresh(&app, &first).await.expect(200);
     assert_ne!(refresh_token(&refreshed), first);
 }
 
 #[actix_web::test]
 async fn reusing_a_rotated_refresh_token_fails_and_revokes_its_successor() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
-    let first = refresh_token(&app.log_in("ada@example.com").await);
+    app.sign_up(&ada).await;
+    let first = refresh_token(&app.log_in(&ada).await);
     let second = refresh_token(&refresh(&app, &first).await.expect(200));
     let reuse = refresh(&app, &first).await;
     assert_eq!(reuse.status, 401);
@@ -85,9 +90,10 @@ async fn reusing_a_rotated_refresh_token_fails_and_revokes_its_successor() {
 
 #[actix_web::test]
 async fn logout_revokes_the_refresh_token() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
-    let token = refresh_token(&app.log_in("ada@example.com").await);
+    app.sign_up(&ada).await;
+    let token = refresh_token(&app.log_in(&ada).await);
     let logout = app.post("/auth/logout", &json!({"refreshToken": token})).await;
     assert_eq!(logout.status, 204);
     assert_eq!(refresh(&app, &token).await.status, 401);
@@ -99,20 +105,22 @@ async fn logout_revokes_the_refresh_token() {
 
 #[actix_web::test]
 async fn an_access_token_is_not_a_refresh_token() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    let login = app.sign_up("ada@example.com").await;
+    let login = app.sign_up(&ada).await;
     let access = login["accessToken"].as_str().unwrap();
     assert_eq!(refresh(&app, access).await.status, 401);
 }
 
 #[actix_web::test]
 async fn signing_up_a_taken_email_in_any_case_is_a_conflict() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
+    app.sign_up(&ada).await;
     let dup = app
         .post(
             "/auth/signup",
-            &json!({"email": "Ada@Example.com", "password": PASSWORD}),
+            &json!({"email": ada.to_uppercase(), "password": PASSWORD}),
         )
         .await;
     assert_eq!(dup.status, 409, "{}", dup.body);
@@ -156,8 +164,9 @@ async fn a_malformed_sign_up_body_is_a_validation_error() {
 
 #[actix_web::test]
 async fn an_unknown_email_and_a_wrong_password_fail_with_identical_bodies() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
+    app.sign_up(&ada).await;
     let unknown = app
         .post(
             "/auth/login",
@@ -165,10 +174,7 @@ async fn an_unknown_email_and_a_wrong_password_fail_with_identical_bodies() {
         )
         .await;
     let wrong = app
-        .post(
-            "/auth/login",
-            &json!({"email": "ada@example.com", "password": "wrong-password"}),
-        )
+        .post("/auth/login", &json!({"email": ada, "password": "wrong-password"}))
         .await;
     assert_eq!((unknown.status, wrong.status), (401, 401));
     assert_eq!(unknown.body, wrong.body, "byte-identical bodies");
@@ -176,19 +182,17 @@ async fn an_unknown_email_and_a_wrong_password_fail_with_identical_bodies() {
 
 #[actix_web::test]
 async fn a_login_email_with_a_nul_is_just_another_failed_login() {
+    let ada = unique_email("ada");
     // Review finding: it was a 500.
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
+    app.sign_up(&ada).await;
     let wrong = app
-        .post(
-            "/auth/login",
-            &json!({"email": "ada@example.com", "password": "wrong-password"}),
-        )
+        .post("/auth/login", &json!({"email": ada, "password": "wrong-password"}))
         .await;
     let nul = app
         .post(
             "/auth/login",
-            &json!({"email": "ada\u{0}@example.com", "password": PASSWORD}),
+            &json!({"email": ada.replacen('@', "\u{0}@", 1), "password": PASSWORD}),
         )
         .await;
     assert_eq!((nul.status, nul.body), (401, wrong.body));
@@ -196,12 +200,10 @@ async fn a_login_email_with_a_nul_is_just_another_failed_login() {
 
 #[actix_web::test]
 async fn sign_up_can_be_disabled() {
+    let ada = unique_email("ada");
     let app = TestApp::with_env(&[("SIGN_UP_DISABLED", "true")]).await;
     let res = app
-        .post(
-            "/auth/signup",
-            &json!({"email": "ada@example.com", "password": PASSWORD}),
-        )
+        .post("/auth/signup", &json!({"email": ada, "password": PASSWORD}))
         .await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error_code(), "FORBIDDEN");
@@ -209,14 +211,12 @@ async fn sign_up_can_be_disabled() {
 
 #[actix_web::test]
 async fn login_is_throttled_after_repeated_failures() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    app.sign_up("ada@example.com").await;
+    app.sign_up(&ada).await;
     for attempt in 0..20 {
         let res = app
-            .post(
-                "/auth/login",
-                &json!({"email": "ada@example.com", "password": "wrong-password"}),
-            )
+            .post("/auth/login", &json!({"email": ada, "password": "wrong-password"}))
             .await;
         if res.status == 429 {
             assert!(attempt >= 8, "throttled too early ({attempt})");
@@ -251,8 +251,9 @@ async fn a_tampered_token_is_refused_on_every_protected_prefix() {
 
 #[actix_web::test]
 async fn a_token_signed_with_another_secret_is_refused_on_every_protected_prefix() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    let signed_up = app.sign_up("ada@example.com").await;
+    let signed_up = app.sign_up(&ada).await;
     let (workspace, user) = ids(&signed_up);
     let foreign = TokenSigner::new(b"some-other-secret-0123456789abcdef")
         .access_token(workspace, user, 600)
@@ -262,9 +263,10 @@ async fn a_token_signed_with_another_secret_is_refused_on_every_protected_prefix
 
 #[actix_web::test]
 async fn an_unsigned_alg_none_token_is_refused_on_every_protected_prefix() {
+    let ada = unique_email("ada");
     use base64::Engine;
     let app = TestApp::new().await;
-    let (workspace, user) = ids(&app.sign_up("ada@example.com").await);
+    let (workspace, user) = ids(&app.sign_up(&ada).await);
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let header = b64.encode(r#"{"alg":"none","typ":"JWT"}"#);
     let payload = b64.encode(format!(
@@ -275,17 +277,19 @@ async fn an_unsigned_alg_none_token_is_refused_on_every_protected_prefix() {
 
 #[actix_web::test]
 async fn a_refresh_token_is_not_a_bearer_token() {
+    let ada = unique_email("ada");
     let app = TestApp::new().await;
-    let signed_up = app.sign_up("ada@example.com").await;
+    let signed_up = app.sign_up(&ada).await;
     refused_everywhere(&app, Some(&refresh_token(&signed_up)), "refresh token as bearer").await;
 }
 
 #[actix_web::test]
 async fn an_access_token_stops_working_exactly_when_its_lifetime_is_over() {
+    let ada = unique_email("ada");
     // No clock tolerance.
     let app = TestApp::with_env(&[("ACCESS_TOKEN_TTL_SECS", "3")]).await;
-    app.sign_up("ada@example.com").await;
-    let login = app.log_in("ada@example.com").await;
+    app.sign_up(&ada).await;
+    let login = app.log_in(&ada).await;
     let fresh = login["accessToken"].as_str().unwrap();
     assert_ne!(app.get("/rest/companies", Some(fresh)).await.status, 401);
     sleep_ms(3100).await;
@@ -341,8 +345,8 @@ async fn only_the_open_api_document_takes_a_token_in_the_query_string() {
 #[actix_web::test]
 async fn an_api_key_claimed_for_another_workspace_is_refused() {
     let app = TestApp::new().await;
-    let (ws_a, _) = ids(&app.sign_up("a@example.com").await);
-    let (ws_b, _) = ids(&app.sign_up("b@example.com").await);
+    let (ws_a, _) = ids(&app.sign_up(&unique_email("a")).await);
+    let (ws_b, _) = ids(&app.sign_up(&unique_email("b")).await);
     let (key, _) = api_key_of(&app, ws_a, None).await;
     // The same key id presented as workspace B's: not found there.
     let forged = TokenSigner::new(SECRET.as_bytes())
@@ -355,8 +359,8 @@ async fn an_api_key_claimed_for_another_workspace_is_refused() {
 async fn a_workspace_cannot_revoke_another_workspaces_api_key() {
     use twenty_domain::identity::IdentityStore;
     let app = TestApp::new().await;
-    let (ws_a, _) = ids(&app.sign_up("a@example.com").await);
-    let (ws_b, _) = ids(&app.sign_up("b@example.com").await);
+    let (ws_a, _) = ids(&app.sign_up(&unique_email("a")).await);
+    let (ws_b, _) = ids(&app.sign_up(&unique_email("b")).await);
     let (key, token) = api_key_of(&app, ws_a, None).await;
     assert!(
         app.db.store().revoke_api_key(ws_b, key).await.unwrap().is_none(),

@@ -1,5 +1,6 @@
 //! Rate limits per principal and per API (contract §7a).
 
+use crate::support::app::unique_email;
 use crate::support::*;
 use serde_json::json;
 
@@ -12,8 +13,8 @@ async fn limited() -> (TestApp, String, String) {
     ])
     .await;
     let token = |signed_up: serde_json::Value| signed_up["accessToken"].as_str().unwrap().to_string();
-    let a = token(app.sign_up("a@example.com").await);
-    let b = token(app.sign_up("b@example.com").await);
+    let a = token(app.sign_up(&unique_email("a")).await);
+    let b = token(app.sign_up(&unique_email("b")).await);
     (app, a, b)
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 /// An app whose admin (workspace A) owns the company "Secret", and the access token of a second workspace B.
 async fn secret_and_b() -> (TestApp, String, String) {
     let app = app().await;
-    let b = app.sign_up("bob@example.com").await["accessToken"]
+    let b = app.sign_up(&crate::support::app::unique_email("bob")).await["accessToken"]
         .as_str()
         .unwrap()
         .to_string();

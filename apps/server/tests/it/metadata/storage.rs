@@ -7,8 +7,10 @@ use crate::support::TestApp;
 use crate::support::app::send;
 use actix_web::test::TestRequest;
 use serde_json::json;
+use twenty_domain::metadata::workspace_schema_name;
 
-/// One text column (`value`) of a catalogue query about `table` (bound as `$1`).
+/// One text column (`value`) of a catalogue query about `table` (bound as `$1`) of the app's workspace schema
+/// (bound as `$2`).
 async fn catalogue_strings(app: &TestApp, sql: &'static str, table: &str) -> Vec<String> {
     use diesel_async::RunQueryDsl;
     #[derive(diesel::QueryableByName)]
@@ -19,28 +21,29 @@ async fn catalogue_strings(app: &TestApp, sql: &'static str, table: &str) -> Vec
     let mut conn = app.db.connection().await;
     let rows: Vec<Row> = diesel::sql_query(sql)
         .bind::<diesel::sql_types::Text, _>(table)
+        .bind::<diesel::sql_types::Text, _>(workspace_schema_name(app.workspace))
         .load(&mut conn)
         .await
         .unwrap();
     rows.into_iter().map(|r| r.value).collect()
 }
 
-/// The workspace schema's columns of `table`.
+/// The columns of `table` in the app's workspace schema.
 async fn columns_of(app: &TestApp, table: &str) -> Vec<String> {
     catalogue_strings(
         app,
         "SELECT column_name::text AS value FROM information_schema.columns \
-         WHERE table_schema LIKE 'workspace\\_%' AND table_name = $1 ORDER BY column_name",
+         WHERE table_schema = $2 AND table_name = $1 ORDER BY column_name",
         table,
     )
     .await
 }
 
-/// The definitions of the indexes on the workspace table `table`.
+/// The definitions of the indexes on `table` in the app's workspace schema.
 async fn index_definitions(app: &TestApp, table: &str) -> Vec<String> {
     catalogue_strings(
         app,
-        "SELECT indexdef AS value FROM pg_indexes WHERE schemaname LIKE 'workspace\\_%' AND tablename = $1",
+        "SELECT indexdef AS value FROM pg_indexes WHERE schemaname = $2 AND tablename = $1",
         table,
     )
     .await

@@ -1,5 +1,7 @@
-//! The application in process: a fresh test database, the [`AppState`] `serve` builds from the same
-//! configuration, and requests through [`build_app`] — no port, no process. A test that needs what `serve` runs
+//! The application in process: the [`AppState`] `serve` builds from the same configuration, over a test database,
+//! and requests through [`build_app`] — no port, no process. Tests that keep to a workspace of their own (the
+//! common case) share one database per test process; a test that needs a database to itself (fixed e-mails, the
+//! webhook worker, database-wide changes) asks for one with [`TestApp::alone`]. A test that needs what `serve` runs
 //! beside the app asks for it: the change listener ([`TestApp::listening`]) or the webhook worker
 //! ([`TestApp::with_webhook_worker`]).
 
@@ -32,14 +34,27 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// The app with the default configuration (and the test secret, cheap bcrypt, generous rate limits).
+    /// The app with the default configuration (and the test secret, cheap bcrypt, generous rate limits), on the
+    /// shared database.
     pub async fn new() -> TestApp {
         TestApp::with_env(&[]).await
     }
 
-    /// The app configured as `serve` would be with these extra environment variables.
+    /// The app configured as `serve` would be with these extra environment variables, on the shared database.
     pub async fn with_env(env: &[(&str, &str)]) -> TestApp {
-        let db = TestDb::new().await;
+        TestApp::on(TestDb::shared().await, env)
+    }
+
+    /// The app on a fresh database of its own.
+    pub async fn alone() -> TestApp {
+        TestApp::alone_with_env(&[]).await
+    }
+
+    pub async fn alone_with_env(env: &[(&str, &str)]) -> TestApp {
+        TestApp::on(TestDb::new().await, env)
+    }
+
+    fn on(db: TestDb, env: &[(&str, &str)]) -> TestApp {
         let mut vars: Vec<(&str, &str)> = vec![
             ("APP_SECRET", SECRET),
             ("BCRYPT_COST", "4"),
@@ -63,9 +78,9 @@ impl TestApp {
         }
     }
 
-    /// Signs up `admin@example.com` through `POST /auth/signup`; later calls use its access token.
+    /// Signs up a new admin through `POST /auth/signup`; later calls use its access token.
     pub async fn with_workspace(mut self) -> TestApp {
-        let signed_up = self.sign_up("admin@example.com").await;
+        let signed_up = self.sign_up(&unique_email("admin")).await;
         self.token = signed_up["accessToken"].as_str().unwrap().to_string();
         self.workspace = signed_up["workspaceId"].as_str().unwrap().parse().unwrap();
         self
@@ -244,6 +259,11 @@ pub async fn send(state: &AppState, request: TestRequest) -> Response {
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     }
+}
+
+/// `name-<uuid>@example.com`: an address no other test on the shared database signs up.
+pub fn unique_email(name: &str) -> String {
+    format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
 
 fn with_token(request: TestRequest, token: Option<&str>) -> TestRequest {
