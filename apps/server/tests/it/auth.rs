@@ -53,13 +53,7 @@ async fn login_ignores_the_case_of_the_email_and_gives_a_working_access_token() 
     let ada = unique_email("ada");
     let app = TestApp::new().await;
     app.sign_up(&ada).await;
-    let login = app
-        .post(
-            "/auth/login",
-            &json!({"email": ada.to_uppercase(), "password": PASSWORD}),
-        )
-        .await
-        .expect(200);
+    let login = app.attempt_login(&ada.to_uppercase(), PASSWORD).await.expect(200);
     assert_eq!(login["expiresIn"], json!(1800));
     let access = login["accessToken"].as_str().unwrap();
     assert_ne!(app.get("/rest/companies", Some(access)).await.status, 401);
@@ -167,15 +161,8 @@ async fn an_unknown_email_and_a_wrong_password_fail_with_identical_bodies() {
     let ada = unique_email("ada");
     let app = TestApp::new().await;
     app.sign_up(&ada).await;
-    let unknown = app
-        .post(
-            "/auth/login",
-            &json!({"email": "nobody@example.com", "password": PASSWORD}),
-        )
-        .await;
-    let wrong = app
-        .post("/auth/login", &json!({"email": ada, "password": "wrong-password"}))
-        .await;
+    let unknown = app.attempt_login("nobody@example.com", PASSWORD).await;
+    let wrong = app.attempt_login(&ada, "wrong-password").await;
     assert_eq!((unknown.status, wrong.status), (401, 401));
     assert_eq!(unknown.body, wrong.body, "byte-identical bodies");
 }
@@ -186,9 +173,7 @@ async fn a_login_email_with_a_nul_is_just_another_failed_login() {
     // Review finding: it was a 500.
     let app = TestApp::new().await;
     app.sign_up(&ada).await;
-    let wrong = app
-        .post("/auth/login", &json!({"email": ada, "password": "wrong-password"}))
-        .await;
+    let wrong = app.attempt_login(&ada, "wrong-password").await;
     let nul = app
         .post(
             "/auth/login",
@@ -215,9 +200,7 @@ async fn login_is_throttled_after_repeated_failures() {
     let app = TestApp::new().await;
     app.sign_up(&ada).await;
     for attempt in 0..20 {
-        let res = app
-            .post("/auth/login", &json!({"email": ada, "password": "wrong-password"}))
-            .await;
+        let res = app.attempt_login(&ada, "wrong-password").await;
         if res.status == 429 {
             assert!(attempt >= 8, "throttled too early ({attempt})");
             let body = res.json();

@@ -195,12 +195,7 @@ async fn delete_with_destroy_removes_a_deleted_record() {
 /// The custom object `property` with a TEXT field `address`, created through the metadata API.
 async fn properties(app: &TestApp) {
     let object = app
-        .metadata(
-            "mutation { createOneObject(data: {nameSingular: \"property\", namePlural: \"properties\", labelSingular: \"Property\", labelPlural: \"Properties\"}) { id } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .metadata_query("mutation { createOneObject(data: {nameSingular: \"property\", namePlural: \"properties\", labelSingular: \"Property\", labelPlural: \"Properties\"}) { id } }").await;
     app.metadata(
         "mutation($id: ID!) { createOneField(data: {objectMetadataId: $id, name: \"address\", label: \"Address\", type: TEXT}) { id } }",
         json!({"id": object["createOneObject"]["id"]}),

@@ -7,7 +7,7 @@ mod records;
 mod reference;
 
 use crate::support::TestApp;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A document of the API reference's GraphQL Core API, Pagination or Filtering & Sorting sections.
 macro_rules! document {
@@ -41,14 +41,14 @@ fn node_names(connection: &Value) -> Vec<String> {
 }
 
 async fn total_companies(app: &TestApp) -> Value {
-    app.graphql("{ companies { totalCount } }", json!({})).await.data()["companies"]["totalCount"].clone()
+    app.query("{ companies { totalCount } }").await["companies"]["totalCount"].clone()
 }
 
 /// Waits (at most the contract's second) until `query` validates: the server learns of a data-model change made
 /// behind its back.
 async fn until_valid(app: &TestApp, query: &str) {
     crate::support::app::time_until(std::time::Duration::from_secs(1), async || {
-        !app.graphql(query, json!({})).await.has_errors()
+        !app.run(query).await.has_errors()
     })
     .await;
 }

@@ -11,12 +11,7 @@ use twenty_domain::field_type::FieldType;
 /// Companies A (1 employee) and B (2), created in that order: their ids.
 async fn a_and_b(app: &TestApp) -> (String, String) {
     let created = app
-        .graphql(
-            "mutation { a: createCompany(data: {name: \"A\", employees: 1}) { id } b: createCompany(data: {name: \"B\", employees: 2}) { id } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("mutation { a: createCompany(data: {name: \"A\", employees: 1}) { id } b: createCompany(data: {name: \"B\", employees: 2}) { id } }").await;
     (id_at(&created, "/a/id"), id_at(&created, "/b/id"))
 }
 
@@ -38,13 +33,8 @@ async fn nested_connections_take_per_parent_arguments_aliases_and_fragments() {
     }
     // Enum-style order literal too.
     let nested = app
-        .graphql(
-            "{ companies(orderBy: [{name: AscNullsFirst}]) { edges { node { name ...Staff top: people(first: 1, orderBy: [{name: {lastName: AscNullsFirst}}]) { edges { node { name { lastName } } } totalCount } } } } }
-             fragment Staff on Company { people(filter: {name: {firstName: {neq: \"Bob\"}}}) { totalCount edges { node { __typename companyId } } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ companies(orderBy: [{name: AscNullsFirst}]) { edges { node { name ...Staff top: people(first: 1, orderBy: [{name: {lastName: AscNullsFirst}}]) { edges { node { name { lastName } } } totalCount } } } } }
+             fragment Staff on Company { people(filter: {name: {firstName: {neq: \"Bob\"}}}) { totalCount edges { node { __typename companyId } } } }").await;
     let acme = &nested["companies"]["edges"][0]["node"];
     assert_eq!(acme["name"], json!("A"));
     assert_eq!(acme["top"]["edges"][0]["node"]["name"]["lastName"], json!("Xu"));
@@ -61,12 +51,8 @@ async fn paging_backwards_with_last_and_before() {
     let app = app().await;
     a_and_b(&app).await;
     let last = app
-        .graphql(
-            "{ companies(last: 1) { edges { node { name } } pageInfo { hasPreviousPage startCursor } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ companies(last: 1) { edges { node { name } } pageInfo { hasPreviousPage startCursor } } }")
+        .await;
     assert_eq!(last["companies"]["edges"][0]["node"]["name"], json!("B"));
     assert_eq!(last["companies"]["pageInfo"]["hasPreviousPage"], json!(true));
     let before = last["companies"]["pageInfo"]["startCursor"].as_str().unwrap();
@@ -93,12 +79,8 @@ async fn a_soft_deleted_record_is_hidden_but_found_by_a_deleted_at_filter() {
     mutate(&app, DELETE, &b).await;
     assert_eq!(total_companies(&app).await, json!(1));
     let trash = app
-        .graphql(
-            "{ companies(filter: {deletedAt: {is: NOT_NULL}}) { edges { node { name } } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ companies(filter: {deletedAt: {is: NOT_NULL}}) { edges { node { name } } } }")
+        .await;
     assert_eq!(trash["companies"]["edges"], json!([{"node": {"name": "B"}}]));
 }
 
@@ -159,12 +141,8 @@ async fn a_in_industry_x(app: &TestApp) -> String {
     )
     .await;
     let bulk = app
-        .graphql(
-            "mutation { updateCompanies(filter: {name: {eq: \"A2\"}}, data: {industry: \"X\"}) { industry } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("mutation { updateCompanies(filter: {name: {eq: \"A2\"}}, data: {industry: \"X\"}) { industry } }")
+        .await;
     assert_eq!(bulk["updateCompanies"], json!([{"industry": "X"}]));
     a
 }
@@ -179,19 +157,11 @@ async fn update_many_changes_the_records_a_filter_selects() {
 async fn restore_many_brings_back_the_records_a_filter_selects() {
     let app = app().await;
     a_in_industry_x(&app).await;
-    app.graphql(
-        "mutation { deleteCompanies(filter: {industry: {eq: \"X\"}}) { id } }",
-        json!({}),
-    )
-    .await
-    .data();
+    app.query("mutation { deleteCompanies(filter: {industry: {eq: \"X\"}}) { id } }")
+        .await;
     let restored = app
-        .graphql(
-            "mutation { restoreCompanies(filter: {industry: {eq: \"X\"}}) { name } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("mutation { restoreCompanies(filter: {industry: {eq: \"X\"}}) { name } }")
+        .await;
     assert_eq!(restored["restoreCompanies"], json!([{"name": "A2"}]));
 }
 
@@ -213,11 +183,10 @@ async fn destroy_many_removes_the_records_with_the_given_ids() {
 async fn a_field_added_through_the_domain_is_usable_within_a_second() {
     let app = app().await.listening().await;
     let query = "{ companies { edges { node { tier } } } }";
-    let before = app.graphql(query, json!({})).await;
+    let before = app.run(query).await;
     assert_eq!(before.error_code(), "GRAPHQL_VALIDATION_FAILED");
-    app.graphql("mutation { createCompany(data: {name: \"Acme\"}) { id } }", json!({}))
-        .await
-        .data();
+    app.query("mutation { createCompany(data: {name: \"Acme\"}) { id } }")
+        .await;
 
     let meta = app.db.metadata(app.workspace).await;
     let company = meta.object_by_singular("company").unwrap().id;
@@ -232,20 +201,12 @@ async fn a_field_added_through_the_domain_is_usable_within_a_second() {
     // The app learns of the change through a notification (contract: within a second). Existing records got the
     // default; the new field is writable and filterable.
     until_valid(&app, query).await;
-    let after = app.graphql(query, json!({})).await.data();
+    let after = app.query(query).await;
     assert_eq!(after["companies"]["edges"][0]["node"]["tier"], json!("SILVER"));
-    app.graphql(
-        "mutation { createCompany(data: {name: \"Gold\", tier: GOLD}) { id } }",
-        json!({}),
-    )
-    .await
-    .data();
+    app.query("mutation { createCompany(data: {name: \"Gold\", tier: GOLD}) { id } }")
+        .await;
     let gold = app
-        .graphql(
-            "{ companies(filter: {tier: {eq: GOLD}}) { edges { node { name } } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ companies(filter: {tier: {eq: GOLD}}) { edges { node { name } } } }")
+        .await;
     assert_eq!(gold["companies"]["edges"], json!([{"node": {"name": "Gold"}}]));
 }

@@ -183,7 +183,7 @@ async fn get_people_answers_each_person_with_company_and_opportunities() {
 async fn get_opportunities_answers_each_deal_with_company_and_point_of_contact() {
     let app = app().await;
     crm(&app).await;
-    let opportunities = app.graphql(document!("GetOpportunities"), json!({})).await.data();
+    let opportunities = app.query(document!("GetOpportunities")).await;
     let deal = &opportunities["opportunities"]["edges"][0]["node"];
     assert_eq!(deal["company"]["name"], json!("Acme Corporation"));
     assert_eq!(deal["pointOfContact"]["name"]["lastName"], json!("Doe"));
@@ -208,13 +208,9 @@ async fn get_tasks_filters_by_status() {
 #[actix_web::test]
 async fn get_notes_answers_notes_with_their_position() {
     let app = app().await;
-    app.graphql(
-        "mutation { createNote(data: {title: \"Kickoff\", body: \"Notes\"}) { id } }",
-        json!({}),
-    )
-    .await
-    .data();
-    let notes = app.graphql(document!("GetNotes"), json!({})).await.data();
+    app.query("mutation { createNote(data: {title: \"Kickoff\", body: \"Notes\"}) { id } }")
+        .await;
+    let notes = app.query(document!("GetNotes")).await;
     assert_eq!(notes["notes"]["edges"][0]["node"]["title"], json!("Kickoff"));
     assert!(notes["notes"]["edges"][0]["node"]["position"].is_number());
 }
@@ -282,7 +278,7 @@ async fn delete_company_answers_its_id_and_removes_it_from_lists() {
 #[actix_web::test]
 async fn introspection_describes_company_and_its_currency_field() {
     let app = app().await;
-    let schema = app.graphql(document!("IntrospectSchema"), json!({})).await.data();
+    let schema = app.query(document!("IntrospectSchema")).await;
     let types = schema["__schema"]["types"].as_array().unwrap();
     let company_type = types.iter().find(|t| t["name"] == json!("Company")).unwrap();
     assert_eq!(company_type["kind"], json!("OBJECT"));
@@ -394,7 +390,7 @@ async fn get_companies_filtered_combines_and_and_or() {
     let app = app().await;
     forty_five_companies(&app).await;
     // Technology (i % 3 == 0) and (employees >= 100 or ARR >= 1e12): i in {0, 3(ARR), 12, 15, ...}.
-    let filtered = app.graphql(document!("GetCompaniesFiltered"), json!({})).await.data();
+    let filtered = app.query(document!("GetCompaniesFiltered")).await;
     let expected: Vec<String> = (0..45)
         .filter(|i| i % 3 == 0 && (i * 10 >= 100 || *i == 3))
         .map(|i| format!("c{i:02}"))
@@ -406,7 +402,7 @@ async fn get_companies_filtered_combines_and_and_or() {
 async fn get_companies_sorted_breaks_equal_creation_times_by_name() {
     let app = app().await;
     forty_five_companies(&app).await;
-    let sorted = app.graphql(document!("GetCompaniesSorted"), json!({})).await.data();
+    let sorted = app.query(document!("GetCompaniesSorted")).await;
     let edges = sorted["companies"]["edges"].as_array().unwrap();
     // One batch: equal createdAt, so name ascending decides.
     assert_eq!(edges[0]["node"]["name"], json!("c00"));

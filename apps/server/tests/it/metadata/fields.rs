@@ -117,9 +117,8 @@ async fn every_field_type_is_creatable_writable_readable_and_filterable() {
     )
     .await
     .data();
-    app.graphql("mutation { createGadget(data: {label: \"other\"}) { id } }", json!({}))
-        .await
-        .data();
+    app.query("mutation { createGadget(data: {label: \"other\"}) { id } }")
+        .await;
     let selection = "label weight units enabled seenAt day contact phone site cost { amountMicros currencyCode } tier tags stars extra owner { firstName lastName } ref";
     for (name, _, _, value, filter) in &fields {
         let query =
@@ -152,10 +151,7 @@ async fn authors_and_books(app: &TestApp) -> (String, String) {
         .await
         .data();
     }
-    let a = app
-        .graphql("mutation { createAuthor(data: {}) { id } }", json!({}))
-        .await
-        .data()["createAuthor"]["id"]
+    let a = app.query("mutation { createAuthor(data: {}) { id } }").await["createAuthor"]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -183,12 +179,7 @@ async fn every_relation_kind_is_navigable_from_its_from_side() {
     let app = app().await;
     let (_, b) = authors_and_books(&app).await;
     let from_author = app
-        .graphql(
-            "{ authors { edges { node { books { totalCount } favouriteBook { id } masterpiece { id } coauthored { totalCount } } } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ authors { edges { node { books { totalCount } favouriteBook { id } masterpiece { id } coauthored { totalCount } } } } }").await;
     let node = &from_author["authors"]["edges"][0]["node"];
     assert_eq!(node["books"]["totalCount"], json!(1));
     assert_eq!(node["favouriteBook"]["id"], json!(b));
@@ -201,12 +192,7 @@ async fn every_relation_kind_is_navigable_from_its_to_side() {
     let app = app().await;
     let (a, _) = authors_and_books(&app).await;
     let from_book = app
-        .graphql(
-            "{ books { edges { node { writer { id } fans { totalCount } creator { id } coauthors { totalCount } } } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ books { edges { node { writer { id } fans { totalCount } creator { id } coauthors { totalCount } } } } }").await;
     let node = &from_book["books"]["edges"][0]["node"];
     assert_eq!(node["writer"]["id"], json!(a));
     assert_eq!(node["fans"]["totalCount"], json!(1));
@@ -233,9 +219,8 @@ async fn deleting_a_relation_removes_both_fields() {
     let app = app().await;
     authors_and_books(&app).await;
     let relations = app
-        .metadata("{ relations { edges { node { id relationType } } } }", json!({}))
-        .await
-        .data();
+        .metadata_query("{ relations { edges { node { id relationType } } } }")
+        .await;
     let m2m = relations["relations"]["edges"]
         .as_array()
         .unwrap()
@@ -249,7 +234,7 @@ async fn deleting_a_relation_removes_both_fields() {
     .await
     .data();
     let gone = app
-        .graphql("{ books { edges { node { coauthors { totalCount } } } } }", json!({}))
+        .run("{ books { edges { node { coauthors { totalCount } } } } }")
         .await;
     assert_eq!(gone.error_code(), "GRAPHQL_VALIDATION_FAILED");
 }

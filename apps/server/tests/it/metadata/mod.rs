@@ -74,5 +74,5 @@ async fn field_names(app: &TestApp, object_id: &str) -> Vec<String> {
 
 /// The core API's error code for `query`, which must fail.
 async fn core_error(app: &TestApp, query: &str) -> String {
-    app.graphql(query, json!({})).await.error_code()
+    app.run(query).await.error_code()
 }

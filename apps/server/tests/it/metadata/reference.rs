@@ -57,7 +57,7 @@ async fn company_properties(app: &TestApp, property_id: &str) -> Value {
 #[actix_web::test]
 async fn list_objects_describes_the_standard_objects_and_their_fields() {
     let app = app().await;
-    let listed = app.metadata(document!("ListObjects"), json!({})).await.data();
+    let listed = app.metadata_query(document!("ListObjects")).await;
     let company = listed["objects"]["edges"]
         .as_array()
         .unwrap()
@@ -127,9 +127,8 @@ async fn the_core_api_serves_the_new_object_its_defaults_and_its_relation_at_onc
     company_properties(&app, &property_id).await;
     // The reference's GetProperties returns what we create.
     let acme = app
-        .graphql("mutation { createCompany(data: {name: \"Acme\"}) { id } }", json!({}))
-        .await
-        .data();
+        .query("mutation { createCompany(data: {name: \"Acme\"}) { id } }")
+        .await;
     app.graphql(
         "mutation($d: PropertyCreateInput!) { createProperty(data: $d) { id } }",
         json!({"d": {"address": "1 Elm St", "price": {"amountMicros": 500000000000i64, "currencyCode": "EUR"}, "bedrooms": 3,
@@ -137,10 +136,7 @@ async fn the_core_api_serves_the_new_object_its_defaults_and_its_relation_at_onc
     )
     .await
     .data();
-    let properties = app
-        .graphql(include_str!("../reference/core/GetProperties.graphql"), json!({}))
-        .await
-        .data();
+    let properties = app.query(include_str!("../reference/core/GetProperties.graphql")).await;
     let node = &properties["properties"]["edges"][0]["node"];
     assert_eq!(node["address"], json!("1 Elm St"));
     assert_eq!(node["status"], json!("FOR_SALE"), "default applied");
@@ -150,12 +146,8 @@ async fn the_core_api_serves_the_new_object_its_defaults_and_its_relation_at_onc
         json!({"amountMicros": 500000000000i64, "currencyCode": "EUR"})
     );
     let from_company = app
-        .graphql(
-            "{ companies { edges { node { properties { edges { node { address company { name } } } } } } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ companies { edges { node { properties { edges { node { address company { name } } } } } } } }")
+        .await;
     assert_eq!(
         from_company["companies"]["edges"][0]["node"]["properties"]["edges"][0]["node"],
         json!({"address": "1 Elm St", "company": {"name": "Acme"}})
@@ -165,14 +157,14 @@ async fn the_core_api_serves_the_new_object_its_defaults_and_its_relation_at_onc
 #[actix_web::test]
 async fn create_api_key_refuses_the_references_past_expiry() {
     let app = app().await;
-    let past = app.metadata(document!("CreateApiKey"), json!({})).await;
+    let past = app.run_metadata(document!("CreateApiKey")).await;
     assert_eq!(past.error_code(), "VALIDATION_ERROR");
 }
 
 /// The reference's API key with a future expiry.
 async fn future_key(app: &TestApp) -> Value {
     let future = document!("CreateApiKey").replace("2025-12-31T23:59:59Z", "2099-12-31T23:59:59Z");
-    app.metadata(&future, json!({})).await.data()["createOneApiKey"].clone()
+    app.metadata_query(&future).await["createOneApiKey"].clone()
 }
 
 #[actix_web::test]
@@ -184,10 +176,7 @@ async fn an_api_key_with_a_future_expiry_works_and_its_token_is_shown_once() {
     let token = key["token"].as_str().unwrap();
     let with_key = app.graphql_as(token, "{ companies { totalCount } }", json!({})).await;
     assert_eq!(with_key.data()["companies"]["totalCount"], json!(0));
-    let keys = app
-        .metadata("{ apiKeys { id name token revokedAt } }", json!({}))
-        .await
-        .data();
+    let keys = app.metadata_query("{ apiKeys { id name token revokedAt } }").await;
     assert_eq!(keys["apiKeys"][0]["token"], Value::Null, "tokens are shown once");
 }
 
@@ -222,7 +211,7 @@ async fn a_revoked_api_key_is_refused_and_can_be_deleted() {
 
 /// The reference's webhook: its id.
 async fn reference_webhook(app: &TestApp) -> String {
-    let webhook = app.metadata(document!("CreateWebhook"), json!({})).await.data();
+    let webhook = app.metadata_query(document!("CreateWebhook")).await;
     assert_eq!(
         webhook["createOneWebhook"]["targetUrl"],
         json!("https://your-app.com/webhook")
@@ -235,10 +224,7 @@ async fn reference_webhook(app: &TestApp) -> String {
 async fn create_webhook_answers_the_webhook_and_generates_a_secret() {
     let app = app().await;
     reference_webhook(&app).await;
-    let hooks = app
-        .metadata("{ webhooks { id secret description } }", json!({}))
-        .await
-        .data();
+    let hooks = app.metadata_query("{ webhooks { id secret description } }").await;
     assert!(
         hooks["webhooks"][0]["secret"].as_str().unwrap().len() >= 32,
         "a secret is generated"
@@ -269,9 +255,8 @@ async fn a_webhook_can_be_updated_and_deleted() {
 async fn a_webhook_to_a_private_address_is_refused() {
     let app = app().await;
     let private = app
-        .metadata(
+        .run_metadata(
             "mutation { createOneWebhook(data: {targetUrl: \"http://127.0.0.1:9/x\", operation: \"*\"}) { id } }",
-            json!({}),
         )
         .await;
     assert_eq!(private.error_code(), "VALIDATION_ERROR");
@@ -298,19 +283,15 @@ async fn delete_object_removes_it_from_the_core_api_and_leaves_the_others() {
     let app = app().await;
     let (property_id, _) = property(&app).await;
     company_properties(&app, &property_id).await;
-    app.graphql("mutation { createCompany(data: {name: \"Acme\"}) { id } }", json!({}))
-        .await
-        .data();
+    app.query("mutation { createCompany(data: {name: \"Acme\"}) { id } }")
+        .await;
     let deleted = app
         .metadata(document!("DeleteObject"), json!({"id": property_id}))
         .await
         .data();
     assert_eq!(deleted["deleteOneObject"]["id"], json!(property_id));
-    let gone = app.graphql("{ properties { totalCount } }", json!({})).await;
+    let gone = app.run("{ properties { totalCount } }").await;
     assert_eq!(gone.error_code(), "GRAPHQL_VALIDATION_FAILED");
-    let still = app
-        .graphql("{ companies { edges { node { name } } } }", json!({}))
-        .await
-        .data();
+    let still = app.query("{ companies { edges { node { name } } } }").await;
     assert_eq!(still["companies"]["edges"][0]["node"]["name"], json!("Acme"));
 }

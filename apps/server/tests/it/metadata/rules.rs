@@ -103,9 +103,8 @@ async fn a_deactivated_object_leaves_the_core_api_and_stays_listed_inactive() {
         "GRAPHQL_VALIDATION_FAILED"
     );
     let listed = app
-        .metadata("{ objects { edges { node { nameSingular isActive } } } }", json!({}))
-        .await
-        .data();
+        .metadata_query("{ objects { edges { node { nameSingular isActive } } } }")
+        .await;
     assert!(
         listed["objects"]["edges"]
             .as_array()
@@ -119,15 +118,11 @@ async fn a_deactivated_object_leaves_the_core_api_and_stays_listed_inactive() {
 async fn a_reactivated_object_comes_back_with_its_data() {
     let app = app().await;
     let company = app.object_id("company").await;
-    app.graphql("mutation { createCompany(data: {name: \"Kept\"}) { id } }", json!({}))
-        .await
-        .data();
+    app.query("mutation { createCompany(data: {name: \"Kept\"}) { id } }")
+        .await;
     set_object_active(&app, &company, false).await;
     set_object_active(&app, &company, true).await;
-    let back = app
-        .graphql("{ companies { edges { node { name } } } }", json!({}))
-        .await
-        .data();
+    let back = app.query("{ companies { edges { node { name } } } }").await;
     assert_eq!(
         back["companies"]["edges"][0]["node"]["name"],
         json!("Kept"),
@@ -168,7 +163,7 @@ async fn a_field_deactivates_and_reactivates_like_an_object() {
     set_field_active(&app, &industry, false).await;
     assert_eq!(core_error(&app, query).await, "GRAPHQL_VALIDATION_FAILED");
     set_field_active(&app, &industry, true).await;
-    app.graphql(query, json!({})).await.data();
+    app.query(query).await;
 }
 
 #[actix_web::test]

@@ -51,12 +51,8 @@ async fn index_definitions(app: &TestApp, table: &str) -> Vec<String> {
 
 /// Companies A and B: the company object's id.
 async fn two_companies(app: &TestApp) -> String {
-    app.graphql(
-        "mutation { a: createCompany(data: {name: \"A\"}) { id } b: createCompany(data: {name: \"B\"}) { id } }",
-        json!({}),
-    )
-    .await
-    .data();
+    app.query("mutation { a: createCompany(data: {name: \"A\"}) { id } b: createCompany(data: {name: \"B\"}) { id } }")
+        .await;
     app.object_id("company").await
 }
 
@@ -93,17 +89,10 @@ async fn a_duplicate_value_of_a_unique_field_is_a_conflict_on_that_field() {
     )
     .await;
     assert!(columns_of(&app, "company").await.contains(&"code".to_string()));
-    app.graphql(
-        "mutation { createCompany(data: {name: \"C\", code: \"X1\"}) { id } }",
-        json!({}),
-    )
-    .await
-    .data();
+    app.query("mutation { createCompany(data: {name: \"C\", code: \"X1\"}) { id } }")
+        .await;
     let dup = app
-        .graphql(
-            "mutation { createCompany(data: {name: \"D\", code: \"X1\"}) { id } }",
-            json!({}),
-        )
+        .run("mutation { createCompany(data: {name: \"D\", code: \"X1\"}) { id } }")
         .await;
     assert_eq!(dup.error_code(), "CONFLICT");
     assert_eq!(dup.error_fields()[0], "code");
@@ -120,9 +109,7 @@ async fn tickets(app: &TestApp) -> (String, serde_json::Value, serde_json::Value
     )
     .await;
     let labels = create_field(app, json!({"objectMetadataId": object, "name": "labels", "label": "Labels", "type": "MULTI_SELECT", "options": options})).await;
-    app.graphql("mutation { a: createTicket(data: {status: LOST, labels: [OPEN, LOST]}) { id } b: createTicket(data: {status: OPEN}) { id } }", json!({}))
-        .await
-        .data();
+    app.query("mutation { a: createTicket(data: {status: LOST, labels: [OPEN, LOST]}) { id } b: createTicket(data: {status: OPEN}) { id } }").await;
     (object, status["id"].clone(), labels["id"].clone())
 }
 
@@ -140,12 +127,8 @@ async fn removing_options_clears_them_from_records() {
         .data();
     }
     let tickets = app
-        .graphql(
-            "{ tickets(orderBy: [{position: AscNullsFirst}]) { edges { node { status labels } } } }",
-            json!({}),
-        )
-        .await
-        .data();
+        .query("{ tickets(orderBy: [{position: AscNullsFirst}]) { edges { node { status labels } } } }")
+        .await;
     assert_eq!(
         tickets["tickets"]["edges"],
         json!([{"node": {"status": null, "labels": ["OPEN"]}}, {"node": {"status": "OPEN", "labels": null}}])

@@ -153,13 +153,38 @@ impl TestApp {
 
     /// Logs `email` in with [`PASSWORD`] and returns the response body.
     pub async fn log_in(&self, email: &str) -> Value {
-        let body = json!({"email": email, "password": PASSWORD});
-        self.post("/auth/login", &body).await.expect(200)
+        self.attempt_login(email, PASSWORD).await.expect(200)
+    }
+
+    /// `POST /auth/login` with these credentials, whatever it answers.
+    pub async fn attempt_login(&self, email: &str, password: &str) -> Response {
+        self.post("/auth/login", &json!({"email": email, "password": password}))
+            .await
     }
 
     /// A core API request with the app's token; the HTTP status must be 200.
     pub async fn graphql(&self, query: &str, variables: Value) -> Gql {
         self.graphql_as(&self.token, query, variables).await
+    }
+
+    /// A core API document without variables, whatever it answers (HTTP 200).
+    pub async fn run(&self, document: &str) -> Gql {
+        self.graphql(document, json!({})).await
+    }
+
+    /// A metadata API document without variables, whatever it answers (HTTP 200).
+    pub async fn run_metadata(&self, document: &str) -> Gql {
+        self.metadata(document, json!({})).await
+    }
+
+    /// The `data` of a core API document without variables, which must succeed.
+    pub async fn query(&self, document: &str) -> Value {
+        self.graphql(document, json!({})).await.data()
+    }
+
+    /// The `data` of a metadata API document without variables, which must succeed.
+    pub async fn metadata_query(&self, document: &str) -> Value {
+        self.metadata(document, json!({})).await.data()
     }
 
     pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Gql {
