@@ -10,9 +10,11 @@ use super::{PASSWORD, SECRET};
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use test_support::TestDb;
 use tokio::task::JoinHandle;
+use twenty_api_graphql::SchemaCache;
 use twenty_server::config::{Config, Secret};
 use twenty_server::webhook_worker::{self, WorkerSettings};
 use twenty_server::{AppState, build_app};
@@ -66,7 +68,8 @@ impl TestApp {
         let config =
             Config::from_lookup(|name| vars.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
                 .unwrap();
-        let state = AppState::new(config, db.pool.clone(), &Secret::new(SECRET.into()));
+        let mut state = AppState::new(config, db.pool.clone(), &Secret::new(SECRET.into()));
+        state.schemas = process_schemas(&state);
         TestApp {
             db,
             state,
@@ -265,6 +268,13 @@ impl Response {
         assert_eq!(self.status, 200, "{}", self.body);
         self.gql()
     }
+}
+
+/// The GraphQL schema cache of the whole test process, as one `serve` process has one for every workspace it
+/// serves: workspaces with the same data model (every freshly signed-up one) share one built schema.
+fn process_schemas(state: &AppState) -> Arc<SchemaCache> {
+    static SCHEMAS: OnceLock<Arc<SchemaCache>> = OnceLock::new();
+    SCHEMAS.get_or_init(|| state.schemas.clone()).clone()
 }
 
 /// Sends `request` through a fresh instance of the app over `state` (what one worker of `serve` runs).
