@@ -9,6 +9,17 @@ async fn app() -> TestApp {
     TestApp::new().await.with_workspace().await
 }
 
+/// An app on the standard workspace shared by the tests that change nothing.
+async fn standard() -> TestApp {
+    TestApp::new().await.with_shared_standard_workspace().await
+}
+
+/// An app on the workspace the reading tests of one fixture share, `prepare` giving it its data: the fixture's
+/// answer.
+async fn shared(fixture: &'static str, prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Value) {
+    TestApp::new().await.with_shared_workspace(fixture, prepare).await
+}
+
 /// The JSON answer to a REST request that must have `status`.
 async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
     let res = app.rest(method.clone(), path, body).await;
@@ -252,8 +263,11 @@ async fn forty_five_companies(app: &TestApp) {
 
 #[actix_web::test]
 async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
-    let app = app().await;
-    forty_five_companies(&app).await;
+    let (app, _) = shared("rest 45 companies", async |app| {
+        forty_five_companies(app).await;
+        Value::Null
+    })
+    .await;
     let mut seen = Vec::new();
     for offset in [0, 20, 40] {
         let page = list(&app, &format!("/rest/companies?limit=20&offset={offset}")).await;
@@ -272,8 +286,11 @@ async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
 
 #[actix_web::test]
 async fn the_reference_filters_select_the_matching_companies() {
-    let app = app().await;
-    forty_five_companies(&app).await;
+    let (app, _) = shared("rest 45 companies", async |app| {
+        forty_five_companies(app).await;
+        Value::Null
+    })
+    .await;
     for (query, count) in [
         ("filter[industry][eq]=Technology", 15),
         ("filter[employees][gt]=100", 34),
@@ -288,8 +305,11 @@ async fn the_reference_filters_select_the_matching_companies() {
 
 #[actix_web::test]
 async fn orders_apply_in_the_order_given() {
-    let app = app().await;
-    forty_five_companies(&app).await;
+    let (app, _) = shared("rest 45 companies", async |app| {
+        forty_five_companies(app).await;
+        Value::Null
+    })
+    .await;
     let sorted = names(&app, "/rest/companies?order[createdAt]=desc&order[name]=asc&limit=3").await;
     assert_eq!(
         sorted,
@@ -330,8 +350,11 @@ fn encode(v: &str) -> String {
 
 #[actix_web::test]
 async fn eq_and_in_match_awkward_values_exactly() {
-    let app = app().await;
-    awkward_companies(&app).await;
+    let (app, _) = shared("rest awkward names", async |app| {
+        awkward_companies(app).await;
+        Value::Null
+    })
+    .await;
     for v in AWKWARD {
         let found = names(&app, &format!("/rest/companies?filter[name][eq]={}", encode(v))).await;
         assert_eq!(found, [v], "eq {v}");
@@ -342,8 +365,11 @@ async fn eq_and_in_match_awkward_values_exactly() {
 
 #[actix_web::test]
 async fn every_operator_filters_over_the_query_string() {
-    let app = app().await;
-    awkward_companies(&app).await;
+    let (app, _) = shared("rest awkward names", async |app| {
+        awkward_companies(app).await;
+        Value::Null
+    })
+    .await;
     for (filter, count) in [
         ("filter[name][startsWith]=%5Bbr", 1),
         ("filter[name][ilike]=%25%C3%9CN%25", 1),
@@ -371,7 +397,7 @@ async fn invalid(app: &TestApp, method: Method, path: &str, body: Option<Value>)
 
 #[actix_web::test]
 async fn a_bad_limit_is_reported_alone() {
-    let app = app().await;
+    let app = standard().await;
     let bad = invalid(
         &app,
         Method::GET,
@@ -385,7 +411,7 @@ async fn a_bad_limit_is_reported_alone() {
 
 #[actix_web::test]
 async fn unknown_fields_unknown_operators_and_bad_values_are_all_reported() {
-    let app = app().await;
+    let app = standard().await;
     let bad = invalid(
         &app,
         Method::GET,
@@ -404,28 +430,28 @@ async fn unknown_fields_unknown_operators_and_bad_values_are_all_reported() {
 
 #[actix_web::test]
 async fn an_unknown_order_direction_is_a_validation_error() {
-    let app = app().await;
+    let app = standard().await;
     let bad = invalid(&app, Method::GET, "/rest/companies?order[employees]=sideways", None).await;
     assert_eq!(bad.error_code(), "VALIDATION_ERROR");
 }
 
 #[actix_web::test]
 async fn a_filter_without_an_operator_is_a_validation_error() {
-    let app = app().await;
+    let app = standard().await;
     let bad = invalid(&app, Method::GET, "/rest/companies?filter[name]=x", None).await;
     assert_eq!(bad.error_code(), "VALIDATION_ERROR");
 }
 
 #[actix_web::test]
 async fn a_malformed_id_is_reported_on_the_id() {
-    let app = app().await;
+    let app = standard().await;
     let bad = invalid(&app, Method::GET, "/rest/companies/not-a-uuid", None).await;
     assert_eq!(bad.error_fields()[0], "id");
 }
 
 #[actix_web::test]
 async fn an_unknown_object_is_not_found() {
-    let app = app().await;
+    let app = standard().await;
     let res = app.rest_get("/rest/unicorns").await;
     assert_eq!(res.status, 404);
     assert_eq!(res.error_code(), "NOT_FOUND");
@@ -433,7 +459,7 @@ async fn an_unknown_object_is_not_found() {
 
 #[actix_web::test]
 async fn a_missing_record_is_a_404() {
-    let app = app().await;
+    let app = standard().await;
     let res = app
         .rest_get("/rest/companies/6f9619ff-8b86-4d01-b42d-00c04fc964ff")
         .await;
@@ -442,7 +468,7 @@ async fn a_missing_record_is_a_404() {
 
 #[actix_web::test]
 async fn every_invalid_field_of_a_record_is_reported() {
-    let app = app().await;
+    let app = standard().await;
     let body = json!({"email": "nope", "linkedinLink": "x", "unknown": 1});
     let res = invalid(&app, Method::POST, "/rest/people", Some(body)).await;
     assert_eq!(res.error_fields().len(), 3);
@@ -450,7 +476,7 @@ async fn every_invalid_field_of_a_record_is_reported() {
 
 #[actix_web::test]
 async fn a_body_that_is_not_one_record_is_a_400() {
-    let app = app().await;
+    let app = standard().await;
     invalid(&app, Method::POST, "/rest/companies", Some(json!([1]))).await;
     let raw = app.post_raw("/rest/companies", Some(&app.token), "{not json").await;
     assert_eq!(raw.status, 400);
@@ -458,13 +484,13 @@ async fn a_body_that_is_not_one_record_is_a_400() {
 
 #[actix_web::test]
 async fn a_batch_takes_an_array() {
-    let app = app().await;
+    let app = standard().await;
     invalid(&app, Method::POST, "/rest/batch/companies", Some(json!({"name": "x"}))).await;
 }
 
 #[actix_web::test]
 async fn a_batch_with_one_invalid_record_writes_nothing() {
-    let app = app().await;
+    let app = standard().await;
     let batch = json!([{"name": "fine"}, {"linkedinLink": "bad"}]);
     let atomic = invalid(&app, Method::POST, "/rest/batch/companies", Some(batch)).await;
     assert_eq!(atomic.error_fields(), ["[1].linkedinLink"]);
@@ -500,8 +526,7 @@ fn node_ids(connection: &Value) -> Vec<String> {
 
 #[actix_web::test]
 async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
-    let app = app().await;
-    twelve_companies(&app).await;
+    let (app, _) = shared("rest twelve companies", async |app| json!(twelve_companies(app).await)).await;
     let cases = [
         (
             "filter[industry][eq]=Tech&filter[employees][gte]=14",
@@ -540,8 +565,8 @@ async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
 
 #[actix_web::test]
 async fn a_relation_filter_gives_the_same_ids_over_graphql_and_rest() {
-    let app = app().await;
-    let first = twelve_companies(&app).await;
+    let (app, first) = shared("rest twelve companies", async |app| json!(twelve_companies(app).await)).await;
+    let first = first.as_str().unwrap();
     let rest = listed(&app, &format!("/rest/people?filter[company.id][eq]={first}"), "id").await;
     let graphql = app
         .graphql(

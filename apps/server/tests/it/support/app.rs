@@ -10,7 +10,8 @@ use super::{PASSWORD, SECRET};
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use test_support::TestDb;
 use tokio::task::JoinHandle;
@@ -87,6 +88,38 @@ impl TestApp {
         self.token = signed_up["accessToken"].as_str().unwrap().to_string();
         self.workspace = signed_up["workspaceId"].as_str().unwrap().parse().unwrap();
         self
+    }
+
+    /// Uses the workspace the tests naming `fixture` share in this process: signed up, and given its data by
+    /// `prepare` (whose answer is returned), once — by whichever of them comes first. Only for tests that change
+    /// nothing in it: they read its data, or make requests that fail.
+    pub async fn with_shared_workspace(
+        mut self,
+        fixture: &'static str,
+        prepare: impl AsyncFnOnce(&TestApp) -> Value,
+    ) -> (TestApp, Value) {
+        let cell = {
+            let mut fixtures = FIXTURES.lock().unwrap();
+            fixtures.entry(fixture).or_default().clone()
+        };
+        let (token, workspace, data) = cell
+            .get_or_init(async || {
+                let signed_up = self.sign_up(&unique_email("fixture")).await;
+                self.token = signed_up["accessToken"].as_str().unwrap().to_string();
+                self.workspace = signed_up["workspaceId"].as_str().unwrap().parse().unwrap();
+                let data = prepare(&self).await;
+                (self.token.clone(), self.workspace, data)
+            })
+            .await
+            .clone();
+        self.token = token;
+        self.workspace = workspace;
+        (self, data)
+    }
+
+    /// The shared workspace holding the standard objects and no records ([`TestApp::with_shared_workspace`]).
+    pub async fn with_shared_standard_workspace(self) -> TestApp {
+        self.with_shared_workspace("standard", async |_| Value::Null).await.0
     }
 
     /// Creates an API key through the metadata API; later calls use it instead of the admin's access token.
@@ -262,13 +295,9 @@ impl Drop for TestApp {
     }
 }
 
-impl Response {
-    /// A GraphQL answer that must come with HTTP 200.
-    pub fn gql_ok(&self) -> Gql {
-        assert_eq!(self.status, 200, "{}", self.body);
-        self.gql()
-    }
-}
+/// The workspaces of [`TestApp::with_shared_workspace`] by fixture: (admin token, workspace id, prepared data).
+type SharedWorkspace = Arc<tokio::sync::OnceCell<(String, uuid::Uuid, Value)>>;
+static FIXTURES: Mutex<BTreeMap<&str, SharedWorkspace>> = Mutex::new(BTreeMap::new());
 
 /// The GraphQL schema cache of the whole test process, as one `serve` process has one for every workspace it
 /// serves: workspaces with the same data model (every freshly signed-up one) share one built schema.

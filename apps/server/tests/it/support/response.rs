@@ -41,6 +41,12 @@ impl Response {
     pub fn gql(&self) -> Gql {
         Gql(self.json())
     }
+
+    /// A GraphQL answer that must come with HTTP 200.
+    pub fn gql_ok(&self) -> Gql {
+        assert_eq!(self.status, 200, "{}", self.body);
+        self.gql()
+    }
 }
 
 /// A GraphQL response body (core or metadata API).
