@@ -261,13 +261,17 @@ async fn forty_five_companies(app: &TestApp) {
     assert_eq!(created["data"].as_array().unwrap().len(), 45);
 }
 
-#[actix_web::test]
-async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
-    let (app, _) = shared("rest 45 companies", async |app| {
+async fn shared_forty_five_companies() -> TestApp {
+    let prepare = async |app: &TestApp| {
         forty_five_companies(app).await;
         Value::Null
-    })
-    .await;
+    };
+    shared("rest 45 companies", prepare).await.0
+}
+
+#[actix_web::test]
+async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
+    let app = shared_forty_five_companies().await;
     let mut seen = Vec::new();
     for offset in [0, 20, 40] {
         let page = list(&app, &format!("/rest/companies?limit=20&offset={offset}")).await;
@@ -286,11 +290,7 @@ async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
 
 #[actix_web::test]
 async fn the_reference_filters_select_the_matching_companies() {
-    let (app, _) = shared("rest 45 companies", async |app| {
-        forty_five_companies(app).await;
-        Value::Null
-    })
-    .await;
+    let app = shared_forty_five_companies().await;
     for (query, count) in [
         ("filter[industry][eq]=Technology", 15),
         ("filter[employees][gt]=100", 34),
@@ -305,11 +305,7 @@ async fn the_reference_filters_select_the_matching_companies() {
 
 #[actix_web::test]
 async fn orders_apply_in_the_order_given() {
-    let (app, _) = shared("rest 45 companies", async |app| {
-        forty_five_companies(app).await;
-        Value::Null
-    })
-    .await;
+    let app = shared_forty_five_companies().await;
     let sorted = names(&app, "/rest/companies?order[createdAt]=desc&order[name]=asc&limit=3").await;
     assert_eq!(
         sorted,
@@ -335,6 +331,14 @@ async fn awkward_companies(app: &TestApp) {
     }
 }
 
+async fn shared_awkward_companies() -> TestApp {
+    let prepare = async |app: &TestApp| {
+        awkward_companies(app).await;
+        Value::Null
+    };
+    shared("rest awkward names", prepare).await.0
+}
+
 /// Percent-encodes every byte but ASCII letters and digits.
 fn encode(v: &str) -> String {
     v.bytes()
@@ -350,11 +354,7 @@ fn encode(v: &str) -> String {
 
 #[actix_web::test]
 async fn eq_and_in_match_awkward_values_exactly() {
-    let (app, _) = shared("rest awkward names", async |app| {
-        awkward_companies(app).await;
-        Value::Null
-    })
-    .await;
+    let app = shared_awkward_companies().await;
     for v in AWKWARD {
         let found = names(&app, &format!("/rest/companies?filter[name][eq]={}", encode(v))).await;
         assert_eq!(found, [v], "eq {v}");
@@ -365,11 +365,7 @@ async fn eq_and_in_match_awkward_values_exactly() {
 
 #[actix_web::test]
 async fn every_operator_filters_over_the_query_string() {
-    let (app, _) = shared("rest awkward names", async |app| {
-        awkward_companies(app).await;
-        Value::Null
-    })
-    .await;
+    let app = shared_awkward_companies().await;
     for (filter, count) in [
         ("filter[name][startsWith]=%5Bbr", 1),
         ("filter[name][ilike]=%25%C3%9CN%25", 1),
@@ -514,6 +510,12 @@ async fn twelve_companies(app: &TestApp) -> String {
     first
 }
 
+/// The [`twelve_companies`] workspace the reading tests share, and c0's id.
+async fn shared_twelve_companies() -> (TestApp, String) {
+    let (app, first) = shared("rest twelve companies", async |app| json!(twelve_companies(app).await)).await;
+    (app, first.as_str().unwrap().to_string())
+}
+
 /// The node ids of a GraphQL connection.
 fn node_ids(connection: &Value) -> Vec<String> {
     connection["edges"]
@@ -526,7 +528,7 @@ fn node_ids(connection: &Value) -> Vec<String> {
 
 #[actix_web::test]
 async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
-    let (app, _) = shared("rest twelve companies", async |app| json!(twelve_companies(app).await)).await;
+    let (app, _) = shared_twelve_companies().await;
     let cases = [
         (
             "filter[industry][eq]=Tech&filter[employees][gte]=14",
@@ -565,8 +567,7 @@ async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
 
 #[actix_web::test]
 async fn a_relation_filter_gives_the_same_ids_over_graphql_and_rest() {
-    let (app, first) = shared("rest twelve companies", async |app| json!(twelve_companies(app).await)).await;
-    let first = first.as_str().unwrap();
+    let (app, first) = shared_twelve_companies().await;
     let rest = listed(&app, &format!("/rest/people?filter[company.id][eq]={first}"), "id").await;
     let graphql = app
         .graphql(
