@@ -3,16 +3,18 @@
 //! Each test gets a fresh database cloned from a migrated template (`CREATE DATABASE … TEMPLATE …`) and dropped
 //! when the [`TestDb`] goes away, so tests run in parallel without sharing state. The server is `DATABASE_URL`
 //! when set; otherwise a private cluster under `target/test-pg`, started once and shared by every test process
-//! (stop it with `scripts/test-cluster stop`).
+//! (stop it with `scripts/test-cluster stop`). Workspaces are signed up as production signs them up
+//! ([`workspaces`]).
+
+mod workspaces;
+
+pub use workspaces::{TEST_APP_SECRET, TEST_PASSWORD};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use twenty_domain::blueprint::WorkspaceBlueprint;
-use twenty_domain::catalogue::standard_objects;
-use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::query::PageLimits;
-use twenty_domain::services::{RecordService, WorkspaceService};
+use twenty_domain::services::RecordService;
 use twenty_storage::cluster::LocalCluster;
 use twenty_storage::db::{MIGRATIONS_FINGERPRINT, PoolOptions, build_pool, run_migrations};
 use twenty_storage::{PgPool, PgStore};
@@ -142,28 +144,88 @@ async fn exec(conn: &mut AsyncPgConnection, sql: &str) {
     }
 }
 
-/// A fresh, migrated database for one test; dropped when this value is dropped.
+const SHARED_PREFIX: &str = "twenty_shared_";
+
+fn test_server() -> &'static ServerUrl {
+    match server_url() {
+        Ok(s) => s,
+        Err(e) => panic!("no test database server: {e}"),
+    }
+}
+
+async fn create_from_template(server: &ServerUrl, name: &str) {
+    let template = ensure_template(server).await;
+    let mut admin = admin_connection(&server.admin).await;
+    exec(
+        &mut admin,
+        &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
+    )
+    .await;
+}
+
+/// Drops the shared databases whose test process (its id ends the name) no longer runs on this machine.
+async fn drop_shared_databases_of_finished_processes(server: &ServerUrl) {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        datname: String,
+    }
+    let mut admin = admin_connection(&server.admin).await;
+    let names: Vec<Name> = diesel::sql_query("SELECT datname::text AS datname FROM pg_database WHERE datname LIKE $1")
+        .bind::<diesel::sql_types::Text, _>(format!("{SHARED_PREFIX}%"))
+        .load(&mut admin)
+        .await
+        .unwrap_or_default();
+    for Name { datname } in names {
+        let pid = datname.trim_start_matches(SHARED_PREFIX);
+        if !std::path::Path::new("/proc").join(pid).exists() {
+            exec(
+                &mut admin,
+                &format!("DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)"),
+            )
+            .await;
+        }
+    }
+}
+
+/// A fresh, migrated database for one test ([`TestDb::new`]), dropped when this value is dropped; or the database
+/// the tests of this process share ([`TestDb::shared`]).
 pub struct TestDb {
     pub name: String,
     pub url: String,
     pub pool: PgPool,
     admin: String,
+    /// Whether this value owns the database (and drops it when it goes).
+    owned: bool,
 }
 
 impl TestDb {
     pub async fn new() -> TestDb {
-        let server = match server_url() {
-            Ok(s) => s,
-            Err(e) => panic!("no test database server: {e}"),
-        };
-        let template = ensure_template(server).await;
+        let server = test_server();
         let name = format!("twenty_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = admin_connection(&server.admin).await;
-        exec(
-            &mut admin,
-            &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
-        )
-        .await;
+        create_from_template(server, &name).await;
+        TestDb::connect(server, name, true)
+    }
+
+    /// The database this test process shares among the tests that keep to workspaces of their own: created on first
+    /// use, never dropped by a test — it saves a `CREATE DATABASE` per test. The shared databases of processes that
+    /// are gone are dropped when the next one is created.
+    pub async fn shared() -> TestDb {
+        static SHARED: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+        let server = test_server();
+        let name = SHARED
+            .get_or_init(async || {
+                let name = format!("{SHARED_PREFIX}{}", std::process::id());
+                drop_shared_databases_of_finished_processes(server).await;
+                create_from_template(server, &name).await;
+                name
+            })
+            .await;
+        TestDb::connect(server, name.clone(), false)
+    }
+
+    fn connect(server: &ServerUrl, name: String, owned: bool) -> TestDb {
         let url = with_database(&server.base, &name);
         let options = PoolOptions {
             max_size: 4,
@@ -178,6 +240,7 @@ impl TestDb {
             url,
             pool,
             admin: server.admin.clone(),
+            owned,
         }
     }
 
@@ -192,21 +255,6 @@ impl TestDb {
         }
     }
 
-    /// A workspace holding the standard objects.
-    pub async fn workspace(&self) -> WorkspaceMetadata {
-        self.workspace_from(&standard_objects()).await
-    }
-
-    pub async fn workspace_from(&self, blueprint: &WorkspaceBlueprint) -> WorkspaceMetadata {
-        match WorkspaceService::new(self.store())
-            .create_workspace("Test workspace", blueprint)
-            .await
-        {
-            Ok(m) => m,
-            Err(e) => panic!("create workspace: {e:?}"),
-        }
-    }
-
     pub fn records(&self) -> RecordService<PgStore> {
         RecordService::new(self.store(), PageLimits::default())
     }
@@ -215,6 +263,9 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         self.pool.close();
+        if !self.owned {
+            return;
+        }
         let admin = self.admin.clone();
         let name = self.name.clone();
         // Drop runs outside async context guarantees, so the DROP DATABASE gets a thread and runtime of its own.

@@ -1,151 +1,21 @@
-//! Auth over real HTTP against the real binary (contract §2, §3).
+//! Authentication (contract §2, §3): sign-up, login, refresh-token rotation, logout, and which bearer tokens the
+//! protected prefixes refuse.
 
+use crate::support::app::sleep_ms;
+use crate::support::app::unique_email;
 use crate::support::*;
 use serde_json::{Value, json};
-use std::time::Duration;
 use twenty_auth::TokenSigner;
 
-#[tokio::test]
-async fn sign_up_login_refresh_reuse_and_logout() {
-    let server = Server::start(&[]).await;
-    let signed_up = server.sign_up("ada@example.com");
-    for key in ["accessToken", "refreshToken", "workspaceId", "userId"] {
-        assert!(signed_up[key].is_string(), "{key} in {signed_up}");
-    }
-    assert_eq!(signed_up["expiresIn"], json!(1800));
+const PROTECTED: [&str; 4] = ["/graphql", "/metadata", "/rest/companies", "/rest/open-api/core"];
 
-    let login = server.post(
-        "/auth/login",
-        &json!({"email": "ADA@example.com", "password": "password123"}),
-    );
-    assert_eq!(login.status, 200, "{}", login.body);
-    let login = login.json();
-    assert_eq!(login["expiresIn"], json!(1800));
-    let access = login["accessToken"].as_str().unwrap();
-    assert_ne!(server.get("/rest/companies", Some(access)).status, 401);
-
-    let first_refresh = login["refreshToken"].as_str().unwrap().to_string();
-    let refreshed = server.post("/auth/refresh", &json!({"refreshToken": first_refresh}));
-    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
-    let refreshed = refreshed.json();
-    let second_refresh = refreshed["refreshToken"].as_str().unwrap().to_string();
-    assert_ne!(second_refresh, first_refresh);
-
-    // Reuse of the rotated token fails and kills the new one too.
-    let reuse = server.post("/auth/refresh", &json!({"refreshToken": first_refresh}));
-    assert_eq!(reuse.status, 401);
-    assert_eq!(reuse.json()["error"]["code"], json!("UNAUTHORIZED"));
-    assert_eq!(
-        server
-            .post("/auth/refresh", &json!({"refreshToken": second_refresh}))
-            .status,
-        401
-    );
-
-    // A fresh login works again; logout revokes its refresh token.
-    let login = server
-        .post(
-            "/auth/login",
-            &json!({"email": "ada@example.com", "password": "password123"}),
-        )
-        .json();
-    let token = login["refreshToken"].as_str().unwrap();
-    let logout = server.post("/auth/logout", &json!({"refreshToken": token}));
-    assert_eq!(logout.status, 204);
-    assert_eq!(
-        server.post("/auth/refresh", &json!({"refreshToken": token})).status,
-        401
-    );
-    assert_eq!(server.post("/auth/logout", &json!({"refreshToken": token})).status, 401);
-    // An access token is not a refresh token.
-    assert_eq!(
-        server.post("/auth/refresh", &json!({"refreshToken": access})).status,
-        401
-    );
-}
-
-#[tokio::test]
-async fn sign_up_validation_conflicts_and_identical_login_failures() {
-    let server = Server::start(&[]).await;
-    server.sign_up("ada@example.com");
-    let dup = server.post(
-        "/auth/signup",
-        &json!({"email": "Ada@Example.com", "password": "password123"}),
-    );
-    assert_eq!(dup.status, 409, "{}", dup.body);
-    assert_eq!(dup.json()["error"]["code"], json!("CONFLICT"));
-
-    let bad = server.post("/auth/signup", &json!({"email": "not-an-email", "password": "short"}));
-    assert_eq!(bad.status, 400);
-    let body = bad.json();
-    assert_eq!(body["error"]["code"], json!("VALIDATION_ERROR"));
-    assert_eq!(body["error"]["statusCode"], json!(400));
-    let fields: Vec<&str> = body["error"]["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["email", "password"]);
-
-    // NUL characters cannot be stored: bad input, not a server error.
-    for body in [
-        json!({"email": "nul@example.com", "password": "password\u{0}123"}),
-        json!({"email": "nul@example.com", "password": "password123", "workspaceName": "a\u{0}b"}),
-        json!({"email": "nul@example.com", "password": "password123", "firstName": "\u{0}"}),
-    ] {
-        let res = server.post("/auth/signup", &body);
-        assert_eq!(res.status, 400, "{body}: {}", res.body);
-    }
-    for malformed in ["{", "[]", r#"{"email": 1}"#] {
-        let res = request(server.port, "POST", "/auth/signup", &[], Some(malformed));
-        assert_eq!(res.status, 400, "{malformed}: {}", res.body);
-        assert_eq!(res.json()["error"]["code"], json!("VALIDATION_ERROR"));
-    }
-
-    let unknown = server.post(
-        "/auth/login",
-        &json!({"email": "nobody@example.com", "password": "password123"}),
-    );
-    let wrong = server.post(
-        "/auth/login",
-        &json!({"email": "ada@example.com", "password": "wrong-password"}),
-    );
-    assert_eq!((unknown.status, wrong.status), (401, 401));
-    assert_eq!(unknown.body, wrong.body, "byte-identical bodies");
-    // An address with a NUL cannot be looked up; it is just another failed login (review finding: it was a 500).
-    let nul = server.post(
-        "/auth/login",
-        &json!({"email": "ada\u{0}@example.com", "password": "password123"}),
-    );
-    assert_eq!((nul.status, nul.body), (401, wrong.body));
-}
-
-#[tokio::test]
-async fn sign_up_can_be_disabled() {
-    let server = Server::start(&[("SIGN_UP_DISABLED", "true")]).await;
-    let res = server.post(
-        "/auth/signup",
-        &json!({"email": "ada@example.com", "password": "password123"}),
-    );
-    assert_eq!(res.status, 403);
-    assert_eq!(res.json()["error"]["code"], json!("FORBIDDEN"));
-}
-
-fn assert_unauthorized(server: &Server, token: Option<&str>, what: &str) {
-    for path in ["/graphql", "/metadata", "/rest/companies", "/rest/open-api/core"] {
-        let res = if path.starts_with("/graphql") || path.starts_with("/metadata") {
-            let auth = token.map(|t| format!("Bearer {t}"));
-            let headers: Vec<(&str, &str)> = auth.as_deref().map(|a| vec![("Authorization", a)]).unwrap_or_default();
-            request(
-                server.port,
-                "POST",
-                path,
-                &headers,
-                Some(r#"{"query":"{ __typename }"}"#),
-            )
+/// Every protected prefix answers 401 `UNAUTHORIZED` to `token`, in its API's error shape.
+async fn refused_everywhere(app: &TestApp, token: Option<&str>, what: &str) {
+    for path in PROTECTED {
+        let res = if path.starts_with("/rest") {
+            app.get(path, token).await
         } else {
-            server.get(path, token)
+            app.post_raw(path, token, r#"{"query":"{ __typename }"}"#).await
         };
         assert_eq!(res.status, 401, "{what} on {path}: {}", res.body);
         let body = res.json();
@@ -153,154 +23,184 @@ fn assert_unauthorized(server: &Server, token: Option<&str>, what: &str) {
             assert_eq!(body["error"]["code"], json!("UNAUTHORIZED"), "{what} on {path}");
             assert_eq!(body["error"]["statusCode"], json!(401));
         } else {
-            assert_eq!(
-                body["errors"][0]["extensions"]["code"],
-                json!("UNAUTHORIZED"),
-                "{what} on {path}"
-            );
+            assert_eq!(res.gql().error_code(), "UNAUTHORIZED", "{what} on {path}");
             assert_eq!(body["data"], Value::Null);
         }
     }
 }
 
-#[tokio::test]
-async fn bad_tokens_are_refused_on_every_protected_prefix() {
-    let server = Server::start(&[("ACCESS_TOKEN_TTL_SECS", "3")]).await;
-    let signed_up = server.sign_up("ada@example.com");
-    let access = signed_up["accessToken"].as_str().unwrap();
-    let workspace: uuid::Uuid = signed_up["workspaceId"].as_str().unwrap().parse().unwrap();
-    let user: uuid::Uuid = signed_up["userId"].as_str().unwrap().parse().unwrap();
-
-    assert_unauthorized(&server, None, "no token");
-    assert_unauthorized(&server, Some("garbage"), "malformed");
-    assert_unauthorized(&server, Some(&format!("{access}x")), "tampered");
-    let foreign = TokenSigner::new(b"some-other-secret-0123456789abcdef")
-        .access_token(workspace, user, 600)
-        .unwrap();
-    assert_unauthorized(&server, Some(&foreign), "other secret");
-    let none_alg = {
-        use base64::Engine;
-        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let header = b64.encode(r#"{"alg":"none","typ":"JWT"}"#);
-        let payload = b64.encode(format!(
-            r#"{{"sub":"{user}","workspaceId":"{workspace}","type":"ACCESS","iss":"twenty","exp":9999999999}}"#
-        ));
-        format!("{header}.{payload}.")
-    };
-    assert_unauthorized(&server, Some(&none_alg), "alg none");
-    assert_unauthorized(
-        &server,
-        Some(signed_up["refreshToken"].as_str().unwrap()),
-        "refresh token as bearer",
-    );
-
-    // Expiry is exact: no clock tolerance. A fresh token works, and stops working once its lifetime is over.
-    let login = server
-        .post(
-            "/auth/login",
-            &json!({"email": "ada@example.com", "password": "password123"}),
-        )
-        .json();
-    let fresh = login["accessToken"].as_str().unwrap();
-    assert_ne!(server.get("/rest/companies", Some(fresh)).status, 401);
-    tokio::time::sleep(Duration::from_millis(3100)).await;
-    assert_unauthorized(&server, Some(fresh), "expired");
+fn refresh_token(tokens: &Value) -> String {
+    tokens["refreshToken"].as_str().unwrap().to_string()
 }
 
-#[tokio::test]
-async fn api_keys_are_checked_on_every_request_and_scoped_to_their_workspace() {
-    let server = Server::start(&[]).await;
-    let a = server.sign_up("a@example.com");
-    let b = server.sign_up("b@example.com");
-    let ws_a: uuid::Uuid = a["workspaceId"].as_str().unwrap().parse().unwrap();
-    let ws_b: uuid::Uuid = b["workspaceId"].as_str().unwrap().parse().unwrap();
-    let (store, signer) = (server.db.store(), TokenSigner::new(SECRET.as_bytes()));
-    let auth = twenty_auth::AuthService::new(
-        store,
-        signer.clone(),
-        twenty_auth::AuthSettings {
-            access_token_ttl: Duration::from_secs(60),
-            refresh_token_ttl: Duration::from_secs(60),
-            bcrypt_cost: 4,
-            sign_up_disabled: false,
-        },
-    );
-    let (key, token) = auth.create_api_key(ws_a, "integration", None).await.unwrap();
-    assert_eq!(
-        server.get("/rest/open-api/core", Some(&token)).status,
-        200,
-        "authenticated, route not there yet"
-    );
-    assert_ne!(
-        server.get(&format!("/rest/open-api/core?token={token}"), None).status,
-        401,
-        "?token= on open-api"
-    );
-    assert_eq!(
-        server.get(&format!("/rest/companies?token={token}"), None).status,
-        401,
-        "?token= elsewhere"
-    );
-
-    // The same key id presented as workspace B's: not found there.
-    let forged = signer.api_key_token(ws_b, key.id, None).unwrap();
-    assert_unauthorized(&server, Some(&forged), "key of A claimed for B");
-
-    // Revocation takes effect on the next request.
-    use twenty_domain::ports::IdentityStore;
-    assert!(
-        server.db.store().revoke_api_key(ws_b, key.id).await.unwrap().is_none(),
-        "B cannot revoke A's key"
-    );
-    server.db.store().revoke_api_key(ws_a, key.id).await.unwrap().unwrap();
-    assert_unauthorized(&server, Some(&token), "revoked key");
-
-    // An expired key (by its row) is refused too.
-    let (_, soon) = auth
-        .create_api_key(ws_a, "short", Some(chrono::Utc::now() + chrono::Duration::seconds(1)))
-        .await
-        .unwrap();
-    assert_ne!(server.get("/rest/companies", Some(&soon)).status, 401);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_unauthorized(&server, Some(&soon), "expired key");
+async fn refresh(app: &TestApp, token: &str) -> Response {
+    app.post("/auth/refresh", &json!({"refreshToken": token})).await
 }
 
-#[tokio::test]
-async fn login_is_throttled_and_secrets_never_reach_the_logs() {
-    let server = Server::start(&[]).await;
-    let signed_up = server.sign_up("ada@example.com");
-    let login = server
-        .post(
-            "/auth/login",
-            &json!({"email": "ada@example.com", "password": "password123"}),
-        )
-        .json();
-    let refreshed = server
-        .post("/auth/refresh", &json!({"refreshToken": login["refreshToken"]}))
-        .json();
-    server.get(
-        &format!("/rest/open-api/core?token={}", login["accessToken"].as_str().unwrap()),
-        None,
-    );
-    let log = server.log_text();
-    assert!(log.contains("request completed"), "requests are logged: {log}");
-    for secret in [
-        "password123",
-        signed_up["accessToken"].as_str().unwrap(),
-        signed_up["refreshToken"].as_str().unwrap(),
-        login["accessToken"].as_str().unwrap(),
-        login["refreshToken"].as_str().unwrap(),
-        refreshed["refreshToken"].as_str().unwrap(),
-        SECRET,
-    ] {
-        assert!(!log.contains(secret), "a secret reached the log:\n{log}");
+#[actix_web::test]
+async fn sign_up_answers_tokens_ids_and_the_access_token_lifetime() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    let signed_up = app.sign_up(&ada).await;
+    for key in ["accessToken", "refreshToken", "workspaceId", "userId"] {
+        assert!(signed_up[key].is_string(), "{key} in {signed_up}");
     }
+    assert_eq!(signed_up["expiresIn"], json!(1800));
+}
 
-    for attempt in 0..20 {
-        let res = server.post(
+#[actix_web::test]
+async fn login_ignores_the_case_of_the_email_and_gives_a_working_access_token() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    let login = app.attempt_login(&ada.to_uppercase(), PASSWORD).await.expect(200);
+    assert_eq!(login["expiresIn"], json!(1800));
+    let access = login["accessToken"].as_str().unwrap();
+    assert_ne!(app.get("/rest/companies", Some(access)).await.status, 401);
+}
+
+#[actix_web::test]
+async fn a_refresh_rotates_the_refresh_token() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    let first = refresh_token(&app.log_in(&ada).await);
+    let refreshed = refresh(&app, &first).await.expect(200);
+    assert_ne!(refresh_token(&refreshed), first);
+}
+
+#[actix_web::test]
+async fn reusing_a_rotated_refresh_token_fails_and_revokes_its_successor() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    let first = refresh_token(&app.log_in(&ada).await);
+    let second = refresh_token(&refresh(&app, &first).await.expect(200));
+    let reuse = refresh(&app, &first).await;
+    assert_eq!(reuse.status, 401);
+    assert_eq!(reuse.error_code(), "UNAUTHORIZED");
+    assert_eq!(refresh(&app, &second).await.status, 401);
+}
+
+#[actix_web::test]
+async fn logout_revokes_the_refresh_token() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    let token = refresh_token(&app.log_in(&ada).await);
+    let logout = app.post("/auth/logout", &json!({"refreshToken": token})).await;
+    assert_eq!(logout.status, 204);
+    assert_eq!(refresh(&app, &token).await.status, 401);
+    assert_eq!(
+        app.post("/auth/logout", &json!({"refreshToken": token})).await.status,
+        401
+    );
+}
+
+#[actix_web::test]
+async fn an_access_token_is_not_a_refresh_token() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    let login = app.sign_up(&ada).await;
+    let access = login["accessToken"].as_str().unwrap();
+    assert_eq!(refresh(&app, access).await.status, 401);
+}
+
+#[actix_web::test]
+async fn signing_up_a_taken_email_in_any_case_is_a_conflict() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    let dup = app
+        .post(
+            "/auth/signup",
+            &json!({"email": ada.to_uppercase(), "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.error_code(), "CONFLICT");
+}
+
+#[actix_web::test]
+async fn sign_up_reports_every_invalid_field() {
+    let app = TestApp::new().await;
+    let bad = app
+        .post("/auth/signup", &json!({"email": "not-an-email", "password": "short"}))
+        .await;
+    let body = bad.expect(400);
+    assert_eq!(bad.error_code(), "VALIDATION_ERROR");
+    assert_eq!(body["error"]["statusCode"], json!(400));
+    assert_eq!(bad.error_fields(), ["email", "password"]);
+}
+
+#[actix_web::test]
+async fn nul_characters_in_a_sign_up_are_bad_input_not_a_server_error() {
+    let app = TestApp::new().await;
+    for body in [
+        json!({"email": "nul@example.com", "password": "password\u{0}123"}),
+        json!({"email": "nul@example.com", "password": PASSWORD, "workspaceName": "a\u{0}b"}),
+        json!({"email": "nul@example.com", "password": PASSWORD, "firstName": "\u{0}"}),
+    ] {
+        let res = app.post("/auth/signup", &body).await;
+        assert_eq!(res.status, 400, "{body}: {}", res.body);
+    }
+}
+
+#[actix_web::test]
+async fn a_malformed_sign_up_body_is_a_validation_error() {
+    let app = TestApp::new().await;
+    for malformed in ["{", "[]", r#"{"email": 1}"#] {
+        let res = app.post_raw("/auth/signup", None, malformed).await;
+        assert_eq!(res.status, 400, "{malformed}: {}", res.body);
+        assert_eq!(res.error_code(), "VALIDATION_ERROR");
+    }
+}
+
+#[actix_web::test]
+async fn an_unknown_email_and_a_wrong_password_fail_with_identical_bodies() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    let unknown = app.attempt_login("nobody@example.com", PASSWORD).await;
+    let wrong = app.attempt_login(&ada, "wrong-password").await;
+    assert_eq!((unknown.status, wrong.status), (401, 401));
+    assert_eq!(unknown.body, wrong.body, "byte-identical bodies");
+}
+
+#[actix_web::test]
+async fn a_login_email_with_a_nul_is_just_another_failed_login() {
+    let ada = unique_email("ada");
+    // Review finding: it was a 500.
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    let wrong = app.attempt_login(&ada, "wrong-password").await;
+    let nul = app
+        .post(
             "/auth/login",
-            &json!({"email": "ada@example.com", "password": "wrong-password"}),
-        );
+            &json!({"email": ada.replacen('@', "\u{0}@", 1), "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!((nul.status, nul.body), (401, wrong.body));
+}
+
+#[actix_web::test]
+async fn sign_up_can_be_disabled() {
+    let ada = unique_email("ada");
+    let app = TestApp::with_env(&[("SIGN_UP_DISABLED", "true")]).await;
+    let res = app
+        .post("/auth/signup", &json!({"email": ada, "password": PASSWORD}))
+        .await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.error_code(), "FORBIDDEN");
+}
+
+#[actix_web::test]
+async fn login_is_throttled_after_repeated_failures() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    app.sign_up(&ada).await;
+    for attempt in 0..20 {
+        let res = app.attempt_login(&ada, "wrong-password").await;
         if res.status == 429 {
             assert!(attempt >= 8, "throttled too early ({attempt})");
             let body = res.json();
@@ -314,39 +214,164 @@ async fn login_is_throttled_and_secrets_never_reach_the_logs() {
     panic!("login was never throttled");
 }
 
-#[tokio::test]
-async fn metrics_and_request_ids() {
-    let server = Server::start(&[]).await;
-    let res = server.get("/healthz", None);
-    assert!(res.header("x-request-id").is_some_and(|id| !id.is_empty()));
-    let res = request(
-        server.port,
-        "GET",
-        "/healthz",
-        &[("X-Request-Id", "trace-me-123")],
-        None,
+#[actix_web::test]
+async fn a_request_without_a_token_is_refused_on_every_protected_prefix() {
+    let app = TestApp::new().await;
+    refused_everywhere(&app, None, "no token").await;
+}
+
+#[actix_web::test]
+async fn a_malformed_token_is_refused_on_every_protected_prefix() {
+    let app = TestApp::new().await;
+    refused_everywhere(&app, Some("garbage"), "malformed").await;
+}
+
+#[actix_web::test]
+async fn a_tampered_token_is_refused_on_every_protected_prefix() {
+    let app = TestApp::new().await.with_workspace().await;
+    refused_everywhere(&app, Some(&format!("{}x", app.token)), "tampered").await;
+}
+
+#[actix_web::test]
+async fn a_token_signed_with_another_secret_is_refused_on_every_protected_prefix() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    let signed_up = app.sign_up(&ada).await;
+    let (workspace, user) = ids(&signed_up);
+    let foreign = TokenSigner::new(b"some-other-secret-0123456789abcdef")
+        .access_token(workspace, user, 600)
+        .unwrap();
+    refused_everywhere(&app, Some(&foreign), "other secret").await;
+}
+
+#[actix_web::test]
+async fn an_unsigned_alg_none_token_is_refused_on_every_protected_prefix() {
+    let ada = unique_email("ada");
+    use base64::Engine;
+    let app = TestApp::new().await;
+    let (workspace, user) = ids(&app.sign_up(&ada).await);
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let header = b64.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let payload = b64.encode(format!(
+        r#"{{"sub":"{user}","workspaceId":"{workspace}","type":"ACCESS","iss":"twenty","exp":9999999999}}"#
+    ));
+    refused_everywhere(&app, Some(&format!("{header}.{payload}.")), "alg none").await;
+}
+
+#[actix_web::test]
+async fn a_refresh_token_is_not_a_bearer_token() {
+    let ada = unique_email("ada");
+    let app = TestApp::new().await;
+    let signed_up = app.sign_up(&ada).await;
+    refused_everywhere(&app, Some(&refresh_token(&signed_up)), "refresh token as bearer").await;
+}
+
+#[actix_web::test]
+async fn an_access_token_stops_working_exactly_when_its_lifetime_is_over() {
+    let ada = unique_email("ada");
+    // No clock tolerance.
+    let app = TestApp::with_env(&[("ACCESS_TOKEN_TTL_SECS", "3")]).await;
+    app.sign_up(&ada).await;
+    let login = app.log_in(&ada).await;
+    let fresh = login["accessToken"].as_str().unwrap();
+    assert_ne!(app.get("/rest/companies", Some(fresh)).await.status, 401);
+    sleep_ms(3100).await;
+    refused_everywhere(&app, Some(fresh), "expired").await;
+}
+
+fn ids(signed_up: &Value) -> (uuid::Uuid, uuid::Uuid) {
+    let id = |key: &str| signed_up[key].as_str().unwrap().parse().unwrap();
+    (id("workspaceId"), id("userId"))
+}
+
+/// An API key of `workspace`, created by the auth service `serve` runs: (its id, its token).
+async fn api_key_of(app: &TestApp, workspace: uuid::Uuid, expires_in_secs: Option<i64>) -> (uuid::Uuid, String) {
+    let expires_at = expires_in_secs.map(|s| chrono::Utc::now() + chrono::Duration::seconds(s));
+    let (key, token) = app
+        .state
+        .auth
+        .create_api_key(workspace, "integration", expires_at)
+        .await
+        .unwrap();
+    (key.id, token)
+}
+
+#[actix_web::test]
+async fn an_api_key_authenticates_requests() {
+    let app = TestApp::new().await.with_workspace().await;
+    let (_, token) = api_key_of(&app, app.workspace, None).await;
+    assert_eq!(
+        app.get("/rest/open-api/core", Some(&token)).await.status,
+        200,
+        "authenticated, route not there yet"
     );
-    assert_eq!(res.header("x-request-id"), Some("trace-me-123"));
-    let metrics = server.get("/metrics", None);
-    assert_eq!(metrics.status, 200);
+}
+
+#[actix_web::test]
+async fn only_the_open_api_document_takes_a_token_in_the_query_string() {
+    let app = TestApp::new().await.with_workspace().await;
+    let (_, token) = api_key_of(&app, app.workspace, None).await;
+    assert_ne!(
+        app.get(&format!("/rest/open-api/core?token={token}"), None)
+            .await
+            .status,
+        401,
+        "?token= on open-api"
+    );
+    assert_eq!(
+        app.get(&format!("/rest/companies?token={token}"), None).await.status,
+        401,
+        "?token= elsewhere"
+    );
+}
+
+#[actix_web::test]
+async fn an_api_key_claimed_for_another_workspace_is_refused() {
+    let app = TestApp::new().await;
+    let (ws_a, _) = ids(&app.sign_up(&unique_email("a")).await);
+    let (ws_b, _) = ids(&app.sign_up(&unique_email("b")).await);
+    let (key, _) = api_key_of(&app, ws_a, None).await;
+    // The same key id presented as workspace B's: not found there.
+    let forged = TokenSigner::new(SECRET.as_bytes())
+        .api_key_token(ws_b, key, None)
+        .unwrap();
+    refused_everywhere(&app, Some(&forged), "key of A claimed for B").await;
+}
+
+#[actix_web::test]
+async fn a_workspace_cannot_revoke_another_workspaces_api_key() {
+    use twenty_domain::ports::IdentityStore;
+    let app = TestApp::new().await;
+    let (ws_a, _) = ids(&app.sign_up(&unique_email("a")).await);
+    let (ws_b, _) = ids(&app.sign_up(&unique_email("b")).await);
+    let (key, token) = api_key_of(&app, ws_a, None).await;
     assert!(
-        metrics
-            .body
-            .contains("twenty_http_requests_total{api=\"ops\",status=\"2xx\"}"),
-        "{}",
-        metrics.body
+        app.db.store().revoke_api_key(ws_b, key).await.unwrap().is_none(),
+        "B cannot revoke A's key"
     );
-    assert!(metrics.body.contains("twenty_db_pool_connections"));
-    let preflight = request(
-        server.port,
-        "OPTIONS",
-        "/graphql",
-        &[
-            ("Origin", "https://app.example.com"),
-            ("Access-Control-Request-Method", "POST"),
-        ],
-        None,
-    );
-    assert_eq!(preflight.status, 200, "{}", preflight.body);
-    assert!(preflight.header("access-control-allow-origin").is_some());
+    assert_ne!(app.get("/rest/companies", Some(&token)).await.status, 401);
+}
+
+#[actix_web::test]
+async fn a_revoked_api_key_is_refused_from_the_next_request_on() {
+    use twenty_domain::ports::IdentityStore;
+    let app = TestApp::new().await.with_workspace().await;
+    let (key, token) = api_key_of(&app, app.workspace, None).await;
+    assert_ne!(app.get("/rest/companies", Some(&token)).await.status, 401);
+    app.db
+        .store()
+        .revoke_api_key(app.workspace, key)
+        .await
+        .unwrap()
+        .unwrap();
+    refused_everywhere(&app, Some(&token), "revoked key").await;
+}
+
+#[actix_web::test]
+async fn an_api_key_past_its_expiry_is_refused() {
+    let app = TestApp::new().await.with_workspace().await;
+    let (_, soon) = api_key_of(&app, app.workspace, Some(1)).await;
+    assert_ne!(app.get("/rest/companies", Some(&soon)).await.status, 401);
+    sleep_ms(1100).await;
+    refused_everywhere(&app, Some(&soon), "expired key").await;
 }

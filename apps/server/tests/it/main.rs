@@ -1,14 +1,15 @@
-//! End-to-end tests of the server: in-process through `build_app`, and the real binary over HTTP.
+//! The server's tests. Most run in process against `build_app` through [`support::TestApp`]; the real binary is
+//! spawned only for what needs a process of its own: its life cycle, several processes on one database, the
+//! process-wide statement counter and log, and the command line (the `binary` module).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
-mod cli;
+mod binary;
 mod graphql;
-mod health;
 mod metadata;
-mod process;
+mod notifications;
+mod ops;
 mod rate_limits;
 mod rest;
-mod steady_state;
 mod support;
 mod webhooks;

@@ -1,74 +1,100 @@
-//! Rate limits per principal and per API over real HTTP (contract §7a).
+//! Rate limits per principal and per API (contract §7a).
 
+use crate::support::app::unique_email;
 use crate::support::*;
 use serde_json::json;
 
-#[tokio::test]
-async fn each_api_has_its_own_budget_per_principal() {
-    let server = Server::start(&[
+/// REST allows 3 requests, GraphQL 2, and the metadata API is unlimited (0); tokens of two workspaces.
+async fn limited() -> (TestApp, String, String) {
+    let app = TestApp::with_env(&[
         ("RATE_LIMIT_REST", "3"),
         ("RATE_LIMIT_GRAPHQL", "2"),
         ("RATE_LIMIT_METADATA", "0"),
     ])
     .await;
-    let a = server.sign_up("a@example.com")["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let b = server.sign_up("b@example.com")["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = |signed_up: serde_json::Value| signed_up["accessToken"].as_str().unwrap().to_string();
+    let a = token(app.sign_up(&unique_email("a")).await);
+    let b = token(app.sign_up(&unique_email("b")).await);
+    (app, a, b)
+}
 
+async fn companies_over_graphql(app: &TestApp, token: &str) -> Response {
+    app.post_raw("/graphql", Some(token), r#"{"query":"{ companies { totalCount } }"}"#)
+        .await
+}
+
+/// Spends `token`'s three REST requests.
+async fn spend_rest_budget(app: &TestApp, token: &str) -> Vec<String> {
     let mut remaining = Vec::new();
     for _ in 0..3 {
-        let res = server.get("/rest/companies", Some(&a));
+        let res = app.get("/rest/companies", Some(token)).await;
         assert_eq!(res.status, 200, "{}", res.body);
         assert_eq!(res.header("x-ratelimit-limit"), Some("3"));
         let reset: u64 = res.header("x-ratelimit-reset").unwrap().parse().unwrap();
         assert!(reset > 1_700_000_000, "unix seconds");
         remaining.push(res.header("x-ratelimit-remaining").unwrap().to_string());
     }
-    assert_eq!(remaining, ["2", "1", "0"]);
-    let over = server.get("/rest/companies", Some(&a));
-    assert_eq!(over.status, 429);
-    let body = over.json();
+    remaining
+}
+
+#[actix_web::test]
+async fn responses_count_down_the_remaining_budget() {
+    let (app, a, _) = limited().await;
+    assert_eq!(spend_rest_budget(&app, &a).await, ["2", "1", "0"]);
+}
+
+#[actix_web::test]
+async fn a_request_over_budget_is_refused_with_retry_after() {
+    let (app, a, _) = limited().await;
+    spend_rest_budget(&app, &a).await;
+    let over = app.get("/rest/companies", Some(&a)).await;
+    let body = over.expect(429);
     assert_eq!(body["error"]["code"], json!("RATE_LIMIT_EXCEEDED"));
     assert_eq!(body["error"]["statusCode"], json!(429));
     let retry: u64 = over.header("retry-after").unwrap().parse().unwrap();
     assert!(retry >= 1 && body["error"]["retryAfter"] == json!(retry));
-    // Another principal has its own budget; so does another API.
-    assert_eq!(server.get("/rest/companies", Some(&b)).status, 200);
-    let gql = |token: &str| {
-        request(
-            server.port,
-            "POST",
-            "/graphql",
-            &[("Authorization", &format!("Bearer {token}"))],
-            Some(r#"{"query":"{ companies { totalCount } }"}"#),
-        )
-    };
-    assert_eq!(gql(&a).status, 200);
-    assert_eq!(gql(&a).header("x-ratelimit-remaining"), Some("0"));
-    let limited = gql(&a);
-    assert_eq!(limited.status, 429);
-    let body = limited.json();
+}
+
+#[actix_web::test]
+async fn another_principal_has_its_own_budget() {
+    let (app, a, b) = limited().await;
+    spend_rest_budget(&app, &a).await;
+    assert_eq!(app.get("/rest/companies", Some(&a)).await.status, 429);
+    assert_eq!(app.get("/rest/companies", Some(&b)).await.status, 200);
+}
+
+#[actix_web::test]
+async fn another_api_has_its_own_budget_and_refuses_in_graphql_shape() {
+    let (app, a, _) = limited().await;
+    spend_rest_budget(&app, &a).await;
+    assert_eq!(companies_over_graphql(&app, &a).await.status, 200);
+    let last = companies_over_graphql(&app, &a).await;
+    assert_eq!(last.header("x-ratelimit-remaining"), Some("0"));
+    let limited = companies_over_graphql(&app, &a).await;
+    let body = limited.expect(429);
     assert_eq!(body["errors"][0]["message"], json!("Rate limit exceeded"));
-    assert_eq!(body["errors"][0]["extensions"]["code"], json!("RATE_LIMIT_EXCEEDED"));
+    assert_eq!(limited.gql().error_code(), "RATE_LIMIT_EXCEEDED");
     assert!(body["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() >= 1);
     assert_eq!(body["data"], serde_json::Value::Null);
-    // 0 disables: no limit and no headers on /metadata.
+}
+
+#[actix_web::test]
+async fn a_budget_of_zero_disables_the_limit_and_its_headers() {
+    let (app, a, _) = limited().await;
     for _ in 0..5 {
-        let res = request(
-            server.port,
-            "POST",
-            "/metadata",
-            &[("Authorization", &format!("Bearer {a}"))],
-            Some(r#"{"query":"{ apiKeys { id } }"}"#),
-        );
+        let res = app
+            .post_raw("/metadata", Some(&a), r#"{"query":"{ apiKeys { id } }"}"#)
+            .await;
         assert_eq!(res.status, 200);
         assert!(res.header("x-ratelimit-limit").is_none());
     }
-    // Unauthenticated requests are refused before they are counted.
-    assert_eq!(server.get("/rest/companies", None).status, 401);
+}
+
+#[actix_web::test]
+async fn unauthenticated_requests_are_refused_before_they_are_counted() {
+    let (app, a, _) = limited().await;
+    for _ in 0..5 {
+        assert_eq!(app.get("/rest/companies", None).await.status, 401);
+    }
+    assert_eq!(spend_rest_budget(&app, &a).await, ["2", "1", "0"]);
 }

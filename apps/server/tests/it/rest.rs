@@ -1,85 +1,73 @@
-//! The REST API over real HTTP: the reference's requests verbatim, the query-string language, errors, and the
-//! same filters giving the same ids over GraphQL and REST.
+//! The REST API: the reference's requests verbatim, the query-string language, errors, and the same filters giving
+//! the same ids over GraphQL and REST.
 
-use crate::graphql::{gql, ok};
 use crate::support::*;
+use actix_web::http::Method;
 use serde_json::{Value, json};
 
-struct Client {
-    server: Server,
-    token: String,
+async fn app() -> TestApp {
+    TestApp::new().await.with_workspace().await
 }
 
-impl Client {
-    async fn new() -> Client {
-        let server = Server::start(&[]).await;
-        let token = server.sign_up("rest@example.com")["accessToken"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        Client { server, token }
-    }
-
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
-        let auth = format!("Bearer {}", self.token);
-        let body = body.map(|b| b.to_string());
-        request(
-            self.server.port,
-            method,
-            path,
-            &[("Authorization", &auth)],
-            body.as_deref(),
-        )
-    }
-
-    fn json(&self, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-        let res = self.call(method, path, body);
-        assert_eq!(res.status, status, "{method} {path}: {}", res.body);
-        res.json()
-    }
-
-    fn ids(&self, path: &str) -> Vec<String> {
-        let listed = self.json("GET", path, None, 200);
-        listed["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect()
-    }
-
-    fn names(&self, path: &str) -> Vec<String> {
-        let listed = self.json("GET", path, None, 200);
-        listed["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["name"].as_str().unwrap_or("").to_string())
-            .collect()
-    }
+/// An app on the standard workspace shared by the tests that change nothing.
+async fn standard() -> TestApp {
+    TestApp::new().await.with_shared_standard_workspace().await
 }
 
-fn error_fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]
+/// An app on the workspace the reading tests of one fixture share, `prepare` giving it its data: the fixture's
+/// answer.
+async fn shared(fixture: &'static str, prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Value) {
+    TestApp::new().await.with_shared_workspace(fixture, prepare).await
+}
+
+/// The JSON answer to a REST request that must have `status`.
+async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
+    let res = app.rest(method.clone(), path, body).await;
+    assert_eq!(res.status, status, "{method} {path}: {}", res.body);
+    res.json()
+}
+
+async fn list(app: &TestApp, path: &str) -> Value {
+    call(app, Method::GET, path, None, 200).await
+}
+
+/// `key` of every record a list request answers.
+async fn listed(app: &TestApp, path: &str, key: &str) -> Vec<String> {
+    list(app, path).await["data"]
         .as_array()
-        .map(|d| {
-            d.iter()
-                .map(|x| x["field"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+        .unwrap()
+        .iter()
+        .map(|r| r[key].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
-#[tokio::test]
-async fn reference_requests_run_verbatim() {
-    let c = Client::new().await;
-    let created = c.json(
-        "POST",
+async fn names(app: &TestApp, path: &str) -> Vec<String> {
+    listed(app, path, "name").await
+}
+
+async fn create(app: &TestApp, path: &str, body: Value) -> Value {
+    call(app, Method::POST, path, Some(body), 201).await
+}
+
+/// "New Company" (Technology, 100 employees) through the reference's create request: its record.
+async fn new_company(app: &TestApp) -> Value {
+    let created = create(
+        app,
         "/rest/companies",
-        Some(json!({"name": "New Company", "industry": "Technology", "employees": 100})),
-        201,
-    );
-    let record = &created["data"];
+        json!({"name": "New Company", "industry": "Technology", "employees": 100}),
+    )
+    .await;
+    created["data"].clone()
+}
+
+fn id_of(record: &Value) -> String {
+    record["id"].as_str().unwrap().to_string()
+}
+
+#[actix_web::test]
+async fn create_answers_the_record_with_empty_composites_and_relation_ids() {
+    let app = app().await;
+    let record = new_company(&app).await;
     assert_eq!(
         (
             record["name"].clone(),
@@ -94,119 +82,165 @@ async fn reference_requests_run_verbatim() {
         json!({"amountMicros": null, "currencyCode": null})
     );
     assert!(record.get("accountOwnerId").is_some(), "records carry relation ids");
-    let id = record["id"].as_str().unwrap().to_string();
-    c.json(
-        "POST",
-        "/rest/companies",
-        Some(json!({"name": "Acme Corp", "industry": "Finance", "employees": 500})),
-        201,
-    );
+}
 
-    let listed = c.json(
-        "GET",
+#[actix_web::test]
+async fn a_list_filters_orders_and_counts() {
+    let app = app().await;
+    let id = id_of(&new_company(&app).await);
+    create(
+        &app,
+        "/rest/companies",
+        json!({"name": "Acme Corp", "industry": "Finance", "employees": 500}),
+    )
+    .await;
+    let listed = list(
+        &app,
         "/rest/companies?limit=20&filter[industry][eq]=Technology&order[createdAt]=desc",
-        None,
-        200,
-    );
+    )
+    .await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     assert_eq!(listed["data"][0]["id"], json!(id));
     assert_eq!(listed["meta"], json!({"totalCount": 1, "hasMore": false}));
+}
 
-    let one = c.json("GET", &format!("/rest/companies/{id}"), None, 200);
+#[actix_web::test]
+async fn a_record_is_read_by_id() {
+    let app = app().await;
+    let id = id_of(&new_company(&app).await);
+    let one = list(&app, &format!("/rest/companies/{id}")).await;
     assert_eq!(one["data"]["name"], json!("New Company"));
+}
 
-    let patched = c.json(
-        "PATCH",
+#[actix_web::test]
+async fn patch_changes_the_given_fields_and_the_update_time() {
+    let app = app().await;
+    let id = id_of(&new_company(&app).await);
+    let patched = call(
+        &app,
+        Method::PATCH,
         &format!("/rest/companies/{id}"),
         Some(json!({"employees": 150, "linkedinLink": "https://linkedin.com/company/new-co"})),
         200,
-    );
+    )
+    .await;
     assert_eq!(patched["data"]["employees"], json!(150));
     assert_eq!(
         patched["data"]["linkedinLink"],
         json!("https://linkedin.com/company/new-co")
     );
     assert!(patched["data"]["updatedAt"].is_string());
+}
 
-    let person = c.json("POST", "/rest/people", Some(json!({"name": {"firstName": "Jane", "lastName": "Smith"}, "email": "jane.smith@example.com", "companyId": id})), 201);
-    assert_eq!(
-        person["data"]["name"],
-        json!({"firstName": "Jane", "lastName": "Smith"})
-    );
-    let people = c.json(
-        "GET",
-        &format!("/rest/people?limit=50&filter[company.id][eq]={id}"),
-        None,
-        200,
-    );
+/// Jane Smith of "New Company": (the company id, her record).
+async fn jane_of_new_company(app: &TestApp) -> (String, Value) {
+    let id = id_of(&new_company(app).await);
+    let person = create(
+        app,
+        "/rest/people",
+        json!({"name": {"firstName": "Jane", "lastName": "Smith"}, "email": "jane.smith@example.com", "companyId": id}),
+    )
+    .await;
+    (id, person["data"].clone())
+}
+
+#[actix_web::test]
+async fn a_person_is_created_with_a_full_name_and_listed_by_company_id() {
+    let app = app().await;
+    let (id, person) = jane_of_new_company(&app).await;
+    assert_eq!(person["name"], json!({"firstName": "Jane", "lastName": "Smith"}));
+    let people = list(&app, &format!("/rest/people?limit=50&filter[company.id][eq]={id}")).await;
     assert_eq!(people["data"][0]["email"], json!("jane.smith@example.com"));
     assert_eq!(people["data"][0]["companyId"], json!(id));
-    let deep = c.json(
-        "GET",
-        &format!("/rest/people/{}?depth=1", person["data"]["id"].as_str().unwrap()),
-        None,
-        200,
-    );
-    assert_eq!(deep["data"]["company"]["name"], json!("New Company"));
+}
 
-    c.json(
-        "POST",
+#[actix_web::test]
+async fn depth_one_embeds_the_related_record() {
+    let app = app().await;
+    let (_, person) = jane_of_new_company(&app).await;
+    let deep = list(&app, &format!("/rest/people/{}?depth=1", id_of(&person))).await;
+    assert_eq!(deep["data"]["company"]["name"], json!("New Company"));
+}
+
+#[actix_web::test]
+async fn opportunities_are_filtered_by_stage() {
+    let app = app().await;
+    create(
+        &app,
         "/rest/opportunities",
-        Some(json!({"name": "Deal", "stage": "PROPOSAL"})),
-        201,
-    );
-    c.json("POST", "/rest/opportunities", Some(json!({"name": "Other"})), 201);
-    let proposals = c.json("GET", "/rest/opportunities?filter[stage][eq]=PROPOSAL", None, 200);
+        json!({"name": "Deal", "stage": "PROPOSAL"}),
+    )
+    .await;
+    create(&app, "/rest/opportunities", json!({"name": "Other"})).await;
+    let proposals = list(&app, "/rest/opportunities?filter[stage][eq]=PROPOSAL").await;
     assert_eq!(proposals["data"].as_array().unwrap().len(), 1);
     assert_eq!(proposals["data"][0]["name"], json!("Deal"));
+}
 
-    let deleted = c.json("DELETE", &format!("/rest/companies/{id}"), None, 200);
+#[actix_web::test]
+async fn delete_answers_deleted_and_hides_the_record() {
+    let app = app().await;
+    let id = id_of(&new_company(&app).await);
+    let path = format!("/rest/companies/{id}");
+    let deleted = call(&app, Method::DELETE, &path, None, 200).await;
     assert_eq!(deleted, json!({"data": {"id": id, "deleted": true}}));
-    assert_eq!(c.call("GET", &format!("/rest/companies/{id}"), None).status, 404);
-    let destroyed = c.json("DELETE", &format!("/rest/companies/{id}?destroy=true"), None, 200);
-    assert_eq!(destroyed["data"]["deleted"], json!(true));
+    assert_eq!(app.rest_get(&path).await.status, 404);
+}
 
-    // A custom object: created through the metadata API, served at once.
-    let meta = |query: &str, variables: Value| {
-        let body = json!({"query": query, "variables": variables}).to_string();
-        request(
-            c.server.port,
-            "POST",
-            "/metadata",
-            &[("Authorization", &format!("Bearer {}", c.token))],
-            Some(&body),
-        )
-        .json()
-    };
-    let object = meta(
-        "mutation { createOneObject(data: {nameSingular: \"property\", namePlural: \"properties\", labelSingular: \"Property\", labelPlural: \"Properties\"}) { id } }",
-        json!({}),
-    );
-    let object_id = object["data"]["createOneObject"]["id"].clone();
-    meta(
-        "mutation($id: ID!) { createOneField(data: {objectMetadataId: $id, name: \"address\", label: \"Address\", type: TEXT}) { id } }",
-        json!({"id": object_id}),
-    );
-    let property = c.json("POST", "/rest/properties", Some(json!({"address": "1 Elm St"})), 201);
-    let property_id = property["data"]["id"].as_str().unwrap().to_string();
-    let listed = c.json("GET", "/rest/properties?limit=10", None, 200);
-    assert_eq!(listed["data"][0]["address"], json!("1 Elm St"));
-    c.json(
-        "PATCH",
-        &format!("/rest/properties/{property_id}"),
-        Some(json!({"address": "2 Oak Ave"})),
+#[actix_web::test]
+async fn delete_with_destroy_removes_a_deleted_record() {
+    let app = app().await;
+    let id = id_of(&new_company(&app).await);
+    call(&app, Method::DELETE, &format!("/rest/companies/{id}"), None, 200).await;
+    let destroyed = call(
+        &app,
+        Method::DELETE,
+        &format!("/rest/companies/{id}?destroy=true"),
+        None,
         200,
-    );
-    c.json("DELETE", &format!("/rest/properties/{property_id}"), None, 200);
+    )
+    .await;
+    assert_eq!(destroyed["data"]["deleted"], json!(true));
+}
+
+/// The custom object `property` with a TEXT field `address`, created through the metadata API.
+async fn properties(app: &TestApp) {
+    let object = app
+        .metadata_query("mutation { createOneObject(data: {nameSingular: \"property\", namePlural: \"properties\", labelSingular: \"Property\", labelPlural: \"Properties\"}) { id } }").await;
+    app.metadata(
+        "mutation($id: ID!) { createOneField(data: {objectMetadataId: $id, name: \"address\", label: \"Address\", type: TEXT}) { id } }",
+        json!({"id": object["createOneObject"]["id"]}),
+    )
+    .await
+    .data();
+}
+
+#[actix_web::test]
+async fn a_custom_object_is_served_at_once() {
+    let app = app().await;
+    properties(&app).await;
+    let property = create(&app, "/rest/properties", json!({"address": "1 Elm St"})).await;
+    let property_id = id_of(&property["data"]);
+    let listed = list(&app, "/rest/properties?limit=10").await;
+    assert_eq!(listed["data"][0]["address"], json!("1 Elm St"));
+    let path = format!("/rest/properties/{property_id}");
+    call(&app, Method::PATCH, &path, Some(json!({"address": "2 Oak Ave"})), 200).await;
+    call(&app, Method::DELETE, &path, None, 200).await;
     assert_eq!(
-        c.json("GET", "/rest/properties?limit=10", None, 200)["meta"]["totalCount"],
+        list(&app, "/rest/properties?limit=10").await["meta"]["totalCount"],
         json!(0)
     );
+}
 
-    // The OpenAPI document, with the token in the query string as the reference shows.
-    let document = c.server.get(&format!("/rest/open-api/core?token={}", c.token), None);
-    assert_eq!(document.status, 200);
-    let document = document.json();
+#[actix_web::test]
+async fn the_open_api_document_takes_the_token_in_the_query_string_and_lists_every_object() {
+    let app = app().await;
+    properties(&app).await;
+    // As the reference shows it.
+    let document = app
+        .get(&format!("/rest/open-api/core?token={}", app.token), None)
+        .await
+        .expect(200);
     assert_eq!(document["openapi"], json!("3.0.3"));
     assert_eq!(document["servers"], json!([{"url": "/rest"}]));
     assert!(document["paths"]["/properties"]["get"].is_object());
@@ -214,20 +248,33 @@ async fn reference_requests_run_verbatim() {
     assert!(document["components"]["schemas"]["Error"].is_object());
 }
 
-#[tokio::test]
-async fn paging_filters_and_sorting_of_the_reference() {
-    let c = Client::new().await;
+/// Companies "Acme 00".."Acme 44" in one batch: industries cycling Technology, Finance, Retail; ten employees per
+/// index.
+async fn forty_five_companies(app: &TestApp) {
     let batch: Vec<Value> = (0..45)
         .map(|i| {
             let industry = ["Technology", "Finance", "Retail"][i % 3];
             json!({"name": format!("Acme {i:02}"), "industry": industry, "employees": i * 10})
         })
         .collect();
-    let created = c.json("POST", "/rest/batch/companies", Some(Value::Array(batch)), 201);
+    let created = create(app, "/rest/batch/companies", Value::Array(batch)).await;
     assert_eq!(created["data"].as_array().unwrap().len(), 45);
+}
+
+async fn shared_forty_five_companies() -> TestApp {
+    let prepare = async |app: &TestApp| {
+        forty_five_companies(app).await;
+        Value::Null
+    };
+    shared("rest 45 companies", prepare).await.0
+}
+
+#[actix_web::test]
+async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
+    let app = shared_forty_five_companies().await;
     let mut seen = Vec::new();
     for offset in [0, 20, 40] {
-        let page = c.json("GET", &format!("/rest/companies?limit=20&offset={offset}"), None, 200);
+        let page = list(&app, &format!("/rest/companies?limit=20&offset={offset}")).await;
         assert_eq!(page["meta"]["totalCount"], json!(45));
         assert_eq!(page["meta"]["hasMore"], json!(offset < 40));
         seen.extend(
@@ -239,181 +286,249 @@ async fn paging_filters_and_sorting_of_the_reference() {
         );
     }
     assert_eq!(seen, (0..45).map(|i| format!("Acme {i:02}")).collect::<Vec<_>>());
+}
 
-    assert_eq!(
-        c.names("/rest/companies?filter[industry][eq]=Technology&limit=200")
-            .len(),
-        15
-    );
-    assert_eq!(c.names("/rest/companies?filter[employees][gt]=100&limit=200").len(), 34);
-    assert_eq!(
-        c.names("/rest/companies?filter[industry][in]=Technology,Finance&limit=200")
-            .len(),
-        30
-    );
-    assert_eq!(c.names("/rest/companies?filter[name][like]=%Acme%&limit=200").len(), 45);
-    assert_eq!(
-        c.names("/rest/companies?filter[industry][eq]=Technology&filter[employees][gte]=100&limit=200")
-            .len(),
-        11
-    );
-    let sorted = c.names("/rest/companies?order[createdAt]=desc&order[name]=asc&limit=3");
+#[actix_web::test]
+async fn the_reference_filters_select_the_matching_companies() {
+    let app = shared_forty_five_companies().await;
+    for (query, count) in [
+        ("filter[industry][eq]=Technology", 15),
+        ("filter[employees][gt]=100", 34),
+        ("filter[industry][in]=Technology,Finance", 30),
+        ("filter[name][like]=%Acme%", 45),
+        ("filter[industry][eq]=Technology&filter[employees][gte]=100", 11),
+    ] {
+        let found = names(&app, &format!("/rest/companies?{query}&limit=200")).await;
+        assert_eq!(found.len(), count, "{query}");
+    }
+}
+
+#[actix_web::test]
+async fn orders_apply_in_the_order_given() {
+    let app = shared_forty_five_companies().await;
+    let sorted = names(&app, "/rest/companies?order[createdAt]=desc&order[name]=asc&limit=3").await;
     assert_eq!(
         sorted,
         ["Acme 00", "Acme 01", "Acme 02"],
         "one batch: equal createdAt, then name"
     );
-    let by_employees = c.names("/rest/companies?order[employees]=desc&limit=2");
+    let by_employees = names(&app, "/rest/companies?order[employees]=desc&limit=2").await;
     assert_eq!(by_employees, ["Acme 44", "Acme 43"]);
 }
 
-#[tokio::test]
-async fn every_operator_and_awkward_values() {
-    let c = Client::new().await;
-    let values = ["a,b", "50% off", "say \"hi\"", "[brackets]", "ünïcödé ✓", "plain"];
-    for (i, v) in values.iter().enumerate() {
-        c.json(
-            "POST",
-            "/rest/companies",
-            Some(
-                json!({"name": v, "employees": i, "domainName": if i % 2 == 0 { Value::Null } else { json!("x.com") }}),
-            ),
-            201,
-        );
-    }
-    let enc = |v: &str| -> String {
-        v.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    };
-    for v in values {
-        assert_eq!(
-            c.names(&format!("/rest/companies?filter[name][eq]={}", enc(v))),
-            [v],
-            "eq {v}"
-        );
-    }
-    assert_eq!(
-        c.names(&format!("/rest/companies?filter[name][in]={}", enc("\"a,b\",plain"))),
-        ["a,b", "plain"]
-    );
-    assert_eq!(c.names("/rest/companies?filter[name][startsWith]=%5Bbr").len(), 1);
-    assert_eq!(c.names("/rest/companies?filter[name][ilike]=%25%C3%9CN%25").len(), 1);
-    assert_eq!(c.names("/rest/companies?filter[employees][neq]=0").len(), 5);
-    assert_eq!(c.names("/rest/companies?filter[employees][gte]=4").len(), 2);
-    assert_eq!(c.names("/rest/companies?filter[employees][lt]=1").len(), 1);
-    assert_eq!(c.names("/rest/companies?filter[employees][lte]=1").len(), 2);
-    assert_eq!(c.names("/rest/companies?filter[domainName][is]=NULL").len(), 3);
-    assert_eq!(c.names("/rest/companies?filter[domainName][is]=NOT_NULL").len(), 3);
-    assert_eq!(
-        c.names("/rest/companies?filter[idealCustomerProfile][eq]=false").len(),
-        6
-    );
-    assert_eq!(
-        c.names("/rest/companies?filter[annualRecurringRevenue.amountMicros][is]=NULL")
-            .len(),
-        6
-    );
-    assert_eq!(
-        c.names("/rest/companies?filter[createdAt][lte]=2999-01-01T00:00:00Z")
-            .len(),
-        6
-    );
+const AWKWARD: [&str; 6] = ["a,b", "50% off", "say \"hi\"", "[brackets]", "ünïcödé ✓", "plain"];
 
-    // Unknown fields and operators, bad values: 400 with every problem in details.
-    let bad = c.json(
-        "GET",
+/// One company per awkward name, `employees` its index, a `domainName` on every other one.
+async fn awkward_companies(app: &TestApp) {
+    for (i, v) in AWKWARD.iter().enumerate() {
+        let domain = if i % 2 == 0 { Value::Null } else { json!("x.com") };
+        create(
+            app,
+            "/rest/companies",
+            json!({"name": v, "employees": i, "domainName": domain}),
+        )
+        .await;
+    }
+}
+
+async fn shared_awkward_companies() -> TestApp {
+    let prepare = async |app: &TestApp| {
+        awkward_companies(app).await;
+        Value::Null
+    };
+    shared("rest awkward names", prepare).await.0
+}
+
+/// Percent-encodes every byte but ASCII letters and digits.
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn eq_and_in_match_awkward_values_exactly() {
+    let app = shared_awkward_companies().await;
+    for v in AWKWARD {
+        let found = names(&app, &format!("/rest/companies?filter[name][eq]={}", encode(v))).await;
+        assert_eq!(found, [v], "eq {v}");
+    }
+    let listed = format!("/rest/companies?filter[name][in]={}", encode("\"a,b\",plain"));
+    assert_eq!(names(&app, &listed).await, ["a,b", "plain"]);
+}
+
+#[actix_web::test]
+async fn every_operator_filters_over_the_query_string() {
+    let app = shared_awkward_companies().await;
+    for (filter, count) in [
+        ("filter[name][startsWith]=%5Bbr", 1),
+        ("filter[name][ilike]=%25%C3%9CN%25", 1),
+        ("filter[employees][neq]=0", 5),
+        ("filter[employees][gte]=4", 2),
+        ("filter[employees][lt]=1", 1),
+        ("filter[employees][lte]=1", 2),
+        ("filter[domainName][is]=NULL", 3),
+        ("filter[domainName][is]=NOT_NULL", 3),
+        ("filter[idealCustomerProfile][eq]=false", 6),
+        ("filter[annualRecurringRevenue.amountMicros][is]=NULL", 6),
+        ("filter[createdAt][lte]=2999-01-01T00:00:00Z", 6),
+    ] {
+        let found = names(&app, &format!("/rest/companies?{filter}")).await;
+        assert_eq!(found.len(), count, "{filter}");
+    }
+}
+
+/// A request that must fail with 400 `VALIDATION_ERROR`: the response.
+async fn invalid(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Response {
+    let res = app.rest(method, path, body).await;
+    assert_eq!(res.status, 400, "{path}: {}", res.body);
+    res
+}
+
+#[actix_web::test]
+async fn a_bad_limit_is_reported_alone() {
+    let app = standard().await;
+    let bad = invalid(
+        &app,
+        Method::GET,
         "/rest/companies?filter[nope][eq]=1&filter[employees][like]=x&filter[employees][gt]=many&limit=x",
         None,
-        400,
-    );
-    assert_eq!(bad["error"]["code"], json!("VALIDATION_ERROR"));
-    assert_eq!(error_fields(&bad), ["limit"]);
-    let bad = c.json(
-        "GET",
+    )
+    .await;
+    assert_eq!(bad.error_code(), "VALIDATION_ERROR");
+    assert_eq!(bad.error_fields(), ["limit"]);
+}
+
+#[actix_web::test]
+async fn unknown_fields_unknown_operators_and_bad_values_are_all_reported() {
+    let app = standard().await;
+    let bad = invalid(
+        &app,
+        Method::GET,
         "/rest/companies?filter[nope][eq]=1&filter[employees][like]=x&filter[employees][gt]=many",
         None,
-        400,
-    );
-    let fields = error_fields(&bad);
-    assert_eq!(fields.len(), 3, "{bad}");
+    )
+    .await;
+    let fields = bad.error_fields();
+    assert_eq!(fields.len(), 3, "{}", bad.body);
     assert!(
         fields.iter().any(|f| f.contains("nope"))
             && fields.iter().any(|f| f.contains("like"))
             && fields.iter().any(|f| f.contains("gt"))
     );
-    assert_eq!(
-        c.json("GET", "/rest/companies?order[employees]=sideways", None, 400)["error"]["code"],
-        json!("VALIDATION_ERROR")
-    );
-    assert_eq!(
-        c.json("GET", "/rest/companies?filter[name]=x", None, 400)["error"]["code"],
-        json!("VALIDATION_ERROR")
-    );
-    assert_eq!(
-        c.json("GET", "/rest/companies/not-a-uuid", None, 400)["error"]["details"][0]["field"],
-        json!("id")
-    );
-    assert_eq!(
-        c.json("GET", "/rest/unicorns", None, 404)["error"]["code"],
-        json!("NOT_FOUND")
-    );
-    assert_eq!(
-        c.json("GET", "/rest/companies/6f9619ff-8b86-4d01-b42d-00c04fc964ff", None, 404)["error"]["statusCode"],
-        json!(404)
-    );
-    let invalid = c.json(
-        "POST",
-        "/rest/people",
-        Some(json!({"email": "nope", "linkedinLink": "x", "unknown": 1})),
-        400,
-    );
-    assert_eq!(error_fields(&invalid).len(), 3);
-    assert_eq!(c.call("POST", "/rest/companies", Some(json!([1]))).status, 400);
-    let raw = request(
-        c.server.port,
-        "POST",
-        "/rest/companies",
-        &[("Authorization", &format!("Bearer {}", c.token))],
-        Some("{not json"),
-    );
-    assert_eq!(raw.status, 400);
-    assert_eq!(
-        c.call("POST", "/rest/batch/companies", Some(json!({"name": "x"})))
-            .status,
-        400
-    );
-    let atomic = c.call(
-        "POST",
-        "/rest/batch/companies",
-        Some(json!([{"name": "fine"}, {"linkedinLink": "bad"}])),
-    );
-    assert_eq!(atomic.status, 400);
-    assert_eq!(error_fields(&atomic.json()), ["[1].linkedinLink"]);
-    assert_eq!(c.names("/rest/companies?filter[name][eq]=fine").len(), 0);
 }
 
-#[tokio::test]
-async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
-    let c = Client::new().await;
+#[actix_web::test]
+async fn an_unknown_order_direction_is_a_validation_error() {
+    let app = standard().await;
+    let bad = invalid(&app, Method::GET, "/rest/companies?order[employees]=sideways", None).await;
+    assert_eq!(bad.error_code(), "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn a_filter_without_an_operator_is_a_validation_error() {
+    let app = standard().await;
+    let bad = invalid(&app, Method::GET, "/rest/companies?filter[name]=x", None).await;
+    assert_eq!(bad.error_code(), "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn a_malformed_id_is_reported_on_the_id() {
+    let app = standard().await;
+    let bad = invalid(&app, Method::GET, "/rest/companies/not-a-uuid", None).await;
+    assert_eq!(bad.error_fields()[0], "id");
+}
+
+#[actix_web::test]
+async fn an_unknown_object_is_not_found() {
+    let app = standard().await;
+    let res = app.rest_get("/rest/unicorns").await;
+    assert_eq!(res.status, 404);
+    assert_eq!(res.error_code(), "NOT_FOUND");
+}
+
+#[actix_web::test]
+async fn a_missing_record_is_a_404() {
+    let app = standard().await;
+    let res = app
+        .rest_get("/rest/companies/6f9619ff-8b86-4d01-b42d-00c04fc964ff")
+        .await;
+    assert_eq!(res.expect(404)["error"]["statusCode"], json!(404));
+}
+
+#[actix_web::test]
+async fn every_invalid_field_of_a_record_is_reported() {
+    let app = standard().await;
+    let body = json!({"email": "nope", "linkedinLink": "x", "unknown": 1});
+    let res = invalid(&app, Method::POST, "/rest/people", Some(body)).await;
+    assert_eq!(res.error_fields().len(), 3);
+}
+
+#[actix_web::test]
+async fn a_body_that_is_not_one_record_is_a_400() {
+    let app = standard().await;
+    invalid(&app, Method::POST, "/rest/companies", Some(json!([1]))).await;
+    let raw = app.post_raw("/rest/companies", Some(&app.token), "{not json").await;
+    assert_eq!(raw.status, 400);
+}
+
+#[actix_web::test]
+async fn a_batch_takes_an_array() {
+    let app = standard().await;
+    invalid(&app, Method::POST, "/rest/batch/companies", Some(json!({"name": "x"}))).await;
+}
+
+#[actix_web::test]
+async fn a_batch_with_one_invalid_record_writes_nothing() {
+    let app = standard().await;
+    let batch = json!([{"name": "fine"}, {"linkedinLink": "bad"}]);
+    let atomic = invalid(&app, Method::POST, "/rest/batch/companies", Some(batch)).await;
+    assert_eq!(atomic.error_fields(), ["[1].linkedinLink"]);
+    assert_eq!(names(&app, "/rest/companies?filter[name][eq]=fine").await.len(), 0);
+}
+
+/// Twelve companies c0..c11 over two industries and two currencies, and two people, one at c0: c0's id.
+async fn twelve_companies(app: &TestApp) -> String {
     let companies: Vec<Value> = (0..12)
         .map(|i| json!({"name": format!("c{i}"), "employees": i * 7, "industry": if i % 2 == 0 { "Tech" } else { "Bank" },
                         "annualRecurringRevenue": {"amountMicros": i * 1_000_000, "currencyCode": if i % 3 == 0 { "EUR" } else { "USD" }}}))
         .collect();
-    let created = c.json("POST", "/rest/batch/companies", Some(Value::Array(companies)), 201);
-    let first = created["data"][0]["id"].as_str().unwrap().to_string();
-    c.json(
-        "POST",
+    let created = create(app, "/rest/batch/companies", Value::Array(companies)).await;
+    let first = id_of(&created["data"][0]);
+    create(
+        app,
         "/rest/batch/people",
-        Some(json!([{"city": "Paris", "companyId": first}, {"city": "Rome"}])),
-        201,
-    );
+        json!([{"city": "Paris", "companyId": first}, {"city": "Rome"}]),
+    )
+    .await;
+    first
+}
+
+/// The [`twelve_companies`] workspace the reading tests share, and c0's id.
+async fn shared_twelve_companies() -> (TestApp, String) {
+    let (app, first) = shared("rest twelve companies", async |app| json!(twelve_companies(app).await)).await;
+    (app, first.as_str().unwrap().to_string())
+}
+
+/// The node ids of a GraphQL connection.
+fn node_ids(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
+    let (app, _) = shared_twelve_companies().await;
     let cases = [
         (
             "filter[industry][eq]=Tech&filter[employees][gte]=14",
@@ -437,28 +552,30 @@ async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
         ),
     ];
     for (query, filter) in cases {
-        let rest = c.ids(&format!("/rest/companies?{query}&limit=200"));
-        let graphql = ok(gql(
-            &c.server,
-            &c.token,
-            "query($f: CompanyFilterInput) { companies(filter: $f, first: 200) { edges { node { id } } } }",
-            json!({"f": filter}),
-        ));
-        let graphql: Vec<String> = graphql["companies"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["node"]["id"].as_str().unwrap().to_string())
-            .collect();
+        let rest = listed(&app, &format!("/rest/companies?{query}&limit=200"), "id").await;
+        let graphql = app
+            .graphql(
+                "query($f: CompanyFilterInput) { companies(filter: $f, first: 200) { edges { node { id } } } }",
+                json!({"f": filter}),
+            )
+            .await
+            .data();
         assert!(!rest.is_empty(), "{query} matches something");
-        assert_eq!(rest, graphql, "{query}");
+        assert_eq!(rest, node_ids(&graphql["companies"]), "{query}");
     }
-    let rest = c.ids(&format!("/rest/people?filter[company.id][eq]={first}"));
-    let graphql = ok(gql(
-        &c.server,
-        &c.token,
-        "query($id: ID) { people(filter: {companyId: {eq: $id}}) { edges { node { id } } } }",
-        json!({"id": first}),
-    ));
-    assert_eq!(rest, [graphql["people"]["edges"][0]["node"]["id"].as_str().unwrap()]);
+}
+
+#[actix_web::test]
+async fn a_relation_filter_gives_the_same_ids_over_graphql_and_rest() {
+    let (app, first) = shared_twelve_companies().await;
+    let rest = listed(&app, &format!("/rest/people?filter[company.id][eq]={first}"), "id").await;
+    let graphql = app
+        .graphql(
+            "query($id: ID) { people(filter: {companyId: {eq: $id}}) { edges { node { id } } } }",
+            json!({"id": first}),
+        )
+        .await
+        .data();
+    assert_eq!(rest, node_ids(&graphql["people"]));
+    assert_eq!(rest.len(), 1);
 }

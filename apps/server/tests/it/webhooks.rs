@@ -1,10 +1,13 @@
-//! Webhook delivery over real HTTP to a local receiver (contract §7): signed bodies, retries, delivery records.
+//! Webhook delivery to a local receiver (contract §7), with the worker `serve` runs: signed bodies, retries, delivery
+//! records, and targets that are never contacted.
 
+use crate::support::app::time_until;
 use crate::support::*;
+use actix_web::http::Method;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 struct Received {
@@ -61,63 +64,57 @@ fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
     (port, received)
 }
 
-fn meta(server: &Server, token: &str, query: &str, variables: Value) -> Value {
-    let body = json!({"query": query, "variables": variables}).to_string();
-    let res = request(
-        server.port,
-        "POST",
-        "/metadata",
-        &[("Authorization", &format!("Bearer {token}"))],
-        Some(&body),
-    );
-    let json = res.json();
-    assert!(json["errors"].is_null(), "{json}");
-    json["data"].clone()
+/// An app with the webhook worker and a signed-up workspace.
+async fn app(env: &[(&str, &str)]) -> TestApp {
+    TestApp::alone_with_env(env)
+        .await
+        .with_workspace()
+        .await
+        .with_webhook_worker()
 }
 
-#[tokio::test]
-async fn events_are_delivered_signed_and_retried() {
-    let (port, received) = receiver(1);
-    let server = Server::start(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "true"), ("WEBHOOK_MAX_ATTEMPTS", "3")]).await;
-    let token = server.sign_up("hooks@example.com")["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let hook = meta(
-        &server,
-        &token,
+async fn create_webhook(app: &TestApp, mutation: &str, url: String) -> String {
+    let hook = app.metadata(mutation, json!({"u": url})).await.data();
+    hook["createOneWebhook"]["id"].as_str().unwrap().to_string()
+}
+
+async fn deliveries(app: &TestApp, selection: &str, hook_id: &str) -> Value {
+    let query = format!("query($id: ID!) {{ webhookDeliveries(webhookId: $id) {{ {selection} }} }}");
+    app.metadata(&query, json!({"id": hook_id})).await.data()["webhookDeliveries"].clone()
+}
+
+/// A `company.*` webhook (secret `s3cret-value`) on a receiver that fails `failures` times; a company and a person
+/// created. Returns the app, the receiver's log, the webhook id and the company id, once the company's event was
+/// delivered successfully.
+async fn delivered(failures: usize) -> (TestApp, Arc<Mutex<Vec<Received>>>, String, String) {
+    let (port, received) = receiver(failures);
+    let app = app(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "true"), ("WEBHOOK_MAX_ATTEMPTS", "3")]).await;
+    let hook_id = create_webhook(
+        &app,
         "mutation($u: String!) { createOneWebhook(data: {targetUrl: $u, operation: \"company.*\", secret: \"s3cret-value\"}) { id } }",
-        json!({"u": format!("http://127.0.0.1:{port}/hook")}),
-    );
-    let hook_id = hook["createOneWebhook"]["id"].as_str().unwrap().to_string();
-    let auth = format!("Bearer {token}");
-    let created = request(
-        server.port,
-        "POST",
-        "/rest/companies",
-        &[("Authorization", &auth)],
-        Some(r#"{"name": "Acme"}"#),
+        format!("http://127.0.0.1:{port}/hook"),
     )
-    .json();
+    .await;
+    let created = app
+        .rest(Method::POST, "/rest/companies", Some(json!({"name": "Acme"})))
+        .await
+        .json();
     let company_id = created["data"]["id"].as_str().unwrap().to_string();
     // A person event does not match `company.*`.
-    request(
-        server.port,
-        "POST",
-        "/rest/people",
-        &[("Authorization", &auth)],
-        Some(r#"{"city": "Paris"}"#),
-    );
+    app.rest(Method::POST, "/rest/people", Some(json!({"city": "Paris"})))
+        .await;
+    // Each failed attempt gets a 500, and is retried (after 2 s).
+    time_until(Duration::from_secs(30), async || {
+        received.lock().unwrap().len() > failures
+    })
+    .await;
+    (app, received, hook_id, company_id)
+}
 
-    // First attempt gets a 500, the retry (after 2 s) a 200.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while received.lock().unwrap().len() < 2 {
-        assert!(Instant::now() < deadline, "deliveries: {:?}", received.lock().unwrap());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let got = received.lock().unwrap().clone();
-    assert_eq!(got[0].body, got[1].body, "the retry sends the same event");
-    let delivery = &got[1];
+#[actix_web::test]
+async fn a_delivery_carries_the_event_and_its_signature() {
+    let (_app, received, hook_id, company_id) = delivered(0).await;
+    let delivery = received.lock().unwrap()[0].clone();
     let header = |name: &str| {
         delivery
             .headers
@@ -139,81 +136,47 @@ async fn events_are_delivered_signed_and_retried() {
     let timestamp: i64 = header("x-twenty-webhook-timestamp").parse().unwrap();
     let expected = twenty_domain::webhook::signature("s3cret-value", timestamp, delivery.body.as_bytes());
     assert_eq!(header("x-twenty-webhook-signature"), expected);
+}
 
-    // The delivery record shows the attempts.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let deliveries = meta(
-            &server,
-            &token,
-            "query($id: ID!) { webhookDeliveries(webhookId: $id) { event status attempt httpStatus } }",
-            json!({"id": hook_id}),
-        );
-        if deliveries["webhookDeliveries"]
-            == json!([{"event": "company.created", "status": "succeeded", "attempt": 2, "httpStatus": 200}])
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "{deliveries}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+#[actix_web::test]
+async fn a_failed_delivery_is_retried_with_the_same_event_and_its_record_shows_the_attempts() {
+    let (app, received, hook_id, _) = delivered(1).await;
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got[0].body, got[1].body, "the retry sends the same event");
+    let expected = json!([{"event": "company.created", "status": "succeeded", "attempt": 2, "httpStatus": 200}]);
+    time_until(Duration::from_secs(10), async || {
+        deliveries(&app, "event status attempt httpStatus", &hook_id).await == expected
+    })
+    .await;
     assert_eq!(received.lock().unwrap().len(), 2, "nothing else was delivered");
 }
 
-#[tokio::test]
-async fn private_and_unresolvable_targets_are_not_contacted() {
+const ANY_EVENT: &str = "mutation($u: String!) { createOneWebhook(data: {targetUrl: $u, operation: \"*\"}) { id } }";
+
+#[actix_web::test]
+async fn a_literal_private_address_is_refused_at_creation() {
     let (port, received) = receiver(0);
-    let server = Server::start(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false"), ("WEBHOOK_MAX_ATTEMPTS", "1")]).await;
-    let token = server.sign_up("hooks@example.com")["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    // A literal private address is refused at creation; a host that does not resolve fails at delivery without any
-    // request (hosts resolving to private addresses are refused the same way: unit test in the worker).
-    let body = json!({"query": "mutation($u: String!) { createOneWebhook(data: {targetUrl: $u, operation: \"*\"}) { id } }",
-                      "variables": {"u": format!("http://127.0.0.1:{port}/x")}});
-    let refused = request(
-        server.port,
-        "POST",
-        "/metadata",
-        &[("Authorization", &format!("Bearer {token}"))],
-        Some(&body.to_string()),
-    )
-    .json();
-    assert_eq!(refused["errors"][0]["extensions"]["code"], json!("VALIDATION_ERROR"));
-    let hook = meta(
-        &server,
-        &token,
-        "mutation($u: String!) { createOneWebhook(data: {targetUrl: $u, operation: \"*\"}) { id } }",
-        json!({"u": format!("http://no-such-host.invalid:{port}/x")}),
-    );
-    let hook_id = hook["createOneWebhook"]["id"].as_str().unwrap().to_string();
-    request(
-        server.port,
-        "POST",
-        "/rest/companies",
-        &[("Authorization", &format!("Bearer {token}"))],
-        Some(r#"{"name": "x"}"#),
-    );
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let deliveries = meta(
-            &server,
-            &token,
-            "query($id: ID!) { webhookDeliveries(webhookId: $id) { status error } }",
-            json!({"id": hook_id}),
-        );
-        if deliveries["webhookDeliveries"][0]["status"] == json!("failed") {
-            assert!(
-                deliveries["webhookDeliveries"][0]["error"]
-                    .as_str()
-                    .unwrap()
-                    .contains("resolve")
-            );
-            break;
-        }
-        assert!(Instant::now() < deadline, "{deliveries}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let app = app(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false"), ("WEBHOOK_MAX_ATTEMPTS", "1")]).await;
+    let refused = app
+        .metadata(ANY_EVENT, json!({"u": format!("http://127.0.0.1:{port}/x")}))
+        .await;
+    assert_eq!(refused.error_code(), "VALIDATION_ERROR");
+    assert!(received.lock().unwrap().is_empty());
+}
+
+#[actix_web::test]
+async fn a_host_that_does_not_resolve_fails_at_delivery_without_any_request() {
+    // Hosts resolving to private addresses are refused the same way: unit test in the worker.
+    let (port, received) = receiver(0);
+    let app = app(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false"), ("WEBHOOK_MAX_ATTEMPTS", "1")]).await;
+    let hook_id = create_webhook(&app, ANY_EVENT, format!("http://no-such-host.invalid:{port}/x")).await;
+    app.rest(Method::POST, "/rest/companies", Some(json!({"name": "x"})))
+        .await;
+    time_until(Duration::from_secs(15), async || {
+        deliveries(&app, "status error", &hook_id).await[0]["status"] == json!("failed")
+    })
+    .await;
+    let failed = deliveries(&app, "status error", &hook_id).await;
+    assert!(failed[0]["error"].as_str().unwrap().contains("resolve"));
     assert!(received.lock().unwrap().is_empty());
 }

@@ -1,6 +1,7 @@
 //! The command line: configuration errors, `workspace create` and `api-key create`.
 
-use crate::support::*;
+use crate::support::SECRET;
+use crate::support::binary::Server;
 use std::process::Command;
 use test_support::TestDb;
 
@@ -55,23 +56,7 @@ async fn each_invalid_configuration_value_stops_with_one_line() {
 async fn workspace_create_then_api_key_create_gives_a_working_key() {
     let server = Server::start(&[]).await;
     let db = &server.db;
-    let out = cli(
-        db,
-        &[
-            "workspace",
-            "create",
-            "--name",
-            "Acme",
-            "--email",
-            "ops@example.com",
-            "--password",
-            "password123",
-        ],
-        &[],
-    );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let workspace = created["workspaceId"].as_str().unwrap();
+    let workspace = &created_workspace(db);
 
     let out = cli(
         db,
@@ -89,8 +74,34 @@ async fn workspace_create_then_api_key_create_gives_a_working_key() {
         &serde_json::json!({"email": "ops@example.com", "password": "password123"}),
     );
     assert_eq!(login.status, 200);
+}
 
-    // A past expiry and an unknown workspace are refused.
+/// A workspace made by `workspace create`: its id.
+fn created_workspace(db: &TestDb) -> String {
+    let out = cli(
+        db,
+        &[
+            "workspace",
+            "create",
+            "--name",
+            "Acme",
+            "--email",
+            "ops@example.com",
+            "--password",
+            "password123",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    created["workspaceId"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn api_key_create_refuses_a_past_expiry_and_an_unknown_workspace() {
+    let db = TestDb::new().await;
+    let db = &db;
+    let workspace = &created_workspace(db);
     let out = cli(
         db,
         &[
@@ -119,7 +130,12 @@ async fn workspace_create_then_api_key_create_gives_a_working_key() {
         &[],
     );
     assert!(!out.status.success());
-    let out = cli(db, &["config"], &[]);
+}
+
+#[tokio::test]
+async fn config_prints_the_configuration_with_secrets_redacted() {
+    let db = TestDb::new().await;
+    let out = cli(&db, &["config"], &[]);
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(
         printed.contains("APP_SECRET=[redacted]") && !printed.contains(SECRET),

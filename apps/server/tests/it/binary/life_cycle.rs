@@ -1,30 +1,10 @@
 //! The real binary, with no DATABASE_URL: it runs its private cluster and stops it on SIGTERM.
 
-use std::io::{Read, Write};
+use crate::support::binary::{free_port, try_request};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn get(port: u16, path: &str) -> Option<String> {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    Some(response)
-}
 
 /// Processes whose command line mentions `needle` (the cluster's data directory).
 fn processes_mentioning(needle: &str) -> Vec<String> {
@@ -65,7 +45,7 @@ fn serves_from_a_private_cluster_and_stops_it_on_sigterm() {
     let deadline = Instant::now() + Duration::from_secs(90);
     let mut ready = None;
     while Instant::now() < deadline {
-        if let Some(r) = get(port, "/readyz").filter(|r| r.starts_with("HTTP/1.1 200")) {
+        if let Some(r) = try_request(port, "GET", "/readyz", &[], None).filter(|r| r.status == 200) {
             ready = Some(r);
             break;
         }
@@ -77,9 +57,9 @@ fn serves_from_a_private_cluster_and_stops_it_on_sigterm() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert!(ready.is_some(), "server never became ready");
-    let health = get(port, "/healthz").unwrap();
-    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.ends_with("{\"status\":\"ok\"}"), "{health}");
+    let health = try_request(port, "GET", "/healthz", &[], None).unwrap();
+    assert_eq!(health.status, 200, "{}", health.body);
+    assert!(health.body.ends_with("{\"status\":\"ok\"}"), "{}", health.body);
     let pg_dir = data_dir.join("postgres");
     assert!(
         pg_dir.join("postmaster.pid").exists(),

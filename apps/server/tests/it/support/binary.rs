@@ -1,5 +1,7 @@
-//! The real server binary against a fresh test database, and a minimal HTTP/1.1 client.
+//! The real binary against a fresh test database, and a minimal blocking HTTP/1.1 client to talk to it — for the
+//! tests that need a process of their own (see `crate::binary`).
 
+use super::{PASSWORD, Response, SECRET};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -7,31 +9,21 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use test_support::TestDb;
 
-pub const SECRET: &str = "test-secret-0123456789abcdef0123456789";
-
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Response {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// One request over a fresh connection (`Connection: close`).
 pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Response {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    try_request(port, method, path, headers, body).unwrap_or_else(|| panic!("no answer on port {port}"))
+}
+
+/// Like [`request`], `None` when nothing listens or the connection fails.
+pub fn try_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Option<Response> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -43,12 +35,12 @@ pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], bo
         ));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(head.as_bytes()).ok()?;
     if let Some(body) = body {
-        stream.write_all(body.as_bytes()).unwrap();
+        stream.write_all(body.as_bytes()).ok()?;
     }
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
+    stream.read_to_end(&mut raw).ok()?;
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let mut lines = head.lines();
@@ -67,7 +59,7 @@ pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], bo
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
     let body = if chunked { dechunk(body) } else { body.to_string() };
-    Response { status, headers, body }
+    Some(Response { status, headers, body })
 }
 
 fn dechunk(mut body: &str) -> String {
@@ -105,8 +97,18 @@ pub struct Server {
     pub db: TestDb,
 }
 
-/// Spawns the binary on `database_url` and waits until it accepts connections.
+/// Spawns the binary on `database_url` and waits until it accepts connections. The free port is only free until
+/// someone else takes it, so a server that exits before it listens is started again on another port.
 fn spawn(database_url: &str, env: &[(&str, &str)]) -> (Child, u16, PathBuf) {
+    for _ in 0..3 {
+        if let Some(started) = try_spawn(database_url, env) {
+            return started;
+        }
+    }
+    panic!("the server exited before listening, three times");
+}
+
+fn try_spawn(database_url: &str, env: &[(&str, &str)]) -> Option<(Child, u16, PathBuf)> {
     let port = free_port();
     let log = std::env::temp_dir().join(format!("twenty-server-{}.log", uuid::Uuid::new_v4().simple()));
     let log_file = std::fs::File::create(&log).unwrap();
@@ -128,9 +130,12 @@ fn spawn(database_url: &str, env: &[(&str, &str)]) -> (Child, u16, PathBuf) {
     for (k, v) in env {
         command.env(k, v);
     }
-    let child = command.spawn().unwrap();
+    let mut child = command.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if child.try_wait().unwrap().is_some() {
+            return None;
+        }
         assert!(
             Instant::now() < deadline,
             "server did not start: {}",
@@ -138,7 +143,7 @@ fn spawn(database_url: &str, env: &[(&str, &str)]) -> (Child, u16, PathBuf) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    (child, port, log)
+    Some((child, port, log))
 }
 
 /// Another server process on the same database as a [`Server`].
@@ -185,7 +190,7 @@ impl Server {
     pub fn sign_up(&self, email: &str) -> Value {
         let res = self.post(
             "/auth/signup",
-            &serde_json::json!({"email": email, "password": "password123", "workspaceName": "Acme"}),
+            &serde_json::json!({"email": email, "password": PASSWORD, "workspaceName": "Acme"}),
         );
         assert_eq!(res.status, 201, "{}", res.body);
         res.json()

@@ -1,0 +1,88 @@
+//! The tests that need the real binary, each for a reason the in-process app cannot stand in for:
+//! - [`life_cycle`]: start-up with a private PostgreSQL, SIGTERM, and what is left running afterwards;
+//! - [`siblings`]: a second process on the same database learns of changes through `LISTEN/NOTIFY`;
+//! - [`statements`]: statements per request, read from a counter that is global to the process;
+//! - [`logs`]: what reaches the process's log;
+//! - [`cli`]: the command line.
+
+mod cli;
+mod life_cycle;
+mod logs;
+mod siblings;
+mod statements;
+
+use crate::support::Response;
+use crate::support::binary::{Server, request};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+fn post(port: u16, path: &str, token: &str, body: &Value) -> Response {
+    request(
+        port,
+        "POST",
+        path,
+        &[("Authorization", &format!("Bearer {token}"))],
+        Some(&body.to_string()),
+    )
+}
+
+fn graphql(port: u16, token: &str, query: &str, variables: Value) -> Response {
+    post(
+        port,
+        "/graphql",
+        token,
+        &json!({"query": query, "variables": variables}),
+    )
+}
+
+/// The `data` of a metadata API answer that must succeed.
+fn metadata(port: u16, token: &str, query: &str, variables: Value) -> Value {
+    let res = post(
+        port,
+        "/metadata",
+        token,
+        &json!({"query": query, "variables": variables}),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.gql().data()
+}
+
+/// One value of the server's `/metrics`.
+fn metric(port: u16, name: &str) -> u64 {
+    let body = request(port, "GET", "/metrics", &[], None).body;
+    body.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.trim().parse().ok()))
+        .unwrap_or_else(|| panic!("no {name} in {body}"))
+}
+
+/// Waits until the server serves from memory (its listening connection is up).
+fn wait_until_live(port: u16) {
+    time_until(|| metric(port, "twenty_change_notifications_live") == 1);
+}
+
+/// An API key of a new workspace (signed up through `server`): (access token of its admin, key id, key token).
+fn api_key(server: &Server) -> (String, String, String) {
+    let access = server.sign_up("owner@example.com")["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = metadata(
+        server.port,
+        &access,
+        "mutation { createOneApiKey(data: {name: \"load\"}) { id token } }",
+        json!({}),
+    );
+    let key = &created["createOneApiKey"];
+    let (id, token) = (key["id"].as_str().unwrap(), key["token"].as_str().unwrap());
+    (access, id.to_string(), token.to_string())
+}
+
+/// Polls `check` every 20 ms until it holds; returns how long that took (fails after 5 s).
+fn time_until(mut check: impl FnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while !check() {
+        assert!(started.elapsed() < Duration::from_secs(5), "never happened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    started.elapsed()
+}

@@ -1,0 +1,121 @@
+//! A second process on the same database learns of what the first changes — a new field, a revoked API key, a
+//! deleted field — within a second, through `LISTEN/NOTIFY`.
+
+use super::{api_key, graphql, metadata, time_until, wait_until_live};
+use crate::support::binary::{Server, request};
+use serde_json::json;
+use std::time::Duration;
+
+/// The id of the company object, through the metadata API of the process on `port`.
+fn company_object(port: u16, token: &str) -> serde_json::Value {
+    let objects = metadata(
+        port,
+        token,
+        "{ objects { edges { node { id nameSingular } } } }",
+        json!({}),
+    );
+    objects["objects"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["nameSingular"] == json!("company"))
+        .map(|e| e["node"]["id"].clone())
+        .unwrap()
+}
+
+/// Creates the TEXT field `region` on the company object through the process on `port`: its id.
+fn create_region(port: u16, token: &str) -> serde_json::Value {
+    let company = company_object(port, token);
+    metadata(
+        port,
+        token,
+        "mutation($input: CreateFieldInput!) { createOneField(data: $input) { id } }",
+        json!({"input": {"objectMetadataId": company, "name": "region", "label": "Region", "type": "TEXT"}}),
+    )["createOneField"]["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_field_created_through_one_process_is_usable_in_another_within_a_second() {
+    let server = Server::start(&[]).await;
+    let token = server.sign_up("admin@example.com")["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sibling = server.sibling();
+    // Warm the sibling's caches, then change the model through the first process.
+    let via_sibling = |query: &str| {
+        let body = json!({"query": query}).to_string();
+        request(
+            sibling.port,
+            "POST",
+            "/graphql",
+            &[("Authorization", &format!("Bearer {}", token))],
+            Some(&body),
+        )
+        .json()
+    };
+    assert!(via_sibling("{ companies { totalCount } }")["errors"].is_null());
+    create_region(server.port, &token);
+    // The sibling learns of the change through a notification: within a second (contract), usually milliseconds.
+    let started = std::time::Instant::now();
+    let created = loop {
+        let created = via_sibling("mutation { createCompany(data: {name: \"A\", region: \"EU\"}) { region } }");
+        if created["errors"].is_null() || started.elapsed() > std::time::Duration::from_secs(1) {
+            break created;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(created["data"]["createCompany"]["region"], json!("EU"), "{created}");
+}
+
+#[tokio::test]
+async fn a_key_revoked_through_one_process_is_refused_by_another_within_a_second() {
+    let server = Server::start(&[]).await;
+    let (access, key_id, key) = api_key(&server);
+    let sibling = server.sibling();
+    wait_until_live(sibling.port);
+    let read = |port| graphql(port, &key, "{ companies { totalCount } }", json!({})).status;
+    assert_eq!(read(sibling.port), 200, "the sibling now holds the key in memory");
+    assert_eq!(read(sibling.port), 200);
+
+    metadata(
+        server.port,
+        &access,
+        "mutation($id: ID!) { revokeOneApiKey(id: $id) { id } }",
+        json!({"id": key_id}),
+    );
+    assert_eq!(read(server.port), 401, "the revoking process refuses it at once");
+    let took = time_until(|| read(sibling.port) == 401);
+    assert!(took < Duration::from_secs(1), "the sibling refused it after {took:?}");
+}
+
+#[tokio::test]
+async fn a_field_deleted_through_one_process_is_gone_from_another_within_a_second() {
+    let server = Server::start(&[]).await;
+    let (_, _, key) = api_key(&server);
+    let sibling = server.sibling();
+    wait_until_live(sibling.port);
+    let field = create_region(server.port, &key);
+    let uses_field = |port| {
+        graphql(port, &key, "{ companies { edges { node { region } } } }", json!({}))
+            .json()
+            .get("errors")
+            .is_none()
+    };
+    time_until(|| uses_field(sibling.port));
+    assert!(uses_field(sibling.port), "the sibling holds the new model in memory");
+
+    metadata(
+        server.port,
+        &key,
+        "mutation($id: ID!) { deleteOneField(id: $id) { id } }",
+        json!({"id": field}),
+    );
+    assert!(
+        !uses_field(server.port),
+        "gone at once from the process that deleted it"
+    );
+    let took = time_until(|| !uses_field(sibling.port));
+    assert!(took < Duration::from_secs(1), "gone from the sibling after {took:?}");
+}

@@ -1,0 +1,179 @@
+//! What the core API answers to documents it cannot run: parse and validation failures, the depth, root-field and
+//! nesting limits, invalid arguments and inputs, and bodies that are not GraphQL requests.
+
+use super::{app, document, standard};
+use serde_json::{Value, json};
+
+#[actix_web::test]
+async fn an_unknown_field_fails_validation_with_its_message_and_location() {
+    let app = standard().await;
+    let unknown = app.run("query {\n  companies {\n    unknownField\n  }\n}").await;
+    assert_eq!(unknown.0["data"], Value::Null);
+    let error = unknown.error();
+    assert_eq!(
+        error["message"],
+        json!("Field 'unknownField' doesn't exist on type 'CompanyConnection'")
+    );
+    assert_eq!(unknown.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(error["locations"], json!([{"line": 3, "column": 5}]));
+}
+
+#[actix_web::test]
+async fn an_unknown_field_of_a_node_names_the_node_type() {
+    let app = standard().await;
+    let unknown = app.run("{ companies { edges { node { unknownField } } } }").await;
+    assert_eq!(
+        unknown.error()["message"],
+        json!("Field 'unknownField' doesn't exist on type 'Company'")
+    );
+}
+
+#[actix_web::test]
+async fn a_syntax_error_is_a_parse_failure_with_a_location_and_no_data() {
+    let app = standard().await;
+    let syntax = app.run("{ companies { ").await;
+    assert_eq!(syntax.error_code(), "GRAPHQL_PARSE_FAILED");
+    assert!(syntax.error()["locations"].is_array());
+    assert_eq!(syntax.0["data"], Value::Null);
+}
+
+#[actix_web::test]
+async fn a_variable_of_the_wrong_type_fails_validation() {
+    let app = standard().await;
+    let wrong_type = app
+        .graphql(document!("GetCompaniesPage"), json!({"limit": "twenty"}))
+        .await;
+    assert_eq!(wrong_type.error_code(), "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[actix_web::test]
+async fn a_filter_operator_the_field_type_lacks_fails_validation() {
+    let app = standard().await;
+    let wrong_operator = app
+        .run("{ companies(filter: {employees: {like: \"%1\"}}) { totalCount } }")
+        .await;
+    assert_eq!(wrong_operator.error_code(), "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[actix_web::test]
+async fn a_document_nested_too_deep_is_a_validation_error() {
+    let app = standard().await;
+    // company > people > edges > node > company > people > edges > node > company > accountOwner > name > firstName
+    let deep = "query { company(filter: {}) { people { edges { node { company { people { edges { node { company { accountOwner { name { firstName } } } } } } } } } } } }";
+    let deep = app.run(deep).await;
+    assert_eq!(deep.error_code(), "VALIDATION_ERROR", "{:?}", deep.0);
+    assert!(deep.error()["message"].as_str().unwrap().contains("deep"));
+}
+
+#[actix_web::test]
+async fn introspection_does_not_count_towards_the_depth() {
+    let app = standard().await;
+    app.query("{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }")
+        .await;
+}
+
+#[actix_web::test]
+async fn a_document_may_have_twenty_root_fields_but_not_twenty_one() {
+    let app = standard().await;
+    let roots = |n: usize| -> String { (0..n).map(|i| format!("c{i}: companies {{ totalCount }} ")).collect() };
+    let many = app.graphql(&format!("{{ {} }}", roots(21)), json!({})).await;
+    assert_eq!(many.error_code(), "VALIDATION_ERROR");
+    app.graphql(&format!("{{ {} }}", roots(20)), json!({})).await.data();
+}
+
+#[actix_web::test]
+async fn connections_nested_three_deep_are_a_validation_error_without_data() {
+    let app = standard().await;
+    let nested = app
+        .run("{ companies { edges { node { people { edges { node { opportunities { edges { node { id } } } } } } } } } }").await;
+    assert_eq!(nested.error_code(), "VALIDATION_ERROR", "{:?}", nested.0);
+    assert_eq!(nested.0["data"], Value::Null);
+}
+
+#[actix_web::test]
+async fn invalid_arguments_are_validation_errors() {
+    let app = standard().await;
+    for (query, what) in [
+        ("{ companies(first: 1, last: 1) { totalCount } }", "first + last"),
+        ("{ companies(first: -1) { totalCount } }", "negative"),
+        ("{ companies(after: \"garbage\") { totalCount } }", "bad cursor"),
+        (
+            "mutation { createOpportunity(data: {stage: BOGUS}) { id } }",
+            "enum literal",
+        ),
+        (
+            "mutation { updateCompany(id: \"not-a-uuid\", data: {}) { id } }",
+            "malformed id",
+        ),
+        ("mutation { deleteCompanies { id } }", "bulk without target"),
+    ] {
+        let res = app.run(query).await;
+        assert_eq!(res.error_code(), "VALIDATION_ERROR", "{what}: {:?}", res.0);
+    }
+}
+
+#[actix_web::test]
+async fn every_invalid_input_field_is_reported() {
+    let app = standard().await;
+    let validation = app
+        .run("mutation { createPerson(data: {email: \"nope\", phone: \"x\"}) { id } }")
+        .await;
+    assert_eq!(validation.error_fields().len(), 2, "{:?}", validation.0);
+}
+
+#[actix_web::test]
+async fn updating_a_record_that_does_not_exist_is_not_found() {
+    let app = standard().await;
+    let missing = app
+        .run("mutation { updateCompany(id: \"6f9619ff-8b86-4d01-b42d-00c04fc964ff\", data: {name: \"x\"}) { id } }")
+        .await;
+    assert_eq!(missing.error_code(), "NOT_FOUND");
+}
+
+#[actix_web::test]
+async fn a_body_that_is_not_a_graphql_request_is_a_400_with_an_error_code() {
+    let app = app().await;
+    for body in [
+        "{",
+        "{\"variables\": {}}",
+        "{\"query\": \"{ __typename }\", \"variables\": 3}",
+    ] {
+        let res = app.post_raw("/graphql", Some(&app.token), body).await;
+        assert_eq!(res.status, 400, "{body}: {}", res.body);
+        assert!(res.json()["errors"][0]["extensions"]["code"].is_string());
+    }
+}
+
+#[actix_web::test]
+async fn an_alias_may_reuse_a_scalar_fields_name_for_a_relation() {
+    // Review finding: it used to read the scalar.
+    let app = app().await;
+    app.query("mutation { createPerson(data: {city: \"x\"}) { id } }").await;
+    let aliased = app
+        .query("{ people { edges { node { id: company { id } city } } } }")
+        .await;
+    assert_eq!(aliased["people"]["edges"][0]["node"], json!({"id": null, "city": "x"}));
+}
+
+#[actix_web::test]
+async fn a_nul_in_a_pattern_is_bad_input_not_a_database_error() {
+    let app = standard().await;
+    let nul = app
+        .run("{ companies(filter: {name: {like: \"\\u0000\"}}) { totalCount } }")
+        .await;
+    assert_eq!(nul.error_code(), "VALIDATION_ERROR", "{:?}", nul.0);
+}
+
+#[actix_web::test]
+async fn browsers_get_graphiql_without_a_token() {
+    let app = standard().await;
+    let page = app.get("/graphql", None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")) && page.body.contains("GraphiQL"));
+}
+
+#[actix_web::test]
+async fn page_sizes_above_the_maximum_are_capped_not_refused() {
+    let app = standard().await;
+    app.query("{ companies(first: 100000) { totalCount } }").await;
+}

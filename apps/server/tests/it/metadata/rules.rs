@@ -1,0 +1,180 @@
+//! Naming rules for objects and fields, and standard objects and fields: relabelled and deactivated, never deleted.
+
+use super::{app, core_error, document, standard};
+use crate::support::{Gql, TestApp};
+use serde_json::{Value, json};
+
+async fn create_object(app: &TestApp, input: Value) -> Gql {
+    app.metadata(
+        "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }",
+        json!({"d": input}),
+    )
+    .await
+}
+
+/// Tries to create a TEXT field `name` on the company object.
+async fn company_field(app: &TestApp, name: &str) -> Gql {
+    let company = app.object_id("company").await;
+    app.metadata(
+        document!("CreateField"),
+        json!({"input": {"objectMetadataId": company, "name": name, "label": "x", "type": "TEXT"}}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn every_invalid_object_name_and_label_is_reported_at_once() {
+    let app = standard().await;
+    let bad = create_object(
+        &app,
+        json!({"nameSingular": "Bad Name", "namePlural": "select", "labelSingular": "", "labelPlural": "x"}),
+    )
+    .await;
+    assert_eq!(bad.error_code(), "VALIDATION_ERROR");
+    assert_eq!(bad.error_fields(), ["nameSingular", "namePlural", "labelSingular"]);
+}
+
+#[actix_web::test]
+async fn an_object_name_too_long_for_a_table_is_a_validation_error() {
+    let app = standard().await;
+    let long = create_object(
+        &app,
+        json!({"nameSingular": "a".repeat(64), "namePlural": "things", "labelSingular": "T", "labelPlural": "T"}),
+    )
+    .await;
+    assert_eq!(long.error_code(), "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn an_object_name_already_taken_is_a_conflict() {
+    let app = standard().await;
+    let duplicate = create_object(
+        &app,
+        json!({"nameSingular": "company", "namePlural": "firms", "labelSingular": "C", "labelPlural": "C"}),
+    )
+    .await;
+    assert_eq!(duplicate.error_code(), "CONFLICT");
+}
+
+#[actix_web::test]
+async fn reserved_and_malformed_field_names_are_validation_errors() {
+    let app = standard().await;
+    assert_eq!(company_field(&app, "createdAt").await.error_code(), "VALIDATION_ERROR");
+    assert_eq!(company_field(&app, "Not-Valid").await.error_code(), "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn a_field_name_already_taken_even_by_a_generated_id_column_is_a_conflict() {
+    let app = standard().await;
+    assert_eq!(company_field(&app, "name").await.error_code(), "CONFLICT");
+    assert_eq!(
+        company_field(&app, "accountOwnerId").await.error_code(),
+        "CONFLICT",
+        "generated id columns count"
+    );
+}
+
+#[actix_web::test]
+async fn a_standard_object_cannot_be_deleted() {
+    let app = standard().await;
+    let company = app.object_id("company").await;
+    let deleted = app
+        .metadata(
+            "mutation($id: ID!) { deleteOneObject(id: $id) { id } }",
+            json!({"id": company}),
+        )
+        .await;
+    assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
+}
+
+async fn set_object_active(app: &TestApp, id: &str, active: bool) {
+    let mutation =
+        format!("mutation($id: ID!) {{ updateOneObject(id: $id, data: {{isActive: {active}}}) {{ isActive }} }}");
+    app.metadata(&mutation, json!({"id": id})).await.data();
+}
+
+#[actix_web::test]
+async fn a_deactivated_object_leaves_the_core_api_and_stays_listed_inactive() {
+    let app = app().await;
+    let company = app.object_id("company").await;
+    set_object_active(&app, &company, false).await;
+    assert_eq!(
+        core_error(&app, "{ companies { totalCount } }").await,
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    let listed = app
+        .metadata_query("{ objects { edges { node { nameSingular isActive } } } }")
+        .await;
+    assert!(
+        listed["objects"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["node"] == json!({"nameSingular": "company", "isActive": false}))
+    );
+}
+
+#[actix_web::test]
+async fn a_reactivated_object_comes_back_with_its_data() {
+    let app = app().await;
+    let company = app.object_id("company").await;
+    app.query("mutation { createCompany(data: {name: \"Kept\"}) { id } }")
+        .await;
+    set_object_active(&app, &company, false).await;
+    set_object_active(&app, &company, true).await;
+    let back = app.query("{ companies { edges { node { name } } } }").await;
+    assert_eq!(
+        back["companies"]["edges"][0]["node"]["name"],
+        json!("Kept"),
+        "data kept"
+    );
+}
+
+/// The id of the company's standard field `industry`.
+async fn industry(app: &TestApp) -> Value {
+    let company = app.object_id("company").await;
+    let fields = app
+        .metadata(
+            "query($id: ID!) { object(id: $id) { fields { edges { node { id name } } } } }",
+            json!({"id": company}),
+        )
+        .await
+        .data();
+    fields["object"]["fields"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["name"] == json!("industry"))
+        .unwrap()["node"]["id"]
+        .clone()
+}
+
+async fn set_field_active(app: &TestApp, id: &Value, active: bool) {
+    let mutation =
+        format!("mutation($id: ID!) {{ updateOneField(id: $id, data: {{isActive: {active}}}) {{ isActive }} }}");
+    app.metadata(&mutation, json!({"id": id})).await.data();
+}
+
+#[actix_web::test]
+async fn a_field_deactivates_and_reactivates_like_an_object() {
+    let app = app().await;
+    let industry = industry(&app).await;
+    let query = "{ companies { edges { node { industry } } } }";
+    set_field_active(&app, &industry, false).await;
+    assert_eq!(core_error(&app, query).await, "GRAPHQL_VALIDATION_FAILED");
+    set_field_active(&app, &industry, true).await;
+    app.query(query).await;
+}
+
+#[actix_web::test]
+async fn a_standard_field_cannot_be_deleted() {
+    let app = standard().await;
+    let industry = industry(&app).await;
+    let deleted = app
+        .metadata(
+            "mutation($id: ID!) { deleteOneField(id: $id) { id } }",
+            json!({"id": industry}),
+        )
+        .await;
+    assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
+}

@@ -1,0 +1,74 @@
+//! The operational surface: health and readiness, unknown routes, request ids, metrics and CORS.
+
+use crate::support::*;
+use actix_web::test::TestRequest;
+use serde_json::json;
+
+#[actix_web::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::new().await;
+    let health = app.get("/healthz", None).await;
+    assert_eq!(health.expect(200), json!({"status": "ok"}));
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+}
+
+#[actix_web::test]
+async fn an_unknown_route_is_a_not_found_error() {
+    let app = TestApp::new().await;
+    let res = app.get("/no/such/route", None).await;
+    assert_eq!(res.status, 404);
+    assert_eq!(res.error_code(), "NOT_FOUND");
+}
+
+#[actix_web::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    let app = TestApp::new().await;
+    app.db.pool.close();
+    assert_eq!(app.get("/readyz", None).await.status, 503);
+}
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::new().await;
+    let res = app.get("/healthz", None).await;
+    assert!(res.header("x-request-id").is_some_and(|id| !id.is_empty()));
+}
+
+#[actix_web::test]
+async fn a_request_id_sent_by_the_client_is_echoed() {
+    let app = TestApp::new().await;
+    let request = TestRequest::get()
+        .uri("/healthz")
+        .insert_header(("X-Request-Id", "trace-me-123"));
+    let res = app.call(request).await;
+    assert_eq!(res.header("x-request-id"), Some("trace-me-123"));
+}
+
+#[actix_web::test]
+async fn metrics_count_requests_by_api_and_status_class_and_show_the_pool() {
+    let app = TestApp::new().await;
+    app.get("/healthz", None).await;
+    let metrics = app.get("/metrics", None).await;
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .body
+            .contains("twenty_http_requests_total{api=\"ops\",status=\"2xx\"}"),
+        "{}",
+        metrics.body
+    );
+    assert!(metrics.body.contains("twenty_db_pool_connections"));
+}
+
+#[actix_web::test]
+async fn a_cors_preflight_is_answered() {
+    let app = TestApp::new().await;
+    let preflight = TestRequest::default()
+        .method(actix_web::http::Method::OPTIONS)
+        .uri("/graphql")
+        .insert_header(("Origin", "https://app.example.com"))
+        .insert_header(("Access-Control-Request-Method", "POST"));
+    let preflight = app.call(preflight).await;
+    assert_eq!(preflight.status, 200, "{}", preflight.body);
+    assert!(preflight.header("access-control-allow-origin").is_some());
+}

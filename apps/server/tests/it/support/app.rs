@@ -1,0 +1,353 @@
+//! The application in process: the [`AppState`] `serve` builds from the same configuration, over a test database,
+//! and requests through [`build_app`] — no port, no process. Tests that keep to a workspace of their own (the
+//! common case) share one database per test process; a test that needs a database to itself (fixed e-mails, the
+//! webhook worker, database-wide changes) asks for one with [`TestApp::alone`]. A test that needs what `serve` runs
+//! beside the app asks for it: the change listener ([`TestApp::listening`]) or the webhook worker
+//! ([`TestApp::with_webhook_worker`]).
+
+use super::response::{Gql, Response};
+use super::{PASSWORD, SECRET};
+use actix_web::http::Method;
+use actix_web::test::{self, TestRequest};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use test_support::TestDb;
+use tokio::task::JoinHandle;
+use twenty_api_graphql::SchemaCache;
+use twenty_server::config::{Config, Secret};
+use twenty_server::webhook_worker::{self, WorkerSettings};
+use twenty_server::{AppState, build_app};
+
+/// Every in-process request comes from this address (login throttling counts per client IP).
+const CLIENT: &str = "127.0.0.1:40000";
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub state: AppState,
+    /// The bearer token of [`TestApp::with_workspace`]'s admin (or of its API key after [`TestApp::with_api_key`]).
+    pub token: String,
+    /// The workspace of [`TestApp::with_workspace`].
+    pub workspace: uuid::Uuid,
+    /// The id of [`TestApp::with_api_key`]'s key.
+    pub api_key_id: String,
+    background: Vec<JoinHandle<()>>,
+    stop_worker: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+impl TestApp {
+    /// The app with the default configuration (and the test secret, cheap bcrypt, generous rate limits), on the
+    /// shared database.
+    pub async fn new() -> TestApp {
+        TestApp::with_env(&[]).await
+    }
+
+    /// The app configured as `serve` would be with these extra environment variables, on the shared database.
+    pub async fn with_env(env: &[(&str, &str)]) -> TestApp {
+        TestApp::on(TestDb::shared().await, env)
+    }
+
+    /// The app on a fresh database of its own.
+    pub async fn alone() -> TestApp {
+        TestApp::alone_with_env(&[]).await
+    }
+
+    pub async fn alone_with_env(env: &[(&str, &str)]) -> TestApp {
+        TestApp::on(TestDb::new().await, env)
+    }
+
+    fn on(db: TestDb, env: &[(&str, &str)]) -> TestApp {
+        let mut vars: Vec<(&str, &str)> = vec![
+            ("APP_SECRET", SECRET),
+            ("BCRYPT_COST", "4"),
+            ("RATE_LIMIT_GRAPHQL", "100000"),
+            ("RATE_LIMIT_REST", "100000"),
+            ("RATE_LIMIT_METADATA", "100000"),
+        ];
+        vars.extend_from_slice(env);
+        let config =
+            Config::from_lookup(|name| vars.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+                .unwrap();
+        let mut state = AppState::new(config, db.pool.clone(), &Secret::new(SECRET.into()));
+        state.schemas = process_schemas(&state);
+        TestApp {
+            db,
+            state,
+            token: String::new(),
+            workspace: uuid::Uuid::nil(),
+            api_key_id: String::new(),
+            background: Vec::new(),
+            stop_worker: None,
+        }
+    }
+
+    /// Signs up a new admin through `POST /auth/signup`; later calls use its access token.
+    pub async fn with_workspace(mut self) -> TestApp {
+        let signed_up = self.sign_up(&unique_email("admin")).await;
+        self.token = signed_up["accessToken"].as_str().unwrap().to_string();
+        self.workspace = signed_up["workspaceId"].as_str().unwrap().parse().unwrap();
+        self
+    }
+
+    /// Uses the workspace the tests naming `fixture` share in this process: signed up, and given its data by
+    /// `prepare` (whose answer is returned), once — by whichever of them comes first. Only for tests that change
+    /// nothing in it: they read its data, or make requests that fail.
+    pub async fn with_shared_workspace(
+        mut self,
+        fixture: &'static str,
+        prepare: impl AsyncFnOnce(&TestApp) -> Value,
+    ) -> (TestApp, Value) {
+        let cell = {
+            let mut fixtures = FIXTURES.lock().unwrap();
+            fixtures.entry(fixture).or_default().clone()
+        };
+        let (token, workspace, data) = cell
+            .get_or_init(async || {
+                let signed_up = self.sign_up(&unique_email("fixture")).await;
+                self.token = signed_up["accessToken"].as_str().unwrap().to_string();
+                self.workspace = signed_up["workspaceId"].as_str().unwrap().parse().unwrap();
+                let data = prepare(&self).await;
+                (self.token.clone(), self.workspace, data)
+            })
+            .await
+            .clone();
+        self.token = token;
+        self.workspace = workspace;
+        (self, data)
+    }
+
+    /// The shared workspace holding the standard objects and no records ([`TestApp::with_shared_workspace`]).
+    pub async fn with_shared_standard_workspace(self) -> TestApp {
+        self.with_shared_workspace("standard", async |_| Value::Null).await.0
+    }
+
+    /// Creates an API key through the metadata API; later calls use it instead of the admin's access token.
+    pub async fn with_api_key(mut self) -> TestApp {
+        (self.api_key_id, self.token) = self.api_key("tests").await;
+        self
+    }
+
+    /// Runs the change listener `serve` runs and waits until requests are served from memory.
+    pub async fn listening(mut self) -> TestApp {
+        self.background.push(self.state.store.listen_for_changes(&self.db.url));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !self.state.store.serving_from_memory() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "change notifications never became live"
+            );
+            sleep_ms(20).await;
+        }
+        self
+    }
+
+    /// Runs the webhook worker as `serve` does, with the configured attempts and address policy.
+    pub fn with_webhook_worker(mut self) -> TestApp {
+        let config = &self.state.config;
+        let settings = WorkerSettings {
+            timeout: config.webhook_timeout,
+            max_attempts: config.webhook_max_attempts,
+            allow_private_urls: config.webhook_allow_private_urls,
+            poll_interval: Duration::from_millis(100),
+        };
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        self.background
+            .push(webhook_worker::spawn(self.db.pool.clone(), settings, stopped));
+        self.stop_worker = Some(stop);
+        self
+    }
+
+    /// Sends one request through the app.
+    pub async fn call(&self, request: TestRequest) -> Response {
+        send(&self.state, request).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.call(with_token(TestRequest::get().uri(path), token)).await
+    }
+
+    /// A JSON request without a token.
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.call(TestRequest::post().uri(path).set_json(body)).await
+    }
+
+    /// A request whose body is sent as given (`application/json`).
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, body: &str) -> Response {
+        let request = TestRequest::post()
+            .uri(path)
+            .insert_header(("content-type", "application/json"))
+            .set_payload(body.to_string());
+        self.call(with_token(request, token)).await
+    }
+
+    /// Signs up `email` (password [`PASSWORD`], workspace "Acme") and returns the response body.
+    pub async fn sign_up(&self, email: &str) -> Value {
+        let body = json!({"email": email, "password": PASSWORD, "workspaceName": "Acme"});
+        self.post("/auth/signup", &body).await.expect(201)
+    }
+
+    /// Logs `email` in with [`PASSWORD`] and returns the response body.
+    pub async fn log_in(&self, email: &str) -> Value {
+        self.attempt_login(email, PASSWORD).await.expect(200)
+    }
+
+    /// `POST /auth/login` with these credentials, whatever it answers.
+    pub async fn attempt_login(&self, email: &str, password: &str) -> Response {
+        self.post("/auth/login", &json!({"email": email, "password": password}))
+            .await
+    }
+
+    /// A core API request with the app's token; the HTTP status must be 200.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Gql {
+        self.graphql_as(&self.token, query, variables).await
+    }
+
+    /// A core API document without variables, whatever it answers (HTTP 200).
+    pub async fn run(&self, document: &str) -> Gql {
+        self.graphql(document, json!({})).await
+    }
+
+    /// A metadata API document without variables, whatever it answers (HTTP 200).
+    pub async fn run_metadata(&self, document: &str) -> Gql {
+        self.metadata(document, json!({})).await
+    }
+
+    /// The `data` of a core API document without variables, which must succeed.
+    pub async fn query(&self, document: &str) -> Value {
+        self.graphql(document, json!({})).await.data()
+    }
+
+    /// The `data` of a metadata API document without variables, which must succeed.
+    pub async fn metadata_query(&self, document: &str) -> Value {
+        self.metadata(document, json!({})).await.data()
+    }
+
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Gql {
+        self.document("/graphql", token, query, variables).await.gql_ok()
+    }
+
+    /// A metadata API request with the app's token; the HTTP status must be 200.
+    pub async fn metadata(&self, query: &str, variables: Value) -> Gql {
+        self.document("/metadata", &self.token, query, variables).await.gql_ok()
+    }
+
+    /// A GraphQL document posted to `path`, whatever the status.
+    pub async fn document(&self, path: &str, token: &str, query: &str, variables: Value) -> Response {
+        let body = json!({"query": query, "variables": variables}).to_string();
+        self.post_raw(path, Some(token), &body).await
+    }
+
+    /// A REST request with the app's token.
+    pub async fn rest(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let request = with_token(TestRequest::default().method(method).uri(path), Some(&self.token));
+        let request = match body {
+            Some(body) => request.set_json(body),
+            None => request,
+        };
+        self.call(request).await
+    }
+
+    pub async fn rest_get(&self, path: &str) -> Response {
+        self.rest(Method::GET, path, None).await
+    }
+
+    /// Creates an API key named `name` through the metadata API: (its id, its token).
+    pub async fn api_key(&self, name: &str) -> (String, String) {
+        let created = self
+            .metadata(
+                "mutation($n: String!) { createOneApiKey(data: {name: $n}) { id token } }",
+                json!({"n": name}),
+            )
+            .await
+            .data();
+        let key = &created["createOneApiKey"];
+        (
+            key["id"].as_str().unwrap().to_string(),
+            key["token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// The id of the object named `name` (singular), from the metadata API.
+    pub async fn object_id(&self, name: &str) -> String {
+        let objects = self
+            .metadata("{ objects { edges { node { id nameSingular } } } }", json!({}))
+            .await
+            .data();
+        objects["objects"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["nameSingular"] == json!(name))
+            .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no object {name}"))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop_worker.take() {
+            let _ = stop.send(true);
+        }
+        for task in &self.background {
+            task.abort();
+        }
+    }
+}
+
+/// The workspaces of [`TestApp::with_shared_workspace`] by fixture: (admin token, workspace id, prepared data).
+type SharedWorkspace = Arc<tokio::sync::OnceCell<(String, uuid::Uuid, Value)>>;
+static FIXTURES: Mutex<BTreeMap<&str, SharedWorkspace>> = Mutex::new(BTreeMap::new());
+
+/// The GraphQL schema cache of the whole test process, as one `serve` process has one for every workspace it
+/// serves: workspaces with the same data model (every freshly signed-up one) share one built schema.
+fn process_schemas(state: &AppState) -> Arc<SchemaCache> {
+    static SCHEMAS: OnceLock<Arc<SchemaCache>> = OnceLock::new();
+    SCHEMAS.get_or_init(|| state.schemas.clone()).clone()
+}
+
+/// Sends `request` through a fresh instance of the app over `state` (what one worker of `serve` runs).
+pub async fn send(state: &AppState, request: TestRequest) -> Response {
+    let app = test::init_service(build_app(state.clone())).await;
+    let request = request.peer_addr(CLIENT.parse().unwrap()).to_request();
+    let response = test::call_service(&app, request).await;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+        .collect();
+    let body = test::read_body(response).await;
+    Response {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// `name-<uuid>@example.com`: an address no other test on the shared database signs up.
+pub fn unique_email(name: &str) -> String {
+    format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+fn with_token(request: TestRequest, token: Option<&str>) -> TestRequest {
+    match token {
+        Some(token) => request.insert_header(("authorization", format!("Bearer {token}"))),
+        None => request,
+    }
+}
+
+/// Waits without blocking the app's runtime (its listener and worker run on it).
+pub async fn sleep_ms(ms: u64) {
+    actix_web::rt::time::sleep(Duration::from_millis(ms)).await;
+}
+
+/// Polls `check` every 20 ms until it holds; returns how long that took (fails after `limit`).
+pub async fn time_until(limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
+    let started = std::time::Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < limit, "never happened within {limit:?}");
+        sleep_ms(20).await;
+    }
+    started.elapsed()
+}

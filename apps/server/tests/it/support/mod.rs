@@ -1,0 +1,10 @@
+//! The harness of the server tests: the in-process app ([`app::TestApp`]) most tests use, the real binary
+//! ([`binary::Server`]) for what needs a process of its own, and the responses both give ([`response`]).
+
+pub mod app;
+pub mod binary;
+pub mod response;
+
+pub use app::TestApp;
+pub use response::{Gql, Response};
+pub use test_support::{TEST_APP_SECRET as SECRET, TEST_PASSWORD as PASSWORD};

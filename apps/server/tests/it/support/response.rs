@@ -1,0 +1,93 @@
+//! What a request answers, with typed accessors for the parts of the contract tests check: status, headers, the
+//! JSON body, and the error code and detail fields of REST (`error`) and GraphQL (`errors[0].extensions`) bodies.
+
+use serde_json::Value;
+
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The JSON body of a response that must have `status`.
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        self.json()
+    }
+
+    /// `error.code` of a REST or auth error body.
+    pub fn error_code(&self) -> String {
+        text(&self.json()["error"]["code"])
+    }
+
+    /// The `field` of each `error.details` entry of a REST or auth error body.
+    pub fn error_fields(&self) -> Vec<String> {
+        detail_fields(&self.json()["error"]["details"])
+    }
+
+    /// The body as a GraphQL response.
+    pub fn gql(&self) -> Gql {
+        Gql(self.json())
+    }
+
+    /// A GraphQL answer that must come with HTTP 200.
+    pub fn gql_ok(&self) -> Gql {
+        assert_eq!(self.status, 200, "{}", self.body);
+        self.gql()
+    }
+}
+
+/// A GraphQL response body (core or metadata API).
+#[derive(Debug, Clone)]
+pub struct Gql(pub Value);
+
+impl Gql {
+    /// The `data` of a response that must have no errors.
+    pub fn data(&self) -> Value {
+        assert!(self.0.get("errors").is_none(), "unexpected errors: {:#}", self.0);
+        self.0["data"].clone()
+    }
+
+    /// The first error, which must be there.
+    pub fn error(&self) -> &Value {
+        assert!(self.0["errors"][0].is_object(), "expected an error: {:#}", self.0);
+        &self.0["errors"][0]
+    }
+
+    /// `extensions.code` of the first error.
+    pub fn error_code(&self) -> String {
+        text(&self.error()["extensions"]["code"])
+    }
+
+    /// The `field` of each `extensions.details` entry of the first error.
+    pub fn error_fields(&self) -> Vec<String> {
+        detail_fields(&self.error()["extensions"]["details"])
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.get("errors").is_some()
+    }
+}
+
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+fn detail_fields(details: &Value) -> Vec<String> {
+    details
+        .as_array()
+        .map(|d| d.iter().map(|x| text(&x["field"])).collect())
+        .unwrap_or_default()
+}
