@@ -55,13 +55,6 @@ pub trait RecordStore: Send + Sync {
 
 /// Workspaces and their metadata.
 pub trait WorkspaceStore: Send + Sync {
-    /// Creates the workspace row, its schema, its metadata rows and its tables, all or nothing.
-    fn create_workspace(
-        &self,
-        metadata: &WorkspaceMetadata,
-        display_name: &str,
-    ) -> impl Future<Output = DomainResult<()>> + Send;
-
     /// The metadata version of a workspace (bumped by every metadata change), or `None` when it does not exist.
     fn metadata_version(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<Option<i64>>> + Send;
 

@@ -72,10 +72,6 @@ pub async fn create_workspace(
 }
 
 impl WorkspaceStore for PgStore {
-    async fn create_workspace(&self, metadata: &WorkspaceMetadata, display_name: &str) -> DomainResult<()> {
-        create_workspace(&mut *self.conn().await?, metadata, display_name).await
-    }
-
     /// One indexed lookup.
     async fn metadata_version(&self, workspace_id: WorkspaceId) -> DomainResult<Option<i64>> {
         workspace::table

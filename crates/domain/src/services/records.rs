@@ -1,50 +1,13 @@
-//! [`RecordService`]: reading and writing records (validation of inputs against metadata, batch limits), and
-//! [`WorkspaceService`] (creating a workspace without an admin; production signs up through `twenty-auth`).
+//! [`RecordService`]: reading and writing records (validation of inputs against metadata, batch limits). Workspaces
+//! are created by signing up (`twenty-auth`), with their admin.
 
-use crate::blueprint::WorkspaceBlueprint;
 use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
-use crate::ports::{RecordStore, WorkspaceStore};
+use crate::ports::RecordStore;
 use crate::query::{Connection, ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
 use crate::record::{LifeCycle, RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
 use uuid::Uuid;
-
-/// Creates workspaces and reads their metadata.
-pub struct WorkspaceService<S> {
-    store: S,
-}
-
-impl<S: WorkspaceStore> WorkspaceService<S> {
-    pub fn new(store: S) -> Self {
-        WorkspaceService { store }
-    }
-
-    /// Creates a workspace holding the objects of `blueprint` (usually [`crate::catalogue::standard_objects`]).
-    pub async fn create_workspace(
-        &self,
-        display_name: &str,
-        blueprint: &WorkspaceBlueprint,
-    ) -> DomainResult<WorkspaceMetadata> {
-        let name = display_name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(DomainError::invalid_field(
-                "workspaceName",
-                "must be 1 to 100 characters",
-            ));
-        }
-        let metadata = blueprint.build(Uuid::new_v4(), chrono::Utc::now())?;
-        self.store.create_workspace(&metadata, name).await?;
-        Ok(metadata)
-    }
-
-    pub async fn metadata(&self, workspace_id: Uuid) -> DomainResult<WorkspaceMetadata> {
-        self.store
-            .load_metadata(workspace_id)
-            .await?
-            .ok_or_else(|| DomainError::not_found("workspace"))
-    }
-}
 
 /// Record CRUD with validation. Every method takes the workspace's metadata and an active object of it.
 pub struct RecordService<S> {
