@@ -144,8 +144,6 @@ async fn exec(conn: &mut AsyncPgConnection, sql: &str) {
     }
 }
 
-const SHARED_PREFIX: &str = "twenty_shared_";
-
 fn test_server() -> &'static ServerUrl {
     match server_url() {
         Ok(s) => s,
@@ -163,41 +161,12 @@ async fn create_from_template(server: &ServerUrl, name: &str) {
     .await;
 }
 
-/// Drops the shared databases whose test process (its id ends the name) no longer runs on this machine.
-async fn drop_shared_databases_of_finished_processes(server: &ServerUrl) {
-    use diesel_async::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Name {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        datname: String,
-    }
-    let mut admin = admin_connection(&server.admin).await;
-    let names: Vec<Name> = diesel::sql_query("SELECT datname::text AS datname FROM pg_database WHERE datname LIKE $1")
-        .bind::<diesel::sql_types::Text, _>(format!("{SHARED_PREFIX}%"))
-        .load(&mut admin)
-        .await
-        .unwrap_or_default();
-    for Name { datname } in names {
-        let pid = datname.trim_start_matches(SHARED_PREFIX);
-        if !std::path::Path::new("/proc").join(pid).exists() {
-            exec(
-                &mut admin,
-                &format!("DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)"),
-            )
-            .await;
-        }
-    }
-}
-
-/// A fresh, migrated database for one test ([`TestDb::new`]), dropped when this value is dropped; or the database
-/// the tests of this process share ([`TestDb::shared`]).
+/// A fresh, migrated database for one test ([`TestDb::new`]), dropped when this value is dropped.
 pub struct TestDb {
     pub name: String,
     pub url: String,
     pub pool: PgPool,
     admin: String,
-    /// Whether this value owns the database (and drops it when it goes).
-    owned: bool,
 }
 
 impl TestDb {
@@ -205,27 +174,10 @@ impl TestDb {
         let server = test_server();
         let name = format!("twenty_test_{}", uuid::Uuid::new_v4().simple());
         create_from_template(server, &name).await;
-        TestDb::connect(server, name, true)
+        TestDb::connect(server, name)
     }
 
-    /// The database this test process shares among the tests that keep to workspaces of their own: created on first
-    /// use, never dropped by a test — it saves a `CREATE DATABASE` per test. The shared databases of processes that
-    /// are gone are dropped when the next one is created.
-    pub async fn shared() -> TestDb {
-        static SHARED: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-        let server = test_server();
-        let name = SHARED
-            .get_or_init(async || {
-                let name = format!("{SHARED_PREFIX}{}", std::process::id());
-                drop_shared_databases_of_finished_processes(server).await;
-                create_from_template(server, &name).await;
-                name
-            })
-            .await;
-        TestDb::connect(server, name.clone(), false)
-    }
-
-    fn connect(server: &ServerUrl, name: String, owned: bool) -> TestDb {
+    fn connect(server: &ServerUrl, name: String) -> TestDb {
         let url = with_database(&server.base, &name);
         let options = PoolOptions {
             max_size: 4,
@@ -240,7 +192,6 @@ impl TestDb {
             url,
             pool,
             admin: server.admin.clone(),
-            owned,
         }
     }
 
@@ -263,9 +214,6 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         self.pool.close();
-        if !self.owned {
-            return;
-        }
         let admin = self.admin.clone();
         let name = self.name.clone();
         // Drop runs outside async context guarantees, so the DROP DATABASE gets a thread and runtime of its own.

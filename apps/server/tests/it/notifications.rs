@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// An app serving from memory, and the id and token of an API key of its workspace.
 async fn listening_app_with_key() -> (TestApp, String, String) {
-    let app = TestApp::alone()
+    let app = TestApp::new()
         .await
         .with_workspace()
         .await

@@ -9,15 +9,14 @@ async fn app() -> TestApp {
     TestApp::new().await.with_workspace().await
 }
 
-/// An app on the standard workspace shared by the tests that change nothing.
+/// An app on a workspace with the standard objects and no records.
 async fn standard() -> TestApp {
-    TestApp::new().await.with_shared_standard_workspace().await
+    TestApp::new().await.with_workspace().await
 }
 
-/// An app on the workspace the reading tests of one fixture share, `prepare` giving it its data: the fixture's
-/// answer.
-async fn shared(fixture: &'static str, prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Value) {
-    TestApp::new().await.with_shared_workspace(fixture, prepare).await
+/// An app on a workspace that `prepare` gives its data: the answer of `prepare`.
+async fn prepared(prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Value) {
+    TestApp::new().await.with_prepared_workspace(prepare).await
 }
 
 /// The JSON answer to a REST request that must have `status`.
@@ -261,17 +260,17 @@ async fn forty_five_companies(app: &TestApp) {
     assert_eq!(created["data"].as_array().unwrap().len(), 45);
 }
 
-async fn shared_forty_five_companies() -> TestApp {
+async fn forty_five_companies_app() -> TestApp {
     let prepare = async |app: &TestApp| {
         forty_five_companies(app).await;
         Value::Null
     };
-    shared("rest 45 companies", prepare).await.0
+    prepared(prepare).await.0
 }
 
 #[actix_web::test]
 async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
-    let app = shared_forty_five_companies().await;
+    let app = forty_five_companies_app().await;
     let mut seen = Vec::new();
     for offset in [0, 20, 40] {
         let page = list(&app, &format!("/rest/companies?limit=20&offset={offset}")).await;
@@ -290,7 +289,7 @@ async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
 
 #[actix_web::test]
 async fn the_reference_filters_select_the_matching_companies() {
-    let app = shared_forty_five_companies().await;
+    let app = forty_five_companies_app().await;
     for (query, count) in [
         ("filter[industry][eq]=Technology", 15),
         ("filter[employees][gt]=100", 34),
@@ -305,7 +304,7 @@ async fn the_reference_filters_select_the_matching_companies() {
 
 #[actix_web::test]
 async fn orders_apply_in_the_order_given() {
-    let app = shared_forty_five_companies().await;
+    let app = forty_five_companies_app().await;
     let sorted = names(&app, "/rest/companies?order[createdAt]=desc&order[name]=asc&limit=3").await;
     assert_eq!(
         sorted,
@@ -331,12 +330,12 @@ async fn awkward_companies(app: &TestApp) {
     }
 }
 
-async fn shared_awkward_companies() -> TestApp {
+async fn awkward_companies_app() -> TestApp {
     let prepare = async |app: &TestApp| {
         awkward_companies(app).await;
         Value::Null
     };
-    shared("rest awkward names", prepare).await.0
+    prepared(prepare).await.0
 }
 
 /// Percent-encodes every byte but ASCII letters and digits.
@@ -354,7 +353,7 @@ fn encode(v: &str) -> String {
 
 #[actix_web::test]
 async fn eq_and_in_match_awkward_values_exactly() {
-    let app = shared_awkward_companies().await;
+    let app = awkward_companies_app().await;
     for v in AWKWARD {
         let found = names(&app, &format!("/rest/companies?filter[name][eq]={}", encode(v))).await;
         assert_eq!(found, [v], "eq {v}");
@@ -365,7 +364,7 @@ async fn eq_and_in_match_awkward_values_exactly() {
 
 #[actix_web::test]
 async fn every_operator_filters_over_the_query_string() {
-    let app = shared_awkward_companies().await;
+    let app = awkward_companies_app().await;
     for (filter, count) in [
         ("filter[name][startsWith]=%5Bbr", 1),
         ("filter[name][ilike]=%25%C3%9CN%25", 1),
@@ -511,8 +510,8 @@ async fn twelve_companies(app: &TestApp) -> String {
 }
 
 /// The [`twelve_companies`] workspace the reading tests share, and c0's id.
-async fn shared_twelve_companies() -> (TestApp, String) {
-    let (app, first) = shared("rest twelve companies", async |app| json!(twelve_companies(app).await)).await;
+async fn twelve_companies_app() -> (TestApp, String) {
+    let (app, first) = prepared(async |app| json!(twelve_companies(app).await)).await;
     (app, first.as_str().unwrap().to_string())
 }
 
@@ -528,7 +527,7 @@ fn node_ids(connection: &Value) -> Vec<String> {
 
 #[actix_web::test]
 async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
-    let (app, _) = shared_twelve_companies().await;
+    let (app, _) = twelve_companies_app().await;
     let cases = [
         (
             "filter[industry][eq]=Tech&filter[employees][gte]=14",
@@ -567,7 +566,7 @@ async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
 
 #[actix_web::test]
 async fn a_relation_filter_gives_the_same_ids_over_graphql_and_rest() {
-    let (app, first) = shared_twelve_companies().await;
+    let (app, first) = twelve_companies_app().await;
     let rest = listed(&app, &format!("/rest/people?filter[company.id][eq]={first}"), "id").await;
     let graphql = app
         .graphql(

@@ -66,7 +66,7 @@ fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
 
 /// An app with the webhook worker and a signed-up workspace.
 async fn app(env: &[(&str, &str)]) -> TestApp {
-    TestApp::alone_with_env(env)
+    TestApp::with_env(env)
         .await
         .with_workspace()
         .await

@@ -1,12 +1,12 @@
 //! What the core API answers to documents it cannot run: parse and validation failures, the depth, root-field and
 //! nesting limits, invalid arguments and inputs, and bodies that are not GraphQL requests.
 
-use super::{app, document, standard};
+use super::{app, document};
 use serde_json::{Value, json};
 
 #[actix_web::test]
 async fn an_unknown_field_fails_validation_with_its_message_and_location() {
-    let app = standard().await;
+    let app = app().await;
     let unknown = app.run("query {\n  companies {\n    unknownField\n  }\n}").await;
     assert_eq!(unknown.0["data"], Value::Null);
     let error = unknown.error();
@@ -20,7 +20,7 @@ async fn an_unknown_field_fails_validation_with_its_message_and_location() {
 
 #[actix_web::test]
 async fn an_unknown_field_of_a_node_names_the_node_type() {
-    let app = standard().await;
+    let app = app().await;
     let unknown = app.run("{ companies { edges { node { unknownField } } } }").await;
     assert_eq!(
         unknown.error()["message"],
@@ -30,7 +30,7 @@ async fn an_unknown_field_of_a_node_names_the_node_type() {
 
 #[actix_web::test]
 async fn a_syntax_error_is_a_parse_failure_with_a_location_and_no_data() {
-    let app = standard().await;
+    let app = app().await;
     let syntax = app.run("{ companies { ").await;
     assert_eq!(syntax.error_code(), "GRAPHQL_PARSE_FAILED");
     assert!(syntax.error()["locations"].is_array());
@@ -39,7 +39,7 @@ async fn a_syntax_error_is_a_parse_failure_with_a_location_and_no_data() {
 
 #[actix_web::test]
 async fn a_variable_of_the_wrong_type_fails_validation() {
-    let app = standard().await;
+    let app = app().await;
     let wrong_type = app
         .graphql(document!("GetCompaniesPage"), json!({"limit": "twenty"}))
         .await;
@@ -48,7 +48,7 @@ async fn a_variable_of_the_wrong_type_fails_validation() {
 
 #[actix_web::test]
 async fn a_filter_operator_the_field_type_lacks_fails_validation() {
-    let app = standard().await;
+    let app = app().await;
     let wrong_operator = app
         .run("{ companies(filter: {employees: {like: \"%1\"}}) { totalCount } }")
         .await;
@@ -57,7 +57,7 @@ async fn a_filter_operator_the_field_type_lacks_fails_validation() {
 
 #[actix_web::test]
 async fn a_document_nested_too_deep_is_a_validation_error() {
-    let app = standard().await;
+    let app = app().await;
     // company > people > edges > node > company > people > edges > node > company > accountOwner > name > firstName
     let deep = "query { company(filter: {}) { people { edges { node { company { people { edges { node { company { accountOwner { name { firstName } } } } } } } } } } } }";
     let deep = app.run(deep).await;
@@ -67,14 +67,14 @@ async fn a_document_nested_too_deep_is_a_validation_error() {
 
 #[actix_web::test]
 async fn introspection_does_not_count_towards_the_depth() {
-    let app = standard().await;
+    let app = app().await;
     app.query("{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }")
         .await;
 }
 
 #[actix_web::test]
 async fn a_document_may_have_twenty_root_fields_but_not_twenty_one() {
-    let app = standard().await;
+    let app = app().await;
     let roots = |n: usize| -> String { (0..n).map(|i| format!("c{i}: companies {{ totalCount }} ")).collect() };
     let many = app.graphql(&format!("{{ {} }}", roots(21)), json!({})).await;
     assert_eq!(many.error_code(), "VALIDATION_ERROR");
@@ -83,7 +83,7 @@ async fn a_document_may_have_twenty_root_fields_but_not_twenty_one() {
 
 #[actix_web::test]
 async fn connections_nested_three_deep_are_a_validation_error_without_data() {
-    let app = standard().await;
+    let app = app().await;
     let nested = app
         .run("{ companies { edges { node { people { edges { node { opportunities { edges { node { id } } } } } } } } } }").await;
     assert_eq!(nested.error_code(), "VALIDATION_ERROR", "{:?}", nested.0);
@@ -92,7 +92,7 @@ async fn connections_nested_three_deep_are_a_validation_error_without_data() {
 
 #[actix_web::test]
 async fn invalid_arguments_are_validation_errors() {
-    let app = standard().await;
+    let app = app().await;
     for (query, what) in [
         ("{ companies(first: 1, last: 1) { totalCount } }", "first + last"),
         ("{ companies(first: -1) { totalCount } }", "negative"),
@@ -114,7 +114,7 @@ async fn invalid_arguments_are_validation_errors() {
 
 #[actix_web::test]
 async fn every_invalid_input_field_is_reported() {
-    let app = standard().await;
+    let app = app().await;
     let validation = app
         .run("mutation { createPerson(data: {email: \"nope\", phone: \"x\"}) { id } }")
         .await;
@@ -123,7 +123,7 @@ async fn every_invalid_input_field_is_reported() {
 
 #[actix_web::test]
 async fn updating_a_record_that_does_not_exist_is_not_found() {
-    let app = standard().await;
+    let app = app().await;
     let missing = app
         .run("mutation { updateCompany(id: \"6f9619ff-8b86-4d01-b42d-00c04fc964ff\", data: {name: \"x\"}) { id } }")
         .await;
@@ -157,7 +157,7 @@ async fn an_alias_may_reuse_a_scalar_fields_name_for_a_relation() {
 
 #[actix_web::test]
 async fn a_nul_in_a_pattern_is_bad_input_not_a_database_error() {
-    let app = standard().await;
+    let app = app().await;
     let nul = app
         .run("{ companies(filter: {name: {like: \"\\u0000\"}}) { totalCount } }")
         .await;
@@ -166,7 +166,7 @@ async fn a_nul_in_a_pattern_is_bad_input_not_a_database_error() {
 
 #[actix_web::test]
 async fn browsers_get_graphiql_without_a_token() {
-    let app = standard().await;
+    let app = app().await;
     let page = app.get("/graphql", None).await;
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")) && page.body.contains("GraphiQL"));
@@ -174,6 +174,6 @@ async fn browsers_get_graphiql_without_a_token() {
 
 #[actix_web::test]
 async fn page_sizes_above_the_maximum_are_capped_not_refused() {
-    let app = standard().await;
+    let app = app().await;
     app.query("{ companies(first: 100000) { totalCount } }").await;
 }

@@ -22,11 +22,6 @@ async fn app() -> TestApp {
     TestApp::new().await.with_workspace().await
 }
 
-/// An app on the standard workspace shared by the tests that change nothing.
-async fn standard() -> TestApp {
-    TestApp::new().await.with_shared_standard_workspace().await
-}
-
 /// The `id` at `path` of a response's data.
 fn id_at(data: &Value, path: &str) -> String {
     data.pointer(path)

@@ -1,7 +1,7 @@
 //! Every document of the reference's GraphQL Core API, Pagination and Filtering & Sorting sections, run verbatim
 //! (ids substituted).
 
-use super::{app, document, id_at, node_names, standard, total_companies, until_valid};
+use super::{app, document, id_at, node_names, total_companies, until_valid};
 use crate::support::TestApp;
 use serde_json::{Value, json};
 use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint};
@@ -72,11 +72,11 @@ async fn crm(app: &TestApp) -> Crm {
     Crm { company }
 }
 
-/// The [`crm`] workspace the reading tests share.
-async fn shared_crm() -> (TestApp, Crm) {
+/// An app on a [`crm`] workspace.
+async fn crm_app() -> (TestApp, Crm) {
     let (app, company) = TestApp::new()
         .await
-        .with_shared_workspace("graphql crm", async |app| json!(crm(app).await.company))
+        .with_prepared_workspace(async |app| json!(crm(app).await.company))
         .await;
     let company = company.as_str().unwrap().to_string();
     (app, Crm { company })
@@ -137,7 +137,7 @@ async fn create_task_answers_its_status_and_due_date_in_milliseconds() {
 
 #[actix_web::test]
 async fn get_companies_answers_the_filtered_connection_with_nested_people_and_opportunities() {
-    let (app, crm) = shared_crm().await;
+    let (app, crm) = crm_app().await;
     let companies = app
         .graphql(
             document!("GetCompanies"),
@@ -173,7 +173,7 @@ async fn get_companies_answers_the_filtered_connection_with_nested_people_and_op
 
 #[actix_web::test]
 async fn get_people_answers_each_person_with_company_and_opportunities() {
-    let (app, crm) = shared_crm().await;
+    let (app, crm) = crm_app().await;
     let people = app.graphql(document!("GetPeople"), json!({"limit": 10})).await.data();
     let person = &people["people"]["edges"][0]["node"];
     assert_eq!(
@@ -189,7 +189,7 @@ async fn get_people_answers_each_person_with_company_and_opportunities() {
 
 #[actix_web::test]
 async fn get_opportunities_answers_each_deal_with_company_and_point_of_contact() {
-    let (app, _) = shared_crm().await;
+    let (app, _) = crm_app().await;
     let opportunities = app.query(document!("GetOpportunities")).await;
     let deal = &opportunities["opportunities"]["edges"][0]["node"];
     assert_eq!(deal["company"]["name"], json!("Acme Corporation"));
@@ -199,7 +199,7 @@ async fn get_opportunities_answers_each_deal_with_company_and_point_of_contact()
 
 #[actix_web::test]
 async fn get_tasks_filters_by_status() {
-    let (app, _) = shared_crm().await;
+    let (app, _) = crm_app().await;
     let tasks = app
         .graphql(
             document!("GetTasks"),
@@ -283,7 +283,7 @@ async fn delete_company_answers_its_id_and_removes_it_from_lists() {
 
 #[actix_web::test]
 async fn introspection_describes_company_and_its_currency_field() {
-    let app = standard().await;
+    let app = app().await;
     let schema = app.query(document!("IntrospectSchema")).await;
     let types = schema["__schema"]["types"].as_array().unwrap();
     let company_type = types.iter().find(|t| t["name"] == json!("Company")).unwrap();
@@ -365,21 +365,17 @@ async fn forty_five_companies(app: &TestApp) {
 }
 
 /// The [`forty_five_companies`] workspace the reading tests share.
-async fn shared_forty_five_companies() -> TestApp {
+async fn forty_five_companies_app() -> TestApp {
     let prepare = async |app: &TestApp| {
         forty_five_companies(app).await;
         Value::Null
     };
-    TestApp::new()
-        .await
-        .with_shared_workspace("graphql 45 companies", prepare)
-        .await
-        .0
+    TestApp::new().await.with_prepared_workspace(prepare).await.0
 }
 
 #[actix_web::test]
 async fn get_companies_page_walks_forty_five_companies_in_three_pages_of_twenty() {
-    let app = shared_forty_five_companies().await;
+    let app = forty_five_companies_app().await;
     let mut seen = Vec::new();
     let mut after: Option<String> = None;
     let mut pages = 0;
@@ -405,7 +401,7 @@ async fn get_companies_page_walks_forty_five_companies_in_three_pages_of_twenty(
 
 #[actix_web::test]
 async fn get_companies_filtered_combines_and_and_or() {
-    let app = shared_forty_five_companies().await;
+    let app = forty_five_companies_app().await;
     // Technology (i % 3 == 0) and (employees >= 100 or ARR >= 1e12): i in {0, 3(ARR), 12, 15, ...}.
     let filtered = app.query(document!("GetCompaniesFiltered")).await;
     let expected: Vec<String> = (0..45)
@@ -417,7 +413,7 @@ async fn get_companies_filtered_combines_and_and_or() {
 
 #[actix_web::test]
 async fn get_companies_sorted_breaks_equal_creation_times_by_name() {
-    let app = shared_forty_five_companies().await;
+    let app = forty_five_companies_app().await;
     let sorted = app.query(document!("GetCompaniesSorted")).await;
     let edges = sorted["companies"]["edges"].as_array().unwrap();
     // One batch: equal createdAt, so name ascending decides.

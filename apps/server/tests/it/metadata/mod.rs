@@ -25,14 +25,6 @@ async fn app() -> TestApp {
         .await
 }
 
-/// Like [`app`], on the standard workspace shared by the tests that change nothing.
-async fn standard() -> TestApp {
-    TestApp::with_env(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false")])
-        .await
-        .with_shared_standard_workspace()
-        .await
-}
-
 /// Creates a field through the reference's `CreateField` document; the created field.
 async fn create_field(app: &TestApp, input: Value) -> Value {
     app.metadata(document!("CreateField"), json!({"input": input}))

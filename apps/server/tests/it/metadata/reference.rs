@@ -1,6 +1,6 @@
 //! The metadata examples of the API reference, run verbatim.
 
-use super::{app, create_field, document, field_input, standard};
+use super::{app, create_field, document, field_input};
 use crate::support::TestApp;
 use serde_json::{Value, json};
 
@@ -56,7 +56,7 @@ async fn company_properties(app: &TestApp, property_id: &str) -> Value {
 
 #[actix_web::test]
 async fn list_objects_describes_the_standard_objects_and_their_fields() {
-    let app = standard().await;
+    let app = app().await;
     let listed = app.metadata_query(document!("ListObjects")).await;
     let company = listed["objects"]["edges"]
         .as_array()
@@ -156,7 +156,7 @@ async fn the_core_api_serves_the_new_object_its_defaults_and_its_relation_at_onc
 
 #[actix_web::test]
 async fn create_api_key_refuses_the_references_past_expiry() {
-    let app = standard().await;
+    let app = app().await;
     let past = app.run_metadata(document!("CreateApiKey")).await;
     assert_eq!(past.error_code(), "VALIDATION_ERROR");
 }
@@ -253,7 +253,7 @@ async fn a_webhook_can_be_updated_and_deleted() {
 
 #[actix_web::test]
 async fn a_webhook_to_a_private_address_is_refused() {
-    let app = standard().await;
+    let app = app().await;
     let private = app
         .run_metadata(
             "mutation { createOneWebhook(data: {targetUrl: \"http://127.0.0.1:9/x\", operation: \"*\"}) { id } }",

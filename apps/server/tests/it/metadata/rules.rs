@@ -1,6 +1,6 @@
 //! Naming rules for objects and fields, and standard objects and fields: relabelled and deactivated, never deleted.
 
-use super::{app, core_error, document, standard};
+use super::{app, core_error, document};
 use crate::support::{Gql, TestApp};
 use serde_json::{Value, json};
 
@@ -24,7 +24,7 @@ async fn company_field(app: &TestApp, name: &str) -> Gql {
 
 #[actix_web::test]
 async fn every_invalid_object_name_and_label_is_reported_at_once() {
-    let app = standard().await;
+    let app = app().await;
     let bad = create_object(
         &app,
         json!({"nameSingular": "Bad Name", "namePlural": "select", "labelSingular": "", "labelPlural": "x"}),
@@ -36,7 +36,7 @@ async fn every_invalid_object_name_and_label_is_reported_at_once() {
 
 #[actix_web::test]
 async fn an_object_name_too_long_for_a_table_is_a_validation_error() {
-    let app = standard().await;
+    let app = app().await;
     let long = create_object(
         &app,
         json!({"nameSingular": "a".repeat(64), "namePlural": "things", "labelSingular": "T", "labelPlural": "T"}),
@@ -47,7 +47,7 @@ async fn an_object_name_too_long_for_a_table_is_a_validation_error() {
 
 #[actix_web::test]
 async fn an_object_name_already_taken_is_a_conflict() {
-    let app = standard().await;
+    let app = app().await;
     let duplicate = create_object(
         &app,
         json!({"nameSingular": "company", "namePlural": "firms", "labelSingular": "C", "labelPlural": "C"}),
@@ -58,14 +58,14 @@ async fn an_object_name_already_taken_is_a_conflict() {
 
 #[actix_web::test]
 async fn reserved_and_malformed_field_names_are_validation_errors() {
-    let app = standard().await;
+    let app = app().await;
     assert_eq!(company_field(&app, "createdAt").await.error_code(), "VALIDATION_ERROR");
     assert_eq!(company_field(&app, "Not-Valid").await.error_code(), "VALIDATION_ERROR");
 }
 
 #[actix_web::test]
 async fn a_field_name_already_taken_even_by_a_generated_id_column_is_a_conflict() {
-    let app = standard().await;
+    let app = app().await;
     assert_eq!(company_field(&app, "name").await.error_code(), "CONFLICT");
     assert_eq!(
         company_field(&app, "accountOwnerId").await.error_code(),
@@ -76,7 +76,7 @@ async fn a_field_name_already_taken_even_by_a_generated_id_column_is_a_conflict(
 
 #[actix_web::test]
 async fn a_standard_object_cannot_be_deleted() {
-    let app = standard().await;
+    let app = app().await;
     let company = app.object_id("company").await;
     let deleted = app
         .metadata(
@@ -168,7 +168,7 @@ async fn a_field_deactivates_and_reactivates_like_an_object() {
 
 #[actix_web::test]
 async fn a_standard_field_cannot_be_deleted() {
-    let app = standard().await;
+    let app = app().await;
     let industry = industry(&app).await;
     let deleted = app
         .metadata(

@@ -2,7 +2,7 @@
 //! changes keep records consistent, deletes drop columns and tables, concurrent changes agree, and indexes exist
 //! for the orders the API offers.
 
-use super::{app, core_error, create_field, create_object, document, field_names, standard};
+use super::{app, core_error, create_field, create_object, document, field_names};
 use crate::support::TestApp;
 use crate::support::app::send;
 use actix_web::test::TestRequest;
@@ -225,7 +225,7 @@ async fn a_field_created_with_is_indexed_gets_a_sort_index_and_keeps_the_setting
 
 #[actix_web::test]
 async fn every_object_is_indexed_for_its_default_and_newest_first_orders() {
-    let app = standard().await;
+    let app = app().await;
     let indexes = index_definitions(&app, "company").await;
     assert!(
         indexes

@@ -1,8 +1,6 @@
-//! The application in process: the [`AppState`] `serve` builds from the same configuration, over a test database,
-//! and requests through [`build_app`] — no port, no process. Tests that keep to a workspace of their own (the
-//! common case) share one database per test process; a test that needs a database to itself (fixed e-mails, the
-//! webhook worker, database-wide changes) asks for one with [`TestApp::alone`]. A test that needs what `serve` runs
-//! beside the app asks for it: the change listener ([`TestApp::listening`]) or the webhook worker
+//! The application in process: the [`AppState`] `serve` builds from the same configuration, over a fresh test
+//! database of its own, and requests through [`build_app`] — no port, no process. A test that needs what `serve`
+//! runs beside the app asks for it: the change listener ([`TestApp::listening`]) or the webhook worker
 //! ([`TestApp::with_webhook_worker`]).
 
 use super::response::{Gql, Response};
@@ -10,8 +8,7 @@ use super::{PASSWORD, SECRET};
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use test_support::TestDb;
 use tokio::task::JoinHandle;
@@ -37,23 +34,13 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// The app with the default configuration (and the test secret, cheap bcrypt, generous rate limits), on the
-    /// shared database.
+    /// The app with the default configuration (and the test secret, cheap bcrypt, generous rate limits).
     pub async fn new() -> TestApp {
         TestApp::with_env(&[]).await
     }
 
-    /// The app configured as `serve` would be with these extra environment variables, on the shared database.
+    /// The app configured as `serve` would be with these extra environment variables.
     pub async fn with_env(env: &[(&str, &str)]) -> TestApp {
-        TestApp::on(TestDb::shared().await, env)
-    }
-
-    /// The app on a fresh database of its own.
-    pub async fn alone() -> TestApp {
-        TestApp::alone_with_env(&[]).await
-    }
-
-    pub async fn alone_with_env(env: &[(&str, &str)]) -> TestApp {
         TestApp::on(TestDb::new().await, env)
     }
 
@@ -90,36 +77,12 @@ impl TestApp {
         self
     }
 
-    /// Uses the workspace the tests naming `fixture` share in this process: signed up, and given its data by
-    /// `prepare` (whose answer is returned), once — by whichever of them comes first. Only for tests that change
-    /// nothing in it: they read its data, or make requests that fail.
-    pub async fn with_shared_workspace(
-        mut self,
-        fixture: &'static str,
-        prepare: impl AsyncFnOnce(&TestApp) -> Value,
-    ) -> (TestApp, Value) {
-        let cell = {
-            let mut fixtures = FIXTURES.lock().unwrap();
-            fixtures.entry(fixture).or_default().clone()
-        };
-        let (token, workspace, data) = cell
-            .get_or_init(async || {
-                let signed_up = self.sign_up(&unique_email("fixture")).await;
-                self.token = signed_up["accessToken"].as_str().unwrap().to_string();
-                self.workspace = signed_up["workspaceId"].as_str().unwrap().parse().unwrap();
-                let data = prepare(&self).await;
-                (self.token.clone(), self.workspace, data)
-            })
-            .await
-            .clone();
-        self.token = token;
-        self.workspace = workspace;
-        (self, data)
-    }
-
-    /// The shared workspace holding the standard objects and no records ([`TestApp::with_shared_workspace`]).
-    pub async fn with_shared_standard_workspace(self) -> TestApp {
-        self.with_shared_workspace("standard", async |_| Value::Null).await.0
+    /// Signs up a new admin ([`TestApp::with_workspace`]) and gives the workspace its data with `prepare`, whose
+    /// answer is returned.
+    pub async fn with_prepared_workspace(self, prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Value) {
+        let app = self.with_workspace().await;
+        let data = prepare(&app).await;
+        (app, data)
     }
 
     /// Creates an API key through the metadata API; later calls use it instead of the admin's access token.
@@ -295,10 +258,6 @@ impl Drop for TestApp {
     }
 }
 
-/// The workspaces of [`TestApp::with_shared_workspace`] by fixture: (admin token, workspace id, prepared data).
-type SharedWorkspace = Arc<tokio::sync::OnceCell<(String, uuid::Uuid, Value)>>;
-static FIXTURES: Mutex<BTreeMap<&str, SharedWorkspace>> = Mutex::new(BTreeMap::new());
-
 /// The GraphQL schema cache of the whole test process, as one `serve` process has one for every workspace it
 /// serves: workspaces with the same data model (every freshly signed-up one) share one built schema.
 fn process_schemas(state: &AppState) -> Arc<SchemaCache> {
@@ -325,7 +284,7 @@ pub async fn send(state: &AppState, request: TestRequest) -> Response {
     }
 }
 
-/// `name-<uuid>@example.com`: an address no other test on the shared database signs up.
+/// `name-<uuid>@example.com`: an address no other sign-up of the test uses.
 pub fn unique_email(name: &str) -> String {
     format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
