@@ -1,9 +1,11 @@
 //! `twenty-domain`: the CRM's domain, free of HTTP, GraphQL and SQL.
 //!
-//! It owns the metadata model (objects, fields, field types, composites, relations), the standard-object
-//! catalogue, naming rules, value validation and coercion, the filter / order / page / selection types and their
-//! validation against metadata, record events, the error codes, and the ports storage implements, with the
-//! services that apply business rules over them.
+//! It owns the metadata model (objects, fields, relations) and the capability table of field types
+//! ([`field_type`]: storage kinds, composites, formats, filter operators, system fields) that every adapter reads;
+//! the standard-object catalogue, naming rules, value validation and coercion; the typed argument tree adapters
+//! build and the filter / order / page / selection types resolved from it against metadata ([`query`]); record
+//! inputs, targets and events; accounts, webhooks, error codes; every port storage implements ([`ports`]); and the
+//! services that apply business rules over them ([`services`]).
 
 pub mod blueprint;
 pub mod catalogue;

@@ -64,6 +64,21 @@ async fn reserved_and_malformed_field_names_are_validation_errors() {
 }
 
 #[actix_web::test]
+async fn a_number_stored_as_neither_int_nor_float_is_reported_with_the_fields_other_problems() {
+    let app = app().await;
+    let company = app.object_id("company").await;
+    let bad = app
+        .metadata(
+            document!("CreateField"),
+            json!({"input": {"objectMetadataId": company, "name": "rooms", "label": "", "type": "NUMBER",
+                             "settings": {"dataType": "decimal"}}}),
+        )
+        .await;
+    assert_eq!(bad.error_code(), "VALIDATION_ERROR");
+    assert_eq!(bad.error_fields(), ["label", "settings.dataType"]);
+}
+
+#[actix_web::test]
 async fn a_field_name_already_taken_even_by_a_generated_id_column_is_a_conflict() {
     let app = app().await;
     assert_eq!(company_field(&app, "name").await.error_code(), "CONFLICT");
