@@ -22,7 +22,7 @@ use twenty_api_rest::RestState;
 use twenty_api_rest::openapi::OpenApiCache;
 use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
 use twenty_domain::query::PageLimits;
-use twenty_domain::services::RecordService;
+use twenty_domain::services::{MetadataService, RecordService};
 use twenty_storage::{PgPool, PgStore};
 
 pub use cli::{Cli, run};
@@ -41,6 +41,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub metrics: Arc<metrics::Metrics>,
     pub records: Arc<RecordService<PgStore>>,
+    /// The data model: the workspaces' current metadata and its changes.
+    pub data_model: Arc<MetadataService<PgStore>>,
     pub schemas: Arc<SchemaCache>,
     pub metadata_schema: Arc<MetadataSchema>,
     pub rest: Arc<RestState>,
@@ -67,9 +69,10 @@ impl AppState {
             max_size: config.max_page_size,
         };
         let records = Arc::new(RecordService::new(store.clone(), limits));
+        let data_model = Arc::new(MetadataService::new(store.clone()));
         let rest = RestState {
             records: records.clone(),
-            store: store.clone(),
+            data_model: data_model.clone(),
             openapi: OpenApiCache::new(config.workspace_cache_size),
         };
         let rate_limits = rate_limit::RateLimits::new(
@@ -84,6 +87,7 @@ impl AppState {
             login_throttle: Arc::new(LoginThrottle::new(LOGIN_ATTEMPTS_PER_MINUTE)),
             metrics: Arc::new(metrics::Metrics::default()),
             records,
+            data_model,
             schemas: Arc::new(SchemaCache::new(workspace_cache_size)),
             metadata_schema: Arc::new(metadata_schema()),
             rest: Arc::new(rest),

@@ -139,7 +139,7 @@ fn ids(records: &[Json]) -> Vec<Uuid> {
 /// Writes `companies` companies with their people and opportunities into the workspace, reporting progress on
 /// stderr every tenth of the way.
 pub async fn seed(state: &AppState, workspace_id: Uuid, companies: usize) -> Result<Seeded, DomainError> {
-    let meta = state.store.current_metadata(workspace_id).await?;
+    let meta = state.data_model.current(workspace_id).await?;
     let (company_object, person_object, opportunity_object) = (
         object(&meta, "company")?,
         object(&meta, "person")?,

@@ -15,14 +15,14 @@ use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, Filter, InputValue, Page, PageArgs, Selection};
 use twenty_domain::record::LifeCycle;
-use twenty_domain::services::RecordService;
+use twenty_domain::services::{MetadataService, RecordService};
 use twenty_storage::PgStore;
 use uuid::Uuid;
 
 /// What the REST handlers share.
 pub struct RestState {
     pub records: Arc<RecordService<PgStore>>,
-    pub store: PgStore,
+    pub data_model: Arc<MetadataService<PgStore>>,
     pub openapi: OpenApiCache,
 }
 
@@ -56,7 +56,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn workspace(state: &RestState, principal: &Principal) -> Result<Arc<WorkspaceMetadata>, ApiError> {
-    Ok(state.store.current_metadata(principal.workspace_id).await?)
+    Ok(workspace_of(&state.data_model, principal).await?)
+}
+
+/// The current metadata of the principal's workspace. A principal whose workspace is gone holds a worthless token:
+/// `UNAUTHORIZED`, on every core API.
+pub async fn workspace_of(
+    data_model: &MetadataService<PgStore>,
+    principal: &Principal,
+) -> Result<Arc<WorkspaceMetadata>, DomainError> {
+    data_model
+        .current(principal.workspace_id)
+        .await
+        .map_err(|err| match err {
+            DomainError::NotFound { .. } => DomainError::Unauthorized("Invalid or expired token".into()),
+            other => other,
+        })
 }
 
 /// The active object behind `/rest/{plural}`; an unknown name is 404.

@@ -10,4 +10,4 @@ pub mod openapi;
 pub mod query;
 
 pub use error::{ApiError, status_of};
-pub use handlers::{Authenticated, RestState, configure};
+pub use handlers::{Authenticated, RestState, configure, workspace_of};

@@ -10,6 +10,7 @@ use crate::record::{LifeCycle, RecordInput, RecordTarget};
 use crate::webhook::{Delivery, Webhook};
 use serde_json::Value as Json;
 use std::future::Future;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Record reads and writes of one workspace. Every write and its outbox events commit together.
@@ -63,6 +64,13 @@ pub trait WorkspaceStore: Send + Sync {
         &self,
         workspace_id: WorkspaceId,
     ) -> impl Future<Output = DomainResult<Option<WorkspaceMetadata>>> + Send;
+
+    /// The current metadata of a workspace as the process holds it — from memory while it is known to be fresh,
+    /// loaded otherwise — or `None` when the workspace does not exist.
+    fn current_metadata(
+        &self,
+        workspace_id: WorkspaceId,
+    ) -> impl Future<Output = DomainResult<Option<Arc<WorkspaceMetadata>>>> + Send;
 }
 
 /// Changes to a workspace's data model. Each runs its DDL and metadata rows in one transaction and bumps the

@@ -9,6 +9,7 @@ use crate::store::PgStore;
 use crate::transaction::tx;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use std::sync::Arc;
 use twenty_domain::error::DomainResult;
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
 use twenty_domain::ports::WorkspaceStore;
@@ -72,6 +73,31 @@ pub async fn create_workspace(
 }
 
 impl WorkspaceStore for PgStore {
+    /// From memory while change notifications are live; otherwise one indexed version lookup, and a reload only
+    /// when the version moved.
+    async fn current_metadata(&self, workspace_id: WorkspaceId) -> DomainResult<Option<Arc<WorkspaceMetadata>>> {
+        let cache = &self.caches().metadata;
+        if self.serving_from_memory() {
+            if let Some(meta) = cache.get(&workspace_id) {
+                return Ok(Some(meta));
+            }
+        } else {
+            let Some(version) = self.metadata_version(workspace_id).await? else {
+                return Ok(None);
+            };
+            if let Some(meta) = cache.get(&workspace_id).filter(|m| m.version == version) {
+                return Ok(Some(meta));
+            }
+        }
+        let generation = cache.generation();
+        let Some(meta) = self.load_metadata(workspace_id).await? else {
+            return Ok(None);
+        };
+        let meta = Arc::new(meta);
+        cache.insert_if_unchanged(workspace_id, meta.clone(), generation);
+        Ok(Some(meta))
+    }
+
     /// One indexed lookup.
     async fn metadata_version(&self, workspace_id: WorkspaceId) -> DomainResult<Option<i64>> {
         workspace::table

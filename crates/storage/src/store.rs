@@ -9,9 +9,7 @@ use crate::error::pool_error;
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::Object;
 use std::sync::Arc;
-use twenty_domain::error::{DomainError, DomainResult};
-use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
-use twenty_domain::ports::WorkspaceStore;
+use twenty_domain::error::DomainResult;
 
 /// A connection checked out of the pool; it goes back when dropped.
 pub(crate) type PooledConnection = Object<AsyncPgConnection>;
@@ -49,28 +47,6 @@ impl PgStore {
     /// Whether requests are being served from the caches (the listening connection is up).
     pub fn serving_from_memory(&self) -> bool {
         self.caches.is_live()
-    }
-
-    /// The workspace's current metadata. From memory while change notifications are live; otherwise one indexed
-    /// version lookup, and a reload only when the version moved. A workspace that no longer exists makes the
-    /// request's token worthless: `UNAUTHORIZED`.
-    pub async fn current_metadata(&self, workspace_id: WorkspaceId) -> DomainResult<Arc<WorkspaceMetadata>> {
-        let gone = || DomainError::Unauthorized("Invalid or expired token".into());
-        let cache = &self.caches.metadata;
-        if self.caches.is_live() {
-            if let Some(meta) = cache.get(&workspace_id) {
-                return Ok(meta);
-            }
-        } else {
-            let version = self.metadata_version(workspace_id).await?.ok_or_else(gone)?;
-            if let Some(meta) = cache.get(&workspace_id).filter(|m| m.version == version) {
-                return Ok(meta);
-            }
-        }
-        let generation = cache.generation();
-        let meta = Arc::new(self.load_metadata(workspace_id).await?.ok_or_else(gone)?);
-        cache.insert_if_unchanged(workspace_id, meta.clone(), generation);
-        Ok(meta)
     }
 
     /// A connection from the pool; see [`pool_error`] for what a failed checkout answers.

@@ -5,7 +5,7 @@ use crate::middleware::{GraphQLHttpError, graphql_request};
 use actix_web::{HttpResponse, web};
 use twenty_api_graphql::CoreContext;
 use twenty_api_graphql::execute::execute_prepared;
-use twenty_api_rest::Authenticated;
+use twenty_api_rest::{Authenticated, workspace_of};
 
 pub async fn graphql(
     state: web::Data<AppState>,
@@ -13,7 +13,7 @@ pub async fn graphql(
     body: web::Bytes,
 ) -> Result<HttpResponse, GraphQLHttpError> {
     let request = graphql_request(&body)?;
-    let meta = state.store.current_metadata(principal.workspace_id).await?;
+    let meta = workspace_of(&state.data_model, &principal).await?;
     let entry = state.schemas.get(&meta)?;
     let ctx = CoreContext {
         records: state.records.clone(),

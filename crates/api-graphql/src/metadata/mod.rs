@@ -31,7 +31,7 @@ use webhooks::{CreateWebhookInput, DeliveryNode, UpdateWebhookInput, WebhookNode
 
 /// The per-request context of the metadata API: who asks, and what the services are built from.
 pub struct MetadataContext {
-    /// The metadata cache the core APIs read too ([`PgStore::current_metadata`]), and the services' store.
+    /// The store of the services, whose metadata cache the core APIs read too.
     pub store: PgStore,
     pub auth: Arc<AuthService<PgStore>>,
     pub principal: Principal,
@@ -44,15 +44,7 @@ impl MetadataContext {
     /// The workspace's current metadata, from the shared cache. Every metadata change made through the store
     /// drops the cached entry, so a change is visible to the next resolver and the next request.
     async fn meta(&self) -> DomainResult<Arc<WorkspaceMetadata>> {
-        self.store
-            .current_metadata(self.workspace_id())
-            .await
-            .map_err(|err| match err {
-                // The cache answers a workspace that is gone as an unusable token; this API has always said
-                // the workspace is not found.
-                DomainError::Unauthorized(_) => DomainError::not_found("workspace"),
-                other => other,
-            })
+        self.data_model().current(self.workspace_id()).await
     }
 
     fn workspace_id(&self) -> WorkspaceId {

@@ -7,12 +7,13 @@ use crate::error::{DomainError, DomainResult, FieldError, Problems};
 use crate::field_type::FieldType;
 use crate::metadata::{
     FieldId, FieldMetadata, ObjectId, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption,
-    WorkspaceMetadata,
+    WorkspaceId, WorkspaceMetadata,
 };
 use crate::naming::check_field_name;
-use crate::ports::MetadataStore;
+use crate::ports::{MetadataStore, WorkspaceStore};
 use chrono::Utc;
 use serde_json::Value as Json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// What `updateOneObject` may change.
@@ -137,6 +138,16 @@ fn names_of(field: &FieldMetadata) -> Vec<String> {
 
 pub struct MetadataService<S> {
     store: S,
+}
+
+impl<S: MetadataStore + WorkspaceStore> MetadataService<S> {
+    /// The workspace's current metadata (from memory while fresh); `NOT_FOUND` when the workspace is gone.
+    pub async fn current(&self, workspace_id: WorkspaceId) -> DomainResult<Arc<WorkspaceMetadata>> {
+        self.store
+            .current_metadata(workspace_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("workspace"))
+    }
 }
 
 impl<S: MetadataStore> MetadataService<S> {
