@@ -55,7 +55,8 @@ async fn a_field_created_through_one_process_is_usable_in_another_within_a_secon
         )
         .json()
     };
-    assert!(via_sibling("{ companies { totalCount } }")["errors"].is_null());
+    let warm = via_sibling("{ companies { totalCount } }");
+    assert!(warm["errors"].is_null(), "{warm}");
     create_region(server.port, &token);
     // The sibling learns of the change through a notification: within a second (contract), usually milliseconds.
     let started = std::time::Instant::now();
