@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{Filter, InputValue, Selection};
-use twenty_domain::record::{LifeCycle, RecordTarget};
+use twenty_domain::record::RecordTarget;
 use uuid::Uuid;
 
 /// The Query and Mutation root objects (which one is in the `TypeInfo`).
@@ -221,59 +221,19 @@ async fn resolve_root(
             let target = bulk_target(meta, object, &field)?;
             many(records.update_many(meta, object, &target, &data(), &node()?).await?)
         }
-        RootOperation::DeleteOne => one(Some(
-            records
-                .change_one(
-                    LifeCycle::SoftDelete,
-                    meta,
-                    object,
-                    uuid_argument(&field, "id")?,
-                    &node()?,
-                )
-                .await?,
-        )),
-        RootOperation::DestroyOne => one(Some(
-            records
-                .change_one(LifeCycle::Destroy, meta, object, uuid_argument(&field, "id")?, &node()?)
-                .await?,
-        )),
-        RootOperation::RestoreOne => one(Some(
-            records
-                .change_one(LifeCycle::Restore, meta, object, uuid_argument(&field, "id")?, &node()?)
-                .await?,
-        )),
-        RootOperation::DeleteMany => many(
-            records
-                .change_many(
-                    LifeCycle::SoftDelete,
-                    meta,
-                    object,
-                    &bulk_target(meta, object, &field)?,
-                    &node()?,
-                )
-                .await?,
-        ),
-        RootOperation::DestroyMany => many(
-            records
-                .change_many(
-                    LifeCycle::Destroy,
-                    meta,
-                    object,
-                    &bulk_target(meta, object, &field)?,
-                    &node()?,
-                )
-                .await?,
-        ),
-        RootOperation::RestoreMany => many(
-            records
-                .change_many(
-                    LifeCycle::Restore,
-                    meta,
-                    object,
-                    &bulk_target(meta, object, &field)?,
-                    &node()?,
-                )
-                .await?,
-        ),
+        RootOperation::DeleteOne | RootOperation::DestroyOne | RootOperation::RestoreOne => {
+            let id = uuid_argument(&field, "id")?;
+            one(Some(
+                records.change_one(op.life_cycle(), meta, object, id, &node()?).await?,
+            ))
+        }
+        RootOperation::DeleteMany | RootOperation::DestroyMany | RootOperation::RestoreMany => {
+            let target = bulk_target(meta, object, &field)?;
+            many(
+                records
+                    .change_many(op.life_cycle(), meta, object, &target, &node()?)
+                    .await?,
+            )
+        }
     })
 }

@@ -103,15 +103,35 @@ fn record_selection(meta: &WorkspaceMetadata, object: &ObjectMetadata, depth: u8
 }
 
 fn depth_of(req: &HttpRequest) -> Result<u8, ApiError> {
+    let depth = query_choice(req, "depth", &[("0", 0), ("1", 1)], "must be 0 or 1")?;
+    Ok(depth.unwrap_or(0))
+}
+
+/// The value of the query parameter `name` among `choices`, or a 400 with `rule`; repeating the parameter is
+/// allowed only with the same value.
+fn query_choice<T: Copy + PartialEq>(
+    req: &HttpRequest,
+    name: &str,
+    choices: &[(&str, T)],
+    rule: &str,
+) -> Result<Option<T>, ApiError> {
+    let mut chosen = None;
     for (key, value) in crate::query::query_pairs(req.query_string()) {
-        match (key.as_str(), value.as_str()) {
-            ("depth", "0") => return Ok(0),
-            ("depth", "1") => return Ok(1),
-            ("depth", _) => return Err(ApiError(DomainError::invalid_field("depth", "must be 0 or 1"))),
-            _ => {}
+        if key != name {
+            continue;
+        }
+        match choices.iter().find(|(text, _)| *text == value) {
+            Some((_, choice)) if chosen.is_none_or(|c| c == *choice) => chosen = Some(*choice),
+            Some(_) => {
+                return Err(ApiError(DomainError::invalid_field(
+                    name,
+                    "was given twice with different values",
+                )));
+            }
+            None => return Err(ApiError(DomainError::invalid_field(name, rule))),
         }
     }
-    Ok(0)
+    Ok(chosen)
 }
 
 fn body_json(body: &[u8]) -> Result<Json, ApiError> {
@@ -233,27 +253,19 @@ async fn delete_one(
     let meta = workspace(&state, &principal).await?;
     let object = object(&meta, &plural)?;
     let id = record_id(&id)?;
-    let mut destroy = false;
-    for (key, value) in crate::query::query_pairs(req.query_string()) {
-        match (key.as_str(), value.as_str()) {
-            ("destroy", "true") => destroy = true,
-            ("destroy", "false") => destroy = false,
-            ("destroy", _) => return Err(ApiError(DomainError::invalid_field("destroy", "must be true or false"))),
-            _ => {}
-        }
-    }
-    let selection = Selection::new().field(object, "id")?;
-    if destroy {
-        state
-            .records
-            .change_one(LifeCycle::Destroy, &meta, object, id, &selection)
-            .await?;
+    let destroy = query_choice(
+        &req,
+        "destroy",
+        &[("true", true), ("false", false)],
+        "must be true or false",
+    )?;
+    let change = if destroy == Some(true) {
+        LifeCycle::Destroy
     } else {
-        state
-            .records
-            .change_one(LifeCycle::SoftDelete, &meta, object, id, &selection)
-            .await?;
-    }
+        LifeCycle::SoftDelete
+    };
+    let selection = Selection::new().field(object, "id")?;
+    state.records.change_one(change, &meta, object, id, &selection).await?;
     Ok(HttpResponse::Ok().json(json!({ "data": { "id": id, "deleted": true } })))
 }
 

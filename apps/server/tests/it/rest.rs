@@ -202,6 +202,22 @@ async fn delete_with_destroy_removes_a_deleted_record() {
     assert_eq!(destroyed["data"]["deleted"], json!(true));
 }
 
+#[actix_web::test]
+async fn a_delete_whose_destroy_flag_is_given_twice_with_different_values_is_refused_and_deletes_nothing() {
+    let app = app().await;
+    let id = id_of(&new_company(&app).await);
+    let refused = call(
+        &app,
+        Method::DELETE,
+        &format!("/rest/companies/{id}?destroy=false&destroy=true"),
+        None,
+        400,
+    )
+    .await;
+    assert_eq!(refused["error"]["code"], json!("VALIDATION_ERROR"), "{refused}");
+    assert_eq!(app.rest_get(&format!("/rest/companies/{id}")).await.status, 200);
+}
+
 /// The custom object `property` with a TEXT field `address`, created through the metadata API.
 async fn properties(app: &TestApp) {
     let object = app

@@ -9,6 +9,7 @@ use twenty_domain::field_type::{CompositeType, FieldType, Operator, ScalarKind, 
 use twenty_domain::metadata::{
     FieldMetadata, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata, pascal_case,
 };
+use twenty_domain::record::LifeCycle;
 
 /// How a leaf value looks in GraphQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -149,6 +150,18 @@ pub enum RootOperation {
     DestroyMany,
     RestoreOne,
     RestoreMany,
+}
+
+impl RootOperation {
+    /// The life-cycle change a delete, destroy or restore mutation makes. Only those six operations ask; the
+    /// others fall under the soft delete arm and never use it.
+    pub fn life_cycle(self) -> LifeCycle {
+        match self {
+            RootOperation::DestroyOne | RootOperation::DestroyMany => LifeCycle::Destroy,
+            RootOperation::RestoreOne | RootOperation::RestoreMany => LifeCycle::Restore,
+            _ => LifeCycle::SoftDelete,
+        }
+    }
 }
 
 /// Everything the schema of one workspace at one metadata version is built from.
