@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::database::Database;
-use crate::{AppState, build_app, secret};
+use crate::{AppState, secret};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
@@ -193,11 +193,9 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let state = AppState::new(config.clone(), pool.clone(), &secret::app_secret(config)?);
     let changes = state.store.listen_for_changes(&db.url);
     let recycler = twenty_storage::db::spawn_connection_recycler(&pool);
-    let server = actix_web::HttpServer::new(move || build_app(state.clone()))
-        .bind((config.host.as_str(), config.port))
-        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?
-        .shutdown_timeout(30)
-        .run();
+    let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
+        .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+    let server = crate::http::server(state, listener)?;
     tracing::info!(host = %config.host, port = config.port, "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = crate::webhook_worker::spawn(

@@ -55,6 +55,12 @@ pub struct Config {
     pub webhook_allow_private_urls: bool,
     pub log_format: LogFormat,
     pub rust_log: String,
+    /// Request bodies above this are refused with 413 (`MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// A request's head, then its body, must arrive within this (`REQUEST_TIMEOUT_SECS`).
+    pub request_timeout: Duration,
+    /// Open client connections at most (`MAX_CONNECTIONS`); past it new ones wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -136,6 +142,9 @@ impl Config {
                 }
             },
             rust_log: get("RUST_LOG").unwrap_or_else(|| "info".into()),
+            max_body_bytes: number(&get, "MAX_BODY_BYTES", 5_242_880, 1024, 1 << 30)? as usize,
+            request_timeout: Duration::from_secs(number(&get, "REQUEST_TIMEOUT_SECS", 30, 1, 3600)?),
+            max_connections: number(&get, "MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize,
         })
     }
 
@@ -175,6 +184,9 @@ impl Config {
                 },
             ),
             ("RUST_LOG", self.rust_log.clone()),
+            ("MAX_BODY_BYTES", self.max_body_bytes.to_string()),
+            ("REQUEST_TIMEOUT_SECS", self.request_timeout.as_secs().to_string()),
+            ("MAX_CONNECTIONS", self.max_connections.to_string()),
         ]
     }
 }

@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::middleware::{api_error_response, observe, require_principal};
 use crate::rate_limit;
+use crate::request_limits;
 use crate::routes::{auth, graphql, metadata, ops};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -11,9 +12,6 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, web};
 use twenty_api_rest::ApiError;
 use twenty_domain::DomainError;
-
-/// Request bodies above this size are refused.
-const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
 
 /// The whole application for one worker; `serve` and tests call the same builder.
 pub fn build_app(
@@ -27,13 +25,17 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    // The body was read within `MAX_BODY_BYTES` by `request_limits::bounded`; the extractors only must not refuse it.
+    let max_body_bytes = state.request_limits.max_body_bytes;
     let json = web::JsonConfig::default()
-        .limit(MAX_JSON_BYTES)
+        .limit(max_body_bytes)
         .error_handler(|err, _req| ApiError(DomainError::validation(format!("Invalid JSON body: {err}"))).into());
     let rest = state.rest.clone();
     App::new()
         .app_data(web::Data::new(state))
         .app_data(json)
+        .app_data(web::PayloadConfig::new(max_body_bytes))
+        .wrap(from_fn(request_limits::bounded))
         .wrap(cors())
         .wrap(from_fn(observe))
         .route("/healthz", web::get().to(ops::healthz))
@@ -83,6 +85,21 @@ pub fn build_app(
                 .default_service(web::to(not_found)),
         )
         .default_service(web::to(not_found))
+}
+
+/// The HTTP server of `serve` over an open listener: the app of [`build_app`] with the connection limits of the
+/// configuration (contract §10). Tests run it in process on a port of their own.
+pub fn server(state: AppState, listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
+    let config = state.config.clone();
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    Ok(actix_web::HttpServer::new(move || build_app(state.clone()))
+        .workers(workers)
+        // actix counts connections per worker.
+        .max_connections(config.max_connections.div_ceil(workers))
+        .client_request_timeout(config.request_timeout)
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run())
 }
 
 fn cors() -> Cors {

@@ -9,6 +9,7 @@ pub mod http;
 pub mod metrics;
 pub mod middleware;
 pub mod rate_limit;
+pub mod request_limits;
 pub mod routes;
 pub mod secret;
 pub mod seed;
@@ -47,6 +48,7 @@ pub struct AppState {
     pub metadata_schema: Arc<MetadataSchema>,
     pub rest: Arc<RestState>,
     pub rate_limits: Arc<rate_limit::RateLimits>,
+    pub request_limits: request_limits::RequestLimits,
 }
 
 impl AppState {
@@ -80,7 +82,12 @@ impl AppState {
             config.rate_limit_rest,
             config.rate_limit_metadata,
         );
+        let request_limits = request_limits::RequestLimits {
+            max_body_bytes: config.max_body_bytes,
+            timeout: config.request_timeout,
+        };
         AppState {
+            request_limits,
             config: Arc::new(config),
             pool,
             auth: Arc::new(auth),

@@ -134,7 +134,10 @@ impl ResponseError for GraphQLHttpError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(twenty_api_graphql::error::request_error_body(&self.0))
+        let mut response =
+            HttpResponse::build(self.status_code()).json(twenty_api_graphql::error::request_error_body(&self.0));
+        twenty_api_rest::set_retry_after(&mut response, &self.0);
+        response
     }
 }
 

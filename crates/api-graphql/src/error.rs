@@ -25,7 +25,7 @@ pub fn render(err: &DomainError) -> Rendered {
     if !err.details().is_empty() {
         extensions["details"] = json!(err.details());
     }
-    if let DomainError::RateLimited { retry_after_secs } = err {
+    if let Some(retry_after_secs) = err.retry_after_secs() {
         extensions["retryAfter"] = json!(retry_after_secs);
     }
     Rendered { message, extensions }

@@ -18,8 +18,20 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        ErrorCode::RequestHeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         // GraphQL document errors are answered in the response body of a 200, as GraphQL servers do.
         ErrorCode::GraphqlParseFailed | ErrorCode::GraphqlValidationFailed => StatusCode::OK,
+    }
+}
+
+/// The `Retry-After` header of an error that has one ([`DomainError::retry_after_secs`]), in every API's format.
+pub fn set_retry_after(response: &mut HttpResponse, err: &DomainError) {
+    if let Some(secs) = err.retry_after_secs()
+        && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+    {
+        response.headers_mut().insert(RETRY_AFTER, value);
     }
 }
 
@@ -53,7 +65,7 @@ impl ApiError {
             "statusCode": status_of(code).as_u16(),
             "details": self.0.details(),
         });
-        if let DomainError::RateLimited { retry_after_secs } = self.0 {
+        if let Some(retry_after_secs) = self.0.retry_after_secs() {
             error["retryAfter"] = json!(retry_after_secs);
         }
         json!({ "error": error })
@@ -70,11 +82,7 @@ impl ResponseError for ApiError {
             tracing::error!(cause = cause.report(), "internal error");
         }
         let mut response = HttpResponse::build(self.status_code()).json(self.body());
-        if let DomainError::RateLimited { retry_after_secs } = self.0
-            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            response.headers_mut().insert(RETRY_AFTER, value);
-        }
+        set_retry_after(&mut response, &self.0);
         response
     }
 }
@@ -108,12 +116,12 @@ mod tests {
         assert_eq!(limited.body()["error"]["retryAfter"], json!(12));
         let internal = ApiError(DomainError::internal("pg: relation does not exist"));
         assert_eq!(internal.body()["error"]["message"], json!("Internal server error"));
-        let unavailable = ApiError(DomainError::Unavailable("Service temporarily unavailable".into()));
+        let unavailable = ApiError(DomainError::unavailable("Service temporarily unavailable", 1));
         assert_eq!(unavailable.status_code(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             unavailable.body(),
             json!({"error": {"message": "Service temporarily unavailable", "code": "SERVICE_UNAVAILABLE", "statusCode": 503,
-                             "details": []}})
+                             "details": [], "retryAfter": 1}})
         );
     }
 }

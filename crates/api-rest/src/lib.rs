@@ -9,5 +9,5 @@ pub mod handlers;
 pub mod openapi;
 pub mod query;
 
-pub use error::{ApiError, status_of};
+pub use error::{ApiError, set_retry_after, status_of};
 pub use handlers::{Authenticated, RestState, configure, workspace_of};

@@ -32,6 +32,12 @@ pub enum ErrorCode {
     /// A resource the request needs is exhausted for now (no database connection in time); retrying may succeed
     /// (contract §10, 503).
     ServiceUnavailable,
+    /// A request body over `MAX_BODY_BYTES` (contract §10, 413).
+    PayloadTooLarge,
+    /// A request whose headers or body did not arrive within `REQUEST_TIMEOUT_SECS` (contract §10, 408).
+    RequestTimeout,
+    /// Request headers over the server's header limit (contract §10, 431).
+    RequestHeaderFieldsTooLarge,
     /// A GraphQL document that does not parse.
     GraphqlParseFailed,
     /// A GraphQL document that is not valid against the schema.
@@ -49,6 +55,9 @@ impl ErrorCode {
             ErrorCode::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             ErrorCode::InternalError => "INTERNAL_ERROR",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::RequestTimeout => "REQUEST_TIMEOUT",
+            ErrorCode::RequestHeaderFieldsTooLarge => "REQUEST_HEADER_FIELDS_TOO_LARGE",
             ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
         }
@@ -74,8 +83,17 @@ pub enum DomainError {
     #[error("internal error: {0}")]
     Internal(InternalError),
     /// Temporarily out of a resource (see [`ErrorCode::ServiceUnavailable`]); the message is safe to show.
-    #[error("{0}")]
-    Unavailable(String),
+    #[error("{message}")]
+    Unavailable { message: String, retry_after_secs: u64 },
+    /// The body of a request is larger than the limit.
+    #[error("Request body is larger than the limit of {limit_bytes} bytes")]
+    PayloadTooLarge { limit_bytes: usize },
+    /// The request did not arrive in time.
+    #[error("Request did not arrive within {limit_secs} seconds")]
+    RequestTimeout { limit_secs: u64 },
+    /// The headers of a request are larger than the limit.
+    #[error("Request headers are larger than the limit of {limit_bytes} bytes")]
+    HeadersTooLarge { limit_bytes: usize },
 }
 
 /// What went wrong unexpectedly: a message for the logs and, when there is one, the error that caused it. Neither
@@ -128,7 +146,28 @@ impl DomainError {
             DomainError::Unauthorized(_) => ErrorCode::Unauthorized,
             DomainError::RateLimited { .. } => ErrorCode::RateLimitExceeded,
             DomainError::Internal(_) => ErrorCode::InternalError,
-            DomainError::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            DomainError::Unavailable { .. } => ErrorCode::ServiceUnavailable,
+            DomainError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            DomainError::RequestTimeout { .. } => ErrorCode::RequestTimeout,
+            DomainError::HeadersTooLarge { .. } => ErrorCode::RequestHeaderFieldsTooLarge,
+        }
+    }
+
+    /// When a client may try again (`Retry-After`, `retryAfter`): for rate limits and exhausted resources.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            DomainError::RateLimited { retry_after_secs } | DomainError::Unavailable { retry_after_secs, .. } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
+    /// Temporarily out of a resource; `retry_after_secs` is the hint given to the client.
+    pub fn unavailable(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        DomainError::Unavailable {
+            message: message.into(),
+            retry_after_secs,
         }
     }
 

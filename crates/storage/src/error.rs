@@ -88,7 +88,7 @@ fn column_of_details(details: &str) -> Option<String> {
 pub fn pool_error(err: PoolError) -> DomainError {
     tracing::error!(error = %err, "database pool error");
     match err {
-        PoolError::Timeout(_) => DomainError::Unavailable("Service temporarily unavailable, try again shortly".into()),
+        PoolError::Timeout(_) => DomainError::unavailable("Service temporarily unavailable, try again shortly", 1),
         other => DomainError::internal_caused_by("database unavailable", other),
     }
 }

@@ -20,6 +20,18 @@ use twenty_server::{AppState, build_app};
 /// Every in-process request comes from this address (login throttling counts per client IP).
 const CLIENT: &str = "127.0.0.1:40000";
 
+/// A running HTTP server of [`TestApp::served`]; it stops when dropped.
+pub struct Served {
+    pub port: u16,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
 pub struct TestApp {
     pub db: TestDb,
     pub state: AppState,
@@ -67,6 +79,17 @@ impl TestApp {
             background: Vec::new(),
             stop_worker: None,
         }
+    }
+
+    /// The app behind the real HTTP server of `serve` (connection limits included) on a port of this process;
+    /// talk to it with blocking sockets inside `tokio::task::spawn_blocking`.
+    pub fn served(&self) -> Served {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = twenty_server::http::server(self.state.clone(), listener).unwrap();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        Served { port, handle }
     }
 
     /// Signs up a new admin through `POST /auth/signup`; later calls use its access token.

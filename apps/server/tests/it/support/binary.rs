@@ -39,6 +39,12 @@ pub fn try_request(
     if let Some(body) = body {
         stream.write_all(body.as_bytes()).ok()?;
     }
+    read_response(&mut stream)
+}
+
+/// The response the server writes on `stream` up to the end of the connection; `None` when reading fails (or
+/// times out under the stream's read timeout).
+pub fn read_response(stream: &mut std::net::TcpStream) -> Option<Response> {
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).ok()?;
     let raw = String::from_utf8_lossy(&raw).into_owned();
