@@ -61,6 +61,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Open client connections at most (`MAX_CONNECTIONS`); past it new ones wait in the listen backlog.
     pub max_connections: usize,
+    /// Order keys per list read, GraphQL and REST (`MAX_ORDER_KEYS`).
+    pub max_order_keys: usize,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -145,6 +147,7 @@ impl Config {
             max_body_bytes: number(&get, "MAX_BODY_BYTES", 5_242_880, 1024, 1 << 30)? as usize,
             request_timeout: Duration::from_secs(number(&get, "REQUEST_TIMEOUT_SECS", 30, 1, 3600)?),
             max_connections: number(&get, "MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize,
+            max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
         })
     }
 
@@ -187,6 +190,7 @@ impl Config {
             ("MAX_BODY_BYTES", self.max_body_bytes.to_string()),
             ("REQUEST_TIMEOUT_SECS", self.request_timeout.as_secs().to_string()),
             ("MAX_CONNECTIONS", self.max_connections.to_string()),
+            ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
         ]
     }
 }

@@ -22,7 +22,7 @@ use twenty_api_graphql::metadata::{MetadataSchema, metadata_schema};
 use twenty_api_rest::RestState;
 use twenty_api_rest::openapi::OpenApiCache;
 use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
-use twenty_domain::query::PageLimits;
+use twenty_domain::query::ReadLimits;
 use twenty_domain::services::{MetadataService, RecordService};
 use twenty_storage::{PgPool, PgStore};
 
@@ -66,9 +66,10 @@ impl AppState {
             TokenSigner::new(app_secret.expose().as_bytes()),
             settings,
         );
-        let limits = PageLimits {
+        let limits = ReadLimits {
             default_size: config.default_page_size,
             max_size: config.max_page_size,
+            max_order_keys: config.max_order_keys,
         };
         let records = Arc::new(RecordService::new(store.clone(), limits));
         let data_model = Arc::new(MetadataService::new(store.clone()));

@@ -16,7 +16,7 @@ use twenty_domain::blueprint::{FieldBlueprint, ObjectBlueprint};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
 use twenty_domain::metadata::WorkspaceMetadata;
-use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits};
+use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits};
 use twenty_storage::compile::Compiler;
 
 const TYPES: [FieldType; 10] = [
@@ -99,7 +99,7 @@ fn compile(c: &mut Criterion) {
                 Some(&filter),
                 Some(&order),
                 &page,
-                PageLimits::default(),
+                ReadLimits::default(),
             )
             .unwrap()
             .with_node(twenty_domain::query::Selection::full_record(company))

@@ -7,7 +7,7 @@ use juniper::{DefaultScalarValue as S, LookAheadSelection, LookAheadValue};
 use serde_json::{Map, Value as Json};
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
-use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, PageLimits, Selection};
+use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, ReadLimits, Selection};
 
 /// The JSON key of a relation selected under response key `key`. Scalars are stored under their field name, so
 /// relations get a prefix no field name can have: an alias such as `id: company { id }` cannot clash.
@@ -103,7 +103,7 @@ pub fn node_selection(
     index: usize,
     children: Vec<LookAheadSelection<'_, S>>,
     connection_depth: usize,
-    limits: PageLimits,
+    limits: ReadLimits,
 ) -> DomainResult<Selection> {
     let types = &ws.objects[index];
     let object = object_in(meta, ws, index)?;
@@ -143,7 +143,7 @@ pub fn connection_query(
     index: usize,
     group: &[LookAheadSelection<'_, S>],
     depth: usize,
-    limits: PageLimits,
+    limits: ReadLimits,
 ) -> DomainResult<ConnectionQuery> {
     if depth > MAX_CONNECTION_DEPTH {
         return Err(DomainError::validation(

@@ -13,7 +13,7 @@ pub use workspaces::{TEST_APP_SECRET, TEST_PASSWORD};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use twenty_domain::query::PageLimits;
+use twenty_domain::query::ReadLimits;
 use twenty_domain::services::RecordService;
 use twenty_storage::cluster::LocalCluster;
 use twenty_storage::db::{MIGRATIONS_FINGERPRINT, PoolOptions, build_pool, run_migrations};
@@ -207,7 +207,7 @@ impl TestDb {
     }
 
     pub fn records(&self) -> RecordService<PgStore> {
-        RecordService::new(self.store(), PageLimits::default())
+        RecordService::new(self.store(), ReadLimits::default())
     }
 }
 

@@ -139,3 +139,42 @@ async fn oversized_headers_are_431_in_the_api_format() {
         "{body}"
     );
 }
+
+fn order_by_name(keys: usize) -> String {
+    let terms = vec!["{name: AscNullsFirst}"; keys].join(", ");
+    format!("{{ companies(orderBy: [{terms}]) {{ edges {{ cursor node {{ id }} }} }} }}")
+}
+
+#[actix_web::test]
+async fn more_order_keys_than_max_order_keys_is_a_validation_error_over_graphql() {
+    let app = TestApp::new().await.with_workspace().await;
+    let answer = app.run(&order_by_name(120)).await;
+    assert_eq!(answer.error_code(), "VALIDATION_ERROR", "{:?}", answer.error());
+    assert!(
+        answer.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 8 order keys"),
+        "{:?}",
+        answer.error()
+    );
+}
+
+#[actix_web::test]
+async fn max_order_keys_order_keys_are_allowed() {
+    let app = TestApp::new().await.with_workspace().await;
+    app.query(&order_by_name(8)).await;
+}
+
+#[actix_web::test]
+async fn more_order_keys_than_max_order_keys_is_a_400_over_rest() {
+    let app = TestApp::with_env(&[("MAX_ORDER_KEYS", "2")])
+        .await
+        .with_workspace()
+        .await;
+    let answer = app
+        .rest_get("/rest/companies?order[name]=asc&order[createdAt]=desc&order[employees]=asc")
+        .await;
+    let body = answer.expect(400);
+    assert_eq!(body["error"]["code"], json!("VALIDATION_ERROR"), "{body}");
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use twenty_api_graphql::{CoreContext, build_schema};
 use twenty_auth::{Principal, Subject};
-use twenty_domain::query::PageLimits;
+use twenty_domain::query::ReadLimits;
 use twenty_domain::services::RecordService;
 use twenty_storage::{PgStore, PoolOptions, build_pool};
 
@@ -55,7 +55,7 @@ async fn introspection_is_written_for_the_conformance_check() {
     // Introspection never touches the database; the pool is never connected.
     let pool = build_pool("postgres://nobody@127.0.0.1:1/none", &PoolOptions::default()).unwrap();
     let ctx = CoreContext {
-        records: Arc::new(RecordService::new(PgStore::new(pool), PageLimits::default())),
+        records: Arc::new(RecordService::new(PgStore::new(pool), ReadLimits::default())),
         meta,
         raw: Default::default(),
         principal: Principal {

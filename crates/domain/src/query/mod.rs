@@ -13,7 +13,7 @@ pub use connection::Connection;
 pub use filter::{Comparison, Filter};
 pub use input::InputValue;
 pub use order::{OrderTerm, SortDirection, parse_order};
-pub use page::{Page, PageArgs, PageLimits};
+pub use page::{Page, PageArgs, ReadLimits};
 pub use selection::{Selection, SelectionItem};
 use serde_json::Value as Json;
 
@@ -41,7 +41,7 @@ impl ConnectionQuery {
         filter: Option<&InputValue>,
         order_by: Option<&InputValue>,
         page: &PageArgs,
-        limits: PageLimits,
+        limits: ReadLimits,
     ) -> DomainResult<ConnectionQuery> {
         let mut problems = crate::error::Problems::new();
         let filter = match filter.filter(|f| !f.is_null()) {
@@ -54,7 +54,7 @@ impl ConnectionQuery {
             },
             None => None,
         };
-        let order = match parse_order(object, order_by) {
+        let order = match parse_order(object, order_by, limits.max_order_keys) {
             Ok(o) => o,
             Err(e) => {
                 problems.absorb("", e);
@@ -73,7 +73,7 @@ impl ConnectionQuery {
         filter: Option<&Json>,
         order_by: Option<&Json>,
         page: &PageArgs,
-        limits: PageLimits,
+        limits: ReadLimits,
     ) -> DomainResult<ConnectionQuery> {
         let filter = filter.map(InputValue::from);
         let order_by = order_by.map(InputValue::from);

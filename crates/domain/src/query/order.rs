@@ -61,8 +61,12 @@ pub fn parse_direction(s: &str) -> Option<(SortDirection, bool)> {
 pub const DIRECTIONS: &str = "Asc, Desc, AscNullsFirst, AscNullsLast, DescNullsFirst, DescNullsLast";
 
 /// The ordering of a list: the client's terms (a list of one-key objects, or one object whose keys are in
-/// priority order), then `id`. With no terms: `position`, then `id`.
-pub fn parse_order(object: &ObjectMetadata, input: Option<&InputValue>) -> DomainResult<Vec<OrderTerm>> {
+/// priority order; at most `max_keys` of them), then `id`. With no terms: `position`, then `id`.
+pub fn parse_order(
+    object: &ObjectMetadata,
+    input: Option<&InputValue>,
+    max_keys: usize,
+) -> DomainResult<Vec<OrderTerm>> {
     let mut problems = Problems::new();
     let mut terms = Vec::new();
     match input {
@@ -74,6 +78,12 @@ pub fn parse_order(object: &ObjectMetadata, input: Option<&InputValue>) -> Domai
         }
         Some(item @ InputValue::Object(_)) => parse_order_object(object, item, "orderBy", &mut terms, &mut problems),
         Some(_) => problems.push("orderBy", "expected a list of {field: direction} objects"),
+    }
+    if terms.len() > max_keys {
+        problems.push(
+            "orderBy",
+            format!("at most {max_keys} order keys are allowed, got {}", terms.len()),
+        );
     }
     problems.finish(())?;
     Ok(finish_order(object, terms))

@@ -7,18 +7,21 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value as Json;
 
-/// Page size bounds: `DEFAULT_PAGE_SIZE` and `MAX_PAGE_SIZE` of the configuration.
+/// The bounds of one list read: `DEFAULT_PAGE_SIZE`, `MAX_PAGE_SIZE` and `MAX_ORDER_KEYS` of the configuration.
 #[derive(Debug, Clone, Copy)]
-pub struct PageLimits {
+pub struct ReadLimits {
     pub default_size: u32,
     pub max_size: u32,
+    /// Order keys one read may give (its `id` tie-breaker not counted).
+    pub max_order_keys: usize,
 }
 
-impl Default for PageLimits {
+impl Default for ReadLimits {
     fn default() -> Self {
-        PageLimits {
+        ReadLimits {
             default_size: 60,
             max_size: 200,
+            max_order_keys: 8,
         }
     }
 }
@@ -41,7 +44,7 @@ pub enum Page {
 }
 
 impl Page {
-    pub fn from_args(args: &PageArgs, order: &[OrderTerm], limits: PageLimits) -> DomainResult<Page> {
+    pub fn from_args(args: &PageArgs, order: &[OrderTerm], limits: ReadLimits) -> DomainResult<Page> {
         let size = |n: i64, name: &str| -> DomainResult<u32> {
             if n < 0 {
                 return Err(DomainError::invalid_field(name, "must not be negative"));
@@ -84,7 +87,7 @@ impl Page {
     }
 
     /// Offset paging (REST): `limit` capped to the maximum, default when absent.
-    pub fn offset(limit: Option<i64>, offset: Option<i64>, limits: PageLimits) -> DomainResult<Page> {
+    pub fn offset(limit: Option<i64>, offset: Option<i64>, limits: ReadLimits) -> DomainResult<Page> {
         let limit = match limit {
             Some(n) if n < 0 => {
                 return Err(DomainError::invalid_field("limit", "must not be negative"));

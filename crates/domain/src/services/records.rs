@@ -4,7 +4,7 @@
 use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
 use crate::ports::RecordStore;
-use crate::query::{Connection, ConnectionQuery, Filter, Page, PageLimits, Selection, order::finish_order};
+use crate::query::{Connection, ConnectionQuery, Filter, Page, ReadLimits, Selection, order::finish_order};
 use crate::record::{LifeCycle, RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -12,15 +12,15 @@ use uuid::Uuid;
 /// Record CRUD with validation. Every method takes the workspace's metadata and an active object of it.
 pub struct RecordService<S> {
     store: S,
-    limits: PageLimits,
+    limits: ReadLimits,
 }
 
 impl<S: RecordStore> RecordService<S> {
-    pub fn new(store: S, limits: PageLimits) -> Self {
+    pub fn new(store: S, limits: ReadLimits) -> Self {
         RecordService { store, limits }
     }
 
-    pub fn limits(&self) -> PageLimits {
+    pub fn limits(&self) -> ReadLimits {
         self.limits
     }
 

@@ -6,7 +6,7 @@ use twenty_domain::DomainResult;
 use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::ports::WorkspaceStore;
-use twenty_domain::query::{ConnectionQuery, PageArgs, PageLimits, Selection};
+use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits, Selection};
 
 /// A fresh database with one workspace in it: what most tests start from.
 pub struct Fixture {
@@ -94,7 +94,7 @@ pub fn query(
         filter.as_ref(),
         order_by.as_ref(),
         &page,
-        PageLimits::default(),
+        ReadLimits::default(),
     )
 }
 

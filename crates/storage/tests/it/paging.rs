@@ -6,7 +6,7 @@ use serde_json::{Value as Json, json};
 use std::collections::HashSet;
 use test_support::TestDb;
 use twenty_domain::metadata::WorkspaceMetadata;
-use twenty_domain::query::{Page, PageArgs, PageLimits};
+use twenty_domain::query::{Page, PageArgs, ReadLimits};
 
 async fn seed_thousand(db: &TestDb, meta: &WorkspaceMetadata) -> Vec<String> {
     let mut ids = Vec::new();
@@ -83,7 +83,7 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
         for offset in [0i64, 200, 400, 600, 800] {
             let company = fx.object("company");
             let mut q = query(&fx.meta, company, None, Some(order.clone()), PageArgs::default()).unwrap();
-            q.page = Page::offset(Some(200), Some(offset), PageLimits::default()).unwrap();
+            q.page = Page::offset(Some(200), Some(offset), ReadLimits::default()).unwrap();
             let q = q.with_node(fields(company, &["id"]));
             reference.extend(ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json()));
         }
@@ -187,7 +187,7 @@ async fn offset_paging_walks_the_default_order() {
         let mut q = query(&fx.meta, company, None, None, PageArgs::default())
             .unwrap()
             .with_total_count(true);
-        q.page = Page::offset(Some(3), Some(offset), PageLimits::default()).unwrap();
+        q.page = Page::offset(Some(3), Some(offset), ReadLimits::default()).unwrap();
         let q = q.with_node(fields(company, &["id"]));
         let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
         assert_eq!(conn["totalCount"], json!(7));
