@@ -21,12 +21,11 @@ async fn secret_and_b() -> (TestApp, String, String) {
 /// A's record still reads as it was written.
 async fn secret_is_untouched(app: &TestApp, id: &str) {
     let still = app
-        .graphql(
+        .query_with(
             "query($id: ID!) { company(filter: {id: {eq: $id}}) { name } }",
             json!({"id": id}),
         )
-        .await
-        .data();
+        .await;
     assert_eq!(still["company"]["name"], json!("Secret"));
 }
 

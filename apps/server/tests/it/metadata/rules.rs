@@ -1,6 +1,6 @@
 //! Naming rules for objects and fields, and standard objects and fields: relabelled and deactivated, never deleted.
 
-use super::{app, core_error, document};
+use super::{app, core_error, delete_one, document, set_active};
 use crate::support::{Gql, TestApp};
 use serde_json::{Value, json};
 
@@ -93,26 +93,15 @@ async fn a_field_name_already_taken_even_by_a_generated_id_column_is_a_conflict(
 async fn a_standard_object_cannot_be_deleted() {
     let app = app().await;
     let company = app.object_id("company").await;
-    let deleted = app
-        .metadata(
-            "mutation($id: ID!) { deleteOneObject(id: $id) { id } }",
-            json!({"id": company}),
-        )
-        .await;
+    let deleted = delete_one(&app, "Object", &company).await;
     assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
-}
-
-async fn set_object_active(app: &TestApp, id: &str, active: bool) {
-    let mutation =
-        format!("mutation($id: ID!) {{ updateOneObject(id: $id, data: {{isActive: {active}}}) {{ isActive }} }}");
-    app.metadata(&mutation, json!({"id": id})).await.data();
 }
 
 #[actix_web::test]
 async fn a_deactivated_object_leaves_the_core_api_and_stays_listed_inactive() {
     let app = app().await;
     let company = app.object_id("company").await;
-    set_object_active(&app, &company, false).await;
+    set_active(&app, "Object", &company, false).await;
     assert_eq!(
         core_error(&app, "{ companies { totalCount } }").await,
         "GRAPHQL_VALIDATION_FAILED"
@@ -135,8 +124,8 @@ async fn a_reactivated_object_comes_back_with_its_data() {
     let company = app.object_id("company").await;
     app.query("mutation { createCompany(data: {name: \"Kept\"}) { id } }")
         .await;
-    set_object_active(&app, &company, false).await;
-    set_object_active(&app, &company, true).await;
+    set_active(&app, "Object", &company, false).await;
+    set_active(&app, "Object", &company, true).await;
     let back = app.query("{ companies { edges { node { name } } } }").await;
     assert_eq!(
         back["companies"]["edges"][0]["node"]["name"],
@@ -149,12 +138,11 @@ async fn a_reactivated_object_comes_back_with_its_data() {
 async fn industry(app: &TestApp) -> Value {
     let company = app.object_id("company").await;
     let fields = app
-        .metadata(
+        .metadata_query_with(
             "query($id: ID!) { object(id: $id) { fields { edges { node { id name } } } } }",
             json!({"id": company}),
         )
-        .await
-        .data();
+        .await;
     fields["object"]["fields"]["edges"]
         .as_array()
         .unwrap()
@@ -164,20 +152,14 @@ async fn industry(app: &TestApp) -> Value {
         .clone()
 }
 
-async fn set_field_active(app: &TestApp, id: &Value, active: bool) {
-    let mutation =
-        format!("mutation($id: ID!) {{ updateOneField(id: $id, data: {{isActive: {active}}}) {{ isActive }} }}");
-    app.metadata(&mutation, json!({"id": id})).await.data();
-}
-
 #[actix_web::test]
 async fn a_field_deactivates_and_reactivates_like_an_object() {
     let app = app().await;
     let industry = industry(&app).await;
     let query = "{ companies { edges { node { industry } } } }";
-    set_field_active(&app, &industry, false).await;
+    set_active(&app, "Field", &industry, false).await;
     assert_eq!(core_error(&app, query).await, "GRAPHQL_VALIDATION_FAILED");
-    set_field_active(&app, &industry, true).await;
+    set_active(&app, "Field", &industry, true).await;
     app.query(query).await;
 }
 
@@ -185,11 +167,6 @@ async fn a_field_deactivates_and_reactivates_like_an_object() {
 async fn a_standard_field_cannot_be_deleted() {
     let app = app().await;
     let industry = industry(&app).await;
-    let deleted = app
-        .metadata(
-            "mutation($id: ID!) { deleteOneField(id: $id) { id } }",
-            json!({"id": industry}),
-        )
-        .await;
+    let deleted = delete_one(&app, "Field", &industry).await;
     assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
 }

@@ -81,6 +81,20 @@ impl Gql {
     }
 }
 
+/// `key` of each node of a GraphQL connection's edges, which must be text.
+pub fn node_texts(connection: &Value, key: &str) -> Vec<String> {
+    let edges = connection["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a connection: {connection}"));
+    edges
+        .iter()
+        .map(|e| match e["node"][key].as_str() {
+            Some(text) => text.to_string(),
+            None => panic!("no text {key} in {e}"),
+        })
+        .collect()
+}
+
 fn text(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_string()
 }
