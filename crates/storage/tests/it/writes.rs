@@ -4,7 +4,7 @@ use crate::helpers::*;
 use serde_json::json;
 use test_support::TestDb;
 use twenty_domain::ErrorCode;
-use twenty_domain::query::{Filter, Selection};
+use twenty_domain::query::Selection;
 use twenty_domain::record::{LifeCycle, RecordTarget};
 
 async fn count(

@@ -105,12 +105,8 @@ async fn a_destroyed_record_is_gone() {
 async fn create_with_upsert_updates_the_record_with_that_id() {
     let app = app().await;
     let (a, _) = a_and_b(&app).await;
-    let upserted = app
-        .query_with(
-            "mutation($d: CompanyCreateInput!) { createCompany(data: $d, upsert: true) { name employees } }",
-            json!({"d": {"id": a, "name": "A2"}}),
-        )
-        .await;
+    let upsert = "mutation($d: CompanyCreateInput!) { createCompany(data: $d, upsert: true) { name employees } }";
+    let upserted = app.query_with(upsert, json!({"d": {"id": a, "name": "A2"}})).await;
     assert_eq!(upserted["createCompany"], json!({"name": "A2", "employees": 1}));
 }
 

@@ -130,13 +130,9 @@ async fn create_task_answers_its_status_and_due_date_in_milliseconds() {
 #[actix_web::test]
 async fn get_companies_answers_the_filtered_connection_with_nested_people_and_opportunities() {
     let (app, crm) = crm_app().await;
-    let companies = app
-        .query_with(
-            document!("GetCompanies"),
-            json!({"filter": {"industry": {"eq": "Technology"}, "employees": {"gte": 100}},
-                   "orderBy": [{"createdAt": "DescNullsLast"}], "limit": 20}),
-        )
-        .await;
+    let variables = json!({"filter": {"industry": {"eq": "Technology"}, "employees": {"gte": 100}},
+                           "orderBy": [{"createdAt": "DescNullsLast"}], "limit": 20});
+    let companies = app.query_with(document!("GetCompanies"), variables).await;
     let connection = &companies["companies"];
     assert_eq!(connection["totalCount"], json!(1));
     assert_eq!(connection["pageInfo"]["hasNextPage"], json!(false));
@@ -191,12 +187,8 @@ async fn get_opportunities_answers_each_deal_with_company_and_point_of_contact()
 #[actix_web::test]
 async fn get_tasks_filters_by_status() {
     let (app, _) = crm_app().await;
-    let tasks = app
-        .query_with(
-            document!("GetTasks"),
-            json!({"filter": {"status": {"eq": "IN_PROGRESS"}}}),
-        )
-        .await;
+    let variables = json!({"filter": {"status": {"eq": "IN_PROGRESS"}}});
+    let tasks = app.query_with(document!("GetTasks"), variables).await;
     assert_eq!(tasks["tasks"]["edges"][0]["node"]["title"], json!("Call John"));
     assert_eq!(tasks["tasks"]["edges"][0]["node"]["assignee"], Value::Null);
 }
@@ -237,12 +229,8 @@ async fn batch_create_companies_answers_the_records_in_input_order() {
 async fn batch_update_companies_answers_every_updated_record() {
     let app = app().await;
     let ids = globex_and_initech(&app).await;
-    let updated = app
-        .query_with(
-            document!("BatchUpdateCompanies"),
-            json!({"ids": ids, "input": {"employees": 42}}),
-        )
-        .await;
+    let variables = json!({"ids": ids, "input": {"employees": 42}});
+    let updated = app.query_with(document!("BatchUpdateCompanies"), variables).await;
     assert_eq!(updated["updateCompanies"].as_array().unwrap().len(), 2);
 }
 

@@ -2,7 +2,7 @@
 //! sides.
 
 use super::{app, create_field, create_object, delete_one, document, field_input};
-use crate::support::TestApp;
+use crate::support::{TestApp, node_where};
 use serde_json::json;
 
 #[actix_web::test]
@@ -200,12 +200,8 @@ async fn every_relation_kind_is_navigable_from_its_to_side() {
 async fn records_are_filterable_through_their_to_one_side() {
     let app = app().await;
     let (a, _) = authors_and_books(&app).await;
-    let filtered = app
-        .query_with(
-            "query($a: ID!) { books(filter: {writer: {id: {eq: $a}}}) { totalCount } }",
-            json!({"a": a}),
-        )
-        .await;
+    let by_writer = "query($a: ID!) { books(filter: {writer: {id: {eq: $a}}}) { totalCount } }";
+    let filtered = app.query_with(by_writer, json!({"a": a})).await;
     assert_eq!(filtered["books"]["totalCount"], json!(1));
 }
 
@@ -216,13 +212,8 @@ async fn deleting_a_relation_removes_both_fields() {
     let relations = app
         .metadata_query("{ relations { edges { node { id relationType } } } }")
         .await;
-    let m2m = relations["relations"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["relationType"] == json!("MANY_TO_MANY"))
-        .unwrap();
-    delete_one(&app, "Relation", &m2m["node"]["id"]).await.data();
+    let m2m = node_where(&relations["relations"], "relationType", "MANY_TO_MANY");
+    delete_one(&app, "Relation", &m2m["id"]).await.data();
     let gone = app
         .run("{ books { edges { node { coauthors { totalCount } } } } }")
         .await;

@@ -1,7 +1,7 @@
 //! The metadata examples of the API reference, run verbatim.
 
 use super::{app, create_field, delete_one, document, field_input};
-use crate::support::TestApp;
+use crate::support::{TestApp, node_where};
 use serde_json::{Value, json};
 
 /// The reference's `property` object with every field its examples create: (its id, the `price` field).
@@ -56,21 +56,12 @@ async fn company_properties(app: &TestApp, property_id: &str) -> Value {
 async fn list_objects_describes_the_standard_objects_and_their_fields() {
     let app = app().await;
     let listed = app.metadata_query(document!("ListObjects")).await;
-    let company = listed["objects"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["nameSingular"] == json!("company"))
-        .unwrap();
-    assert_eq!(company["node"]["isCustom"], json!(false));
-    let fields = company["node"]["fields"]["edges"].as_array().unwrap();
-    let name = fields.iter().find(|f| f["node"]["name"] == json!("name")).unwrap();
-    assert_eq!(name["node"]["type"], json!("TEXT"));
-    let icp = fields
-        .iter()
-        .find(|f| f["node"]["name"] == json!("idealCustomerProfile"))
-        .unwrap();
-    assert_eq!(icp["node"]["defaultValue"], json!(false));
+    let company = node_where(&listed["objects"], "nameSingular", "company");
+    assert_eq!(company["isCustom"], json!(false));
+    let name = node_where(&company["fields"], "name", "name");
+    assert_eq!(name["type"], json!("TEXT"));
+    let icp = node_where(&company["fields"], "name", "idealCustomerProfile");
+    assert_eq!(icp["defaultValue"], json!(false));
 }
 
 #[actix_web::test]
@@ -85,12 +76,8 @@ async fn create_object_and_create_field_answer_what_they_created() {
 async fn update_object_relabels_and_describes() {
     let app = app().await;
     let (property_id, _) = property(&app).await;
-    let updated = app
-        .metadata_query_with(
-            document!("UpdateObject"),
-            json!({"id": property_id, "input": {"labelSingular": "Estate", "description": "Homes"}}),
-        )
-        .await;
+    let changes = json!({"id": property_id, "input": {"labelSingular": "Estate", "description": "Homes"}});
+    let updated = app.metadata_query_with(document!("UpdateObject"), changes).await;
     assert_eq!(updated["updateOneObject"]["labelSingular"], json!("Estate"));
     assert_eq!(updated["updateOneObject"]["description"], json!("Homes"));
 }
@@ -99,12 +86,8 @@ async fn update_object_relabels_and_describes() {
 async fn update_field_relabels() {
     let app = app().await;
     let (_, price) = property(&app).await;
-    let relabelled = app
-        .metadata_query_with(
-            document!("UpdateField"),
-            json!({"id": price["id"], "input": {"label": "Asking price", "description": "EUR"}}),
-        )
-        .await;
+    let changes = json!({"id": price["id"], "input": {"label": "Asking price", "description": "EUR"}});
+    let relabelled = app.metadata_query_with(document!("UpdateField"), changes).await;
     assert_eq!(relabelled["updateOneField"]["label"], json!("Asking price"));
 }
 
@@ -179,12 +162,8 @@ async fn an_api_key_with_a_future_expiry_works_and_its_token_is_shown_once() {
 async fn a_revoked_api_key_is_refused_and_can_be_deleted() {
     let app = app().await;
     let key = future_key(&app).await;
-    let revoked = app
-        .metadata_query_with(
-            "mutation($id: ID!) { revokeOneApiKey(id: $id) { id revokedAt } }",
-            json!({"id": key["id"]}),
-        )
-        .await;
+    let revoke = "mutation($id: ID!) { revokeOneApiKey(id: $id) { id revokedAt } }";
+    let revoked = app.metadata_query_with(revoke, json!({"id": key["id"]})).await;
     assert!(revoked["revokeOneApiKey"]["revokedAt"].is_string());
     let refused = app
         .post_raw(
@@ -224,12 +203,8 @@ async fn create_webhook_answers_the_webhook_and_generates_a_secret() {
 async fn a_webhook_can_be_updated_and_deleted() {
     let app = app().await;
     let hook_id = reference_webhook(&app).await;
-    let changed = app
-        .metadata_query_with(
-            "mutation($id: ID!) { updateOneWebhook(id: $id, data: {operation: \"company.*\"}) { operation } }",
-            json!({"id": hook_id}),
-        )
-        .await;
+    let update = "mutation($id: ID!) { updateOneWebhook(id: $id, data: {operation: \"company.*\"}) { operation } }";
+    let changed = app.metadata_query_with(update, json!({"id": hook_id})).await;
     assert_eq!(changed["updateOneWebhook"]["operation"], json!("company.*"));
     delete_one(&app, "Webhook", &hook_id).await.data();
 }

@@ -1,15 +1,21 @@
 //! Naming rules for objects and fields, and standard objects and fields: relabelled and deactivated, never deleted.
 
 use super::{app, core_error, delete_one, document, set_active};
-use crate::support::{Gql, TestApp};
+use crate::support::{Gql, TestApp, node_where};
 use serde_json::{Value, json};
 
-async fn create_object(app: &TestApp, input: Value) -> Gql {
-    app.metadata(
-        "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }",
-        json!({"d": input}),
-    )
-    .await
+/// Tries to create an object with these names and labels.
+async fn try_create_object(
+    app: &TestApp,
+    singular: &str,
+    plural: &str,
+    label_singular: &str,
+    label_plural: &str,
+) -> Gql {
+    let input = json!({"nameSingular": singular, "namePlural": plural, "labelSingular": label_singular,
+                       "labelPlural": label_plural});
+    let mutation = "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }";
+    app.metadata(mutation, json!({"d": input})).await
 }
 
 /// Tries to create a TEXT field `name` on the company object.
@@ -25,11 +31,7 @@ async fn company_field(app: &TestApp, name: &str) -> Gql {
 #[actix_web::test]
 async fn every_invalid_object_name_and_label_is_reported_at_once() {
     let app = app().await;
-    let bad = create_object(
-        &app,
-        json!({"nameSingular": "Bad Name", "namePlural": "select", "labelSingular": "", "labelPlural": "x"}),
-    )
-    .await;
+    let bad = try_create_object(&app, "Bad Name", "select", "", "x").await;
     assert_eq!(bad.error_code(), "VALIDATION_ERROR");
     assert_eq!(bad.error_fields(), ["nameSingular", "namePlural", "labelSingular"]);
 }
@@ -37,22 +39,14 @@ async fn every_invalid_object_name_and_label_is_reported_at_once() {
 #[actix_web::test]
 async fn an_object_name_too_long_for_a_table_is_a_validation_error() {
     let app = app().await;
-    let long = create_object(
-        &app,
-        json!({"nameSingular": "a".repeat(64), "namePlural": "things", "labelSingular": "T", "labelPlural": "T"}),
-    )
-    .await;
+    let long = try_create_object(&app, &"a".repeat(64), "things", "T", "T").await;
     assert_eq!(long.error_code(), "VALIDATION_ERROR");
 }
 
 #[actix_web::test]
 async fn an_object_name_already_taken_is_a_conflict() {
     let app = app().await;
-    let duplicate = create_object(
-        &app,
-        json!({"nameSingular": "company", "namePlural": "firms", "labelSingular": "C", "labelPlural": "C"}),
-    )
-    .await;
+    let duplicate = try_create_object(&app, "company", "firms", "C", "C").await;
     assert_eq!(duplicate.error_code(), "CONFLICT");
 }
 
@@ -143,13 +137,7 @@ async fn industry(app: &TestApp) -> Value {
             json!({"id": company}),
         )
         .await;
-    fields["object"]["fields"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["name"] == json!("industry"))
-        .unwrap()["node"]["id"]
-        .clone()
+    node_where(&fields["object"]["fields"], "name", "industry")["id"].clone()
 }
 
 #[actix_web::test]

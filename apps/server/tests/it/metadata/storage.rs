@@ -3,8 +3,8 @@
 //! for the orders the API offers.
 
 use super::{app, core_error, create_field, create_object, delete_one, document, field_names};
-use crate::support::TestApp;
 use crate::support::app::send;
+use crate::support::{TestApp, node_where};
 use actix_web::test::TestRequest;
 use serde_json::json;
 use twenty_domain::metadata::workspace_schema_name;
@@ -201,14 +201,8 @@ async fn a_field_created_with_is_indexed_gets_a_sort_index_and_keeps_the_setting
             json!({"id": company}),
         )
         .await;
-    let settings = listed["object"]["fields"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["name"] == json!("renewalAt"))
-        .map(|e| e["node"]["settings"].clone())
-        .unwrap();
-    assert_eq!(settings, json!({"isIndexed": true}));
+    let renewal = node_where(&listed["object"]["fields"], "name", "renewalAt");
+    assert_eq!(renewal["settings"], json!({"isIndexed": true}));
 }
 
 #[actix_web::test]

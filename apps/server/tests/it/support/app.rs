@@ -3,7 +3,7 @@
 //! runs beside the app asks for it: the change listener ([`TestApp::listening`]) or the webhook worker
 //! ([`TestApp::with_webhook_worker`]).
 
-use super::response::{Gql, Response};
+use super::response::{Gql, Response, node_where};
 use super::{PASSWORD, SECRET};
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
@@ -245,13 +245,8 @@ impl TestApp {
         let objects = self
             .metadata_query("{ objects { edges { node { id nameSingular } } } }")
             .await;
-        objects["objects"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["node"]["nameSingular"] == json!(name))
-            .map(|e| e["node"]["id"].as_str().unwrap().to_string())
-            .unwrap_or_else(|| panic!("no object {name}"))
+        let object = node_where(&objects["objects"], "nameSingular", name);
+        object["id"].as_str().unwrap().to_string()
     }
 }
 
