@@ -74,13 +74,13 @@ async fn app(env: &[(&str, &str)]) -> TestApp {
 }
 
 async fn create_webhook(app: &TestApp, mutation: &str, url: String) -> String {
-    let hook = app.metadata(mutation, json!({"u": url})).await.data();
+    let hook = app.metadata_query_with(mutation, json!({"u": url})).await;
     hook["createOneWebhook"]["id"].as_str().unwrap().to_string()
 }
 
 async fn deliveries(app: &TestApp, selection: &str, hook_id: &str) -> Value {
     let query = format!("query($id: ID!) {{ webhookDeliveries(webhookId: $id) {{ {selection} }} }}");
-    app.metadata(&query, json!({"id": hook_id})).await.data()["webhookDeliveries"].clone()
+    app.metadata_query_with(&query, json!({"id": hook_id})).await["webhookDeliveries"].clone()
 }
 
 /// A `company.*` webhook (secret `s3cret-value`) on a receiver that fails `failures` times; a company and a person

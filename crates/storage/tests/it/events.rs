@@ -32,33 +32,15 @@ async fn each_write_records_its_event() {
     let fx = Fixture::standard().await;
     let company = fx.object("company");
     let sel = Selection::new();
-    let ids = fx
-        .create("company", vec![json!({"name": "a"}), json!({"name": "b"})])
-        .await;
+    let ids = fx.create_named("company", &["a", "b"]).await;
     let a: uuid::Uuid = ids[0].parse().unwrap();
-    fx.db
-        .records()
-        .update_one(&fx.meta, company, a, &json!({"employees": 3, "industry": "X"}), &sel)
+    fx.try_update_one(company, a, &json!({"employees": 3, "industry": "X"}), &sel)
         .await
         .unwrap();
-    fx.db
-        .records()
-        .change_one(LifeCycle::SoftDelete, &fx.meta, company, a, &sel)
-        .await
-        .unwrap();
-    fx.db
-        .records()
-        .change_one(LifeCycle::Restore, &fx.meta, company, a, &sel)
-        .await
-        .unwrap();
-    fx.db
-        .records()
-        .change_one(LifeCycle::Destroy, &fx.meta, company, a, &sel)
-        .await
-        .unwrap();
-    fx.db
-        .records()
-        .create_one(&fx.meta, company, &json!({"id": ids[1], "name": "b2"}), true, &sel)
+    fx.change(LifeCycle::SoftDelete, company, a, &sel).await;
+    fx.change(LifeCycle::Restore, company, a, &sel).await;
+    fx.change(LifeCycle::Destroy, company, a, &sel).await;
+    fx.try_create_one(company, &json!({"id": ids[1], "name": "b2"}), true, &sel)
         .await
         .unwrap();
 
@@ -129,12 +111,6 @@ async fn a_rolled_back_write_leaves_no_event_and_no_record() {
         json!({"name": "x"}),
         json!({"name": "y", "accountOwnerId": uuid::Uuid::new_v4()}),
     ];
-    assert!(
-        fx.db
-            .records()
-            .create_many(&fx.meta, company, &bad, false, &Selection::new())
-            .await
-            .is_err()
-    );
+    assert!(fx.try_create("company", &bad).await.is_err());
     assert!(events(&mut conn).await.is_empty());
 }

@@ -269,9 +269,7 @@ async fn every_operator_on_every_type_with_nulls() {
 #[tokio::test]
 async fn relation_filters_by_id_and_by_related_fields() {
     let fx = Fixture::standard().await;
-    let companies = fx
-        .create("company", vec![json!({"name": "Acme"}), json!({"name": "Globex"})])
-        .await;
+    let companies = fx.create_named("company", &["Acme", "Globex"]).await;
     fx.create(
         "opportunity",
         vec![

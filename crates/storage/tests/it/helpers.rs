@@ -6,7 +6,10 @@ use twenty_domain::DomainResult;
 use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::ports::WorkspaceStore;
+use twenty_domain::query::Filter;
 use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits, Selection};
+use twenty_domain::record::{LifeCycle, RecordTarget};
+use uuid::Uuid;
 
 /// A fresh database with one workspace in it: what most tests start from.
 pub struct Fixture {
@@ -46,6 +49,96 @@ impl Fixture {
         create_all(&self.db, &self.meta, object, inputs).await
     }
 
+    /// Creates one record of `object` for each name, in that order; returns their ids.
+    pub async fn create_named(&self, object: &str, names: &[&str]) -> Vec<String> {
+        let inputs = names.iter().map(|name| serde_json::json!({ "name": name })).collect();
+        self.create(object, inputs).await
+    }
+
+    /// Creates `n` companies named `c0`, `c1`… in that order; returns their ids.
+    pub async fn numbered_companies(&self, n: usize) -> Vec<String> {
+        let inputs = (0..n).map(|i| serde_json::json!({ "name": format!("c{i}") })).collect();
+        self.create("company", inputs).await
+    }
+
+    /// Creates one record of `object` (an upsert with `upsert`) and returns the service's answer, failures included.
+    pub async fn try_create_one(
+        &self,
+        object: &ObjectMetadata,
+        input: &Json,
+        upsert: bool,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let records = self.db.records();
+        records.create_one(&self.meta, object, input, upsert, selection).await
+    }
+
+    /// Applies `change` to the record `id` of `object` and returns the service's answer, failures included.
+    pub async fn try_change(
+        &self,
+        change: LifeCycle,
+        object: &ObjectMetadata,
+        id: Uuid,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let records = self.db.records();
+        records.change_one(change, &self.meta, object, id, selection).await
+    }
+
+    /// Updates the record `id` of `object` with `input` and returns the service's answer, failures included.
+    pub async fn try_update_one(
+        &self,
+        object: &ObjectMetadata,
+        id: Uuid,
+        input: &Json,
+        selection: &Selection,
+    ) -> DomainResult<Json> {
+        let records = self.db.records();
+        records.update_one(&self.meta, object, id, input, selection).await
+    }
+
+    /// The records of `object` that `filter` selects, as the target of a bulk change.
+    pub fn filtered(&self, object: &ObjectMetadata, filter: &Json) -> RecordTarget {
+        match Filter::parse(&self.meta, object, filter) {
+            Ok(filter) => RecordTarget::Filter(filter),
+            Err(e) => panic!("filter {filter}: {e:?}"),
+        }
+    }
+
+    /// Applies `change` to the records `target` selects and returns the service's answer, failures included.
+    pub async fn try_change_many(
+        &self,
+        change: LifeCycle,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        let records = self.db.records();
+        records.change_many(change, &self.meta, object, target, selection).await
+    }
+
+    /// Applies `change` to the records `target` selects, which must succeed; the records as `selection` reads them.
+    pub async fn change_many(
+        &self,
+        change: LifeCycle,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        selection: &Selection,
+    ) -> Vec<Json> {
+        match self.try_change_many(change, object, target, selection).await {
+            Ok(records) => records,
+            Err(e) => panic!("{change:?} {} {target:?}: {e:?}", object.name_singular),
+        }
+    }
+
+    /// Applies `change` to the record `id` of `object`, which must succeed; the record as `selection` reads it.
+    pub async fn change(&self, change: LifeCycle, object: &ObjectMetadata, id: Uuid, selection: &Selection) -> Json {
+        match self.try_change(change, object, id, selection).await {
+            Ok(record) => record,
+            Err(e) => panic!("{change:?} {} {id}: {e:?}", object.name_singular),
+        }
+    }
+
     /// Creates records of `object` (selecting their `id`) and returns the service's answer, failures included.
     pub async fn try_create(&self, object: &str, inputs: &[Json]) -> DomainResult<Vec<Json>> {
         let object = self.object(object);
@@ -54,6 +147,14 @@ impl Fixture {
             .records()
             .create_many(&self.meta, object, inputs, false, &selection)
             .await
+    }
+
+    /// What the connection query `q` reads, as the API's JSON.
+    pub async fn find(&self, q: &ConnectionQuery) -> Json {
+        match self.db.records().find_many(&self.meta, q).await {
+            Ok(connection) => connection.into_json(),
+            Err(e) => panic!("find {q:?}: {e:?}"),
+        }
     }
 
     /// The `name`s of the records of `object` matching `filter`, sorted.
@@ -103,6 +204,14 @@ pub fn error_code<T: std::fmt::Debug>(result: DomainResult<T>) -> twenty_domain:
     match result {
         Ok(value) => panic!("expected an error, got {value:?}"),
         Err(err) => err.code(),
+    }
+}
+
+/// The first `n` records of `object` in the default order, each read as the `names` fields.
+pub fn first_page(meta: &WorkspaceMetadata, object: &ObjectMetadata, n: i64, names: &[&str]) -> ConnectionQuery {
+    match query(meta, object, None, None, first(n)) {
+        Ok(q) => q.with_node(fields(object, names)),
+        Err(e) => panic!("first {n} of {}: {e:?}", object.name_singular),
     }
 }
 

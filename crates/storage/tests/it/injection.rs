@@ -18,8 +18,7 @@ async fn sql_and_pattern_characters_are_stored_and_matched_literally() {
     ];
     let inputs = nasty.iter().map(|n| json!({"name": n, "industry": n})).collect();
     fx.create("company", inputs).await;
-    fx.create("company", vec![json!({"name": "abb"}), json!({"name": "xyz"})])
-        .await;
+    fx.create_named("company", &["abb", "xyz"]).await;
 
     for value in nasty {
         assert_eq!(
@@ -62,9 +61,7 @@ async fn nul_characters_are_refused_as_bad_input() {
     let input =
         json!({"name": "a\u{0}b", "colors": ["RED\u{0}"], "extra": {"k\u{0}": "v"}, "owner": {"firstName": "\u{0}"}});
     let err = fx
-        .db
-        .records()
-        .create_one(&fx.meta, gadget, &input, false, &fields(gadget, &["id"]))
+        .try_create_one(gadget, &input, false, &fields(gadget, &["id"]))
         .await
         .unwrap_err();
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError);
@@ -93,10 +90,7 @@ async fn extreme_numbers_and_dangling_references_are_validation_errors() {
     let company = fx.object("company");
     for position in [f64::MAX, -f64::MAX, 1e-320] {
         let created = fx
-            .db
-            .records()
-            .create_one(
-                &fx.meta,
+            .try_create_one(
                 company,
                 &json!({"name": "x", "position": position}),
                 false,
@@ -126,7 +120,7 @@ async fn statement_timeouts_are_reported_as_too_expensive() {
 #[tokio::test]
 async fn malformed_like_patterns_and_huge_lists_are_validation_errors() {
     let fx = Fixture::standard().await;
-    fx.create("company", vec![json!({"name": "a\\b"})]).await;
+    fx.create_named("company", &["a\\b"]).await;
     let company = fx.object("company");
     for filter in [json!({"name": {"like": "abc\\"}}), json!({"name": {"ilike": "%\\"}})] {
         let err = query(&fx.meta, company, Some(filter.clone()), None, first(5)).unwrap_err();
@@ -244,23 +238,16 @@ async fn review_findings_are_client_errors() {
     );
 
     // Upserting a soft-deleted record brings it back.
-    let id = fx.create("company", vec![json!({"name": "gone"})]).await.remove(0);
-    fx.db
-        .records()
-        .change_one(
-            LifeCycle::SoftDelete,
-            &fx.meta,
-            company,
-            id.parse().unwrap(),
-            &fields(company, &["id"]),
-        )
-        .await
-        .unwrap();
+    let id = fx.create_named("company", &["gone"]).await.remove(0);
+    fx.change(
+        LifeCycle::SoftDelete,
+        company,
+        id.parse().unwrap(),
+        &fields(company, &["id"]),
+    )
+    .await;
     let back = fx
-        .db
-        .records()
-        .create_one(
-            &fx.meta,
+        .try_create_one(
             company,
             &json!({"id": id, "name": "back"}),
             true,

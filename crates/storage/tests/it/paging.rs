@@ -85,7 +85,7 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
             let mut q = query(&fx.meta, company, None, Some(order.clone()), PageArgs::default()).unwrap();
             q.page = Page::offset(Some(200), Some(offset), ReadLimits::default()).unwrap();
             let q = q.with_node(fields(company, &["id"]));
-            reference.extend(ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json()));
+            reference.extend(ids(&fx.find(&q).await));
         }
         assert_eq!(
             reference.iter().collect::<HashSet<_>>().len(),
@@ -116,13 +116,11 @@ async fn keyset_paging_returns_each_record_once_in_both_directions() {
 #[tokio::test]
 async fn page_info_cursors_and_total_count() {
     let fx = Fixture::standard().await;
-    let ids_created = fx
-        .create("company", (0..5).map(|i| json!({"name": format!("c{i}")})).collect())
-        .await;
+    let ids_created = fx.numbered_companies(5).await;
     let company = fx.object("company");
     let q = query(&fx.meta, company, Some(json!({"name": {"neq": "c4"}})), None, first(2)).unwrap();
     let q = q.with_node(fields(company, &["id"])).with_total_count(true);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+    let conn = fx.find(&q).await;
     assert_eq!(ids(&conn), ids_created[..2]);
     assert_eq!(conn["totalCount"], json!(4));
     assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
@@ -146,7 +144,7 @@ async fn page_info_cursors_and_total_count() {
     .unwrap()
     .with_node(fields(company, &["id"]))
     .with_total_count(true);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+    let conn = fx.find(&q).await;
     assert_eq!(conn["edges"], json!([]));
     assert_eq!(conn["totalCount"], json!(1));
     assert_eq!(conn["pageInfo"]["startCursor"], Json::Null);
@@ -170,7 +168,7 @@ async fn page_info_cursors_and_total_count() {
     let q = query(&fx.meta, company, None, None, first(0))
         .unwrap()
         .with_node(fields(company, &["id"]));
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+    let conn = fx.find(&q).await;
     assert_eq!(conn["edges"], json!([]));
     assert_eq!(conn["pageInfo"]["hasNextPage"], json!(true));
 }
@@ -178,9 +176,7 @@ async fn page_info_cursors_and_total_count() {
 #[tokio::test]
 async fn offset_paging_walks_the_default_order() {
     let fx = Fixture::standard().await;
-    let created = fx
-        .create("company", (0..7).map(|i| json!({"name": format!("c{i}")})).collect())
-        .await;
+    let created = fx.numbered_companies(7).await;
     let company = fx.object("company");
     let mut seen = Vec::new();
     for offset in [0, 3, 6] {
@@ -189,7 +185,7 @@ async fn offset_paging_walks_the_default_order() {
             .with_total_count(true);
         q.page = Page::offset(Some(3), Some(offset), ReadLimits::default()).unwrap();
         let q = q.with_node(fields(company, &["id"]));
-        let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+        let conn = fx.find(&q).await;
         assert_eq!(conn["totalCount"], json!(7));
         assert_eq!(conn["pageInfo"]["hasNextPage"], json!(offset < 6), "offset {offset}");
         seen.extend(ids(&conn));

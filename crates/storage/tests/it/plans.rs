@@ -66,6 +66,12 @@ fn assert_no_sequential_scan(plan: &Json, what: &str) {
     assert!(scans.is_empty(), "{what} scans {scans:?}: {plan:#}");
 }
 
+/// The plan of the statement `q` compiles to must read through indexes.
+async fn assert_read_through_indexes(db: &TestDb, meta: &WorkspaceMetadata, q: &ConnectionQuery, what: &str) {
+    let sql = Compiler::new(meta).find(q).unwrap();
+    assert_no_sequential_scan(&plan(db, sql).await, what);
+}
+
 fn page(meta: &WorkspaceMetadata, filter: Json, order: Json, page: PageArgs) -> ConnectionQuery {
     let company = object(meta, "company");
     query(meta, company, Some(filter), Some(order), page)
@@ -82,28 +88,21 @@ async fn pages_in_the_orders_people_use_are_read_through_indexes() {
 
     // (a) without totalCount: newest first, filtered.
     let a = page(&meta, filter.clone(), newest_first.clone(), first(20));
-    let sql = Compiler::new(&meta).find(&a).unwrap();
-    assert_no_sequential_scan(&plan(&db, sql).await, "a filtered page, newest first");
+    assert_read_through_indexes(&db, &meta, &a, "a filtered page, newest first").await;
 
     // The default order (position, then id), unfiltered.
     let company = object(&meta, "company");
-    let default = query(&meta, company, None, None, first(20))
-        .unwrap()
-        .with_node(fields(company, &["id", "name"]));
-    let sql = Compiler::new(&meta).find(&default).unwrap();
-    assert_no_sequential_scan(&plan(&db, sql).await, "a page in the default order");
+    let default = first_page(&meta, company, 20, &["id", "name"]);
+    assert_read_through_indexes(&db, &meta, &default, "a page in the default order").await;
 
     // (b): each company's first five people, nested.
     let person = object(&meta, "person");
-    let people = query(&meta, person, None, None, first(5))
-        .unwrap()
-        .with_node(fields(person, &["id", "email"]));
+    let people = first_page(&meta, person, 5, &["id", "email"]);
     let node = fields(company, &["id", "name"])
         .to_many(company, "people", "people", people)
         .unwrap();
     let b = page(&meta, filter, newest_first.clone(), first(20)).with_node(node);
-    let sql = Compiler::new(&meta).find(&b).unwrap();
-    assert_no_sequential_scan(&plan(&db, sql).await, "a page with nested people");
+    assert_read_through_indexes(&db, &meta, &b, "a page with nested people").await;
 }
 
 #[tokio::test]

@@ -12,16 +12,7 @@ use twenty_domain::record::LifeCycle;
 #[tokio::test]
 async fn one_to_many_applies_filter_order_and_first_per_parent() {
     let fx = Fixture::standard().await;
-    let companies = fx
-        .create(
-            "company",
-            vec![
-                json!({"name": "Acme"}),
-                json!({"name": "Globex"}),
-                json!({"name": "Empty"}),
-            ],
-        )
-        .await;
+    let companies = fx.create_named("company", &["Acme", "Globex", "Empty"]).await;
     let mut people = Vec::new();
     for (c, company_id) in companies.iter().take(2).enumerate() {
         for p in 0..4 {
@@ -49,7 +40,7 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
         .to_many(company, "people", "staff", nested)
         .unwrap();
     let q = query(&fx.meta, company, None, None, first(10)).unwrap().with_node(node);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+    let conn = fx.find(&q).await;
     let edges = conn["edges"].as_array().unwrap();
     assert_eq!(edges.len(), 3);
     let acme = &edges[0]["node"];
@@ -71,9 +62,7 @@ async fn one_to_many_applies_filter_order_and_first_per_parent() {
 #[tokio::test]
 async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
     let fx = Fixture::standard().await;
-    let companies = fx
-        .create("company", vec![json!({"name": "Acme"}), json!({"name": "Gone"})])
-        .await;
+    let companies = fx.create_named("company", &["Acme", "Gone"]).await;
     let people = fx
         .create(
             "person",
@@ -90,17 +79,13 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
     )
     .await;
     let company = fx.object("company");
-    fx.db
-        .records()
-        .change_one(
-            LifeCycle::SoftDelete,
-            &fx.meta,
-            company,
-            companies[1].parse().unwrap(),
-            &Selection::new(),
-        )
-        .await
-        .unwrap();
+    fx.change(
+        LifeCycle::SoftDelete,
+        company,
+        companies[1].parse().unwrap(),
+        &Selection::new(),
+    )
+    .await;
 
     let person = fx.object("person");
     let opportunity = fx.object("opportunity");
@@ -113,7 +98,7 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
         .to_many(person, "opportunities", "opportunities", deals)
         .unwrap();
     let q = query(&fx.meta, person, None, None, first(5)).unwrap().with_node(node);
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+    let conn = fx.find(&q).await;
     let nodes: Vec<_> = conn["edges"]
         .as_array()
         .unwrap()
@@ -143,16 +128,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
             ("tag", "companies", "Companies"),
         ));
     let fx = Fixture::from_blueprint(&blueprint).await;
-    let tags = fx
-        .create(
-            "tag",
-            vec![
-                json!({"name": "red"}),
-                json!({"name": "blue"}),
-                json!({"name": "green"}),
-            ],
-        )
-        .await;
+    let tags = fx.create_named("tag", &["red", "blue", "green"]).await;
     let companies = fx
         .create(
             "company",
@@ -173,7 +149,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
             .to_many(company, "tags", "tags", tag_list.clone())
             .unwrap(),
     );
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+    let conn = fx.find(&q).await;
     let tag_names = |i: usize| -> Vec<String> {
         conn["edges"][i]["node"]["tags"]["edges"]
             .as_array()
@@ -196,7 +172,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
                 .to_many(tag, "companies", "companies", company_list.with_total_count(true))
                 .unwrap(),
         );
-    let conn = fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json();
+    let conn = fx.find(&q).await;
     assert_eq!(conn["edges"][0]["node"]["companies"]["totalCount"], json!(2));
 
     // Updating the id list replaces the linked set; the returned record shows the new links.
@@ -204,10 +180,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
         .to_many(company, "tags", "tags", tag_list)
         .unwrap();
     let updated = fx
-        .db
-        .records()
-        .update_one(
-            &fx.meta,
+        .try_update_one(
             company,
             companies[1].parse().unwrap(),
             &json!({"tagsIds": [tags[2], tags[0]]}),
@@ -225,10 +198,7 @@ async fn many_to_many_links_are_written_and_read_from_both_sides() {
 
     // An unknown id is a validation error that names the field, and changes nothing.
     let err = fx
-        .db
-        .records()
-        .update_one(
-            &fx.meta,
+        .try_update_one(
             company,
             companies[1].parse().unwrap(),
             &json!({"tagsIds": [uuid::Uuid::new_v4()]}),

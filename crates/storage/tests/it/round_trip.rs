@@ -10,9 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[tokio::test]
 async fn nested_page_with_total_count_is_one_round_trip() {
     let fx = Fixture::standard().await;
-    let companies = fx
-        .create("company", (0..30).map(|i| json!({"name": format!("c{i}")})).collect())
-        .await;
+    let companies = fx.numbered_companies(30).await;
     for company_id in &companies[..10] {
         fx.create(
             "person",

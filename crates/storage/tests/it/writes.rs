@@ -4,7 +4,7 @@ use crate::helpers::*;
 use serde_json::json;
 use test_support::TestDb;
 use twenty_domain::ErrorCode;
-use twenty_domain::query::{Filter, Selection};
+use twenty_domain::query::Selection;
 use twenty_domain::record::{LifeCycle, RecordTarget};
 
 async fn count(
@@ -49,47 +49,26 @@ async fn batch_create_is_atomic() {
     // Duplicate ids in one batch: one error, nothing written.
     let id = uuid::Uuid::new_v4();
     let inputs = vec![json!({"id": id, "name": "a"}), json!({"id": id, "name": "b"})];
-    assert!(
-        fx.db
-            .records()
-            .create_many(&fx.meta, company, &inputs, false, &Selection::new())
-            .await
-            .is_err()
-    );
+    assert!(fx.try_create("company", &inputs).await.is_err());
     assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 0);
 
     // And a good batch keeps input order.
-    let ids = fx
-        .create(
-            "company",
-            vec![json!({"name": "z"}), json!({"name": "a"}), json!({"name": "m"})],
-        )
-        .await;
+    let ids = fx.create_named("company", &["z", "a", "m"]).await;
     let q = query(&fx.meta, company, None, None, first(10))
         .unwrap()
         .with_node(fields(company, &["id"]));
-    assert_eq!(
-        crate::helpers::ids(&fx.db.records().find_many(&fx.meta, &q).await.unwrap().into_json()),
-        ids
-    );
+    assert_eq!(crate::helpers::ids(&fx.find(&q).await), ids);
 }
 
 #[tokio::test]
 async fn soft_delete_restore_and_destroy() {
     let fx = Fixture::standard().await;
     let company = fx.object("company");
-    let ids = fx
-        .create("company", vec![json!({"name": "a"}), json!({"name": "b"})])
-        .await;
+    let ids = fx.create_named("company", &["a", "b"]).await;
     let a: uuid::Uuid = ids[0].parse().unwrap();
     let sel = fields(company, &["id", "name", "deletedAt"]);
 
-    let deleted = fx
-        .db
-        .records()
-        .change_one(LifeCycle::SoftDelete, &fx.meta, company, a, &sel)
-        .await
-        .unwrap();
+    let deleted = fx.change(LifeCycle::SoftDelete, company, a, &sel).await;
     assert!(deleted["deletedAt"].is_string(), "{deleted}");
     assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
     assert_eq!(
@@ -104,49 +83,24 @@ async fn soft_delete_restore_and_destroy() {
     );
     // Deleting again finds nothing live.
     assert_eq!(
-        error_code(
-            fx.db
-                .records()
-                .change_one(LifeCycle::SoftDelete, &fx.meta, company, a, &sel)
-                .await
-        ),
+        error_code(fx.try_change(LifeCycle::SoftDelete, company, a, &sel).await),
         ErrorCode::NotFound
     );
     // Updates do not reach soft-deleted records.
     assert_eq!(
-        error_code(
-            fx.db
-                .records()
-                .update_one(&fx.meta, company, a, &json!({"name": "x"}), &sel)
-                .await
-        ),
+        error_code(fx.try_update_one(company, a, &json!({"name": "x"}), &sel).await),
         ErrorCode::NotFound
     );
 
-    let restored = fx
-        .db
-        .records()
-        .change_one(LifeCycle::Restore, &fx.meta, company, a, &sel)
-        .await
-        .unwrap();
+    let restored = fx.change(LifeCycle::Restore, company, a, &sel).await;
     assert_eq!(restored["deletedAt"], json!(null));
     assert_eq!(fx.names_matching("company", json!({})).await, ["a", "b"]);
     assert_eq!(
-        error_code(
-            fx.db
-                .records()
-                .change_one(LifeCycle::Restore, &fx.meta, company, a, &sel)
-                .await
-        ),
+        error_code(fx.try_change(LifeCycle::Restore, company, a, &sel).await),
         ErrorCode::NotFound
     );
 
-    let destroyed = fx
-        .db
-        .records()
-        .change_one(LifeCycle::Destroy, &fx.meta, company, a, &sel)
-        .await
-        .unwrap();
+    let destroyed = fx.change(LifeCycle::Destroy, company, a, &sel).await;
     assert_eq!(destroyed["name"], json!("a"));
     assert_eq!(
         fx.names_matching("company", json!({"deletedAt": {"is": "NOT_NULL"}}))
@@ -155,12 +109,7 @@ async fn soft_delete_restore_and_destroy() {
     );
     assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
     assert_eq!(
-        error_code(
-            fx.db
-                .records()
-                .change_one(LifeCycle::Destroy, &fx.meta, company, a, &sel)
-                .await
-        ),
+        error_code(fx.try_change(LifeCycle::Destroy, company, a, &sel).await),
         ErrorCode::NotFound
     );
 
@@ -174,34 +123,15 @@ async fn soft_delete_restore_and_destroy() {
             ],
         )
         .await;
-    let by_filter = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
+    let by_filter = fx.filtered(company, &json!({"industry": {"eq": "X"}}));
+    let deleted = fx.change_many(LifeCycle::SoftDelete, company, &by_filter, &sel).await;
+    assert_eq!(deleted.len(), 2);
+    let deleted_x = fx.filtered(company, &json!({"industry": {"eq": "X"}}));
+    let restored = fx.change_many(LifeCycle::Restore, company, &deleted_x, &sel).await;
+    assert_eq!(restored.len(), 2);
+    let empty = fx.filtered(company, &json!({}));
     assert_eq!(
-        fx.db
-            .records()
-            .change_many(LifeCycle::SoftDelete, &fx.meta, company, &by_filter, &sel)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
-    let deleted_x = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({"industry": {"eq": "X"}})).unwrap());
-    assert_eq!(
-        fx.db
-            .records()
-            .change_many(LifeCycle::Restore, &fx.meta, company, &deleted_x, &sel)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
-    let empty = RecordTarget::Filter(Filter::parse(&fx.meta, company, &json!({})).unwrap());
-    assert_eq!(
-        error_code(
-            fx.db
-                .records()
-                .change_many(LifeCycle::Destroy, &fx.meta, company, &empty, &sel)
-                .await
-        ),
+        error_code(fx.try_change_many(LifeCycle::Destroy, company, &empty, &sel).await),
         ErrorCode::ValidationError
     );
     let by_ids = RecordTarget::Ids(more.iter().map(|i| i.parse().unwrap()).collect());
@@ -218,15 +148,8 @@ async fn soft_delete_restore_and_destroy() {
         .await
         .unwrap();
     assert_eq!(updated, vec![json!({"employees": 3}), json!({"employees": 3})]);
-    assert_eq!(
-        fx.db
-            .records()
-            .change_many(LifeCycle::Destroy, &fx.meta, company, &by_ids, &sel)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    let destroyed = fx.change_many(LifeCycle::Destroy, company, &by_ids, &sel).await;
+    assert_eq!(destroyed.len(), 2);
     assert_eq!(fx.names_matching("company", json!({})).await, ["b"]);
 }
 
@@ -237,10 +160,7 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
     let id = uuid::Uuid::new_v4();
     let sel = fields(company, &["id", "name", "employees", "idealCustomerProfile"]);
     let created = fx
-        .db
-        .records()
-        .create_one(
-            &fx.meta,
+        .try_create_one(
             company,
             &json!({"id": id, "name": "Acme", "employees": 5, "idealCustomerProfile": true}),
             true,
@@ -253,9 +173,7 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
         json!({"id": id, "name": "Acme", "employees": 5, "idealCustomerProfile": true})
     );
     let updated = fx
-        .db
-        .records()
-        .create_one(&fx.meta, company, &json!({"id": id, "employees": 6}), true, &sel)
+        .try_create_one(company, &json!({"id": id, "employees": 6}), true, &sel)
         .await
         .unwrap();
     // The default of idealCustomerProfile (false) is not forced onto the existing record.
@@ -266,9 +184,7 @@ async fn upsert_by_id_inserts_then_updates_only_sent_fields() {
     assert_eq!(count(&fx.db, &fx.meta, "company", json!({})).await, 1);
     // Without upsert, the same id is a conflict.
     let err = fx
-        .db
-        .records()
-        .create_one(&fx.meta, company, &json!({"id": id}), false, &sel)
+        .try_create_one(company, &json!({"id": id}), false, &sel)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
@@ -304,9 +220,7 @@ async fn validation_errors_list_every_bad_field() {
         "companyId": "not-a-uuid"
     });
     let err = fx
-        .db
-        .records()
-        .create_one(&fx.meta, person, &input, false, &Selection::new())
+        .try_create_one(person, &input, false, &Selection::new())
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ValidationError);
@@ -329,9 +243,7 @@ async fn validation_errors_list_every_bad_field() {
     let opportunity = fx.object("opportunity");
     let input = json!({"stage": "WON", "amount": {"amountMicros": 1, "currencyCode": "DOLLARS"}, "closeDate": "31/12/2024", "probability": "high"});
     let err = fx
-        .db
-        .records()
-        .create_one(&fx.meta, opportunity, &input, false, &Selection::new())
+        .try_create_one(opportunity, &input, false, &Selection::new())
         .await
         .unwrap_err();
     let mut got: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
@@ -348,10 +260,7 @@ async fn validation_errors_list_every_bad_field() {
 
     // Defaults apply on create: stage NEW.
     let created = fx
-        .db
-        .records()
-        .create_one(
-            &fx.meta,
+        .try_create_one(
             opportunity,
             &json!({"name": "x"}),
             false,

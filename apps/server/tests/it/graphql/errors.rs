@@ -78,7 +78,7 @@ async fn a_document_may_have_twenty_root_fields_but_not_twenty_one() {
     let roots = |n: usize| -> String { (0..n).map(|i| format!("c{i}: companies {{ totalCount }} ")).collect() };
     let many = app.graphql(&format!("{{ {} }}", roots(21)), json!({})).await;
     assert_eq!(many.error_code(), "VALIDATION_ERROR");
-    app.graphql(&format!("{{ {} }}", roots(20)), json!({})).await.data();
+    app.query_with(&format!("{{ {} }}", roots(20)), json!({})).await;
 }
 
 #[actix_web::test]

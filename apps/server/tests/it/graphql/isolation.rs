@@ -20,13 +20,8 @@ async fn secret_and_b() -> (TestApp, String, String) {
 
 /// A's record still reads as it was written.
 async fn secret_is_untouched(app: &TestApp, id: &str) {
-    let still = app
-        .graphql(
-            "query($id: ID!) { company(filter: {id: {eq: $id}}) { name } }",
-            json!({"id": id}),
-        )
-        .await
-        .data();
+    let by_id = "query($id: ID!) { company(filter: {id: {eq: $id}}) { name } }";
+    let still = app.query_with(by_id, json!({"id": id})).await;
     assert_eq!(still["company"]["name"], json!("Secret"));
 }
 

@@ -30,16 +30,6 @@ fn id_at(data: &Value, path: &str) -> String {
         .to_string()
 }
 
-/// The `name` of each node of `connection`'s edges.
-fn node_names(connection: &Value) -> Vec<String> {
-    connection["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["name"].as_str().unwrap().to_string())
-        .collect()
-}
-
 async fn total_companies(app: &TestApp) -> Value {
     app.query("{ companies { totalCount } }").await["companies"]["totalCount"].clone()
 }

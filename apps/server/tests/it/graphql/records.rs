@@ -16,7 +16,7 @@ async fn a_and_b(app: &TestApp) -> (String, String) {
 }
 
 async fn mutate(app: &TestApp, mutation: &str, id: &str) -> Value {
-    app.graphql(mutation, json!({"id": id})).await.data()
+    app.query_with(mutation, json!({"id": id})).await
 }
 
 #[actix_web::test]
@@ -24,12 +24,11 @@ async fn nested_connections_take_per_parent_arguments_aliases_and_fragments() {
     let app = app().await;
     let (a, _) = a_and_b(&app).await;
     for (first, last) in [("Ann", "Zed"), ("Bob", "Young"), ("Cid", "Xu")] {
-        app.graphql(
+        app.query_with(
             "mutation($d: PersonCreateInput!) { createPerson(data: $d) { id } }",
             json!({"d": {"name": {"firstName": first, "lastName": last}, "companyId": a}}),
         )
-        .await
-        .data();
+        .await;
     }
     // Enum-style order literal too.
     let nested = app
@@ -57,12 +56,11 @@ async fn paging_backwards_with_last_and_before() {
     assert_eq!(last["companies"]["pageInfo"]["hasPreviousPage"], json!(true));
     let before = last["companies"]["pageInfo"]["startCursor"].as_str().unwrap();
     let earlier = app
-        .graphql(
+        .query_with(
             "query($c: String) { companies(last: 5, before: $c) { edges { node { name } } pageInfo { hasPreviousPage hasNextPage } } }",
             json!({"c": before}),
         )
-        .await
-        .data();
+        .await;
     assert_eq!(earlier["companies"]["edges"], json!([{"node": {"name": "A"}}]));
     assert_eq!(
         earlier["companies"]["pageInfo"],
@@ -107,13 +105,8 @@ async fn a_destroyed_record_is_gone() {
 async fn create_with_upsert_updates_the_record_with_that_id() {
     let app = app().await;
     let (a, _) = a_and_b(&app).await;
-    let upserted = app
-        .graphql(
-            "mutation($d: CompanyCreateInput!) { createCompany(data: $d, upsert: true) { name employees } }",
-            json!({"d": {"id": a, "name": "A2"}}),
-        )
-        .await
-        .data();
+    let upsert = "mutation($d: CompanyCreateInput!) { createCompany(data: $d, upsert: true) { name employees } }";
+    let upserted = app.query_with(upsert, json!({"d": {"id": a, "name": "A2"}})).await;
     assert_eq!(upserted["createCompany"], json!({"name": "A2", "employees": 1}));
 }
 
@@ -169,13 +162,8 @@ async fn restore_many_brings_back_the_records_a_filter_selects() {
 async fn destroy_many_removes_the_records_with_the_given_ids() {
     let app = app().await;
     let a = a_in_industry_x(&app).await;
-    let destroyed = app
-        .graphql(
-            "mutation($ids: [ID!]) { destroyCompanies(ids: $ids) { name } }",
-            json!({"ids": [a]}),
-        )
-        .await
-        .data();
+    let destroy = "mutation($ids: [ID!]) { destroyCompanies(ids: $ids) { name } }";
+    let destroyed = app.query_with(destroy, json!({"ids": [a]})).await;
     assert_eq!(destroyed["destroyCompanies"], json!([{"name": "A2"}]));
 }
 

@@ -1,8 +1,8 @@
 //! Every document of the reference's GraphQL Core API, Pagination and Filtering & Sorting sections, run verbatim
 //! (ids substituted).
 
-use super::{app, document, id_at, node_names, total_companies, until_valid};
-use crate::support::TestApp;
+use super::{app, document, id_at, total_companies, until_valid};
+use crate::support::{TestApp, node_texts};
 use serde_json::{Value, json};
 use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint};
 use twenty_domain::field_type::FieldType;
@@ -14,52 +14,44 @@ struct Crm {
 }
 
 async fn create_company(app: &TestApp) -> Value {
-    app.graphql(
+    app.query_with(
         document!("CreateCompany"),
         json!({"input": {"name": "Acme Corporation", "domainName": "acme.com", "industry": "Technology", "employees": 500,
                          "address": "123 Main St, San Francisco, CA", "idealCustomerProfile": true}}),
-    )
-    .await
-    .data()
+    ).await
 }
 
 async fn update_company(app: &TestApp, id: &str) -> Value {
-    app.graphql(
+    app.query_with(
         document!("UpdateCompany"),
         json!({"id": id, "input": {"employees": 600, "linkedinLink": "https://linkedin.com/company/acme"}}),
     )
     .await
-    .data()
 }
 
 async fn create_person(app: &TestApp, company: &str) -> Value {
-    app.graphql(
+    app.query_with(
         document!("CreatePerson"),
         json!({"input": {"name": {"firstName": "John", "lastName": "Doe"}, "email": "john.doe@example.com",
                          "phone": "+1-555-0123", "jobTitle": "CTO", "companyId": company, "city": "San Francisco"}}),
     )
     .await
-    .data()
 }
 
 async fn create_opportunity(app: &TestApp, company: &str, person: &str) -> Value {
-    app.graphql(
+    app.query_with(
         document!("CreateOpportunity"),
         json!({"input": {"name": "Enterprise License", "amount": {"amountMicros": 50000000000i64, "currencyCode": "USD"},
                          "stage": "QUALIFICATION", "probability": 25, "closeDate": "2024-12-31",
                          "companyId": company, "pointOfContactId": person}}),
-    )
-    .await
-    .data()
+    ).await
 }
 
 async fn create_task(app: &TestApp) -> Value {
-    app.graphql(
+    app.query_with(
         document!("CreateTask"),
         json!({"input": {"title": "Call John", "body": "About the license", "status": "IN_PROGRESS", "dueAt": "2024-12-01T10:00:00Z"}}),
-    )
-    .await
-    .data()
+    ).await
 }
 
 /// The company (updated), its person, their opportunity and a task, all through the reference's documents.
@@ -138,14 +130,9 @@ async fn create_task_answers_its_status_and_due_date_in_milliseconds() {
 #[actix_web::test]
 async fn get_companies_answers_the_filtered_connection_with_nested_people_and_opportunities() {
     let (app, crm) = crm_app().await;
-    let companies = app
-        .graphql(
-            document!("GetCompanies"),
-            json!({"filter": {"industry": {"eq": "Technology"}, "employees": {"gte": 100}},
-                   "orderBy": [{"createdAt": "DescNullsLast"}], "limit": 20}),
-        )
-        .await
-        .data();
+    let variables = json!({"filter": {"industry": {"eq": "Technology"}, "employees": {"gte": 100}},
+                           "orderBy": [{"createdAt": "DescNullsLast"}], "limit": 20});
+    let companies = app.query_with(document!("GetCompanies"), variables).await;
     let connection = &companies["companies"];
     assert_eq!(connection["totalCount"], json!(1));
     assert_eq!(connection["pageInfo"]["hasNextPage"], json!(false));
@@ -174,7 +161,7 @@ async fn get_companies_answers_the_filtered_connection_with_nested_people_and_op
 #[actix_web::test]
 async fn get_people_answers_each_person_with_company_and_opportunities() {
     let (app, crm) = crm_app().await;
-    let people = app.graphql(document!("GetPeople"), json!({"limit": 10})).await.data();
+    let people = app.query_with(document!("GetPeople"), json!({"limit": 10})).await;
     let person = &people["people"]["edges"][0]["node"];
     assert_eq!(
         person["company"],
@@ -200,13 +187,8 @@ async fn get_opportunities_answers_each_deal_with_company_and_point_of_contact()
 #[actix_web::test]
 async fn get_tasks_filters_by_status() {
     let (app, _) = crm_app().await;
-    let tasks = app
-        .graphql(
-            document!("GetTasks"),
-            json!({"filter": {"status": {"eq": "IN_PROGRESS"}}}),
-        )
-        .await
-        .data();
+    let variables = json!({"filter": {"status": {"eq": "IN_PROGRESS"}}});
+    let tasks = app.query_with(document!("GetTasks"), variables).await;
     assert_eq!(tasks["tasks"]["edges"][0]["node"]["title"], json!("Call John"));
     assert_eq!(tasks["tasks"]["edges"][0]["node"]["assignee"], Value::Null);
 }
@@ -224,12 +206,11 @@ async fn get_notes_answers_notes_with_their_position() {
 /// Globex and Initech through the reference's batch create; their ids.
 async fn globex_and_initech(app: &TestApp) -> Vec<String> {
     let batch = app
-        .graphql(
+        .query_with(
             document!("BatchCreateCompanies"),
             json!({"inputs": [{"name": "Globex"}, {"name": "Initech"}]}),
         )
-        .await
-        .data();
+        .await;
     let batch = batch["createCompanies"].as_array().unwrap();
     assert_eq!(
         batch.iter().map(|c| c["name"].as_str().unwrap()).collect::<Vec<_>>(),
@@ -248,13 +229,8 @@ async fn batch_create_companies_answers_the_records_in_input_order() {
 async fn batch_update_companies_answers_every_updated_record() {
     let app = app().await;
     let ids = globex_and_initech(&app).await;
-    let updated = app
-        .graphql(
-            document!("BatchUpdateCompanies"),
-            json!({"ids": ids, "input": {"employees": 42}}),
-        )
-        .await
-        .data();
+    let variables = json!({"ids": ids, "input": {"employees": 42}});
+    let updated = app.query_with(document!("BatchUpdateCompanies"), variables).await;
     assert_eq!(updated["updateCompanies"].as_array().unwrap().len(), 2);
 }
 
@@ -263,9 +239,8 @@ async fn batch_delete_companies_answers_the_deleted_ids() {
     let app = app().await;
     let ids = globex_and_initech(&app).await;
     let deleted = app
-        .graphql(document!("BatchDeleteCompanies"), json!({"ids": ids}))
-        .await
-        .data();
+        .query_with(document!("BatchDeleteCompanies"), json!({"ids": ids}))
+        .await;
     assert_eq!(deleted["deleteCompanies"], json!([{"id": ids[0]}, {"id": ids[1]}]));
 }
 
@@ -274,9 +249,8 @@ async fn delete_company_answers_its_id_and_removes_it_from_lists() {
     let app = app().await;
     let crm = crm(&app).await;
     let deleted = app
-        .graphql(document!("DeleteCompany"), json!({"id": crm.company}))
-        .await
-        .data();
+        .query_with(document!("DeleteCompany"), json!({"id": crm.company}))
+        .await;
     assert_eq!(deleted["deleteCompany"], json!({"id": crm.company}));
     assert_eq!(total_companies(&app).await, json!(0));
 }
@@ -323,20 +297,18 @@ async fn get_properties_serves_a_custom_object_created_through_the_domain_withou
         metadata.create_field(&meta, property.id, &field).await.unwrap();
     }
     until_valid(&app, "{ properties { edges { node { yearBuilt } } } }").await;
-    app.graphql(
+    app.query_with(
         "mutation($d: PropertyCreateInput!) { createProperty(data: $d) { id } }",
         json!({"d": {"address": "1 Elm St", "price": {"amountMicros": 750000000000i64, "currencyCode": "USD"}, "bedrooms": 3,
                      "bathrooms": 2.5, "squareFeet": 1800, "status": "FOR_SALE", "parkingSpaces": 2, "yearBuilt": 1998}}),
     )
-    .await
-    .data();
+    .await;
     let properties = app
-        .graphql(
+        .query_with(
             document!("GetProperties"),
             json!({"filter": {"status": {"eq": "FOR_SALE"}}}),
         )
-        .await
-        .data();
+        .await;
     let node = &properties["properties"]["edges"][0]["node"];
     assert_eq!(
         node,
@@ -356,12 +328,11 @@ async fn forty_five_companies(app: &TestApp) {
                    "annualRecurringRevenue": {"amountMicros": if i == 3 { 2_000_000_000_000i64 } else { 1_000_000 }, "currencyCode": "USD"}})
         })
         .collect();
-    app.graphql(
+    app.query_with(
         "mutation($d: [CompanyCreateInput!]!) { createCompanies(data: $d) { id } }",
         json!({"d": inputs}),
     )
-    .await
-    .data();
+    .await;
 }
 
 /// The [`forty_five_companies`] workspace the reading tests share.
@@ -384,11 +355,11 @@ async fn get_companies_page_walks_forty_five_companies_in_three_pages_of_twenty(
             Some(cursor) => json!({"after": cursor, "limit": 20}),
             None => json!({"limit": 20}),
         };
-        let page = app.graphql(document!("GetCompaniesPage"), variables).await.data();
+        let page = app.query_with(document!("GetCompaniesPage"), variables).await;
         let connection = &page["companies"];
         assert_eq!(connection["totalCount"], json!(45));
         assert_eq!(connection["pageInfo"]["hasPreviousPage"], json!(after.is_some()));
-        seen.extend(node_names(connection));
+        seen.extend(node_texts(connection, "name"));
         pages += 1;
         if connection["pageInfo"]["hasNextPage"] != json!(true) {
             break;
@@ -408,7 +379,7 @@ async fn get_companies_filtered_combines_and_and_or() {
         .filter(|i| i % 3 == 0 && (i * 10 >= 100 || *i == 3))
         .map(|i| format!("c{i:02}"))
         .collect();
-    assert_eq!(node_names(&filtered["companies"]), expected);
+    assert_eq!(node_texts(&filtered["companies"], "name"), expected);
 }
 
 #[actix_web::test]

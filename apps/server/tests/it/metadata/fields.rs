@@ -1,8 +1,8 @@
 //! Every field type is creatable, writable, readable and filterable; every relation kind is navigable from both
 //! sides.
 
-use super::{app, create_field, create_object, document, field_input};
-use crate::support::TestApp;
+use super::{app, create_field, create_object, delete_one, document, field_input};
+use crate::support::{TestApp, node_where};
 use serde_json::json;
 
 #[actix_web::test]
@@ -111,19 +111,18 @@ async fn every_field_type_is_creatable_writable_readable_and_filterable() {
         assert_eq!(created["type"], json!(field_type));
         data.insert(name.to_string(), value.clone());
     }
-    app.graphql(
+    app.query_with(
         "mutation($d: GadgetCreateInput!) { createGadget(data: $d) { id } }",
         json!({"d": data}),
     )
-    .await
-    .data();
+    .await;
     app.query("mutation { createGadget(data: {label: \"other\"}) { id } }")
         .await;
     let selection = "label weight units enabled seenAt day contact phone site cost { amountMicros currencyCode } tier tags stars extra owner { firstName lastName } ref";
     for (name, _, _, value, filter) in &fields {
         let query =
             format!("query($f: GadgetFilterInput) {{ gadgets(filter: $f) {{ edges {{ node {{ {selection} }} }} }} }}");
-        let found = app.graphql(&query, json!({"f": {*name: filter}})).await.data();
+        let found = app.query_with(&query, json!({"f": {*name: filter}})).await;
         let edges = found["gadgets"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), 1, "filter on {name}: {found}");
         assert_eq!(&edges[0]["node"][*name], value, "{name} reads back");
@@ -143,34 +142,31 @@ async fn authors_and_books(app: &TestApp) -> (String, String) {
         ("ONE_TO_ONE", "masterpiece", "creator"),
         ("MANY_TO_MANY", "coauthored", "coauthors"),
     ] {
-        app.metadata(
+        app.metadata_query_with(
             document!("CreateRelation"),
             json!({"input": {"relationType": kind, "fromObjectMetadataId": author, "toObjectMetadataId": book,
                              "fromFieldMetadataName": from, "toFieldMetadataName": to}}),
         )
-        .await
-        .data();
+        .await;
     }
     let a = app.query("mutation { createAuthor(data: {}) { id } }").await["createAuthor"]["id"]
         .as_str()
         .unwrap()
         .to_string();
     let b = app
-        .graphql(
+        .query_with(
             "mutation($a: ID!) { createBook(data: {writerId: $a}) { id } }",
             json!({"a": a}),
         )
-        .await
-        .data()["createBook"]["id"]
+        .await["createBook"]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    app.graphql(
+    app.query_with(
         "mutation($a: ID!, $b: ID!) { updateAuthor(id: $a, data: {favouriteBookId: $b, masterpieceId: $b, coauthoredIds: [$b]}) { id } }",
         json!({"a": a, "b": b}),
     )
-    .await
-    .data();
+    .await;
     (a, b)
 }
 
@@ -204,13 +200,8 @@ async fn every_relation_kind_is_navigable_from_its_to_side() {
 async fn records_are_filterable_through_their_to_one_side() {
     let app = app().await;
     let (a, _) = authors_and_books(&app).await;
-    let filtered = app
-        .graphql(
-            "query($a: ID!) { books(filter: {writer: {id: {eq: $a}}}) { totalCount } }",
-            json!({"a": a}),
-        )
-        .await
-        .data();
+    let by_writer = "query($a: ID!) { books(filter: {writer: {id: {eq: $a}}}) { totalCount } }";
+    let filtered = app.query_with(by_writer, json!({"a": a})).await;
     assert_eq!(filtered["books"]["totalCount"], json!(1));
 }
 
@@ -221,18 +212,8 @@ async fn deleting_a_relation_removes_both_fields() {
     let relations = app
         .metadata_query("{ relations { edges { node { id relationType } } } }")
         .await;
-    let m2m = relations["relations"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["relationType"] == json!("MANY_TO_MANY"))
-        .unwrap();
-    app.metadata(
-        "mutation($id: ID!) { deleteOneRelation(id: $id) { id } }",
-        json!({"id": m2m["node"]["id"]}),
-    )
-    .await
-    .data();
+    let m2m = node_where(&relations["relations"], "relationType", "MANY_TO_MANY");
+    delete_one(&app, "Relation", &m2m["id"]).await.data();
     let gone = app
         .run("{ books { edges { node { coauthors { totalCount } } } } }")
         .await;

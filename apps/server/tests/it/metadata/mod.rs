@@ -6,7 +6,7 @@ mod reference;
 mod rules;
 mod storage;
 
-use crate::support::TestApp;
+use crate::support::{Gql, TestApp, node_texts};
 use serde_json::{Value, json};
 
 /// A document of the API reference's metadata section.
@@ -27,9 +27,8 @@ async fn app() -> TestApp {
 
 /// Creates a field through the reference's `CreateField` document; the created field.
 async fn create_field(app: &TestApp, input: Value) -> Value {
-    app.metadata(document!("CreateField"), json!({"input": input}))
-        .await
-        .data()["createOneField"]
+    app.metadata_query_with(document!("CreateField"), json!({"input": input}))
+        .await["createOneField"]
         .clone()
 }
 
@@ -46,30 +45,37 @@ fn field_input(object: &str, name: &str, field_type: &str, extra: &Value) -> Val
 /// Creates a custom object with the given names (labels = names); its id.
 async fn create_object(app: &TestApp, singular: &str, plural: &str) -> String {
     let created = app
-        .metadata(
+        .metadata_query_with(
             "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }",
             json!({"d": {"nameSingular": singular, "namePlural": plural, "labelSingular": singular, "labelPlural": plural}}),
         )
-        .await
-        .data();
+        .await;
     created["createOneObject"]["id"].as_str().unwrap().to_string()
 }
 
 /// The names of an object's fields, from the metadata API.
 async fn field_names(app: &TestApp, object_id: &str) -> Vec<String> {
     let fields = app
-        .metadata(
+        .metadata_query_with(
             "query($id: ID!) { fields(objectMetadataId: $id) { edges { node { name } } } }",
             json!({"id": object_id}),
         )
-        .await
-        .data();
-    fields["fields"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["name"].as_str().unwrap().to_string())
-        .collect()
+        .await;
+    node_texts(&fields["fields"], "name")
+}
+
+/// `deleteOne<resource>` (`Object`, `Field`, `Relation`, `ApiKey`, `Webhook`) of `id` through the metadata API,
+/// whatever it answers.
+async fn delete_one(app: &TestApp, resource: &str, id: impl serde::Serialize) -> Gql {
+    let mutation = format!("mutation($id: ID!) {{ deleteOne{resource}(id: $id) {{ id }} }}");
+    app.metadata(&mutation, json!({"id": id})).await
+}
+
+/// Activates or deactivates the object or field (`resource`) `id` through `updateOne<resource>`.
+async fn set_active(app: &TestApp, resource: &str, id: impl serde::Serialize, active: bool) {
+    let mutation =
+        format!("mutation($id: ID!) {{ updateOne{resource}(id: $id, data: {{isActive: {active}}}) {{ isActive }} }}");
+    app.metadata_query_with(&mutation, json!({"id": id})).await;
 }
 
 /// The core API's error code for `query`, which must fail.

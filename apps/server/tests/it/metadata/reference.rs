@@ -1,19 +1,18 @@
 //! The metadata examples of the API reference, run verbatim.
 
-use super::{app, create_field, document, field_input};
-use crate::support::TestApp;
+use super::{app, create_field, delete_one, document, field_input};
+use crate::support::{TestApp, node_where};
 use serde_json::{Value, json};
 
 /// The reference's `property` object with every field its examples create: (its id, the `price` field).
 async fn property(app: &TestApp) -> (String, Value) {
     let created = app
-        .metadata(
+        .metadata_query_with(
             document!("CreateObject"),
             json!({"input": {"nameSingular": "property", "namePlural": "properties", "labelSingular": "Property",
                              "labelPlural": "Properties", "description": "Real estate properties", "icon": "IconBuilding"}}),
         )
-        .await
-        .data();
+        .await;
     let property = created["createOneObject"].clone();
     assert_eq!(property["nameSingular"], json!("property"));
     assert_eq!(property["icon"], json!("IconBuilding"));
@@ -43,13 +42,12 @@ async fn property(app: &TestApp) -> (String, Value) {
 async fn company_properties(app: &TestApp, property_id: &str) -> Value {
     let company_id = app.object_id("company").await;
     let relation = app
-        .metadata(
+        .metadata_query_with(
             document!("CreateRelation"),
             json!({"input": {"relationType": "ONE_TO_MANY", "fromObjectMetadataId": company_id, "toObjectMetadataId": property_id,
                              "fromFieldMetadataName": "properties", "toFieldMetadataName": "company"}}),
         )
-        .await
-        .data();
+        .await;
     assert_eq!(relation["createOneRelation"]["fromObjectMetadataId"], json!(company_id));
     relation
 }
@@ -58,21 +56,12 @@ async fn company_properties(app: &TestApp, property_id: &str) -> Value {
 async fn list_objects_describes_the_standard_objects_and_their_fields() {
     let app = app().await;
     let listed = app.metadata_query(document!("ListObjects")).await;
-    let company = listed["objects"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["nameSingular"] == json!("company"))
-        .unwrap();
-    assert_eq!(company["node"]["isCustom"], json!(false));
-    let fields = company["node"]["fields"]["edges"].as_array().unwrap();
-    let name = fields.iter().find(|f| f["node"]["name"] == json!("name")).unwrap();
-    assert_eq!(name["node"]["type"], json!("TEXT"));
-    let icp = fields
-        .iter()
-        .find(|f| f["node"]["name"] == json!("idealCustomerProfile"))
-        .unwrap();
-    assert_eq!(icp["node"]["defaultValue"], json!(false));
+    let company = node_where(&listed["objects"], "nameSingular", "company");
+    assert_eq!(company["isCustom"], json!(false));
+    let name = node_where(&company["fields"], "name", "name");
+    assert_eq!(name["type"], json!("TEXT"));
+    let icp = node_where(&company["fields"], "name", "idealCustomerProfile");
+    assert_eq!(icp["defaultValue"], json!(false));
 }
 
 #[actix_web::test]
@@ -87,13 +76,8 @@ async fn create_object_and_create_field_answer_what_they_created() {
 async fn update_object_relabels_and_describes() {
     let app = app().await;
     let (property_id, _) = property(&app).await;
-    let updated = app
-        .metadata(
-            document!("UpdateObject"),
-            json!({"id": property_id, "input": {"labelSingular": "Estate", "description": "Homes"}}),
-        )
-        .await
-        .data();
+    let changes = json!({"id": property_id, "input": {"labelSingular": "Estate", "description": "Homes"}});
+    let updated = app.metadata_query_with(document!("UpdateObject"), changes).await;
     assert_eq!(updated["updateOneObject"]["labelSingular"], json!("Estate"));
     assert_eq!(updated["updateOneObject"]["description"], json!("Homes"));
 }
@@ -102,13 +86,8 @@ async fn update_object_relabels_and_describes() {
 async fn update_field_relabels() {
     let app = app().await;
     let (_, price) = property(&app).await;
-    let relabelled = app
-        .metadata(
-            document!("UpdateField"),
-            json!({"id": price["id"], "input": {"label": "Asking price", "description": "EUR"}}),
-        )
-        .await
-        .data();
+    let changes = json!({"id": price["id"], "input": {"label": "Asking price", "description": "EUR"}});
+    let relabelled = app.metadata_query_with(document!("UpdateField"), changes).await;
     assert_eq!(relabelled["updateOneField"]["label"], json!("Asking price"));
 }
 
@@ -129,13 +108,12 @@ async fn the_core_api_serves_the_new_object_its_defaults_and_its_relation_at_onc
     let acme = app
         .query("mutation { createCompany(data: {name: \"Acme\"}) { id } }")
         .await;
-    app.graphql(
+    app.query_with(
         "mutation($d: PropertyCreateInput!) { createProperty(data: $d) { id } }",
         json!({"d": {"address": "1 Elm St", "price": {"amountMicros": 500000000000i64, "currencyCode": "EUR"}, "bedrooms": 3,
                      "bathrooms": 1.5, "squareFeet": 900, "parkingSpaces": 1, "yearBuilt": 1990, "companyId": acme["createCompany"]["id"]}}),
     )
-    .await
-    .data();
+    .await;
     let properties = app.query(include_str!("../reference/core/GetProperties.graphql")).await;
     let node = &properties["properties"]["edges"][0]["node"];
     assert_eq!(node["address"], json!("1 Elm St"));
@@ -184,13 +162,8 @@ async fn an_api_key_with_a_future_expiry_works_and_its_token_is_shown_once() {
 async fn a_revoked_api_key_is_refused_and_can_be_deleted() {
     let app = app().await;
     let key = future_key(&app).await;
-    let revoked = app
-        .metadata(
-            "mutation($id: ID!) { revokeOneApiKey(id: $id) { id revokedAt } }",
-            json!({"id": key["id"]}),
-        )
-        .await
-        .data();
+    let revoke = "mutation($id: ID!) { revokeOneApiKey(id: $id) { id revokedAt } }";
+    let revoked = app.metadata_query_with(revoke, json!({"id": key["id"]})).await;
     assert!(revoked["revokeOneApiKey"]["revokedAt"].is_string());
     let refused = app
         .post_raw(
@@ -201,12 +174,7 @@ async fn a_revoked_api_key_is_refused_and_can_be_deleted() {
         .await;
     assert_eq!(refused.status, 401);
     assert_eq!(refused.gql().error_code(), "UNAUTHORIZED");
-    app.metadata(
-        "mutation($id: ID!) { deleteOneApiKey(id: $id) { id } }",
-        json!({"id": key["id"]}),
-    )
-    .await
-    .data();
+    delete_one(&app, "ApiKey", &key["id"]).await.data();
 }
 
 /// The reference's webhook: its id.
@@ -235,20 +203,10 @@ async fn create_webhook_answers_the_webhook_and_generates_a_secret() {
 async fn a_webhook_can_be_updated_and_deleted() {
     let app = app().await;
     let hook_id = reference_webhook(&app).await;
-    let changed = app
-        .metadata(
-            "mutation($id: ID!) { updateOneWebhook(id: $id, data: {operation: \"company.*\"}) { operation } }",
-            json!({"id": hook_id}),
-        )
-        .await
-        .data();
+    let update = "mutation($id: ID!) { updateOneWebhook(id: $id, data: {operation: \"company.*\"}) { operation } }";
+    let changed = app.metadata_query_with(update, json!({"id": hook_id})).await;
     assert_eq!(changed["updateOneWebhook"]["operation"], json!("company.*"));
-    app.metadata(
-        "mutation($id: ID!) { deleteOneWebhook(id: $id) { id } }",
-        json!({"id": hook_id}),
-    )
-    .await
-    .data();
+    delete_one(&app, "Webhook", &hook_id).await.data();
 }
 
 #[actix_web::test]
@@ -272,9 +230,8 @@ async fn delete_field_answers_the_deleted_field() {
     )
     .await;
     let deleted = app
-        .metadata(document!("DeleteField"), json!({"id": temp["id"]}))
-        .await
-        .data();
+        .metadata_query_with(document!("DeleteField"), json!({"id": temp["id"]}))
+        .await;
     assert_eq!(deleted["deleteOneField"]["id"], temp["id"]);
 }
 
@@ -286,9 +243,8 @@ async fn delete_object_removes_it_from_the_core_api_and_leaves_the_others() {
     app.query("mutation { createCompany(data: {name: \"Acme\"}) { id } }")
         .await;
     let deleted = app
-        .metadata(document!("DeleteObject"), json!({"id": property_id}))
-        .await
-        .data();
+        .metadata_query_with(document!("DeleteObject"), json!({"id": property_id}))
+        .await;
     assert_eq!(deleted["deleteOneObject"]["id"], json!(property_id));
     let gone = app.run("{ properties { totalCount } }").await;
     assert_eq!(gone.error_code(), "GRAPHQL_VALIDATION_FAILED");

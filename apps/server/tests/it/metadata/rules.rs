@@ -1,15 +1,21 @@
 //! Naming rules for objects and fields, and standard objects and fields: relabelled and deactivated, never deleted.
 
-use super::{app, core_error, document};
-use crate::support::{Gql, TestApp};
+use super::{app, core_error, delete_one, document, set_active};
+use crate::support::{Gql, TestApp, node_where};
 use serde_json::{Value, json};
 
-async fn create_object(app: &TestApp, input: Value) -> Gql {
-    app.metadata(
-        "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }",
-        json!({"d": input}),
-    )
-    .await
+/// Tries to create an object with these names and labels.
+async fn try_create_object(
+    app: &TestApp,
+    singular: &str,
+    plural: &str,
+    label_singular: &str,
+    label_plural: &str,
+) -> Gql {
+    let input = json!({"nameSingular": singular, "namePlural": plural, "labelSingular": label_singular,
+                       "labelPlural": label_plural});
+    let mutation = "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }";
+    app.metadata(mutation, json!({"d": input})).await
 }
 
 /// Tries to create a TEXT field `name` on the company object.
@@ -25,11 +31,7 @@ async fn company_field(app: &TestApp, name: &str) -> Gql {
 #[actix_web::test]
 async fn every_invalid_object_name_and_label_is_reported_at_once() {
     let app = app().await;
-    let bad = create_object(
-        &app,
-        json!({"nameSingular": "Bad Name", "namePlural": "select", "labelSingular": "", "labelPlural": "x"}),
-    )
-    .await;
+    let bad = try_create_object(&app, "Bad Name", "select", "", "x").await;
     assert_eq!(bad.error_code(), "VALIDATION_ERROR");
     assert_eq!(bad.error_fields(), ["nameSingular", "namePlural", "labelSingular"]);
 }
@@ -37,22 +39,14 @@ async fn every_invalid_object_name_and_label_is_reported_at_once() {
 #[actix_web::test]
 async fn an_object_name_too_long_for_a_table_is_a_validation_error() {
     let app = app().await;
-    let long = create_object(
-        &app,
-        json!({"nameSingular": "a".repeat(64), "namePlural": "things", "labelSingular": "T", "labelPlural": "T"}),
-    )
-    .await;
+    let long = try_create_object(&app, &"a".repeat(64), "things", "T", "T").await;
     assert_eq!(long.error_code(), "VALIDATION_ERROR");
 }
 
 #[actix_web::test]
 async fn an_object_name_already_taken_is_a_conflict() {
     let app = app().await;
-    let duplicate = create_object(
-        &app,
-        json!({"nameSingular": "company", "namePlural": "firms", "labelSingular": "C", "labelPlural": "C"}),
-    )
-    .await;
+    let duplicate = try_create_object(&app, "company", "firms", "C", "C").await;
     assert_eq!(duplicate.error_code(), "CONFLICT");
 }
 
@@ -93,26 +87,15 @@ async fn a_field_name_already_taken_even_by_a_generated_id_column_is_a_conflict(
 async fn a_standard_object_cannot_be_deleted() {
     let app = app().await;
     let company = app.object_id("company").await;
-    let deleted = app
-        .metadata(
-            "mutation($id: ID!) { deleteOneObject(id: $id) { id } }",
-            json!({"id": company}),
-        )
-        .await;
+    let deleted = delete_one(&app, "Object", &company).await;
     assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
-}
-
-async fn set_object_active(app: &TestApp, id: &str, active: bool) {
-    let mutation =
-        format!("mutation($id: ID!) {{ updateOneObject(id: $id, data: {{isActive: {active}}}) {{ isActive }} }}");
-    app.metadata(&mutation, json!({"id": id})).await.data();
 }
 
 #[actix_web::test]
 async fn a_deactivated_object_leaves_the_core_api_and_stays_listed_inactive() {
     let app = app().await;
     let company = app.object_id("company").await;
-    set_object_active(&app, &company, false).await;
+    set_active(&app, "Object", &company, false).await;
     assert_eq!(
         core_error(&app, "{ companies { totalCount } }").await,
         "GRAPHQL_VALIDATION_FAILED"
@@ -135,8 +118,8 @@ async fn a_reactivated_object_comes_back_with_its_data() {
     let company = app.object_id("company").await;
     app.query("mutation { createCompany(data: {name: \"Kept\"}) { id } }")
         .await;
-    set_object_active(&app, &company, false).await;
-    set_object_active(&app, &company, true).await;
+    set_active(&app, "Object", &company, false).await;
+    set_active(&app, "Object", &company, true).await;
     let back = app.query("{ companies { edges { node { name } } } }").await;
     assert_eq!(
         back["companies"]["edges"][0]["node"]["name"],
@@ -149,25 +132,12 @@ async fn a_reactivated_object_comes_back_with_its_data() {
 async fn industry(app: &TestApp) -> Value {
     let company = app.object_id("company").await;
     let fields = app
-        .metadata(
+        .metadata_query_with(
             "query($id: ID!) { object(id: $id) { fields { edges { node { id name } } } } }",
             json!({"id": company}),
         )
-        .await
-        .data();
-    fields["object"]["fields"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["name"] == json!("industry"))
-        .unwrap()["node"]["id"]
-        .clone()
-}
-
-async fn set_field_active(app: &TestApp, id: &Value, active: bool) {
-    let mutation =
-        format!("mutation($id: ID!) {{ updateOneField(id: $id, data: {{isActive: {active}}}) {{ isActive }} }}");
-    app.metadata(&mutation, json!({"id": id})).await.data();
+        .await;
+    node_where(&fields["object"]["fields"], "name", "industry")["id"].clone()
 }
 
 #[actix_web::test]
@@ -175,9 +145,9 @@ async fn a_field_deactivates_and_reactivates_like_an_object() {
     let app = app().await;
     let industry = industry(&app).await;
     let query = "{ companies { edges { node { industry } } } }";
-    set_field_active(&app, &industry, false).await;
+    set_active(&app, "Field", &industry, false).await;
     assert_eq!(core_error(&app, query).await, "GRAPHQL_VALIDATION_FAILED");
-    set_field_active(&app, &industry, true).await;
+    set_active(&app, "Field", &industry, true).await;
     app.query(query).await;
 }
 
@@ -185,11 +155,6 @@ async fn a_field_deactivates_and_reactivates_like_an_object() {
 async fn a_standard_field_cannot_be_deleted() {
     let app = app().await;
     let industry = industry(&app).await;
-    let deleted = app
-        .metadata(
-            "mutation($id: ID!) { deleteOneField(id: $id) { id } }",
-            json!({"id": industry}),
-        )
-        .await;
+    let deleted = delete_one(&app, "Field", &industry).await;
     assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
 }

@@ -2,9 +2,9 @@
 //! changes keep records consistent, deletes drop columns and tables, concurrent changes agree, and indexes exist
 //! for the orders the API offers.
 
-use super::{app, core_error, create_field, create_object, document, field_names};
-use crate::support::TestApp;
+use super::{app, core_error, create_field, create_object, delete_one, document, field_names};
 use crate::support::app::send;
+use crate::support::{TestApp, node_where};
 use actix_web::test::TestRequest;
 use serde_json::json;
 use twenty_domain::metadata::workspace_schema_name;
@@ -119,12 +119,11 @@ async fn removing_options_clears_them_from_records() {
     let (_, status, labels) = tickets(&app).await;
     let fewer = json!([{"value": "OPEN", "label": "Open"}, {"value": "DONE", "label": "Done"}]);
     for field in [status, labels] {
-        app.metadata(
+        app.metadata_query_with(
             "mutation($id: ID!, $o: [FieldOptionInput!]) { updateOneField(id: $id, data: {options: $o}) { id } }",
             json!({"id": field, "o": fewer}),
         )
-        .await
-        .data();
+        .await;
     }
     let tickets = app
         .query("{ tickets(orderBy: [{position: AscNullsFirst}]) { edges { node { status labels } } } }")
@@ -139,19 +138,9 @@ async fn removing_options_clears_them_from_records() {
 async fn deleting_a_field_drops_its_column_and_deleting_an_object_its_table() {
     let app = app().await;
     let (object, _, labels) = tickets(&app).await;
-    app.metadata(
-        "mutation($id: ID!) { deleteOneField(id: $id) { id } }",
-        json!({"id": labels}),
-    )
-    .await
-    .data();
+    delete_one(&app, "Field", &labels).await.data();
     assert!(!columns_of(&app, "_ticket").await.contains(&"labels".to_string()));
-    app.metadata(
-        "mutation($id: ID!) { deleteOneObject(id: $id) { id } }",
-        json!({"id": object}),
-    )
-    .await
-    .data();
+    delete_one(&app, "Object", &object).await.data();
     assert!(columns_of(&app, "_ticket").await.is_empty(), "table dropped");
 }
 
@@ -207,20 +196,13 @@ async fn a_field_created_with_is_indexed_gets_a_sort_index_and_keeps_the_setting
     );
     assert!(!indexes.iter().any(|d| d.contains("plain")), "{indexes:#?}");
     let listed = app
-        .metadata(
+        .metadata_query_with(
             "query($id: ID!) { object(id: $id) { fields { edges { node { name settings } } } } }",
             json!({"id": company}),
         )
-        .await
-        .data();
-    let settings = listed["object"]["fields"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["name"] == json!("renewalAt"))
-        .map(|e| e["node"]["settings"].clone())
-        .unwrap();
-    assert_eq!(settings, json!({"isIndexed": true}));
+        .await;
+    let renewal = node_where(&listed["object"]["fields"], "name", "renewalAt");
+    assert_eq!(renewal["settings"], json!({"isIndexed": true}));
 }
 
 #[actix_web::test]

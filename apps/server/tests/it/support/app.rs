@@ -3,7 +3,7 @@
 //! runs beside the app asks for it: the change listener ([`TestApp::listening`]) or the webhook worker
 //! ([`TestApp::with_webhook_worker`]).
 
-use super::response::{Gql, Response};
+use super::response::{Gql, Response, node_where};
 use super::{PASSWORD, SECRET};
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
@@ -209,6 +209,16 @@ impl TestApp {
         self.metadata(document, json!({})).await.data()
     }
 
+    /// The `data` of a core API request with the app's token, which must succeed.
+    pub async fn query_with(&self, document: &str, variables: Value) -> Value {
+        self.graphql(document, variables).await.data()
+    }
+
+    /// The `data` of a metadata API request with the app's token, which must succeed.
+    pub async fn metadata_query_with(&self, document: &str, variables: Value) -> Value {
+        self.metadata(document, variables).await.data()
+    }
+
     pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Gql {
         self.document("/graphql", token, query, variables).await.gql_ok()
     }
@@ -241,12 +251,11 @@ impl TestApp {
     /// Creates an API key named `name` through the metadata API: (its id, its token).
     pub async fn api_key(&self, name: &str) -> (String, String) {
         let created = self
-            .metadata(
+            .metadata_query_with(
                 "mutation($n: String!) { createOneApiKey(data: {name: $n}) { id token } }",
                 json!({"n": name}),
             )
-            .await
-            .data();
+            .await;
         let key = &created["createOneApiKey"];
         (
             key["id"].as_str().unwrap().to_string(),
@@ -257,16 +266,10 @@ impl TestApp {
     /// The id of the object named `name` (singular), from the metadata API.
     pub async fn object_id(&self, name: &str) -> String {
         let objects = self
-            .metadata("{ objects { edges { node { id nameSingular } } } }", json!({}))
-            .await
-            .data();
-        objects["objects"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["node"]["nameSingular"] == json!(name))
-            .map(|e| e["node"]["id"].as_str().unwrap().to_string())
-            .unwrap_or_else(|| panic!("no object {name}"))
+            .metadata_query("{ objects { edges { node { id nameSingular } } } }")
+            .await;
+        let object = node_where(&objects["objects"], "nameSingular", name);
+        object["id"].as_str().unwrap().to_string()
     }
 }
 

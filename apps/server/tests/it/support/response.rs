@@ -81,6 +81,29 @@ impl Gql {
     }
 }
 
+/// `key` of each node of a GraphQL connection's edges, which must be text.
+pub fn node_texts(connection: &Value, key: &str) -> Vec<String> {
+    let edges = connection["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a connection: {connection}"));
+    edges
+        .iter()
+        .map(|e| match e["node"][key].as_str() {
+            Some(text) => text.to_string(),
+            None => panic!("no text {key} in {e}"),
+        })
+        .collect()
+}
+
+/// The node of a GraphQL connection whose `key` is `value`, which must be there.
+pub fn node_where<'c>(connection: &'c Value, key: &str, value: &str) -> &'c Value {
+    let edges = connection["edges"].as_array().into_iter().flatten();
+    match edges.map(|e| &e["node"]).find(|node| node[key] == value) {
+        Some(node) => node,
+        None => panic!("no node with {key} {value} in {connection}"),
+    }
+}
+
 fn text(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_string()
 }
