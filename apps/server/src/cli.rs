@@ -200,12 +200,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = crate::webhook_worker::spawn(
         pool,
-        crate::webhook_worker::WorkerSettings {
-            timeout: config.webhook_timeout,
-            max_attempts: config.webhook_max_attempts,
-            allow_private_urls: config.webhook_allow_private_urls,
-            poll_interval: std::time::Duration::from_millis(500),
-        },
+        crate::webhook_worker::WorkerSettings::from_config(config, std::time::Duration::from_millis(500)),
         stopped,
     );
     // actix stops accepting on SIGTERM / SIGINT and drains in-flight requests before this returns.

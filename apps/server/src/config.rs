@@ -63,6 +63,8 @@ pub struct Config {
     pub max_connections: usize,
     /// Order keys per list read, GraphQL and REST (`MAX_ORDER_KEYS`).
     pub max_order_keys: usize,
+    /// Webhook deliveries in flight at once (`WEBHOOK_CONCURRENCY`).
+    pub webhook_concurrency: usize,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -148,6 +150,7 @@ impl Config {
             request_timeout: Duration::from_secs(number(&get, "REQUEST_TIMEOUT_SECS", 30, 1, 3600)?),
             max_connections: number(&get, "MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize,
             max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
+            webhook_concurrency: number(&get, "WEBHOOK_CONCURRENCY", 32, 1, 1024)? as usize,
         })
     }
 
@@ -191,6 +194,7 @@ impl Config {
             ("REQUEST_TIMEOUT_SECS", self.request_timeout.as_secs().to_string()),
             ("MAX_CONNECTIONS", self.max_connections.to_string()),
             ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
+            ("WEBHOOK_CONCURRENCY", self.webhook_concurrency.to_string()),
         ]
     }
 }

@@ -254,11 +254,17 @@ pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<u
 
 /// Claims up to `limit` due deliveries: their attempt counter moves on and they are leased for `lease_secs`, so no
 /// other worker takes them while this one delivers.
-pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64) -> DomainResult<Vec<DueDelivery>> {
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+    lease_secs: i64,
+    skip_webhooks: &[Uuid],
+) -> DomainResult<Vec<DueDelivery>> {
     tx(conn, async |conn| {
         let ids: Vec<Uuid> = webhook_delivery::table
             .filter(webhook_delivery::status.eq(DeliveryStatus::Pending.as_str()))
             .filter(webhook_delivery::next_attempt_at.le(diesel::dsl::now))
+            .filter(webhook_delivery::webhook_id.ne_all(skip_webhooks))
             .order(webhook_delivery::next_attempt_at)
             .limit(limit)
             .select(webhook_delivery::id)
@@ -307,6 +313,28 @@ pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_secs: i64
             .collect())
     })
     .await
+}
+
+/// Gives claimed deliveries back unattempted (their target is busy or backing off): their attempt count is
+/// restored and they are due again at once, for this process or another.
+pub async fn release(conn: &mut AsyncPgConnection, delivery_ids: &[Uuid]) -> DomainResult<()> {
+    if delivery_ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(
+        webhook_delivery::table
+            .filter(webhook_delivery::id.eq_any(delivery_ids))
+            .filter(webhook_delivery::status.eq(DeliveryStatus::Pending.as_str())),
+    )
+    .set((
+        webhook_delivery::attempt.eq(webhook_delivery::attempt - 1),
+        webhook_delivery::next_attempt_at.eq(diesel::dsl::now),
+        webhook_delivery::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await
+    .map_err(to_domain)?;
+    Ok(())
 }
 
 /// Records an attempt: delivered, retried after `retry_in`, or failed for good when `retry_in` is `None`.

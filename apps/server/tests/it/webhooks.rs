@@ -1,7 +1,7 @@
 //! Webhook delivery to a local receiver (contract §7), with the worker `serve` runs: signed bodies, retries, delivery
 //! records, and targets that are never contacted.
 
-use crate::support::app::time_until;
+use crate::support::app::{time_until, unique_email};
 use crate::support::*;
 use actix_web::http::Method;
 use serde_json::{Value, json};
@@ -177,6 +177,117 @@ async fn a_host_that_does_not_resolve_fails_at_delivery_without_any_request() {
     })
     .await;
     let failed = deliveries(&app, "status error", &hook_id).await;
-    assert!(failed[0]["error"].as_str().unwrap().contains("resolve"));
+    // What failed, without the resolver's own words or any address.
+    assert_eq!(failed[0]["error"], json!("the target host name does not resolve"));
     assert!(received.lock().unwrap().is_empty());
+}
+
+#[actix_web::test]
+async fn every_spelling_of_a_loopback_address_is_refused_at_creation() {
+    let app = app(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false")]).await;
+    for url in [
+        "http://2130706433/x",
+        "http://0x7f000001/x",
+        "http://127.1/x",
+        "http://0177.0.0.1/x",
+        "http://localhost./x",
+        "http://[::127.0.0.1]/x",
+        "http://[::ffff:127.0.0.1]/x",
+        "http://[64:ff9b::7f00:1]/x",
+    ] {
+        let refused = app.metadata(ANY_EVENT, json!({"u": url})).await;
+        assert_eq!(refused.error_code(), "VALIDATION_ERROR", "{url}");
+    }
+}
+
+#[actix_web::test]
+async fn a_refused_connection_is_recorded_as_such_without_the_address() {
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let app = app(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "true"), ("WEBHOOK_MAX_ATTEMPTS", "1")]).await;
+    let hook_id = create_webhook(&app, ANY_EVENT, format!("http://127.0.0.1:{closed_port}/x")).await;
+    app.rest(Method::POST, "/rest/companies", Some(json!({"name": "x"})))
+        .await;
+    time_until(Duration::from_secs(15), async || {
+        deliveries(&app, "status", &hook_id).await[0]["status"] == json!("failed")
+    })
+    .await;
+    let failed = deliveries(&app, "error", &hook_id).await;
+    assert_eq!(failed[0]["error"], json!("connection refused"));
+}
+
+/// The connections a [`silent_target`] has seen.
+#[derive(Default, Clone, Copy)]
+struct Connections {
+    open: usize,
+    open_at_most: usize,
+    accepted: usize,
+}
+
+/// A target that accepts connections and never answers.
+fn silent_target() -> (u16, Arc<Mutex<Connections>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let counts = Arc::new(Mutex::new(Connections::default()));
+    let shared = counts.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            {
+                let mut c = shared.lock().unwrap();
+                c.open += 1;
+                c.open_at_most = c.open_at_most.max(c.open);
+                c.accepted += 1;
+            }
+            let shared = shared.clone();
+            std::thread::spawn(move || {
+                // Reads until the client gives up and closes; never writes.
+                let mut sink = [0u8; 4096];
+                while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+                shared.lock().unwrap().open -= 1;
+            });
+        }
+    });
+    (port, counts)
+}
+
+#[actix_web::test]
+async fn a_target_that_never_answers_does_not_delay_another_workspaces_delivery() {
+    let (silent_port, silent) = silent_target();
+    let (port, received) = receiver(0);
+    let app = app(&[
+        ("WEBHOOK_ALLOW_PRIVATE_URLS", "true"),
+        ("WEBHOOK_TIMEOUT_SECS", "5"),
+        ("WEBHOOK_MAX_ATTEMPTS", "1"),
+    ])
+    .await;
+    // Another workspace queues 40 events for the silent target.
+    let other = app.sign_up(&unique_email("other")).await;
+    let other_token = other["accessToken"].as_str().unwrap();
+    let url = format!("http://127.0.0.1:{silent_port}/x");
+    app.document("/metadata", other_token, ANY_EVENT, json!({"u": url}))
+        .await
+        .gql_ok();
+    let companies: Vec<String> = (0..40).map(|i| format!("{{name: \"c{i}\"}}")).collect();
+    let batch = format!(
+        "mutation {{ createCompanies(data: [{}]) {{ id }} }}",
+        companies.join(", ")
+    );
+    app.document("/graphql", other_token, &batch, json!({})).await.gql_ok();
+    time_until(Duration::from_secs(10), async || silent.lock().unwrap().accepted > 0).await;
+    // This workspace's event is delivered while the silent target still holds the others'.
+    create_webhook(&app, ANY_EVENT, format!("http://127.0.0.1:{port}/hook")).await;
+    app.rest(Method::POST, "/rest/companies", Some(json!({"name": "mine"})))
+        .await;
+    time_until(Duration::from_secs(20), async || !received.lock().unwrap().is_empty()).await;
+    let Connections {
+        open_at_most, accepted, ..
+    } = *silent.lock().unwrap();
+    assert!(open_at_most <= 2, "{open_at_most} deliveries in flight to one target");
+    assert!(
+        accepted < 40,
+        "the other workspace's deliveries were all tried first ({accepted})"
+    );
 }

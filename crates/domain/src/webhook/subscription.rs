@@ -3,9 +3,9 @@
 use crate::error::Problems;
 use crate::events::RecordEventKind;
 use crate::metadata::WorkspaceId;
+use crate::webhook::TargetUrl;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,60 +47,15 @@ pub fn operation_matches(operation: &str, object: &str, event: &str) -> bool {
     }
 }
 
-/// A literal address that must not be contacted unless private targets are allowed.
-pub fn is_private_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.octets()[0] == 0
-                || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]))
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private_ip(IpAddr::V4(v4)))
-        }
-    }
-}
-
-/// The host of an http(s) URL, or `None` when it is not one.
-pub fn url_host(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next()?.to_string()
-    } else {
-        host_port.split(':').next()?.to_string()
-    };
-    (!host.is_empty() && !url.chars().any(char::is_whitespace)).then(|| host.to_ascii_lowercase())
-}
-
-/// Checks a target URL: http(s) only; without `allow_private`, no `localhost` and no literal private address.
+/// Checks a target URL: an absolute http(s) URL; without `allow_private`, none whose host is by its spelling a
+/// loopback, private or link-local address ([`TargetUrl::check_literal`]).
 pub fn check_target_url(url: &str, allow_private: bool, problems: &mut Problems) {
-    let Some(host) = url_host(url) else {
-        problems.push("targetUrl", "must be an absolute http or https URL");
-        return;
-    };
-    if allow_private {
-        return;
-    }
-    let private = host == "localhost"
-        || host.ends_with(".localhost")
-        || host.parse::<IpAddr>().is_ok_and(is_private_ip)
-        || host.parse::<Ipv4Addr>().is_ok_and(|ip| is_private_ip(IpAddr::V4(ip)))
-        || host.parse::<Ipv6Addr>().is_ok_and(|ip| is_private_ip(IpAddr::V6(ip)));
-    if private {
-        problems.push(
-            "targetUrl",
-            "must not point at a loopback, private or link-local address",
-        );
+    let checked = TargetUrl::parse(url).and_then(|target| match allow_private {
+        true => Ok(()),
+        false => target.check_literal(),
+    });
+    if let Err(problem) = checked {
+        problems.push("targetUrl", problem.message());
     }
 }
 

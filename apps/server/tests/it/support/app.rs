@@ -130,13 +130,7 @@ impl TestApp {
 
     /// Runs the webhook worker as `serve` does, with the configured attempts and address policy.
     pub fn with_webhook_worker(mut self) -> TestApp {
-        let config = &self.state.config;
-        let settings = WorkerSettings {
-            timeout: config.webhook_timeout,
-            max_attempts: config.webhook_max_attempts,
-            allow_private_urls: config.webhook_allow_private_urls,
-            poll_interval: Duration::from_millis(100),
-        };
+        let settings = WorkerSettings::from_config(&self.state.config, Duration::from_millis(100));
         let (stop, stopped) = tokio::sync::watch::channel(false);
         self.background
             .push(webhook_worker::spawn(self.db.pool.clone(), settings, stopped));
