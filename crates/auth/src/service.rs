@@ -166,6 +166,7 @@ impl<S: IdentityStore> AuthService<S> {
     /// user is revoked, the new one included.
     pub async fn refresh(&self, refresh_token: &str) -> DomainResult<Tokens> {
         let record = self.live_refresh_record(refresh_token).await?;
+        self.ensure_member(record.workspace_id, record.user_id).await?;
         let family = record.family_id;
         let new_id = Uuid::new_v4();
         let (tokens, new_record) = self.token_pair(record.workspace_id, record.user_id, new_id, family)?;
@@ -180,6 +181,17 @@ impl<S: IdentityStore> AuthService<S> {
     pub async fn logout(&self, refresh_token: &str) -> DomainResult<()> {
         let record = self.live_refresh_record(refresh_token).await?;
         if self.store.revoke_refresh_token(record.id).await? {
+            Ok(())
+        } else {
+            Err(invalid_token())
+        }
+    }
+
+    /// A user's token speaks for them only while they belong to its workspace: a deleted user, or one removed
+    /// from the workspace, is `UNAUTHORIZED` at once (the memberships come from the store's cache).
+    async fn ensure_member(&self, workspace_id: Uuid, user_id: Uuid) -> DomainResult<()> {
+        let memberships = self.store.memberships(user_id).await?;
+        if memberships.iter().any(|m| m.workspace_id == workspace_id) {
             Ok(())
         } else {
             Err(invalid_token())
@@ -256,12 +268,15 @@ impl<S: IdentityStore> AuthService<S> {
     pub async fn authenticate(&self, bearer: &str) -> DomainResult<Principal> {
         let verified = self.signer.verify(bearer)?;
         match verified.kind {
-            TokenKind::Access => Ok(Principal {
-                workspace_id: verified.workspace_id,
-                subject: Subject::User {
-                    user_id: verified.subject,
-                },
-            }),
+            TokenKind::Access => {
+                self.ensure_member(verified.workspace_id, verified.subject).await?;
+                Ok(Principal {
+                    workspace_id: verified.workspace_id,
+                    subject: Subject::User {
+                        user_id: verified.subject,
+                    },
+                })
+            }
             TokenKind::ApiKey => {
                 let key_id = verified.jwt_id.ok_or_else(invalid_token)?;
                 let key = self

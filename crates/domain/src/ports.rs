@@ -158,7 +158,9 @@ pub trait IdentityStore: Send + Sync {
     /// Case-insensitive.
     fn find_user_by_email(&self, email: &str) -> impl Future<Output = DomainResult<Option<User>>> + Send;
 
-    fn memberships(&self, user_id: Uuid) -> impl Future<Output = DomainResult<Vec<Membership>>> + Send;
+    /// The workspaces a user belongs to, oldest membership first. Asked on every request of a user (identity
+    /// checks), so implementations are expected to answer from a cache that a membership change invalidates.
+    fn memberships(&self, user_id: Uuid) -> impl Future<Output = DomainResult<Arc<[Membership]>>> + Send;
 
     fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> impl Future<Output = DomainResult<()>> + Send;
 

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value as Json;
+use std::sync::Arc;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
 use twenty_domain::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
@@ -196,7 +197,14 @@ impl IdentityStore for PgStore {
             .map_err(to_domain)
     }
 
-    async fn memberships(&self, user_id: Uuid) -> DomainResult<Vec<Membership>> {
+    async fn memberships(&self, user_id: Uuid) -> DomainResult<Arc<[Membership]>> {
+        let caches = self.caches();
+        if caches.is_live()
+            && let Some(memberships) = caches.memberships.get(&user_id)
+        {
+            return Ok(memberships);
+        }
+        let generation = caches.memberships.generation();
         let rows: Vec<(Uuid, Uuid, String, Option<Uuid>)> = workspace_membership::table
             .filter(workspace_membership::user_id.eq(user_id))
             .order(workspace_membership::created_at)
@@ -209,7 +217,7 @@ impl IdentityStore for PgStore {
             .load(&mut self.conn().await?)
             .await
             .map_err(to_domain)?;
-        Ok(rows
+        let memberships: Arc<[Membership]> = rows
             .into_iter()
             .map(|(workspace_id, user_id, role, workspace_member_id)| Membership {
                 workspace_id,
@@ -217,7 +225,13 @@ impl IdentityStore for PgStore {
                 role,
                 workspace_member_id,
             })
-            .collect())
+            .collect();
+        if caches.is_live() {
+            caches
+                .memberships
+                .insert_if_unchanged(user_id, memberships.clone(), generation);
+        }
+        Ok(memberships)
     }
 
     async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> DomainResult<()> {

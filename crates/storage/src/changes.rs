@@ -1,8 +1,9 @@
-//! What every request needs besides its own statement — the API key's state and the workspace's metadata — served
-//! from memory, and kept true by PostgreSQL `LISTEN/NOTIFY`.
+//! What every request needs besides its own statement — the API key's state, the user's memberships and the
+//! workspace's metadata — served from memory, and kept true by PostgreSQL `LISTEN/NOTIFY`.
 //!
-//! Triggers on `core.workspace` (metadata version, deletion) and `core.api_key` send `workspace:<id>` /
-//! `api_key:<id>` on channel [`CHANNEL`] in the transaction of the change, whoever makes it. One connection per
+//! Triggers on `core.workspace` (metadata version, deletion), `core.api_key` and `core.workspace_membership` send
+//! `workspace:<id>`, `api_key:<id>` / `user:<user id>` on channel [`CHANNEL`] in the transaction of the change,
+//! whoever makes it. One connection per
 //! process listens ([`listen`]) and drops the matching entries. The caches are trusted only while that
 //! connection is up: before it is established, and from the moment it is lost until it is back, every request
 //! reads the database as if there were no cache. Reconnecting empties the caches, since notifications sent
@@ -14,7 +15,7 @@ use futures_util::StreamExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
-use twenty_domain::identity::ApiKey;
+use twenty_domain::identity::{ApiKey, Membership};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
 use uuid::Uuid;
 
@@ -33,11 +34,15 @@ const RECONNECT_PAUSE: Duration = Duration::from_millis(500);
 pub const DEFAULT_CAPACITY: usize = 200;
 /// API keys kept in memory (a few hundred bytes each).
 pub const API_KEY_CAPACITY: usize = 10_000;
+/// Users whose memberships are kept in memory (about a hundred bytes per membership).
+pub const USER_CAPACITY: usize = 10_000;
 
 /// The caches the change feed keeps fresh.
 pub struct Caches {
     live: AtomicBool,
     pub api_keys: FreshCache<Uuid, ApiKey>,
+    /// Every user's workspace memberships, by user id.
+    pub memberships: FreshCache<Uuid, Arc<[Membership]>>,
     pub metadata: FreshCache<WorkspaceId, Arc<WorkspaceMetadata>>,
 }
 
@@ -47,6 +52,7 @@ impl Caches {
         Caches {
             live: AtomicBool::new(false),
             api_keys: FreshCache::new(API_KEY_CAPACITY),
+            memberships: FreshCache::new(USER_CAPACITY),
             metadata: FreshCache::new(workspaces),
         }
     }
@@ -64,12 +70,14 @@ impl Caches {
         match parsed {
             Some(("workspace", id)) => self.metadata.invalidate(&id),
             Some(("api_key", id)) => self.api_keys.invalidate(&id),
+            Some(("user", id)) => self.memberships.invalidate(&id),
             _ => self.clear(),
         }
     }
 
     fn clear(&self) {
         self.api_keys.clear();
+        self.memberships.clear();
         self.metadata.clear();
     }
 

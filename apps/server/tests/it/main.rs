@@ -6,6 +6,7 @@
 mod auth;
 mod binary;
 mod graphql;
+mod identity;
 mod limits;
 mod metadata;
 mod notifications;

@@ -173,6 +173,30 @@ impl TestApp {
     }
 
     /// `POST /auth/login` with these credentials, whatever it answers.
+    /// `POST /auth/login` from the client at `peer` (`ip:port`).
+    pub async fn attempt_login_from(&self, peer: &str, email: &str, password: &str) -> Response {
+        let body = json!({"email": email, "password": password});
+        send_from(&self.state, peer, TestRequest::post().uri("/auth/login").set_json(body)).await
+    }
+
+    /// `POST /auth/signup` of a new workspace from the client at `peer` (`ip:port`).
+    pub async fn attempt_sign_up_from(&self, peer: &str, email: &str) -> Response {
+        let body = json!({"email": email, "password": PASSWORD, "workspaceName": "Acme"});
+        send_from(
+            &self.state,
+            peer,
+            TestRequest::post().uri("/auth/signup").set_json(body),
+        )
+        .await
+    }
+
+    /// Runs SQL on the app's database behind its back (as an operator or another process would).
+    pub async fn sql(&self, statement: &str) {
+        use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+        let mut conn = diesel_async::AsyncPgConnection::establish(&self.db.url).await.unwrap();
+        conn.batch_execute(statement).await.unwrap();
+    }
+
     pub async fn attempt_login(&self, email: &str, password: &str) -> Response {
         self.post("/auth/login", &json!({"email": email, "password": password}))
             .await
@@ -287,8 +311,13 @@ fn process_schemas(state: &AppState) -> Arc<SchemaCache> {
 
 /// Sends `request` through a fresh instance of the app over `state` (what one worker of `serve` runs).
 pub async fn send(state: &AppState, request: TestRequest) -> Response {
+    send_from(state, CLIENT, request).await
+}
+
+/// Sends one request as if from the client at `peer` (`ip:port`).
+pub async fn send_from(state: &AppState, peer: &str, request: TestRequest) -> Response {
     let app = test::init_service(build_app(state.clone())).await;
-    let request = request.peer_addr(CLIENT.parse().unwrap()).to_request();
+    let request = request.peer_addr(peer.parse().unwrap()).to_request();
     let response = test::call_service(&app, request).await;
     let status = response.status().as_u16();
     let headers = response
