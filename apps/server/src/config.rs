@@ -65,6 +65,8 @@ pub struct Config {
     pub max_order_keys: usize,
     /// Webhook deliveries in flight at once (`WEBHOOK_CONCURRENCY`).
     pub webhook_concurrency: usize,
+    /// Sign-ups per hour per client IP (`SIGN_UP_RATE_LIMIT`); 0 disables.
+    pub sign_up_rate_limit: u32,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -151,6 +153,7 @@ impl Config {
             max_connections: number(&get, "MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize,
             max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
             webhook_concurrency: number(&get, "WEBHOOK_CONCURRENCY", 32, 1, 1024)? as usize,
+            sign_up_rate_limit: number(&get, "SIGN_UP_RATE_LIMIT", 10, 0, 1_000_000)? as u32,
         })
     }
 
@@ -195,6 +198,7 @@ impl Config {
             ("MAX_CONNECTIONS", self.max_connections.to_string()),
             ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
             ("WEBHOOK_CONCURRENCY", self.webhook_concurrency.to_string()),
+            ("SIGN_UP_RATE_LIMIT", self.sign_up_rate_limit.to_string()),
         ]
     }
 }

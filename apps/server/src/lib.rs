@@ -21,7 +21,7 @@ use twenty_api_graphql::SchemaCache;
 use twenty_api_graphql::metadata::{MetadataSchema, metadata_schema};
 use twenty_api_rest::RestState;
 use twenty_api_rest::openapi::OpenApiCache;
-use twenty_auth::{AuthService, AuthSettings, LoginThrottle, TokenSigner};
+use twenty_auth::{AuthService, AuthSettings, Throttle, TokenSigner};
 use twenty_domain::query::ReadLimits;
 use twenty_domain::services::{MetadataService, RecordService};
 use twenty_storage::{PgPool, PgStore};
@@ -29,7 +29,7 @@ use twenty_storage::{PgPool, PgStore};
 pub use cli::{Cli, run};
 pub use http::build_app;
 
-/// Login attempts per minute, per client IP and per e-mail.
+/// Login attempts per minute, per client IP and per e-mail and client IP pair.
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
 
 /// Shared by every request handler.
@@ -39,7 +39,10 @@ pub struct AppState {
     pub pool: PgPool,
     pub store: PgStore,
     pub auth: Arc<AuthService<PgStore>>,
-    pub login_throttle: Arc<LoginThrottle>,
+    /// Login attempts per client IP and per e-mail and IP pair.
+    pub login_throttle: Arc<Throttle>,
+    /// Sign-ups per client IP (`SIGN_UP_RATE_LIMIT` an hour).
+    pub sign_up_throttle: Arc<Throttle>,
     pub metrics: Arc<metrics::Metrics>,
     pub records: Arc<RecordService<PgStore>>,
     /// The data model: the workspaces' current metadata and its changes.
@@ -87,12 +90,14 @@ impl AppState {
             max_body_bytes: config.max_body_bytes,
             timeout: config.request_timeout,
         };
+        let sign_up_throttle = Arc::new(Throttle::per_hour(config.sign_up_rate_limit));
         AppState {
             request_limits,
             config: Arc::new(config),
             pool,
             auth: Arc::new(auth),
-            login_throttle: Arc::new(LoginThrottle::new(LOGIN_ATTEMPTS_PER_MINUTE)),
+            login_throttle: Arc::new(Throttle::per_minute(LOGIN_ATTEMPTS_PER_MINUTE)),
+            sign_up_throttle,
             metrics: Arc::new(metrics::Metrics::default()),
             records,
             data_model,

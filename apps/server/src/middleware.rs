@@ -59,6 +59,13 @@ pub async fn observe(
     Ok(res)
 }
 
+/// The client's address: the peer of the connection, not a forwarded header a client could forge.
+pub fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
+    req.peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
 /// The bearer token: `Authorization: Bearer …`, or `?token=` on `/rest/open-api/*` only.
 fn bearer_token(req: &ServiceRequest) -> Option<String> {
     if let Some(header) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {

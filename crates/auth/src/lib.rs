@@ -15,5 +15,5 @@ pub mod tokens;
 pub use api_keys::ApiKeyService;
 pub use principal::{Principal, Subject};
 pub use service::{AuthService, AuthSettings, SignUp, SignedUp, Tokens};
-pub use throttle::LoginThrottle;
+pub use throttle::Throttle;
 pub use tokens::TokenSigner;

@@ -1,6 +1,7 @@
 //! `/auth/signup`, `/auth/login`, `/auth/refresh`, `/auth/logout` (contract §2.1).
 
 use crate::AppState;
+use crate::middleware::client_ip;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 use twenty_api_rest::ApiError;
@@ -47,7 +48,11 @@ impl<'a> Body<'a> {
     }
 }
 
-pub async fn signup(state: web::Data<AppState>, body: web::Json<Value>) -> Result<HttpResponse, ApiError> {
+pub async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
     let mut b = Body::new(&body)?;
     let email = b.string("email", true);
     let password = b.string("password", true);
@@ -62,6 +67,8 @@ pub async fn signup(state: web::Data<AppState>, body: web::Json<Value>) -> Resul
         first_name,
         last_name,
     };
+    // Each sign-up creates a schema of its own: counted before any work, valid or not.
+    state.sign_up_throttle.check_sign_up(client_ip(&req))?;
     let signed_up = state.auth.sign_up(input).await?;
     tracing::info!(workspace_id = %signed_up.workspace_id, user_id = %signed_up.user_id, "signed up");
     Ok(HttpResponse::Created().json(signed_up))
@@ -85,9 +92,7 @@ pub async fn login(
         None => None,
     };
     b.finish()?;
-    // The peer address, not a forwarded header a client could forge.
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state.login_throttle.check(&ip, &email)?;
+    state.login_throttle.check_login(client_ip(&req), &email)?;
     let tokens = state.auth.login(&email, &password, workspace_id).await?;
     Ok(HttpResponse::Ok().json(tokens))
 }

@@ -14,4 +14,5 @@ mod ops;
 mod rate_limits;
 mod rest;
 mod support;
+mod throttles;
 mod webhooks;
