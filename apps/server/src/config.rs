@@ -67,6 +67,8 @@ pub struct Config {
     pub webhook_concurrency: usize,
     /// Sign-ups per hour per client IP (`SIGN_UP_RATE_LIMIT`); 0 disables.
     pub sign_up_rate_limit: u32,
+    /// A workspace's budget per API is this many times the per-principal limit (`RATE_LIMIT_WORKSPACE_FACTOR`).
+    pub rate_limit_workspace_factor: u32,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -154,6 +156,7 @@ impl Config {
             max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
             webhook_concurrency: number(&get, "WEBHOOK_CONCURRENCY", 32, 1, 1024)? as usize,
             sign_up_rate_limit: number(&get, "SIGN_UP_RATE_LIMIT", 10, 0, 1_000_000)? as u32,
+            rate_limit_workspace_factor: number(&get, "RATE_LIMIT_WORKSPACE_FACTOR", 4, 0, 1000)? as u32,
         })
     }
 
@@ -199,6 +202,10 @@ impl Config {
             ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
             ("WEBHOOK_CONCURRENCY", self.webhook_concurrency.to_string()),
             ("SIGN_UP_RATE_LIMIT", self.sign_up_rate_limit.to_string()),
+            (
+                "RATE_LIMIT_WORKSPACE_FACTOR",
+                self.rate_limit_workspace_factor.to_string(),
+            ),
         ]
     }
 }

@@ -85,6 +85,7 @@ impl AppState {
             config.rate_limit_graphql,
             config.rate_limit_rest,
             config.rate_limit_metadata,
+            config.rate_limit_workspace_factor,
         );
         let request_limits = request_limits::RequestLimits {
             max_body_bytes: config.max_body_bytes,

@@ -1,6 +1,7 @@
-//! Rate limits (contract §7a): a token bucket (GCRA) per principal and per API (`/graphql`, `/rest`,
-//! `/metadata`), sized by `RATE_LIMIT_*` requests per minute. A fresh principal may spend the whole minute's budget
-//! at once; it refills continuously. Every response of the three APIs carries `X-RateLimit-Limit`,
+//! Rate limits (contract §7a, §10): a token bucket (GCRA) per principal and per API (`/graphql`, `/rest`,
+//! `/metadata`), sized by `RATE_LIMIT_*` requests per minute, and one per workspace and API,
+//! `RATE_LIMIT_WORKSPACE_FACTOR` times larger and shared by all the workspace's keys and users, so that new API
+//! keys do not multiply what a workspace may spend. A fresh bucket may be spent at once; it refills continuously. Every response of the three APIs carries `X-RateLimit-Limit`,
 //! `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix seconds when the bucket is full again).
 
 use crate::AppState;
@@ -21,7 +22,7 @@ use twenty_domain::DomainError;
 
 type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
 
-/// One budget: `None` when the limit is 0 (disabled).
+/// One bucket per key: `None` when the limit is 0 (disabled).
 struct Budget {
     limiter: Option<Limiter>,
     per_minute: u32,
@@ -38,12 +39,66 @@ impl Budget {
         });
         Budget { limiter, per_minute }
     }
+
+    /// Spends one request of `key`'s bucket; `None` when the budget is disabled.
+    fn spend(&self, key: String) -> Option<Verdict> {
+        let limiter = self.limiter.as_ref()?;
+        let refill_secs = 60.0 / f64::from(self.per_minute.max(1));
+        let verdict = match limiter.check_key(&key) {
+            Ok(snapshot) => {
+                let remaining = snapshot.remaining_burst_capacity();
+                let missing = f64::from(self.per_minute.saturating_sub(remaining));
+                Verdict {
+                    limit: self.per_minute,
+                    remaining,
+                    reset: unix_now() + (missing * refill_secs).ceil() as u64,
+                    retry_after: None,
+                }
+            }
+            Err(not_until) => {
+                let wait = not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs_f64()
+                    .ceil()
+                    .max(1.0) as u64;
+                Verdict {
+                    limit: self.per_minute,
+                    remaining: 0,
+                    reset: unix_now() + (f64::from(self.per_minute) * refill_secs).ceil() as u64,
+                    retry_after: Some(wait),
+                }
+            }
+        };
+        if limiter.len() > 100_000 {
+            limiter.retain_recent();
+        }
+        Some(verdict)
+    }
+}
+
+/// The buckets of one API: per principal and per workspace.
+struct ApiBudget {
+    principal: Budget,
+    workspace: Budget,
+}
+
+impl ApiBudget {
+    fn new(per_minute: u32, workspace_factor: u32) -> Self {
+        let workspace = match workspace_factor {
+            0 => 0,
+            factor => per_minute.saturating_mul(factor),
+        };
+        ApiBudget {
+            principal: Budget::new(per_minute),
+            workspace: Budget::new(workspace),
+        }
+    }
 }
 
 pub struct RateLimits {
-    graphql: Budget,
-    rest: Budget,
-    metadata: Budget,
+    graphql: ApiBudget,
+    rest: ApiBudget,
+    metadata: ApiBudget,
 }
 
 /// What the headers say after a request was counted.
@@ -64,15 +119,17 @@ fn unix_now() -> u64 {
 }
 
 impl RateLimits {
-    pub fn new(graphql: u32, rest: u32, metadata: u32) -> Self {
+    /// Per-minute limits per principal of each API; each workspace may spend `workspace_factor` times as much
+    /// (`0`: no workspace budget).
+    pub fn new(graphql: u32, rest: u32, metadata: u32, workspace_factor: u32) -> Self {
         RateLimits {
-            graphql: Budget::new(graphql),
-            rest: Budget::new(rest),
-            metadata: Budget::new(metadata),
+            graphql: ApiBudget::new(graphql, workspace_factor),
+            rest: ApiBudget::new(rest, workspace_factor),
+            metadata: ApiBudget::new(metadata, workspace_factor),
         }
     }
 
-    fn budget(&self, path: &str) -> Option<&Budget> {
+    fn budget(&self, path: &str) -> Option<&ApiBudget> {
         match path.trim_start_matches('/').split('/').next() {
             Some("graphql") => Some(&self.graphql),
             Some("rest") => Some(&self.rest),
@@ -81,40 +138,21 @@ impl RateLimits {
         }
     }
 
-    /// Spends one request of `key`'s budget for the API of `path`; `None` when that API is not limited.
-    pub fn check(&self, path: &str, key: &str) -> Option<Verdict> {
+    /// Spends one request of the principal's and of its workspace's budget for the API of `path`; `None` when
+    /// that API is not limited. The answer is the tighter of the two: a refusal, else the fewer remaining.
+    pub fn check(&self, path: &str, principal: &Principal) -> Option<Verdict> {
         let budget = self.budget(path)?;
-        let limiter = budget.limiter.as_ref()?;
-        let refill_secs = 60.0 / f64::from(budget.per_minute.max(1));
-        let verdict = match limiter.check_key(&key.to_string()) {
-            Ok(snapshot) => {
-                let remaining = snapshot.remaining_burst_capacity();
-                let missing = f64::from(budget.per_minute.saturating_sub(remaining));
-                Verdict {
-                    limit: budget.per_minute,
-                    remaining,
-                    reset: unix_now() + (missing * refill_secs).ceil() as u64,
-                    retry_after: None,
-                }
-            }
-            Err(not_until) => {
-                let wait = not_until
-                    .wait_time_from(DefaultClock::default().now())
-                    .as_secs_f64()
-                    .ceil()
-                    .max(1.0) as u64;
-                Verdict {
-                    limit: budget.per_minute,
-                    remaining: 0,
-                    reset: unix_now() + (f64::from(budget.per_minute) * refill_secs).ceil() as u64,
-                    retry_after: Some(wait),
-                }
-            }
-        };
-        if limiter.len() > 100_000 {
-            limiter.retain_recent();
+        let own = budget.principal.spend(principal.key());
+        if own.as_ref().is_some_and(|v| v.retry_after.is_some()) {
+            return own;
         }
-        Some(verdict)
+        let shared = budget.workspace.spend(format!("workspace:{}", principal.workspace_id));
+        match (own, shared) {
+            (Some(own), Some(shared)) if shared.retry_after.is_some() || shared.remaining < own.remaining => {
+                Some(shared)
+            }
+            (own, shared) => own.or(shared),
+        }
     }
 }
 
@@ -143,7 +181,7 @@ pub async fn limit<B: MessageBody>(
     let principal = req.extensions().get::<Principal>().copied();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let verdict = match (principal, state) {
-        (Some(principal), Some(state)) => state.rate_limits.check(req.path(), &principal.key()),
+        (Some(principal), Some(state)) => state.rate_limits.check(req.path(), &principal),
         _ => None,
     };
     let Some(verdict) = verdict else {
@@ -162,27 +200,64 @@ pub async fn limit<B: MessageBody>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use twenty_auth::Subject;
+    use uuid::Uuid;
+
+    fn user(workspace: u128, user: u128) -> Principal {
+        Principal {
+            workspace_id: Uuid::from_u128(workspace),
+            subject: Subject::User {
+                user_id: Uuid::from_u128(user),
+            },
+        }
+    }
 
     #[test]
-    fn budgets_are_per_api_and_per_key_and_zero_disables() {
-        let limits = RateLimits::new(2, 0, 1);
-        let first = limits.check("/graphql", "user:a").unwrap_or_else(|| panic!("limited"));
+    fn budgets_are_per_api_and_per_principal_and_zero_disables() {
+        let limits = RateLimits::new(2, 0, 1, 0);
+        let (a, b) = (user(1, 1), user(1, 2));
+        let first = limits.check("/graphql", &a).unwrap_or_else(|| panic!("limited"));
         assert_eq!((first.limit, first.remaining, first.retry_after), (2, 1, None));
         assert!(first.reset > unix_now());
-        assert_eq!(limits.check("/graphql", "user:a").map(|v| v.remaining), Some(0));
-        let over = limits.check("/graphql", "user:a").unwrap_or_else(|| panic!("limited"));
+        assert_eq!(limits.check("/graphql", &a).map(|v| v.remaining), Some(0));
+        let over = limits.check("/graphql", &a).unwrap_or_else(|| panic!("limited"));
         assert!(over.retry_after.is_some_and(|s| s >= 1));
         assert_eq!(
-            limits.check("/graphql", "user:b").map(|v| v.retry_after),
+            limits.check("/graphql", &b).map(|v| v.retry_after),
             Some(None),
             "other principal"
         );
-        assert!(limits.check("/rest/companies", "user:a").is_none(), "0 disables");
+        assert!(limits.check("/rest/companies", &a).is_none(), "0 disables");
         assert_eq!(
-            limits.check("/metadata", "user:a").map(|v| v.retry_after),
+            limits.check("/metadata", &a).map(|v| v.retry_after),
             Some(None),
             "own budget"
         );
-        assert!(limits.check("/auth/login", "user:a").is_none());
+        assert!(limits.check("/auth/login", &a).is_none());
+    }
+
+    #[test]
+    fn a_workspace_shares_factor_times_the_limit_among_its_principals() {
+        let limits = RateLimits::new(2, 2, 2, 2);
+        for user_id in 0..2 {
+            for _ in 0..2 {
+                let verdict = limits
+                    .check("/rest/people", &user(7, user_id))
+                    .unwrap_or_else(|| panic!("limited"));
+                assert_eq!(verdict.retry_after, None);
+            }
+        }
+        let third = limits
+            .check("/rest/people", &user(7, 3))
+            .unwrap_or_else(|| panic!("limited"));
+        assert!(
+            third.retry_after.is_some(),
+            "a new principal does not bring a new workspace budget"
+        );
+        assert_eq!(third.limit, 4);
+        let elsewhere = limits
+            .check("/rest/people", &user(8, 3))
+            .unwrap_or_else(|| panic!("limited"));
+        assert_eq!(elsewhere.retry_after, None, "another workspace");
     }
 }

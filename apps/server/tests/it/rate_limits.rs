@@ -98,3 +98,29 @@ async fn unauthenticated_requests_are_refused_before_they_are_counted() {
     }
     assert_eq!(spend_rest_budget(&app, &a).await, ["2", "1", "0"]);
 }
+
+#[actix_web::test]
+async fn new_api_keys_do_not_multiply_a_workspaces_budget() {
+    let app = TestApp::with_env(&[("RATE_LIMIT_REST", "2"), ("RATE_LIMIT_WORKSPACE_FACTOR", "2")])
+        .await
+        .with_workspace()
+        .await;
+    let mut keys = Vec::new();
+    for name in ["one", "two", "three"] {
+        keys.push(app.api_key(name).await.1);
+    }
+    for key in &keys[..2] {
+        for _ in 0..2 {
+            let res = app.get("/rest/companies", Some(key)).await;
+            assert_eq!(res.status, 200, "{}", res.body);
+        }
+    }
+    let res = app.get("/rest/companies", Some(&keys[2])).await;
+    let body = res.expect(429);
+    assert_eq!(body["error"]["code"], json!("RATE_LIMIT_EXCEEDED"));
+    assert_eq!(
+        res.header("x-ratelimit-limit"),
+        Some("4"),
+        "the workspace's budget is the one spent"
+    );
+}
