@@ -173,23 +173,23 @@ async fn with_database(config: &Config, f: impl AsyncFnOnce(&Database) -> anyhow
 /// Like [`with_database`], with migrations applied and the application state built.
 async fn with_state(config: &Config, f: impl AsyncFnOnce(AppState) -> anyhow::Result<()>) -> anyhow::Result<()> {
     with_database(config, async |db| {
-        let pool = migrate_and_connect(&db.url).await?;
+        let pool = migrate_and_connect(&db.url, &crate::database::pool_options(config)).await?;
         let state = AppState::new(config.clone(), pool, &secret::app_secret(config)?);
         f(state).await
     })
     .await
 }
 
-async fn migrate_and_connect(url: &str) -> anyhow::Result<PgPool> {
+async fn migrate_and_connect(url: &str, options: &PoolOptions) -> anyhow::Result<PgPool> {
     let applied = twenty_storage::run_migrations(url)
         .await
         .context("applying migrations")?;
     tracing::info!(applied, "core schema up to date");
-    Ok(twenty_storage::build_pool(url, &PoolOptions::default())?)
+    Ok(twenty_storage::build_pool(url, options)?)
 }
 
 async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
-    let pool = migrate_and_connect(&db.url).await?;
+    let pool = migrate_and_connect(&db.url, &crate::database::pool_options(config)).await?;
     let state = AppState::new(config.clone(), pool.clone(), &secret::app_secret(config)?);
     let changes = state.store.listen_for_changes(&db.url);
     let recycler = twenty_storage::db::spawn_connection_recycler(&pool);

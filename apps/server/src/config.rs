@@ -69,6 +69,12 @@ pub struct Config {
     pub sign_up_rate_limit: u32,
     /// A workspace's budget per API is this many times the per-principal limit (`RATE_LIMIT_WORKSPACE_FACTOR`).
     pub rate_limit_workspace_factor: u32,
+    /// Pooled database connections (`PG_POOL_MAX_CONNECTIONS`).
+    pub pg_pool_max_connections: usize,
+    /// The longest a request waits for a pooled connection before a 503 (`PG_POOL_TIMEOUT_MS`).
+    pub pg_pool_timeout: Duration,
+    /// Pooled connections one workspace may hold at once (`WORKSPACE_MAX_DB_CONNECTIONS`).
+    pub workspace_max_db_connections: usize,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -114,7 +120,18 @@ impl Config {
                 message: format!("must not exceed MAX_PAGE_SIZE ({max_page_size})"),
             });
         }
+        let pg_pool_max_connections = number(&get, "PG_POOL_MAX_CONNECTIONS", 16, 1, 10_000)? as usize;
+        let workspace_max_db_connections = number(
+            &get,
+            "WORKSPACE_MAX_DB_CONNECTIONS",
+            (pg_pool_max_connections as u64 / 2).max(1),
+            1,
+            pg_pool_max_connections as u64,
+        )? as usize;
         Ok(Config {
+            pg_pool_max_connections,
+            workspace_max_db_connections,
+            pg_pool_timeout: Duration::from_millis(number(&get, "PG_POOL_TIMEOUT_MS", 5000, 1, 600_000)?),
             database_url,
             data_dir: PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "./data".into())),
             host: get("HOST").unwrap_or_else(|| "127.0.0.1".into()),

@@ -3,7 +3,16 @@
 use crate::config::Config;
 use anyhow::Context;
 use twenty_storage::cluster::LocalCluster;
-use twenty_storage::db::ensure_database;
+use twenty_storage::db::{PoolOptions, ensure_database};
+
+/// The connection pool of the configuration (`PG_POOL_MAX_CONNECTIONS`, `PG_POOL_TIMEOUT_MS`).
+pub fn pool_options(config: &Config) -> PoolOptions {
+    PoolOptions {
+        max_size: config.pg_pool_max_connections,
+        wait_timeout: config.pg_pool_timeout,
+        ..PoolOptions::default()
+    }
+}
 
 /// The database name inside the private cluster.
 const PRIVATE_DATABASE: &str = "twenty";

@@ -57,7 +57,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: Config, pool: PgPool, app_secret: &Secret) -> AppState {
         let workspace_cache_size = config.workspace_cache_size;
-        let store = PgStore::with_cache_capacity(pool.clone(), workspace_cache_size);
+        let store = PgStore::with_cache_capacity(pool.clone(), workspace_cache_size)
+            .with_workspace_limit(config.workspace_max_db_connections, config.pg_pool_timeout);
         let settings = AuthSettings {
             access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: config.refresh_token_ttl,

@@ -23,7 +23,7 @@ impl PgStore {
     where
         F: for<'conn> TxBody<'conn, ()> + Send,
     {
-        let result = tx(&mut *self.conn().await?, async move |conn| {
+        let result = tx(&mut *self.conn_of(id).await?, async move |conn| {
             let updated = diesel::update(workspace::table.find(id))
                 .set((
                     workspace::metadata_version.eq(workspace::metadata_version + 1),

@@ -159,7 +159,7 @@ pub async fn modify(
 /// Each method checks a connection out of the pool and runs the function of the same name (or [`modify`]) on it.
 impl RecordStore for PgStore {
     async fn find(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Json> {
-        find(&mut *self.conn().await?, meta, query).await
+        find(&mut *self.conn_of(meta.workspace_id).await?, meta, query).await
     }
 
     async fn create(
@@ -170,7 +170,15 @@ impl RecordStore for PgStore {
         upsert: bool,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        create(&mut *self.conn().await?, meta, object, inputs, upsert, selection).await
+        create(
+            &mut *self.conn_of(meta.workspace_id).await?,
+            meta,
+            object,
+            inputs,
+            upsert,
+            selection,
+        )
+        .await
     }
 
     async fn update(
@@ -181,7 +189,15 @@ impl RecordStore for PgStore {
         input: &RecordInput,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        update(&mut *self.conn().await?, meta, object, target, input, selection).await
+        update(
+            &mut *self.conn_of(meta.workspace_id).await?,
+            meta,
+            object,
+            target,
+            input,
+            selection,
+        )
+        .await
     }
 
     async fn change_life_cycle(
@@ -197,7 +213,15 @@ impl RecordStore for PgStore {
             LifeCycle::Restore => WriteKind::Restore,
             LifeCycle::Destroy => WriteKind::Destroy,
         };
-        modify(&mut *self.conn().await?, meta, object, kind, target, selection).await
+        modify(
+            &mut *self.conn_of(meta.workspace_id).await?,
+            meta,
+            object,
+            kind,
+            target,
+            selection,
+        )
+        .await
     }
 }
 

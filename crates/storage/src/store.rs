@@ -6,18 +6,43 @@
 use crate::changes::{self, Caches};
 use crate::db::PgPool;
 use crate::error::pool_error;
+use crate::fairness::WorkspaceSlots;
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::Object;
 use std::sync::Arc;
-use twenty_domain::error::DomainResult;
+use std::time::Duration;
+use tokio::sync::OwnedSemaphorePermit;
+use twenty_domain::error::{DomainError, DomainResult};
+use twenty_domain::metadata::WorkspaceId;
 
 /// A connection checked out of the pool; it goes back when dropped.
 pub(crate) type PooledConnection = Object<AsyncPgConnection>;
+
+/// A pooled connection held for one workspace: it and the workspace's slot go back when dropped.
+pub(crate) struct WorkspaceConnection {
+    conn: PooledConnection,
+    _slot: Option<OwnedSemaphorePermit>,
+}
+
+impl std::ops::Deref for WorkspaceConnection {
+    type Target = AsyncPgConnection;
+    fn deref(&self) -> &AsyncPgConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for WorkspaceConnection {
+    fn deref_mut(&mut self) -> &mut AsyncPgConnection {
+        &mut self.conn
+    }
+}
 
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
     caches: Arc<Caches>,
+    /// Connections per workspace, and how long a request waits for its workspace's slot and a connection.
+    fairness: Option<(Arc<WorkspaceSlots>, Duration)>,
 }
 
 impl PgStore {
@@ -31,7 +56,15 @@ impl PgStore {
         PgStore {
             pool,
             caches: Arc::new(Caches::new(capacity)),
+            fairness: None,
         }
+    }
+
+    /// At most `per_workspace` pooled connections per workspace at once for record reads and writes and
+    /// metadata changes; a request waits at most `wait` for its workspace's slot and a connection together.
+    pub fn with_workspace_limit(mut self, per_workspace: usize, wait: Duration) -> Self {
+        self.fairness = Some((Arc::new(WorkspaceSlots::new(per_workspace)), wait));
+        self
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -52,6 +85,32 @@ impl PgStore {
     /// A connection from the pool; see [`pool_error`] for what a failed checkout answers.
     pub(crate) async fn conn(&self) -> DomainResult<PooledConnection> {
         self.pool.get().await.map_err(pool_error)
+    }
+
+    /// A connection for work of `workspace`, within the workspace's share of the pool (see [`crate::fairness`]).
+    pub(crate) async fn conn_of(&self, workspace: WorkspaceId) -> DomainResult<WorkspaceConnection> {
+        let Some((slots, wait)) = &self.fairness else {
+            let conn = self.conn().await?;
+            return Ok(WorkspaceConnection { conn, _slot: None });
+        };
+        let checkout = async {
+            let slot = slots.acquire(workspace).await?;
+            let conn = self.conn().await?;
+            Ok(WorkspaceConnection {
+                conn,
+                _slot: Some(slot),
+            })
+        };
+        match tokio::time::timeout(*wait, checkout).await {
+            Ok(checked_out) => checked_out,
+            Err(_) => {
+                tracing::warn!(%workspace, "no database connection for the workspace in time");
+                Err(DomainError::unavailable(
+                    "Service temporarily unavailable, try again shortly",
+                    1,
+                ))
+            }
+        }
     }
 
     pub(crate) fn caches(&self) -> &Caches {

@@ -3,6 +3,7 @@
 //! server of `serve`, in process, over loopback sockets.
 
 use crate::support::TestApp;
+use crate::support::app::sleep_ms;
 use crate::support::binary::{read_response, request};
 use crate::support::response::Response;
 use serde_json::json;
@@ -10,15 +11,22 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
 
-/// Sends `head` and the first part of a body, then nothing, and reads what the server answers.
-fn stall(port: u16, path: &str, sent: &str, announced: usize) -> Option<Response> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {announced}\r\n\r\n{sent}"
-    );
-    stream.write_all(head.as_bytes()).unwrap();
-    read_response(&mut stream)
+/// Through a server with a one-second request timeout: sends a head announcing `announced` bytes of body to
+/// `path`, then `sent`, then nothing; what the server answers (or `None` when it neither answers nor closes).
+async fn stalled(path: &'static str, sent: &'static str, announced: usize) -> Option<Response> {
+    let app = TestApp::with_env(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
+    let served = app.served();
+    let port = served.port;
+    blocking(move || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {announced}\r\n\r\n{sent}"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        read_response(&mut stream)
+    })
+    .await
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -27,10 +35,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 
 #[actix_web::test]
 async fn a_graphql_body_that_stops_arriving_is_answered_408_in_the_graphql_format_and_the_connection_closed() {
-    let app = TestApp::with_env(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
-    let served = app.served();
-    let port = served.port;
-    let answer = blocking(move || stall(port, "/graphql", "{\"query\": \"{ comp", 100)).await;
+    let answer = stalled("/graphql", "{\"query\": \"{ comp", 100).await;
     let answer = answer.expect("the server neither answered nor closed the connection");
     let body = answer.expect(408);
     assert_eq!(
@@ -43,10 +48,7 @@ async fn a_graphql_body_that_stops_arriving_is_answered_408_in_the_graphql_forma
 
 #[actix_web::test]
 async fn a_rest_body_that_stops_arriving_is_answered_408_in_the_rest_format() {
-    let app = TestApp::with_env(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
-    let served = app.served();
-    let port = served.port;
-    let answer = blocking(move || stall(port, "/rest/companies", "{\"name\": ", 100)).await;
+    let answer = stalled("/rest/companies", "{\"name\": ", 100).await;
     let body = answer.expect("no answer").expect(408);
     assert_eq!(body["error"]["code"], json!("REQUEST_TIMEOUT"), "{body}");
     assert_eq!(body["error"]["statusCode"], json!(408));
@@ -177,4 +179,89 @@ async fn more_order_keys_than_max_order_keys_is_a_400_over_rest() {
         .await;
     let body = answer.expect(400);
     assert_eq!(body["error"]["code"], json!("VALIDATION_ERROR"), "{body}");
+}
+
+/// Holds an exclusive lock on the `company` table of `workspace` from a connection of its own until dropped (or
+/// [`TableLock::release`]), so that the workspace's reads of companies wait, holding their pooled connections.
+struct TableLock(diesel_async::AsyncPgConnection);
+
+impl TableLock {
+    async fn take(app: &TestApp, workspace: &str) -> TableLock {
+        use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+        let mut conn = diesel_async::AsyncPgConnection::establish(&app.db.url).await.unwrap();
+        let lock = format!(
+            "BEGIN; DO $$ BEGIN EXECUTE format('LOCK TABLE %I.company IN ACCESS EXCLUSIVE MODE', \
+             (SELECT schema_name FROM core.workspace WHERE id = '{workspace}')); END $$;"
+        );
+        conn.batch_execute(&lock).await.unwrap();
+        TableLock(conn)
+    }
+
+    async fn release(mut self) {
+        use diesel_async::SimpleAsyncConnection;
+        self.0.batch_execute("COMMIT").await.unwrap();
+    }
+}
+
+const READ: &str = "{ companies { totalCount } }";
+
+/// A second workspace of `app`: its access token and id.
+async fn another_workspace(app: &TestApp) -> (String, String) {
+    let other = app.sign_up(&crate::support::app::unique_email("busy")).await;
+    (
+        other["accessToken"].as_str().unwrap().to_string(),
+        other["workspaceId"].as_str().unwrap().to_string(),
+    )
+}
+
+#[actix_web::test]
+async fn a_workspace_holding_its_share_of_the_pool_leaves_connections_for_another() {
+    let app = TestApp::with_env(&[
+        ("PG_POOL_MAX_CONNECTIONS", "4"),
+        ("WORKSPACE_MAX_DB_CONNECTIONS", "2"),
+        ("PG_POOL_TIMEOUT_MS", "3000"),
+    ])
+    .await
+    .with_workspace()
+    .await;
+    let (busy_token, busy_workspace) = another_workspace(&app).await;
+    let lock = TableLock::take(&app, &busy_workspace).await;
+    let busy_reads =
+        futures_util::future::join_all((0..6).map(|_| app.document("/graphql", &busy_token, READ, json!({}))));
+    let other_read = async {
+        // Give the busy workspace's reads time to take every connection they can.
+        sleep_ms(300).await;
+        let answer = app.document("/graphql", &app.token, READ, json!({})).await;
+        lock.release().await;
+        answer
+    };
+    let (busy, other) = tokio::join!(busy_reads, other_read);
+    let other = other.gql_ok();
+    assert_eq!(other.data()["companies"]["totalCount"], json!(0));
+    for answer in busy {
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+}
+
+#[actix_web::test]
+async fn a_request_that_gets_no_connection_in_time_is_503_with_retry_after() {
+    let app = TestApp::with_env(&[
+        ("PG_POOL_MAX_CONNECTIONS", "2"),
+        ("WORKSPACE_MAX_DB_CONNECTIONS", "2"),
+        ("PG_POOL_TIMEOUT_MS", "300"),
+    ])
+    .await;
+    let (token, workspace) = another_workspace(&app).await;
+    let lock = TableLock::take(&app, &workspace).await;
+    let holders = futures_util::future::join_all((0..2).map(|_| app.document("/graphql", &token, READ, json!({}))));
+    let late = async {
+        sleep_ms(100).await;
+        let answer = app.get("/rest/companies", Some(&token)).await;
+        lock.release().await;
+        answer
+    };
+    let (_, late) = tokio::join!(holders, late);
+    let body = late.expect(503);
+    assert_eq!(body["error"]["code"], json!("SERVICE_UNAVAILABLE"), "{body}");
+    assert_eq!(late.header("retry-after"), Some("1"));
 }

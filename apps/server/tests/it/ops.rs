@@ -23,7 +23,7 @@ async fn an_unknown_route_is_a_not_found_error() {
 #[actix_web::test]
 async fn readiness_fails_when_the_database_is_gone() {
     let app = TestApp::new().await;
-    app.db.pool.close();
+    app.state.pool.close();
     assert_eq!(app.get("/readyz", None).await.status, 503);
 }
 

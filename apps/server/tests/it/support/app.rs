@@ -68,7 +68,9 @@ impl TestApp {
         let config =
             Config::from_lookup(|name| vars.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
                 .unwrap();
-        let mut state = AppState::new(config, db.pool.clone(), &Secret::new(SECRET.into()));
+        // The pool `serve` would build from this configuration, on the test database.
+        let pool = twenty_storage::build_pool(&db.url, &twenty_server::database::pool_options(&config)).unwrap();
+        let mut state = AppState::new(config, pool, &Secret::new(SECRET.into()));
         state.schemas = process_schemas(&state);
         TestApp {
             db,
@@ -133,7 +135,7 @@ impl TestApp {
         let settings = WorkerSettings::from_config(&self.state.config, Duration::from_millis(100));
         let (stop, stopped) = tokio::sync::watch::channel(false);
         self.background
-            .push(webhook_worker::spawn(self.db.pool.clone(), settings, stopped));
+            .push(webhook_worker::spawn(self.state.pool.clone(), settings, stopped));
         self.stop_worker = Some(stop);
         self
     }
