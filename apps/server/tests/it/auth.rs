@@ -37,11 +37,17 @@ async fn refresh(app: &TestApp, token: &str) -> Response {
     app.post("/auth/refresh", &json!({"refreshToken": token})).await
 }
 
-#[actix_web::test]
-async fn sign_up_answers_tokens_ids_and_the_access_token_lifetime() {
+/// A new app in which Ada has signed up: the app, her email (unique to the test) and the sign-up's body.
+async fn ada_signed_up() -> (TestApp, String, Value) {
     let ada = unique_email("ada");
     let app = TestApp::new().await;
     let signed_up = app.sign_up(&ada).await;
+    (app, ada, signed_up)
+}
+
+#[actix_web::test]
+async fn sign_up_answers_tokens_ids_and_the_access_token_lifetime() {
+    let (_app, _, signed_up) = ada_signed_up().await;
     for key in ["accessToken", "refreshToken", "workspaceId", "userId"] {
         assert!(signed_up[key].is_string(), "{key} in {signed_up}");
     }
@@ -50,9 +56,7 @@ async fn sign_up_answers_tokens_ids_and_the_access_token_lifetime() {
 
 #[actix_web::test]
 async fn login_ignores_the_case_of_the_email_and_gives_a_working_access_token() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     let login = app.attempt_login(&ada.to_uppercase(), PASSWORD).await.expect(200);
     assert_eq!(login["expiresIn"], json!(1800));
     let access = login["accessToken"].as_str().unwrap();
@@ -61,9 +65,7 @@ async fn login_ignores_the_case_of_the_email_and_gives_a_working_access_token() 
 
 #[actix_web::test]
 async fn a_refresh_rotates_the_refresh_token() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     let first = refresh_token(&app.log_in(&ada).await);
     let refreshed = refresh(&app, &first).await.expect(200);
     assert_ne!(refresh_token(&refreshed), first);
@@ -71,9 +73,7 @@ async fn a_refresh_rotates_the_refresh_token() {
 
 #[actix_web::test]
 async fn reusing_a_rotated_refresh_token_fails_and_revokes_its_successor() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     let first = refresh_token(&app.log_in(&ada).await);
     let second = refresh_token(&refresh(&app, &first).await.expect(200));
     let reuse = refresh(&app, &first).await;
@@ -84,9 +84,7 @@ async fn reusing_a_rotated_refresh_token_fails_and_revokes_its_successor() {
 
 #[actix_web::test]
 async fn logout_revokes_the_refresh_token() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     let token = refresh_token(&app.log_in(&ada).await);
     let logout = app.post("/auth/logout", &json!({"refreshToken": token})).await;
     assert_eq!(logout.status, 204);
@@ -99,18 +97,14 @@ async fn logout_revokes_the_refresh_token() {
 
 #[actix_web::test]
 async fn an_access_token_is_not_a_refresh_token() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    let login = app.sign_up(&ada).await;
+    let (app, _, login) = ada_signed_up().await;
     let access = login["accessToken"].as_str().unwrap();
     assert_eq!(refresh(&app, access).await.status, 401);
 }
 
 #[actix_web::test]
 async fn signing_up_a_taken_email_in_any_case_is_a_conflict() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     let dup = app
         .post(
             "/auth/signup",
@@ -158,9 +152,7 @@ async fn a_malformed_sign_up_body_is_a_validation_error() {
 
 #[actix_web::test]
 async fn an_unknown_email_and_a_wrong_password_fail_with_identical_bodies() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     let unknown = app.attempt_login("nobody@example.com", PASSWORD).await;
     let wrong = app.attempt_login(&ada, "wrong-password").await;
     assert_eq!((unknown.status, wrong.status), (401, 401));
@@ -169,10 +161,8 @@ async fn an_unknown_email_and_a_wrong_password_fail_with_identical_bodies() {
 
 #[actix_web::test]
 async fn a_login_email_with_a_nul_is_just_another_failed_login() {
-    let ada = unique_email("ada");
     // Review finding: it was a 500.
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     let wrong = app.attempt_login(&ada, "wrong-password").await;
     let nul = app
         .post(
@@ -196,9 +186,7 @@ async fn sign_up_can_be_disabled() {
 
 #[actix_web::test]
 async fn login_is_throttled_after_repeated_failures() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    app.sign_up(&ada).await;
+    let (app, ada, _) = ada_signed_up().await;
     for attempt in 0..20 {
         let res = app.attempt_login(&ada, "wrong-password").await;
         if res.status == 429 {
@@ -234,9 +222,7 @@ async fn a_tampered_token_is_refused_on_every_protected_prefix() {
 
 #[actix_web::test]
 async fn a_token_signed_with_another_secret_is_refused_on_every_protected_prefix() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    let signed_up = app.sign_up(&ada).await;
+    let (app, _, signed_up) = ada_signed_up().await;
     let (workspace, user) = ids(&signed_up);
     let foreign = TokenSigner::new(b"some-other-secret-0123456789abcdef")
         .access_token(workspace, user, 600)
@@ -246,10 +232,9 @@ async fn a_token_signed_with_another_secret_is_refused_on_every_protected_prefix
 
 #[actix_web::test]
 async fn an_unsigned_alg_none_token_is_refused_on_every_protected_prefix() {
-    let ada = unique_email("ada");
     use base64::Engine;
-    let app = TestApp::new().await;
-    let (workspace, user) = ids(&app.sign_up(&ada).await);
+    let (app, _, signed_up) = ada_signed_up().await;
+    let (workspace, user) = ids(&signed_up);
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let header = b64.encode(r#"{"alg":"none","typ":"JWT"}"#);
     let payload = b64.encode(format!(
@@ -260,9 +245,7 @@ async fn an_unsigned_alg_none_token_is_refused_on_every_protected_prefix() {
 
 #[actix_web::test]
 async fn a_refresh_token_is_not_a_bearer_token() {
-    let ada = unique_email("ada");
-    let app = TestApp::new().await;
-    let signed_up = app.sign_up(&ada).await;
+    let (app, _, signed_up) = ada_signed_up().await;
     refused_everywhere(&app, Some(&refresh_token(&signed_up)), "refresh token as bearer").await;
 }
 
@@ -325,12 +308,18 @@ async fn only_the_open_api_document_takes_a_token_in_the_query_string() {
     );
 }
 
-#[actix_web::test]
-async fn an_api_key_claimed_for_another_workspace_is_refused() {
+/// A new app in which two workspaces, A and B, have signed up: the app, B's id, and an API key of A (its id, its token).
+async fn workspace_b_and_an_api_key_of_a() -> (TestApp, uuid::Uuid, (uuid::Uuid, String)) {
     let app = TestApp::new().await;
     let (ws_a, _) = ids(&app.sign_up(&unique_email("a")).await);
     let (ws_b, _) = ids(&app.sign_up(&unique_email("b")).await);
-    let (key, _) = api_key_of(&app, ws_a, None).await;
+    let key = api_key_of(&app, ws_a, None).await;
+    (app, ws_b, key)
+}
+
+#[actix_web::test]
+async fn an_api_key_claimed_for_another_workspace_is_refused() {
+    let (app, ws_b, (key, _)) = workspace_b_and_an_api_key_of_a().await;
     // The same key id presented as workspace B's: not found there.
     let forged = TokenSigner::new(SECRET.as_bytes())
         .api_key_token(ws_b, key, None)
@@ -341,10 +330,7 @@ async fn an_api_key_claimed_for_another_workspace_is_refused() {
 #[actix_web::test]
 async fn a_workspace_cannot_revoke_another_workspaces_api_key() {
     use twenty_domain::ports::IdentityStore;
-    let app = TestApp::new().await;
-    let (ws_a, _) = ids(&app.sign_up(&unique_email("a")).await);
-    let (ws_b, _) = ids(&app.sign_up(&unique_email("b")).await);
-    let (key, token) = api_key_of(&app, ws_a, None).await;
+    let (app, ws_b, (key, token)) = workspace_b_and_an_api_key_of_a().await;
     assert!(
         app.db.store().revoke_api_key(ws_b, key).await.unwrap().is_none(),
         "B cannot revoke A's key"

@@ -63,6 +63,13 @@ fn id_of(record: &Value) -> String {
     record["id"].as_str().unwrap().to_string()
 }
 
+/// An app whose workspace holds "New Company" (see [`new_company`]): the app and the company's id.
+async fn new_company_app() -> (TestApp, String) {
+    let app = app().await;
+    let id = id_of(&new_company(&app).await);
+    (app, id)
+}
+
 #[actix_web::test]
 async fn create_answers_the_record_with_empty_composites_and_relation_ids() {
     let app = app().await;
@@ -85,8 +92,7 @@ async fn create_answers_the_record_with_empty_composites_and_relation_ids() {
 
 #[actix_web::test]
 async fn a_list_filters_orders_and_counts() {
-    let app = app().await;
-    let id = id_of(&new_company(&app).await);
+    let (app, id) = new_company_app().await;
     create(
         &app,
         "/rest/companies",
@@ -105,24 +111,17 @@ async fn a_list_filters_orders_and_counts() {
 
 #[actix_web::test]
 async fn a_record_is_read_by_id() {
-    let app = app().await;
-    let id = id_of(&new_company(&app).await);
+    let (app, id) = new_company_app().await;
     let one = list(&app, &format!("/rest/companies/{id}")).await;
     assert_eq!(one["data"]["name"], json!("New Company"));
 }
 
 #[actix_web::test]
 async fn patch_changes_the_given_fields_and_the_update_time() {
-    let app = app().await;
-    let id = id_of(&new_company(&app).await);
-    let patched = call(
-        &app,
-        Method::PATCH,
-        &format!("/rest/companies/{id}"),
-        Some(json!({"employees": 150, "linkedinLink": "https://linkedin.com/company/new-co"})),
-        200,
-    )
-    .await;
+    let (app, id) = new_company_app().await;
+    let changes = json!({"employees": 150, "linkedinLink": "https://linkedin.com/company/new-co"});
+    let path = format!("/rest/companies/{id}");
+    let patched = call(&app, Method::PATCH, &path, Some(changes), 200).await;
     assert_eq!(patched["data"]["employees"], json!(150));
     assert_eq!(
         patched["data"]["linkedinLink"],
@@ -178,8 +177,7 @@ async fn opportunities_are_filtered_by_stage() {
 
 #[actix_web::test]
 async fn delete_answers_deleted_and_hides_the_record() {
-    let app = app().await;
-    let id = id_of(&new_company(&app).await);
+    let (app, id) = new_company_app().await;
     let path = format!("/rest/companies/{id}");
     let deleted = call(&app, Method::DELETE, &path, None, 200).await;
     assert_eq!(deleted, json!({"data": {"id": id, "deleted": true}}));
@@ -188,32 +186,18 @@ async fn delete_answers_deleted_and_hides_the_record() {
 
 #[actix_web::test]
 async fn delete_with_destroy_removes_a_deleted_record() {
-    let app = app().await;
-    let id = id_of(&new_company(&app).await);
+    let (app, id) = new_company_app().await;
     call(&app, Method::DELETE, &format!("/rest/companies/{id}"), None, 200).await;
-    let destroyed = call(
-        &app,
-        Method::DELETE,
-        &format!("/rest/companies/{id}?destroy=true"),
-        None,
-        200,
-    )
-    .await;
+    let destroy = format!("/rest/companies/{id}?destroy=true");
+    let destroyed = call(&app, Method::DELETE, &destroy, None, 200).await;
     assert_eq!(destroyed["data"]["deleted"], json!(true));
 }
 
 #[actix_web::test]
 async fn a_delete_whose_destroy_flag_is_given_twice_with_different_values_is_refused_and_deletes_nothing() {
-    let app = app().await;
-    let id = id_of(&new_company(&app).await);
-    let refused = call(
-        &app,
-        Method::DELETE,
-        &format!("/rest/companies/{id}?destroy=false&destroy=true"),
-        None,
-        400,
-    )
-    .await;
+    let (app, id) = new_company_app().await;
+    let destroy_twice = format!("/rest/companies/{id}?destroy=false&destroy=true");
+    let refused = call(&app, Method::DELETE, &destroy_twice, None, 400).await;
     assert_eq!(refused["error"]["code"], json!("VALIDATION_ERROR"), "{refused}");
     assert_eq!(app.rest_get(&format!("/rest/companies/{id}")).await.status, 200);
 }

@@ -270,15 +270,8 @@ async fn every_operator_on_every_type_with_nulls() {
 async fn relation_filters_by_id_and_by_related_fields() {
     let fx = Fixture::standard().await;
     let companies = fx.create_named("company", &["Acme", "Globex"]).await;
-    fx.create(
-        "opportunity",
-        vec![
-            json!({"name": "big", "companyId": companies[0]}),
-            json!({"name": "small", "companyId": companies[1]}),
-            json!({"name": "orphan"}),
-        ],
-    )
-    .await;
+    fx.create_two_linked_and_one_not("opportunity", &companies, "name", ["big", "small", "orphan"])
+        .await;
     assert_eq!(
         fx.names_matching("opportunity", json!({"companyId": {"eq": companies[0]}}))
             .await,

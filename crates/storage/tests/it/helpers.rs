@@ -61,6 +61,30 @@ impl Fixture {
         self.create("company", inputs).await
     }
 
+    /// Creates three records of `object` whose `field` holds each of `values` in turn: the first linked to the company
+    /// `companies[0]`, the second to `companies[1]`, the third to no company; returns their ids.
+    pub async fn create_two_linked_and_one_not(
+        &self,
+        object: &str,
+        companies: &[String],
+        field: &str,
+        values: [&str; 3],
+    ) -> Vec<String> {
+        let links = [Some(&companies[0]), Some(&companies[1]), None];
+        let inputs = values
+            .iter()
+            .zip(links)
+            .map(|(value, company)| {
+                let mut input = serde_json::json!({ field: value });
+                if let Some(company) = company {
+                    input["companyId"] = serde_json::json!(company);
+                }
+                input
+            })
+            .collect();
+        self.create(object, inputs).await
+    }
+
     /// Creates one record of `object` (an upsert with `upsert`) and returns the service's answer, failures included.
     pub async fn try_create_one(
         &self,

@@ -64,14 +64,7 @@ async fn to_one_relations_nest_and_hide_soft_deleted_targets() {
     let fx = Fixture::standard().await;
     let companies = fx.create_named("company", &["Acme", "Gone"]).await;
     let people = fx
-        .create(
-            "person",
-            vec![
-                json!({"city": "a", "companyId": companies[0]}),
-                json!({"city": "b", "companyId": companies[1]}),
-                json!({"city": "c"}),
-            ],
-        )
+        .create_two_linked_and_one_not("person", &companies, "city", ["a", "b", "c"])
         .await;
     fx.create(
         "opportunity",

@@ -2,7 +2,7 @@
 //! deleted field — within a second, through `LISTEN/NOTIFY`.
 
 use super::{api_key, graphql, metadata, time_until, wait_until_live};
-use crate::support::binary::{Server, request};
+use crate::support::binary::{Server, Sibling, request};
 use serde_json::json;
 use std::time::Duration;
 
@@ -33,6 +33,16 @@ fn create_region(port: u16, token: &str) -> serde_json::Value {
         json!({"input": {"objectMetadataId": company, "name": "region", "label": "Region", "type": "TEXT"}}),
     )["createOneField"]["id"]
         .clone()
+}
+
+/// A server, a sibling process on its database that already listens for changes, and an API key of a new workspace
+/// made through the server: (access token of its admin, key id, key token), as [`api_key`] answers it.
+async fn two_processes_and_a_key() -> (Server, Sibling, (String, String, String)) {
+    let server = Server::start(&[]).await;
+    let key = api_key(&server);
+    let sibling = server.sibling();
+    wait_until_live(sibling.port);
+    (server, sibling, key)
 }
 
 #[tokio::test]
@@ -72,10 +82,7 @@ async fn a_field_created_through_one_process_is_usable_in_another_within_a_secon
 
 #[tokio::test]
 async fn a_key_revoked_through_one_process_is_refused_by_another_within_a_second() {
-    let server = Server::start(&[]).await;
-    let (access, key_id, key) = api_key(&server);
-    let sibling = server.sibling();
-    wait_until_live(sibling.port);
+    let (server, sibling, (access, key_id, key)) = two_processes_and_a_key().await;
     let read = |port| graphql(port, &key, "{ companies { totalCount } }", json!({})).status;
     assert_eq!(read(sibling.port), 200, "the sibling now holds the key in memory");
     assert_eq!(read(sibling.port), 200);
@@ -93,10 +100,7 @@ async fn a_key_revoked_through_one_process_is_refused_by_another_within_a_second
 
 #[tokio::test]
 async fn a_field_deleted_through_one_process_is_gone_from_another_within_a_second() {
-    let server = Server::start(&[]).await;
-    let (_, _, key) = api_key(&server);
-    let sibling = server.sibling();
-    wait_until_live(sibling.port);
+    let (server, sibling, (_, _, key)) = two_processes_and_a_key().await;
     let field = create_region(server.port, &key);
     let uses_field = |port| {
         graphql(port, &key, "{ companies { edges { node { region } } } }", json!({}))

@@ -2,7 +2,15 @@
 //! nesting limits, invalid arguments and inputs, and bodies that are not GraphQL requests.
 
 use super::{app, document};
+use crate::support::{Gql, TestApp};
 use serde_json::{Value, json};
+
+/// Runs `document` on the core API and checks that it fails with the error code `code`: its answer, for more checks.
+async fn assert_error_code(app: &TestApp, document: &str, code: &str) -> Gql {
+    let answer = app.run(document).await;
+    assert_eq!(answer.error_code(), code, "{document}: {:?}", answer.0);
+    answer
+}
 
 #[actix_web::test]
 async fn an_unknown_field_fails_validation_with_its_message_and_location() {
@@ -31,8 +39,7 @@ async fn an_unknown_field_of_a_node_names_the_node_type() {
 #[actix_web::test]
 async fn a_syntax_error_is_a_parse_failure_with_a_location_and_no_data() {
     let app = app().await;
-    let syntax = app.run("{ companies { ").await;
-    assert_eq!(syntax.error_code(), "GRAPHQL_PARSE_FAILED");
+    let syntax = assert_error_code(&app, "{ companies { ", "GRAPHQL_PARSE_FAILED").await;
     assert!(syntax.error()["locations"].is_array());
     assert_eq!(syntax.0["data"], Value::Null);
 }
@@ -49,10 +56,8 @@ async fn a_variable_of_the_wrong_type_fails_validation() {
 #[actix_web::test]
 async fn a_filter_operator_the_field_type_lacks_fails_validation() {
     let app = app().await;
-    let wrong_operator = app
-        .run("{ companies(filter: {employees: {like: \"%1\"}}) { totalCount } }")
-        .await;
-    assert_eq!(wrong_operator.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    let wrong_operator = "{ companies(filter: {employees: {like: \"%1\"}}) { totalCount } }";
+    assert_error_code(&app, wrong_operator, "GRAPHQL_VALIDATION_FAILED").await;
 }
 
 #[actix_web::test]
@@ -60,8 +65,7 @@ async fn a_document_nested_too_deep_is_a_validation_error() {
     let app = app().await;
     // company > people > edges > node > company > people > edges > node > company > accountOwner > name > firstName
     let deep = "query { company(filter: {}) { people { edges { node { company { people { edges { node { company { accountOwner { name { firstName } } } } } } } } } } } }";
-    let deep = app.run(deep).await;
-    assert_eq!(deep.error_code(), "VALIDATION_ERROR", "{:?}", deep.0);
+    let deep = assert_error_code(&app, deep, "VALIDATION_ERROR").await;
     assert!(deep.error()["message"].as_str().unwrap().contains("deep"));
 }
 
@@ -84,9 +88,9 @@ async fn a_document_may_have_twenty_root_fields_but_not_twenty_one() {
 #[actix_web::test]
 async fn connections_nested_three_deep_are_a_validation_error_without_data() {
     let app = app().await;
-    let nested = app
-        .run("{ companies { edges { node { people { edges { node { opportunities { edges { node { id } } } } } } } } } }").await;
-    assert_eq!(nested.error_code(), "VALIDATION_ERROR", "{:?}", nested.0);
+    let nested =
+        "{ companies { edges { node { people { edges { node { opportunities { edges { node { id } } } } } } } } } }";
+    let nested = assert_error_code(&app, nested, "VALIDATION_ERROR").await;
     assert_eq!(nested.0["data"], Value::Null);
 }
 
@@ -115,19 +119,17 @@ async fn invalid_arguments_are_validation_errors() {
 #[actix_web::test]
 async fn every_invalid_input_field_is_reported() {
     let app = app().await;
-    let validation = app
-        .run("mutation { createPerson(data: {email: \"nope\", phone: \"x\"}) { id } }")
-        .await;
+    let create = "mutation { createPerson(data: {email: \"nope\", phone: \"x\"}) { id } }";
+    let validation = app.run(create).await;
     assert_eq!(validation.error_fields().len(), 2, "{:?}", validation.0);
 }
 
 #[actix_web::test]
 async fn updating_a_record_that_does_not_exist_is_not_found() {
     let app = app().await;
-    let missing = app
-        .run("mutation { updateCompany(id: \"6f9619ff-8b86-4d01-b42d-00c04fc964ff\", data: {name: \"x\"}) { id } }")
-        .await;
-    assert_eq!(missing.error_code(), "NOT_FOUND");
+    let missing =
+        "mutation { updateCompany(id: \"6f9619ff-8b86-4d01-b42d-00c04fc964ff\", data: {name: \"x\"}) { id } }";
+    assert_error_code(&app, missing, "NOT_FOUND").await;
 }
 
 #[actix_web::test]
@@ -158,10 +160,8 @@ async fn an_alias_may_reuse_a_scalar_fields_name_for_a_relation() {
 #[actix_web::test]
 async fn a_nul_in_a_pattern_is_bad_input_not_a_database_error() {
     let app = app().await;
-    let nul = app
-        .run("{ companies(filter: {name: {like: \"\\u0000\"}}) { totalCount } }")
-        .await;
-    assert_eq!(nul.error_code(), "VALIDATION_ERROR", "{:?}", nul.0);
+    let nul = "{ companies(filter: {name: {like: \"\\u0000\"}}) { totalCount } }";
+    assert_error_code(&app, nul, "VALIDATION_ERROR").await;
 }
 
 #[actix_web::test]

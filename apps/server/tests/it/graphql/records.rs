@@ -49,32 +49,33 @@ async fn nested_connections_take_per_parent_arguments_aliases_and_fragments() {
 async fn paging_backwards_with_last_and_before() {
     let app = app().await;
     a_and_b(&app).await;
-    let last = app
-        .query("{ companies(last: 1) { edges { node { name } } pageInfo { hasPreviousPage startCursor } } }")
-        .await;
-    assert_eq!(last["companies"]["edges"][0]["node"]["name"], json!("B"));
-    assert_eq!(last["companies"]["pageInfo"]["hasPreviousPage"], json!(true));
-    let before = last["companies"]["pageInfo"]["startCursor"].as_str().unwrap();
-    let earlier = app
-        .query_with(
-            "query($c: String) { companies(last: 5, before: $c) { edges { node { name } } pageInfo { hasPreviousPage hasNextPage } } }",
-            json!({"c": before}),
-        )
-        .await;
-    assert_eq!(earlier["companies"]["edges"], json!([{"node": {"name": "A"}}]));
+    let last_one = "{ companies(last: 1) { edges { node { name } } pageInfo { hasPreviousPage startCursor } } }";
+    let last = &app.query(last_one).await["companies"];
+    assert_eq!(last["edges"][0]["node"]["name"], json!("B"));
+    assert_eq!(last["pageInfo"]["hasPreviousPage"], json!(true));
+    let before = last["pageInfo"]["startCursor"].as_str().unwrap();
+    let page_before = "query($c: String) { companies(last: 5, before: $c) { edges { node { name } } pageInfo { hasPreviousPage hasNextPage } } }";
+    let earlier = &app.query_with(page_before, json!({"c": before})).await["companies"];
+    assert_eq!(earlier["edges"], json!([{"node": {"name": "A"}}]));
     assert_eq!(
-        earlier["companies"]["pageInfo"],
+        earlier["pageInfo"],
         json!({"hasPreviousPage": false, "hasNextPage": true})
     );
 }
 
 const DELETE: &str = "mutation($id: ID!) { deleteCompany(id: $id) { id deletedAt } }";
 
+/// Companies A and B, B soft-deleted: B's id.
+async fn b_soft_deleted(app: &TestApp) -> String {
+    let (_, b) = a_and_b(app).await;
+    mutate(app, DELETE, &b).await;
+    b
+}
+
 #[actix_web::test]
 async fn a_soft_deleted_record_is_hidden_but_found_by_a_deleted_at_filter() {
     let app = app().await;
-    let (_, b) = a_and_b(&app).await;
-    mutate(&app, DELETE, &b).await;
+    b_soft_deleted(&app).await;
     assert_eq!(total_companies(&app).await, json!(1));
     let trash = app
         .query("{ companies(filter: {deletedAt: {is: NOT_NULL}}) { edges { node { name } } } }")
@@ -85,8 +86,7 @@ async fn a_soft_deleted_record_is_hidden_but_found_by_a_deleted_at_filter() {
 #[actix_web::test]
 async fn a_restored_record_is_listed_again() {
     let app = app().await;
-    let (_, b) = a_and_b(&app).await;
-    mutate(&app, DELETE, &b).await;
+    let b = b_soft_deleted(&app).await;
     mutate(&app, "mutation($id: ID!) { restoreCompany(id: $id) { id } }", &b).await;
     assert_eq!(total_companies(&app).await, json!(2));
 }
@@ -94,8 +94,7 @@ async fn a_restored_record_is_listed_again() {
 #[actix_web::test]
 async fn a_destroyed_record_is_gone() {
     let app = app().await;
-    let (_, b) = a_and_b(&app).await;
-    mutate(&app, DELETE, &b).await;
+    let b = b_soft_deleted(&app).await;
     mutate(&app, "mutation($id: ID!) { destroyCompany(id: $id) { name } }", &b).await;
     let gone = mutate(&app, "query($id: ID!) { company(filter: {id: {eq: $id}}) { id } }", &b).await;
     assert_eq!(gone["company"], Value::Null);
@@ -113,12 +112,9 @@ async fn create_with_upsert_updates_the_record_with_that_id() {
 #[actix_web::test]
 async fn a_batch_with_one_invalid_record_writes_nothing() {
     let app = app().await;
-    let atomic = app
-        .graphql(
-            "mutation($d: [CompanyCreateInput!]!) { createCompanies(data: $d) { id } }",
-            json!({"d": [{"name": "ok"}, {"name": "bad", "linkedinLink": "nope"}]}),
-        )
-        .await;
+    let create = "mutation($d: [CompanyCreateInput!]!) { createCompanies(data: $d) { id } }";
+    let batch = json!({"d": [{"name": "ok"}, {"name": "bad", "linkedinLink": "nope"}]});
+    let atomic = app.graphql(create, batch).await;
     assert_eq!(atomic.error_code(), "VALIDATION_ERROR");
     assert_eq!(atomic.error_fields()[0], "[1].linkedinLink");
     assert_eq!(total_companies(&app).await, json!(0));
@@ -127,15 +123,11 @@ async fn a_batch_with_one_invalid_record_writes_nothing() {
 /// A renamed to A2 and moved to industry X by a bulk update; B left alone.
 async fn a_in_industry_x(app: &TestApp) -> String {
     let (a, _) = a_and_b(app).await;
-    mutate(
-        app,
-        "mutation($id: ID!) { updateCompany(id: $id, data: {name: \"A2\"}) { id } }",
-        &a,
-    )
-    .await;
-    let bulk = app
-        .query("mutation { updateCompanies(filter: {name: {eq: \"A2\"}}, data: {industry: \"X\"}) { industry } }")
-        .await;
+    let rename = "mutation($id: ID!) { updateCompany(id: $id, data: {name: \"A2\"}) { id } }";
+    mutate(app, rename, &a).await;
+    let update_many =
+        "mutation { updateCompanies(filter: {name: {eq: \"A2\"}}, data: {industry: \"X\"}) { industry } }";
+    let bulk = app.query(update_many).await;
     assert_eq!(bulk["updateCompanies"], json!([{"industry": "X"}]));
     a
 }
@@ -150,11 +142,10 @@ async fn update_many_changes_the_records_a_filter_selects() {
 async fn restore_many_brings_back_the_records_a_filter_selects() {
     let app = app().await;
     a_in_industry_x(&app).await;
-    app.query("mutation { deleteCompanies(filter: {industry: {eq: \"X\"}}) { id } }")
-        .await;
-    let restored = app
-        .query("mutation { restoreCompanies(filter: {industry: {eq: \"X\"}}) { name } }")
-        .await;
+    let delete_many = "mutation { deleteCompanies(filter: {industry: {eq: \"X\"}}) { id } }";
+    app.query(delete_many).await;
+    let restore_many = "mutation { restoreCompanies(filter: {industry: {eq: \"X\"}}) { name } }";
+    let restored = app.query(restore_many).await;
     assert_eq!(restored["restoreCompanies"], json!([{"name": "A2"}]));
 }
 

@@ -3,129 +3,87 @@
 
 use super::{app, create_field, create_object, delete_one, document, field_input};
 use crate::support::{TestApp, node_where};
-use serde_json::json;
+use serde_json::{Value, json};
+
+/// A field of the `gadget` object: its name, its type, a value to write into it, and a filter that selects that value.
+struct FieldCase {
+    name: &'static str,
+    field_type: &'static str,
+    value: Value,
+    filter: Value,
+}
+
+fn case(name: &'static str, field_type: &'static str, value: impl Into<Value>, filter: Value) -> FieldCase {
+    let value = value.into();
+    FieldCase {
+        name,
+        field_type,
+        value,
+        filter,
+    }
+}
+
+/// What creating the gadget's field `name` takes besides its name and type: settings, options.
+fn creation_extra(name: &str) -> Value {
+    match name {
+        "units" => json!({"settings": {"dataType": "int"}}),
+        "tier" => json!({"options": [{"value": "A", "label": "A"}, {"value": "B", "label": "B"}]}),
+        "tags" => json!({"options": [{"value": "X", "label": "X"}, {"value": "Y", "label": "Y"}]}),
+        "stars" => json!({"options": [{"value": "RATING_1", "label": "1"}, {"value": "RATING_2", "label": "2"}]}),
+        _ => json!({}),
+    }
+}
+
+const SEEN_AT: &str = "2024-05-01T10:00:00.000Z";
+const REF: &str = "11111111-1111-4111-8111-111111111111";
 
 #[actix_web::test]
 async fn every_field_type_is_creatable_writable_readable_and_filterable() {
     let app = app().await;
     let object = create_object(&app, "gadget", "gadgets").await;
+    let (euros, ada, xy) = (
+        json!({"amountMicros": 1500000, "currencyCode": "EUR"}),
+        json!({"firstName": "Ada", "lastName": "L"}),
+        json!(["X", "Y"]),
+    );
     let fields = [
-        ("label", "TEXT", json!({}), json!("hello"), json!({"eq": "hello"})),
-        ("weight", "NUMBER", json!({}), json!(2.5), json!({"gt": 2})),
-        (
-            "units",
-            "NUMBER",
-            json!({"settings": {"dataType": "int"}}),
-            json!(7),
-            json!({"in": [7, 8]}),
-        ),
-        ("enabled", "BOOLEAN", json!({}), json!(true), json!({"eq": true})),
-        (
-            "seenAt",
-            "DATE_TIME",
-            json!({}),
-            json!("2024-05-01T10:00:00.000Z"),
-            json!({"lte": "2024-05-01T10:00:00.000Z"}),
-        ),
-        (
-            "day",
-            "DATE",
-            json!({}),
-            json!("2024-05-01"),
-            json!({"eq": "2024-05-01"}),
-        ),
-        (
-            "contact",
-            "EMAIL",
-            json!({}),
-            json!("g@example.com"),
-            json!({"ilike": "%EXAMPLE%"}),
-        ),
-        (
-            "phone",
-            "PHONE",
-            json!({}),
-            json!("+33 1 23 45 67 89"),
-            json!({"startsWith": "+33"}),
-        ),
-        (
-            "site",
-            "URL",
-            json!({}),
-            json!("https://gadget.example"),
-            json!({"like": "https://%"}),
-        ),
-        (
-            "cost",
-            "CURRENCY",
-            json!({}),
-            json!({"amountMicros": 1500000, "currencyCode": "EUR"}),
-            json!({"currencyCode": {"eq": "EUR"}}),
-        ),
-        (
-            "tier",
-            "SELECT",
-            json!({"options": [{"value": "A", "label": "A"}, {"value": "B", "label": "B"}]}),
-            json!("B"),
-            json!({"eq": "B"}),
-        ),
-        (
-            "tags",
-            "MULTI_SELECT",
-            json!({"options": [{"value": "X", "label": "X"}, {"value": "Y", "label": "Y"}]}),
-            json!(["X", "Y"]),
-            json!({"containsAll": ["X", "Y"]}),
-        ),
-        (
-            "stars",
-            "RATING",
-            json!({"options": [{"value": "RATING_1", "label": "1"}, {"value": "RATING_2", "label": "2"}]}),
-            json!("RATING_2"),
-            json!({"eq": "RATING_2"}),
-        ),
-        (
-            "extra",
-            "JSON",
-            json!({}),
-            json!("{\"a\":1}"),
-            json!({"is": "NOT_NULL"}),
-        ),
-        (
-            "owner",
-            "FULL_NAME",
-            json!({}),
-            json!({"firstName": "Ada", "lastName": "L"}),
-            json!({"firstName": {"eq": "Ada"}}),
-        ),
-        (
-            "ref",
-            "UUID",
-            json!({}),
-            json!("11111111-1111-4111-8111-111111111111"),
-            json!({"eq": "11111111-1111-4111-8111-111111111111"}),
-        ),
+        case("label", "TEXT", "hello", json!({"eq": "hello"})),
+        case("weight", "NUMBER", 2.5, json!({"gt": 2})),
+        case("units", "NUMBER", 7, json!({"in": [7, 8]})),
+        case("enabled", "BOOLEAN", true, json!({"eq": true})),
+        case("seenAt", "DATE_TIME", SEEN_AT, json!({"lte": SEEN_AT})),
+        case("day", "DATE", "2024-05-01", json!({"eq": "2024-05-01"})),
+        case("contact", "EMAIL", "g@example.com", json!({"ilike": "%EXAMPLE%"})),
+        case("phone", "PHONE", "+33 1 23 45 67 89", json!({"startsWith": "+33"})),
+        case("site", "URL", "https://gadget.example", json!({"like": "https://%"})),
+        case("cost", "CURRENCY", euros, json!({"currencyCode": {"eq": "EUR"}})),
+        case("tier", "SELECT", "B", json!({"eq": "B"})),
+        case("tags", "MULTI_SELECT", xy.clone(), json!({"containsAll": xy})),
+        case("stars", "RATING", "RATING_2", json!({"eq": "RATING_2"})),
+        case("extra", "JSON", "{\"a\":1}", json!({"is": "NOT_NULL"})),
+        case("owner", "FULL_NAME", ada, json!({"firstName": {"eq": "Ada"}})),
+        case("ref", "UUID", REF, json!({"eq": REF})),
     ];
     let mut data = serde_json::Map::new();
-    for (name, field_type, extra, value, _) in &fields {
-        let created = create_field(&app, field_input(&object, name, field_type, extra)).await;
-        assert_eq!(created["type"], json!(field_type));
-        data.insert(name.to_string(), value.clone());
+    for field in &fields {
+        let input = field_input(&object, field.name, field.field_type, &creation_extra(field.name));
+        let created = create_field(&app, input).await;
+        assert_eq!(created["type"], json!(field.field_type));
+        data.insert(field.name.to_string(), field.value.clone());
     }
-    app.query_with(
-        "mutation($d: GadgetCreateInput!) { createGadget(data: $d) { id } }",
-        json!({"d": data}),
-    )
-    .await;
-    app.query("mutation { createGadget(data: {label: \"other\"}) { id } }")
-        .await;
+    let create = "mutation($d: GadgetCreateInput!) { createGadget(data: $d) { id } }";
+    app.query_with(create, json!({"d": data})).await;
+    let other = "mutation { createGadget(data: {label: \"other\"}) { id } }";
+    app.query(other).await;
     let selection = "label weight units enabled seenAt day contact phone site cost { amountMicros currencyCode } tier tags stars extra owner { firstName lastName } ref";
-    for (name, _, _, value, filter) in &fields {
+    for field in &fields {
         let query =
             format!("query($f: GadgetFilterInput) {{ gadgets(filter: $f) {{ edges {{ node {{ {selection} }} }} }} }}");
-        let found = app.query_with(&query, json!({"f": {*name: filter}})).await;
+        let (name, value) = (field.name, &field.value);
+        let found = app.query_with(&query, json!({"f": {name: field.filter}})).await;
         let edges = found["gadgets"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), 1, "filter on {name}: {found}");
-        assert_eq!(&edges[0]["node"][*name], value, "{name} reads back");
+        assert_eq!(&edges[0]["node"][name], value, "{name} reads back");
     }
 }
 
@@ -209,13 +167,11 @@ async fn records_are_filterable_through_their_to_one_side() {
 async fn deleting_a_relation_removes_both_fields() {
     let app = app().await;
     authors_and_books(&app).await;
-    let relations = app
-        .metadata_query("{ relations { edges { node { id relationType } } } }")
-        .await;
+    let all_relations = "{ relations { edges { node { id relationType } } } }";
+    let relations = app.metadata_query(all_relations).await;
     let m2m = node_where(&relations["relations"], "relationType", "MANY_TO_MANY");
     delete_one(&app, "Relation", &m2m["id"]).await.data();
-    let gone = app
-        .run("{ books { edges { node { coauthors { totalCount } } } } }")
-        .await;
+    let coauthors = "{ books { edges { node { coauthors { totalCount } } } } }";
+    let gone = app.run(coauthors).await;
     assert_eq!(gone.error_code(), "GRAPHQL_VALIDATION_FAILED");
 }

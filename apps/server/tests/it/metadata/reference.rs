@@ -212,11 +212,8 @@ async fn a_webhook_can_be_updated_and_deleted() {
 #[actix_web::test]
 async fn a_webhook_to_a_private_address_is_refused() {
     let app = app().await;
-    let private = app
-        .run_metadata(
-            "mutation { createOneWebhook(data: {targetUrl: \"http://127.0.0.1:9/x\", operation: \"*\"}) { id } }",
-        )
-        .await;
+    let create = "mutation { createOneWebhook(data: {targetUrl: \"http://127.0.0.1:9/x\", operation: \"*\"}) { id } }";
+    let private = app.run_metadata(create).await;
     assert_eq!(private.error_code(), "VALIDATION_ERROR");
 }
 
