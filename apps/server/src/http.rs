@@ -59,11 +59,7 @@ pub fn build_app(
                 )
                 .default_service(web::to(not_found).wrap(from_fn(require_principal))),
         )
-        .service(
-            web::scope("/graphql")
-                .wrap(from_fn(require_principal))
-                .default_service(web::to(not_found)),
-        )
+        .service(protected_unknown_routes("/graphql"))
         .service(
             web::resource("/metadata")
                 .route(web::post().to(metadata::metadata))
@@ -71,11 +67,7 @@ pub fn build_app(
                 .wrap(from_fn(require_principal))
                 .default_service(web::to(not_found)),
         )
-        .service(
-            web::scope("/metadata")
-                .wrap(from_fn(require_principal))
-                .default_service(web::to(not_found)),
-        )
+        .service(protected_unknown_routes("/metadata"))
         .service(
             web::scope("/rest")
                 .app_data(web::Data::from(rest))
@@ -115,6 +107,24 @@ fn cors() -> Cors {
             "retry-after",
         ])
         .max_age(3600)
+}
+
+/// Everything under a protected API's path that is not a route: authenticated first, so that an unauthenticated
+/// client learns nothing about which routes exist.
+fn protected_unknown_routes(
+    path: &str,
+) -> actix_web::Scope<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::scope(path)
+        .wrap(from_fn(require_principal))
+        .default_service(web::to(not_found))
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {

@@ -48,42 +48,49 @@ impl<'a> Body<'a> {
     }
 }
 
-pub async fn signup(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Json<Value>,
-) -> Result<HttpResponse, ApiError> {
-    let mut b = Body::new(&body)?;
+/// The sign-up request: every missing or mistyped field reported at once.
+fn sign_up_input(body: &Value) -> Result<SignUp, ApiError> {
+    let mut b = Body::new(body)?;
     let email = b.string("email", true);
     let password = b.string("password", true);
     let workspace_name = b.string("workspaceName", false);
     let first_name = b.string("firstName", false);
     let last_name = b.string("lastName", false);
     b.finish()?;
-    let input = SignUp {
+    Ok(SignUp {
         email: email.unwrap_or_default(),
         password: password.unwrap_or_default(),
         workspace_name,
         first_name,
         last_name,
-    };
-    // Each sign-up creates a schema of its own: counted before any work, valid or not.
+    })
+}
+
+pub async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let input = sign_up_input(&body)?;
+    // Each sign-up creates a schema of its own: counted before any work.
     state.sign_up_throttle.check_sign_up(client_ip(&req))?;
     let signed_up = state.auth.sign_up(input).await?;
     tracing::info!(workspace_id = %signed_up.workspace_id, user_id = %signed_up.user_id, "signed up");
     Ok(HttpResponse::Created().json(signed_up))
 }
 
-pub async fn login(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Json<Value>,
-) -> Result<HttpResponse, ApiError> {
-    let mut b = Body::new(&body)?;
+/// The login request: e-mail, password and the optional workspace to log in to.
+struct LoginInput {
+    email: String,
+    password: String,
+    workspace_id: Option<Uuid>,
+}
+
+fn login_input(body: &Value) -> Result<LoginInput, ApiError> {
+    let mut b = Body::new(body)?;
     let email = b.string("email", true).unwrap_or_default();
     let password = b.string("password", true).unwrap_or_default();
-    let workspace_id = b.string("workspaceId", false);
-    let workspace_id = match workspace_id.as_deref().map(Uuid::parse_str) {
+    let workspace_id = match b.string("workspaceId", false).as_deref().map(Uuid::parse_str) {
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => {
             b.problems.push("workspaceId", "must be a UUID");
@@ -92,8 +99,24 @@ pub async fn login(
         None => None,
     };
     b.finish()?;
-    state.login_throttle.check_login(client_ip(&req), &email)?;
-    let tokens = state.auth.login(&email, &password, workspace_id).await?;
+    Ok(LoginInput {
+        email,
+        password,
+        workspace_id,
+    })
+}
+
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let input = login_input(&body)?;
+    state.login_throttle.check_login(client_ip(&req), &input.email)?;
+    let tokens = state
+        .auth
+        .login(&input.email, &input.password, input.workspace_id)
+        .await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 

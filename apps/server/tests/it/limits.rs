@@ -33,6 +33,13 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     tokio::task::spawn_blocking(f).await.unwrap()
 }
 
+/// `POST path` with `body` and the app's token, through the real HTTP server of `app`.
+async fn post_served(app: &TestApp, path: &'static str, body: String) -> Response {
+    let served = app.served();
+    let (port, token) = (served.port, format!("Bearer {}", app.token));
+    blocking(move || request(port, "POST", path, &[("Authorization", &token)], Some(&body))).await
+}
+
 #[actix_web::test]
 async fn a_graphql_body_that_stops_arriving_is_answered_408_in_the_graphql_format_and_the_connection_closed() {
     let answer = stalled("/graphql", "{\"query\": \"{ comp", 100).await;
@@ -57,19 +64,8 @@ async fn a_rest_body_that_stops_arriving_is_answered_408_in_the_rest_format() {
 #[actix_web::test]
 async fn a_body_over_the_default_limit_is_413_in_the_rest_format() {
     let app = TestApp::new().await.with_workspace().await;
-    let served = app.served();
-    let (port, token) = (served.port, format!("Bearer {}", app.token));
     let body = format!("{{\"name\": \"{}\"}}", "x".repeat(5 * 1024 * 1024 + 1));
-    let answer = blocking(move || {
-        request(
-            port,
-            "POST",
-            "/rest/companies",
-            &[("Authorization", &token)],
-            Some(&body),
-        )
-    })
-    .await;
+    let answer = post_served(&app, "/rest/companies", body).await;
     let body = answer.expect(413);
     assert_eq!(body["error"]["code"], json!("PAYLOAD_TOO_LARGE"), "{body}");
     assert_eq!(body["error"]["statusCode"], json!(413));
@@ -81,20 +77,9 @@ async fn a_body_over_max_body_bytes_is_413_in_the_graphql_format_and_nothing_run
         .await
         .with_workspace()
         .await;
-    let served = app.served();
-    let (port, token) = (served.port, format!("Bearer {}", app.token));
     let name = "x".repeat(3000);
     let document = json!({"query": format!("mutation {{ createCompany(data: {{name: \"{name}\"}}) {{ id }} }}")});
-    let answer = blocking(move || {
-        request(
-            port,
-            "POST",
-            "/graphql",
-            &[("Authorization", &token)],
-            Some(&document.to_string()),
-        )
-    })
-    .await;
+    let answer = post_served(&app, "/graphql", document.to_string()).await;
     let body = answer.expect(413);
     assert_eq!(
         body["errors"][0]["extensions"]["code"],

@@ -86,6 +86,15 @@ async fn company_created_delivery(app: &TestApp, hook_id: &str) -> Option<Value>
     all.into_iter().find(|d| d["event"] == json!("company.created"))
 }
 
+/// A webhook for every event to `url`, a company created, and the record of that company's delivery once it
+/// failed for good.
+async fn failed_delivery_to(app: &TestApp, url: String) -> Value {
+    let hook_id = create_webhook(app, ANY_EVENT, url).await;
+    app.rest(Method::POST, "/rest/companies", Some(json!({"name": "x"})))
+        .await;
+    failed_company_delivery(app, &hook_id).await
+}
+
 /// Waits until the `company.created` delivery of the webhook failed for good; its record.
 async fn failed_company_delivery(app: &TestApp, hook_id: &str) -> Value {
     time_until(Duration::from_secs(15), async || {
@@ -188,10 +197,7 @@ async fn a_host_that_does_not_resolve_fails_at_delivery_without_any_request() {
     // Hosts resolving to private addresses are refused the same way: unit test in the worker.
     let (port, received) = receiver(0);
     let app = app(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false"), ("WEBHOOK_MAX_ATTEMPTS", "1")]).await;
-    let hook_id = create_webhook(&app, ANY_EVENT, format!("http://no-such-host.invalid:{port}/x")).await;
-    app.rest(Method::POST, "/rest/companies", Some(json!({"name": "x"})))
-        .await;
-    let failed = failed_company_delivery(&app, &hook_id).await;
+    let failed = failed_delivery_to(&app, format!("http://no-such-host.invalid:{port}/x")).await;
     // What failed, without the resolver's own words or any address.
     assert_eq!(failed["error"], json!("the target host name does not resolve"));
     assert!(received.lock().unwrap().is_empty());
@@ -221,10 +227,7 @@ async fn a_refused_connection_is_recorded_as_such_without_the_address() {
     // be given to another test's receiver).
     let closed_port = crate::support::binary::free_port();
     let app = app(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "true"), ("WEBHOOK_MAX_ATTEMPTS", "1")]).await;
-    let hook_id = create_webhook(&app, ANY_EVENT, format!("http://127.0.0.1:{closed_port}/x")).await;
-    app.rest(Method::POST, "/rest/companies", Some(json!({"name": "x"})))
-        .await;
-    let failed = failed_company_delivery(&app, &hook_id).await;
+    let failed = failed_delivery_to(&app, format!("http://127.0.0.1:{closed_port}/x")).await;
     assert_eq!(failed["error"], json!("connection refused"));
 }
 
