@@ -75,6 +75,8 @@ pub struct Config {
     pub pg_pool_timeout: Duration,
     /// Pooled connections one workspace may hold at once (`WORKSPACE_MAX_DB_CONNECTIONS`).
     pub workspace_max_db_connections: usize,
+    /// The most a GraphQL document may cost (`MAX_QUERY_COST`).
+    pub max_query_cost: u64,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -171,6 +173,7 @@ impl Config {
             request_timeout: Duration::from_secs(number(&get, "REQUEST_TIMEOUT_SECS", 30, 1, 3600)?),
             max_connections: number(&get, "MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize,
             max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
+            max_query_cost: number(&get, "MAX_QUERY_COST", 50_000, 1, u64::from(u32::MAX))?,
             webhook_concurrency: number(&get, "WEBHOOK_CONCURRENCY", 32, 1, 1024)? as usize,
             sign_up_rate_limit: number(&get, "SIGN_UP_RATE_LIMIT", 10, 0, 1_000_000)? as u32,
             rate_limit_workspace_factor: number(&get, "RATE_LIMIT_WORKSPACE_FACTOR", 4, 0, 1000)? as u32,
@@ -217,6 +220,7 @@ impl Config {
             ("REQUEST_TIMEOUT_SECS", self.request_timeout.as_secs().to_string()),
             ("MAX_CONNECTIONS", self.max_connections.to_string()),
             ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
+            ("MAX_QUERY_COST", self.max_query_cost.to_string()),
             ("WEBHOOK_CONCURRENCY", self.webhook_concurrency.to_string()),
             ("SIGN_UP_RATE_LIMIT", self.sign_up_rate_limit.to_string()),
             (

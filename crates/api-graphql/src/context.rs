@@ -14,6 +14,8 @@ pub struct CoreContext {
     pub meta: Arc<WorkspaceMetadata>,
     /// Root-field results already written as JSON text, spliced into the response (see [`RawParts`]).
     pub raw: RawParts,
+    /// The most a document may cost (`MAX_QUERY_COST`, see [`crate::cost`]).
+    pub max_query_cost: u64,
 }
 
 /// Root-field results written straight to JSON text ([`crate::output::write_object`]). A root field answers

@@ -1,6 +1,7 @@
 //! Executing one GraphQL request: limits, juniper, and the contract's error and response format.
 
 use crate::context::{CoreContext, Spliced};
+use crate::cost::{CostInputs, CostPlan};
 use crate::error::{document_error, rewrite_validation_message};
 use crate::limits;
 use crate::schema::{PrepareError, SchemaEntry};
@@ -10,6 +11,7 @@ use juniper::{
 };
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
+use std::collections::HashMap;
 use twenty_domain::ErrorCode;
 
 /// The body of `POST /graphql`.
@@ -215,7 +217,10 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
         Some(Json::Object(map)) => to_variables(map),
         _ => Variables::new(),
     };
-    match prepared.borrow_dependent().execute(&variables, ctx).await {
+    if let Err(error) = check_cost(entry, &prepared.cost, &variables, ctx).await {
+        return GraphQLResponse::failed(vec![error]);
+    }
+    match prepared.document.borrow_dependent().execute(&variables, ctx).await {
         Ok((data, errors)) => GraphQLResponse {
             errors: errors.iter().map(execution_error).collect(),
             data: Some(data),
@@ -223,6 +228,41 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
         },
         Err(err) => GraphQLResponse::failed(graphql_errors(err)),
     }
+}
+
+/// Refuses a document that costs more than the limit, before anything of it runs (contract §10).
+async fn check_cost(
+    entry: &SchemaEntry,
+    plan: &CostPlan,
+    variables: &Variables<S>,
+    ctx: &CoreContext,
+) -> Result<(), Json> {
+    let mut rows = HashMap::new();
+    for index in plan.counted_objects() {
+        // The plan's indices are into the (possibly shared) schema's types; estimates are of this workspace.
+        let Some(types) = entry.types().objects.get(index) else {
+            continue;
+        };
+        if let Some(object) = ctx.meta.object_by_singular(&types.object.name_singular) {
+            let estimate = ctx.records.estimated_rows(&ctx.meta, object).await;
+            rows.insert(index, estimate.unwrap_or(0));
+        }
+    }
+    let limits = ctx.records.limits();
+    let cost = plan.evaluate(&CostInputs {
+        variables,
+        default_page_size: u64::from(limits.default_size),
+        max_page_size: u64::from(limits.max_size),
+        rows: &rows,
+    });
+    if cost > ctx.max_query_cost {
+        let message = format!(
+            "Query too expensive: cost {cost} exceeds the limit {}",
+            ctx.max_query_cost
+        );
+        return Err(document_error(message, ErrorCode::ValidationError, Vec::new()));
+    }
+    Ok(())
 }
 
 fn to_variables(map: &Map<String, Json>) -> Variables<S> {

@@ -8,6 +8,7 @@
 //! ([`scalars`]).
 
 pub mod context;
+pub mod cost;
 pub mod error;
 pub mod execute;
 pub mod limits;

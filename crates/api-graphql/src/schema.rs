@@ -1,6 +1,7 @@
 //! Building a workspace's schema and caching it by metadata version, with the documents validated against it.
 
 use crate::context::CoreContext;
+use crate::cost::CostPlan;
 use crate::root::Root;
 use crate::types::{TypeInfo, TypeKind, WorkspaceTypes};
 use juniper::{DefaultScalarValue as S, EmptySubscription, GraphQLError, RootNode, ValidatedOperation};
@@ -14,8 +15,16 @@ pub type Schema = RootNode<Root, Root, EmptySubscription<CoreContext>>;
 
 pub struct SchemaEntry {
     pub schema: Arc<Schema>,
+    /// What the schema was built from (the names of root fields and relations, for the cost plans).
+    types: Arc<WorkspaceTypes>,
     /// Documents already parsed, checked against the limits and validated against this schema.
-    documents: Mutex<HashMap<DocumentKey, Arc<PreparedDocument>>>,
+    documents: Mutex<HashMap<DocumentKey, Arc<Prepared>>>,
+}
+
+/// A document ready to run: validated, with its cost plan.
+pub struct Prepared {
+    pub document: PreparedDocument,
+    pub cost: CostPlan,
 }
 
 /// Documents kept per schema; a full cache starts over (clients send few distinct documents).
@@ -46,15 +55,23 @@ self_cell::self_cell!(
 
 impl SchemaEntry {
     pub fn new(schema: Schema) -> Self {
+        // The query root's type info is the workspace's types (see `build_schema`).
+        let types = schema.query_info.types.clone();
         SchemaEntry {
             schema: Arc::new(schema),
+            types,
             documents: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The operation `operation` of `query`, parsed and validated once per schema: the same document sent
-    /// again skips parsing, the limits and validation. Documents that fail are not kept.
-    pub fn prepare(&self, query: &str, operation: Option<&str>) -> Result<Arc<PreparedDocument>, PrepareError> {
+    /// What the schema was built from.
+    pub fn types(&self) -> &WorkspaceTypes {
+        &self.types
+    }
+
+    /// The operation `operation` of `query`, parsed, checked against the limits, validated and planned once per
+    /// schema: the same document sent again skips all of that. Documents that fail are not kept.
+    pub fn prepare(&self, query: &str, operation: Option<&str>) -> Result<Arc<Prepared>, PrepareError> {
         let key = DocumentKey {
             query: query.to_string(),
             operation: operation.map(str::to_string),
@@ -64,11 +81,14 @@ impl SchemaEntry {
         {
             return Ok(found.clone());
         }
-        if let Ok(document) = juniper::parser::parse_document_source::<S>(query, &self.schema.schema)
-            && let Err(message) = crate::limits::check(&document, operation)
-        {
-            return Err(PrepareError::Limit(message));
-        }
+        // A document that does not parse is reported by validation, below.
+        let cost = match juniper::parser::parse_document_source::<S>(query, &self.schema.schema) {
+            Ok(document) => {
+                crate::limits::check(&document, operation).map_err(PrepareError::Limit)?;
+                CostPlan::new(&document, operation, &self.types)
+            }
+            Err(_) => CostPlan::default(),
+        };
         let source = DocumentSource {
             schema: self.schema.clone(),
             key: key.clone(),
@@ -77,7 +97,10 @@ impl SchemaEntry {
             ValidatedOperation::new(&source.key.query, source.key.operation.as_deref(), &source.schema)
         })
         .map_err(PrepareError::Invalid)?;
-        let prepared = Arc::new(prepared);
+        let prepared = Arc::new(Prepared {
+            document: prepared,
+            cost,
+        });
         if let Ok(mut documents) = self.documents.lock() {
             if documents.len() >= DOCUMENTS_PER_SCHEMA {
                 documents.clear();

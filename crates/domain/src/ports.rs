@@ -52,6 +52,14 @@ pub trait RecordStore: Send + Sync {
         target: &RecordTarget,
         selection: &Selection,
     ) -> impl Future<Output = DomainResult<Vec<Json>>> + Send;
+
+    /// The database's estimate of an object's rows, from its statistics (no scan; may be minutes old); 0 when
+    /// it has none.
+    fn estimated_rows(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: ObjectId,
+    ) -> impl Future<Output = DomainResult<u64>> + Send;
 }
 
 /// Workspaces and their metadata.

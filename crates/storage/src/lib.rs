@@ -16,6 +16,7 @@ pub mod compile;
 pub mod db;
 pub mod ddl;
 pub mod error;
+pub mod estimates;
 pub mod fairness;
 mod metadata_changes;
 mod metadata_rows;

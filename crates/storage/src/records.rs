@@ -223,6 +223,16 @@ impl RecordStore for PgStore {
         )
         .await
     }
+
+    async fn estimated_rows(&self, meta: &WorkspaceMetadata, object_id: ObjectId) -> DomainResult<u64> {
+        if let Some(rows) = self.estimates.cached(meta.workspace_id, object_id) {
+            return Ok(rows);
+        }
+        let table = &object(meta, object_id)?.table_name;
+        let rows = crate::estimates::estimate(&mut *self.conn().await?, &meta.schema_name, table).await?;
+        self.estimates.remember(meta.workspace_id, object_id, rows);
+        Ok(rows)
+    }
 }
 
 /// Replaces the MANY_TO_MANY links of each written record (`(id, links)`), then reads the records back, in that

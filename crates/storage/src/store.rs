@@ -6,6 +6,7 @@
 use crate::changes::{self, Caches};
 use crate::db::PgPool;
 use crate::error::pool_error;
+use crate::estimates::RowEstimates;
 use crate::fairness::WorkspaceSlots;
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::Object;
@@ -43,6 +44,7 @@ pub struct PgStore {
     caches: Arc<Caches>,
     /// Connections per workspace, and how long a request waits for its workspace's slot and a connection.
     fairness: Option<(Arc<WorkspaceSlots>, Duration)>,
+    pub(crate) estimates: Arc<RowEstimates>,
 }
 
 impl PgStore {
@@ -57,6 +59,7 @@ impl PgStore {
             pool,
             caches: Arc::new(Caches::new(capacity)),
             fairness: None,
+            estimates: Arc::default(),
         }
     }
 

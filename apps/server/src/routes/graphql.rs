@@ -20,6 +20,7 @@ pub async fn graphql(
         principal,
         meta,
         raw: Default::default(),
+        max_query_cost: state.config.max_query_cost,
     };
     let response = execute_prepared(&entry, &ctx, &request).await;
     Ok(HttpResponse::Ok()

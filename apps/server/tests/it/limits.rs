@@ -250,3 +250,46 @@ async fn a_request_that_gets_no_connection_in_time_is_503_with_retry_after() {
     assert_eq!(body["error"]["code"], json!("SERVICE_UNAVAILABLE"), "{body}");
     assert_eq!(late.header("retry-after"), Some("1"));
 }
+
+#[actix_web::test]
+async fn two_hundred_aliased_counts_under_two_hundred_companies_are_too_expensive() {
+    let app = TestApp::new().await.with_workspace().await;
+    let counts: Vec<String> = (0..200).map(|i| format!("p{i}: people {{ totalCount }}")).collect();
+    let query = format!(
+        "{{ companies(first: 200) {{ edges {{ node {{ {} }} }} }} }}",
+        counts.join(" ")
+    );
+    let answer = app.run(&query).await;
+    assert_eq!(answer.error_code(), "VALIDATION_ERROR");
+    assert_eq!(
+        answer.error()["message"],
+        json!("Query too expensive: cost 40000200 exceeds the limit 50000")
+    );
+    assert_eq!(answer.0["data"], json!(null));
+}
+
+#[actix_web::test]
+async fn a_mutation_over_max_query_cost_changes_nothing() {
+    let app = TestApp::with_env(&[("MAX_QUERY_COST", "100")])
+        .await
+        .with_workspace()
+        .await;
+    let expensive =
+        "mutation { createCompany(data: {name: \"x\"}) { id people(first: 200) { edges { node { id } } } } }";
+    assert_eq!(app.run(expensive).await.error_code(), "VALIDATION_ERROR");
+    // A count costs at least 1,000 under the cost model; REST has none.
+    let companies = app.rest_get("/rest/companies").await.expect(200);
+    assert_eq!(companies["meta"]["totalCount"], json!(0), "{companies}");
+}
+
+#[actix_web::test]
+async fn a_page_size_given_by_a_variable_is_costed_with_the_requests_value() {
+    let app = TestApp::with_env(&[("MAX_QUERY_COST", "100")])
+        .await
+        .with_workspace()
+        .await;
+    let query = "query($n: Int) { companies(first: $n) { edges { node { id } } } }";
+    app.graphql(query, json!({"n": 50})).await.data();
+    let refused = app.graphql(query, json!({"n": 150})).await;
+    assert_eq!(refused.error_code(), "VALIDATION_ERROR");
+}

@@ -58,6 +58,7 @@ async fn introspection_is_written_for_the_conformance_check() {
         records: Arc::new(RecordService::new(PgStore::new(pool), ReadLimits::default())),
         meta,
         raw: Default::default(),
+        max_query_cost: u64::MAX,
         principal: Principal {
             workspace_id: uuid::Uuid::nil(),
             subject: Subject::User {

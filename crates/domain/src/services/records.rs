@@ -28,6 +28,11 @@ impl<S: RecordStore> RecordService<S> {
         &self.store
     }
 
+    /// The database's estimate of the object's rows (see [`RecordStore::estimated_rows`]).
+    pub async fn estimated_rows(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<u64> {
+        self.store.estimated_rows(meta, object.id).await
+    }
+
     pub async fn find_many(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Connection> {
         self.store.find(meta, query).await.map(Connection::from_json)
     }

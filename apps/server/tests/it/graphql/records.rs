@@ -30,9 +30,10 @@ async fn nested_connections_take_per_parent_arguments_aliases_and_fragments() {
         )
         .await;
     }
-    // Enum-style order literal too.
+    // Enum-style order literal too; a page of ten, as per-parent counts cost their table's estimated rows each
+    // (contract §10).
     let nested = app
-        .query("{ companies(orderBy: [{name: AscNullsFirst}]) { edges { node { name ...Staff top: people(first: 1, orderBy: [{name: {lastName: AscNullsFirst}}]) { edges { node { name { lastName } } } totalCount } } } } }
+        .query("{ companies(first: 10, orderBy: [{name: AscNullsFirst}]) { edges { node { name ...Staff top: people(first: 1, orderBy: [{name: {lastName: AscNullsFirst}}]) { edges { node { name { lastName } } } totalCount } } } } }
              fragment Staff on Company { people(filter: {name: {firstName: {neq: \"Bob\"}}}) { totalCount edges { node { __typename companyId } } } }").await;
     let acme = &nested["companies"]["edges"][0]["node"];
     assert_eq!(acme["name"], json!("A"));
