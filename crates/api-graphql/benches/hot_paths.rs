@@ -1,6 +1,7 @@
-//! Criterion benchmarks of the request path's CPU-bound steps: schema build for 50 custom objects × 20 fields,
-//! document preparation (parse + limits + validation, and the cache hit that replaces it), filter and order →
-//! SQL compilation, parsing and serialising a page of records, and token verification.
+//! Criterion benchmarks of the request path's CPU-bound steps: schema build for 50 custom objects × 20 fields (of
+//! every type a custom field can have), document preparation (parse + limits + validation, and the cache hit that
+//! replaces it), filter and order → SQL compilation, parsing and serialising a page of records, and token
+//! verification.
 //! Run with `cargo bench -p twenty-api-graphql`.
 
 #![allow(clippy::unwrap_used)] // benchmark fixtures: a failure is a broken fixture, not a result
@@ -12,34 +13,29 @@ use std::sync::Arc;
 use twenty_api_graphql::build_schema;
 use twenty_api_graphql::schema::SchemaEntry;
 use twenty_auth::TokenSigner;
-use twenty_domain::blueprint::{FieldBlueprint, ObjectBlueprint};
+use twenty_domain::blueprint::{FieldBlueprint, ObjectBlueprint, RATING_VALUES};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
 use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits};
 use twenty_storage::compile::Compiler;
 
-const TYPES: [FieldType; 10] = [
-    FieldType::Text,
-    FieldType::Number,
-    FieldType::Boolean,
-    FieldType::DateTime,
-    FieldType::Date,
-    FieldType::Email,
-    FieldType::Url,
-    FieldType::Currency,
-    FieldType::FullName,
-    FieldType::Select,
-];
-
 fn large_workspace() -> Arc<WorkspaceMetadata> {
+    // Every type a custom field can be created with; relations are made with createOneRelation instead.
+    let types: Vec<FieldType> = FieldType::ALL
+        .into_iter()
+        .filter(|t| *t != FieldType::Relation)
+        .collect();
+    let rating: Vec<(&str, &str)> = RATING_VALUES.iter().map(|v| (*v, *v)).collect();
     let mut blueprint = standard_objects();
     for o in 0..50 {
         let mut object = ObjectBlueprint::custom(&format!("thing{o}"), &format!("things{o}"), "Thing", "Things");
         for f in 0..20 {
-            let field_type = TYPES[f % TYPES.len()];
+            let field_type = types[f % types.len()];
             let mut field = FieldBlueprint::new(&format!("field{f}"), "Field", field_type);
-            if field_type == FieldType::Select {
+            if field_type == FieldType::Rating {
+                field = field.options(&rating);
+            } else if field_type.has_options() {
                 field = field.options(&[("A", "A"), ("B", "B"), ("C", "C")]);
             }
             object = object.field(field);

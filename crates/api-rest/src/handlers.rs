@@ -59,6 +59,56 @@ async fn workspace(state: &RestState, principal: &Principal) -> Result<Arc<Works
     Ok(workspace_of(&state.data_model, principal).await?)
 }
 
+/// What every record route starts from: the shared state, the authenticated principal, and the `{plural}` (and,
+/// on `/rest/{plural}/{id}`, the `{id}`) segment of the path. Extracting it does no I/O; the handler loads the
+/// workspace with [`RecordRoute::workspace`] and resolves the object with [`RecordRoute::object`].
+struct RecordRoute {
+    state: web::Data<RestState>,
+    principal: Principal,
+    plural: String,
+    id: Option<String>,
+}
+
+impl FromRequest for RecordRoute {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = req
+            .app_data::<web::Data<RestState>>()
+            .cloned()
+            .ok_or_else(|| ApiError(DomainError::internal("RestState is not registered as app data")));
+        let route = state.and_then(|state| {
+            let Authenticated(principal) = Authenticated::from_request(req, payload).into_inner()?;
+            let segment = |name| req.match_info().get(name).map(str::to_owned);
+            Ok(RecordRoute {
+                state,
+                principal,
+                plural: segment("plural").unwrap_or_default(),
+                id: segment("id"),
+            })
+        });
+        ready(route)
+    }
+}
+
+impl RecordRoute {
+    /// The current metadata of the principal's workspace.
+    async fn workspace(&self) -> Result<Arc<WorkspaceMetadata>, ApiError> {
+        workspace(&self.state, &self.principal).await
+    }
+
+    /// The active object `{plural}` names; an unknown name is 404.
+    fn object<'m>(&self, meta: &'m WorkspaceMetadata) -> Result<&'m ObjectMetadata, ApiError> {
+        object(meta, &self.plural)
+    }
+
+    /// The `{id}` segment as a record id; anything but a UUID is 400.
+    fn id(&self) -> Result<Uuid, ApiError> {
+        record_id(self.id.as_deref().unwrap_or_default())
+    }
+}
+
 /// The current metadata of the principal's workspace. A principal whose workspace is gone holds a worthless token:
 /// `UNAUTHORIZED`, on every core API.
 pub async fn workspace_of(
@@ -138,16 +188,12 @@ fn body_json(body: &[u8]) -> Result<Json, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError(DomainError::validation(format!("Invalid JSON body: {e}"))))
 }
 
-async fn list(
-    state: web::Data<RestState>,
-    req: HttpRequest,
-    Authenticated(principal): Authenticated,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let meta = workspace(&state, &principal).await?;
-    let object = object(&meta, &path)?;
+async fn list(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
     let params = parse_list_query(object, req.query_string())?;
-    let limits = state.records.limits();
+    let records = &route.state.records;
+    let limits = records.limits();
     let mut query = ConnectionQuery::from_input(
         &meta,
         object,
@@ -161,7 +207,7 @@ async fn list(
         .with_node(record_selection(&meta, object, params.depth)?)
         .with_total_count(true)
         .with_parts(false, true);
-    let connection = state.records.find_many(&meta, &query).await?;
+    let connection = records.find_many(&meta, &query).await?;
     let data: Vec<&Json> = connection.nodes().collect();
     Ok(HttpResponse::Ok().json(json!({
         "data": data,
@@ -169,90 +215,65 @@ async fn list(
     })))
 }
 
-async fn find_one(
-    state: web::Data<RestState>,
-    req: HttpRequest,
-    Authenticated(principal): Authenticated,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (plural, id) = path.into_inner();
-    let meta = workspace(&state, &principal).await?;
-    let object = object(&meta, &plural)?;
-    let id = record_id(&id)?;
+async fn find_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let id = route.id()?;
     let by_id = InputValue::String(id.to_string())
         .under(Operator::Eq.name())
         .under(SystemField::Id.name());
     let filter = Filter::resolve(&meta, object, &by_id)?;
     let selection = record_selection(&meta, object, depth_of(&req)?)?;
-    let record = state.records.find_one(&meta, object, filter, selection).await?;
+    let record = route.state.records.find_one(&meta, object, filter, selection).await?;
     let record = record.ok_or_else(|| ApiError(DomainError::not_found(format!("{} {id}", object.name_singular))))?;
     Ok(HttpResponse::Ok().json(json!({ "data": record })))
 }
 
-async fn create_one(
-    state: web::Data<RestState>,
-    Authenticated(principal): Authenticated,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let meta = workspace(&state, &principal).await?;
-    let object = object(&meta, &path)?;
+async fn create_one(route: RecordRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
     let data = body_json(&body)?;
-    let record = state
+    let record = route
+        .state
         .records
         .create_one(&meta, object, &data, false, &Selection::full_record(object))
         .await?;
     Ok(HttpResponse::Created().json(json!({ "data": record })))
 }
 
-async fn create_many(
-    state: web::Data<RestState>,
-    Authenticated(principal): Authenticated,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let meta = workspace(&state, &principal).await?;
-    let object = object(&meta, &path)?;
+async fn create_many(route: RecordRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
     let Json::Array(items) = body_json(&body)? else {
         return Err(ApiError(DomainError::validation(
             "The body of a batch request must be a JSON array",
         )));
     };
-    let records = state
+    let records = route
+        .state
         .records
         .create_many(&meta, object, &items, false, &Selection::full_record(object))
         .await?;
     Ok(HttpResponse::Created().json(json!({ "data": records })))
 }
 
-async fn update_one(
-    state: web::Data<RestState>,
-    Authenticated(principal): Authenticated,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let (plural, id) = path.into_inner();
-    let meta = workspace(&state, &principal).await?;
-    let object = object(&meta, &plural)?;
-    let id = record_id(&id)?;
+async fn update_one(route: RecordRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let id = route.id()?;
     let data = body_json(&body)?;
-    let record = state
+    let record = route
+        .state
         .records
         .update_one(&meta, object, id, &data, &Selection::full_record(object))
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "data": record })))
 }
 
-async fn delete_one(
-    state: web::Data<RestState>,
-    req: HttpRequest,
-    Authenticated(principal): Authenticated,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (plural, id) = path.into_inner();
-    let meta = workspace(&state, &principal).await?;
-    let object = object(&meta, &plural)?;
-    let id = record_id(&id)?;
+async fn delete_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let id = route.id()?;
     let destroy = query_choice(
         &req,
         "destroy",
@@ -265,7 +286,11 @@ async fn delete_one(
         LifeCycle::SoftDelete
     };
     let selection = Selection::new().field(object, "id")?;
-    state.records.change_one(change, &meta, object, id, &selection).await?;
+    route
+        .state
+        .records
+        .change_one(change, &meta, object, id, &selection)
+        .await?;
     Ok(HttpResponse::Ok().json(json!({ "data": { "id": id, "deleted": true } })))
 }
 

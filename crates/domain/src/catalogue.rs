@@ -111,46 +111,29 @@ pub fn standard_objects() -> WorkspaceBlueprint {
             ("task", "assignee", "Assignee"),
             ("workspaceMember", "assignedTasks", "Assigned Tasks"),
         ))
-        .relation(
-            R::new(
-                OneToMany,
-                ("task", "taskTargets", "Targets"),
-                ("taskTarget", "task", "Task"),
-            )
-            .on_delete(OnDelete::Cascade),
-        )
-        .relation(
-            R::new(
-                OneToMany,
-                ("note", "noteTargets", "Targets"),
-                ("noteTarget", "note", "Note"),
-            )
-            .on_delete(OnDelete::Cascade),
-        );
+        .relation(owned(
+            ("task", "taskTargets", "Targets"),
+            ("taskTarget", "task", "Task"),
+        ))
+        .relation(owned(
+            ("note", "noteTargets", "Targets"),
+            ("noteTarget", "note", "Note"),
+        ));
     for (target, label) in [
         ("person", "Person"),
         ("company", "Company"),
         ("opportunity", "Opportunity"),
     ] {
         blueprint = blueprint
-            .relation(
-                R::new(
-                    OneToMany,
-                    (target, "taskTargets", "Tasks"),
-                    ("taskTarget", target, label),
-                )
-                .on_delete(OnDelete::Cascade),
-            )
-            .relation(
-                R::new(
-                    OneToMany,
-                    (target, "noteTargets", "Notes"),
-                    ("noteTarget", target, label),
-                )
-                .on_delete(OnDelete::Cascade),
-            );
+            .relation(owned((target, "taskTargets", "Tasks"), ("taskTarget", target, label)))
+            .relation(owned((target, "noteTargets", "Notes"), ("noteTarget", target, label)));
     }
     blueprint
+}
+
+/// A one-to-many relation whose "many" side belongs to its parent: deleting the parent deletes it.
+fn owned(parent: (&str, &str, &str), child: (&str, &str, &str)) -> R {
+    R::new(OneToMany, parent, child).on_delete(OnDelete::Cascade)
 }
 
 #[cfg(test)]

@@ -42,13 +42,34 @@ impl PgStore {
     }
 }
 
-async fn next_ordinal(conn: &mut AsyncPgConnection, object_id: Uuid) -> Result<usize, TxError> {
-    let n: i64 = field_metadata::table
-        .filter(field_metadata::object_id.eq(object_id))
+/// Appends a field's metadata row after its object's existing fields.
+async fn insert_field(conn: &mut AsyncPgConnection, ws: WorkspaceId, field: &FieldMetadata) -> Result<(), TxError> {
+    let ordinal: i64 = field_metadata::table
+        .filter(field_metadata::object_id.eq(field.object_id))
         .count()
         .get_result(conn)
         .await?;
-    Ok(n as usize)
+    diesel::insert_into(field_metadata::table)
+        .values(field_row(ws, field, ordinal as usize))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The metadata row of object `id`, only if it belongs to workspace `ws`.
+#[diesel::dsl::auto_type]
+fn object_in(ws: WorkspaceId, id: Uuid) -> _ {
+    object_metadata::table
+        .find(id)
+        .filter(object_metadata::workspace_id.eq(ws))
+}
+
+/// The metadata row of field `id`, only if it belongs to workspace `ws`.
+#[diesel::dsl::auto_type]
+fn field_in(ws: WorkspaceId, id: Uuid) -> _ {
+    field_metadata::table
+        .find(id)
+        .filter(field_metadata::workspace_id.eq(ws))
 }
 
 impl MetadataStore for PgStore {
@@ -107,11 +128,7 @@ impl MetadataStore for PgStore {
             _ => None,
         };
         self.change_metadata(ws, async |conn| {
-            let ordinal = next_ordinal(conn, object.id).await?;
-            diesel::insert_into(field_metadata::table)
-                .values(field_row(ws, field, ordinal))
-                .execute(conn)
-                .await?;
+            insert_field(conn, ws, field).await?;
             conn.batch_execute(&ddl).await?;
             if let Some(sql) = backfill {
                 sql.execute(conn).await?;
@@ -123,21 +140,17 @@ impl MetadataStore for PgStore {
 
     async fn update_object(&self, meta: &WorkspaceMetadata, object: &ObjectMetadata) -> DomainResult<()> {
         self.change_metadata(meta.workspace_id, async |conn| {
-            diesel::update(
-                object_metadata::table
-                    .find(object.id)
-                    .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
-            )
-            .set((
-                object_metadata::label_singular.eq(&object.label_singular),
-                object_metadata::label_plural.eq(&object.label_plural),
-                object_metadata::description.eq(&object.description),
-                object_metadata::icon.eq(&object.icon),
-                object_metadata::is_active.eq(object.is_active),
-                object_metadata::updated_at.eq(object.updated_at),
-            ))
-            .execute(conn)
-            .await?;
+            diesel::update(object_in(meta.workspace_id, object.id))
+                .set((
+                    object_metadata::label_singular.eq(&object.label_singular),
+                    object_metadata::label_plural.eq(&object.label_plural),
+                    object_metadata::description.eq(&object.description),
+                    object_metadata::icon.eq(&object.icon),
+                    object_metadata::is_active.eq(object.is_active),
+                    object_metadata::updated_at.eq(object.updated_at),
+                ))
+                .execute(conn)
+                .await?;
             Ok(())
         })
         .await
@@ -156,13 +169,9 @@ impl MetadataStore for PgStore {
             diesel::delete(field_metadata::table.filter(field_metadata::id.eq_any(&field_ids)))
                 .execute(conn)
                 .await?;
-            diesel::delete(
-                object_metadata::table
-                    .find(object.id)
-                    .filter(object_metadata::workspace_id.eq(meta.workspace_id)),
-            )
-            .execute(conn)
-            .await?;
+            diesel::delete(object_in(meta.workspace_id, object.id))
+                .execute(conn)
+                .await?;
             Ok(())
         })
         .await
@@ -202,23 +211,19 @@ impl MetadataStore for PgStore {
         });
         let options = (!after.options.is_empty()).then(|| serde_json::to_value(&after.options).unwrap_or_default());
         self.change_metadata(meta.workspace_id, async |conn| {
-            diesel::update(
-                field_metadata::table
-                    .find(after.id)
-                    .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
-            )
-            .set((
-                field_metadata::label.eq(&after.label),
-                field_metadata::description.eq(&after.description),
-                field_metadata::icon.eq(&after.icon),
-                field_metadata::is_active.eq(after.is_active),
-                field_metadata::is_nullable.eq(after.is_nullable),
-                field_metadata::default_value.eq(&after.default_value),
-                field_metadata::options.eq(&options),
-                field_metadata::updated_at.eq(after.updated_at),
-            ))
-            .execute(conn)
-            .await?;
+            diesel::update(field_in(meta.workspace_id, after.id))
+                .set((
+                    field_metadata::label.eq(&after.label),
+                    field_metadata::description.eq(&after.description),
+                    field_metadata::icon.eq(&after.icon),
+                    field_metadata::is_active.eq(after.is_active),
+                    field_metadata::is_nullable.eq(after.is_nullable),
+                    field_metadata::default_value.eq(&after.default_value),
+                    field_metadata::options.eq(&options),
+                    field_metadata::updated_at.eq(after.updated_at),
+                ))
+                .execute(conn)
+                .await?;
             if let Some(sql) = cleanup {
                 sql.execute(conn).await?;
             }
@@ -235,13 +240,9 @@ impl MetadataStore for PgStore {
     ) -> DomainResult<()> {
         let ddl = ddl::drop_field(&meta.schema_name, object, field);
         self.change_metadata(meta.workspace_id, async |conn| {
-            diesel::delete(
-                field_metadata::table
-                    .find(field.id)
-                    .filter(field_metadata::workspace_id.eq(meta.workspace_id)),
-            )
-            .execute(conn)
-            .await?;
+            diesel::delete(field_in(meta.workspace_id, field.id))
+                .execute(conn)
+                .await?;
             conn.batch_execute(&ddl).await?;
             Ok(())
         })
@@ -259,11 +260,7 @@ impl MetadataStore for PgStore {
         let ddl = ddl::create_relation(meta, relation);
         self.change_metadata(ws, async |conn| {
             for field in [from_field, to_field] {
-                let ordinal = next_ordinal(conn, field.object_id).await?;
-                diesel::insert_into(field_metadata::table)
-                    .values(field_row(ws, field, ordinal))
-                    .execute(conn)
-                    .await?;
+                insert_field(conn, ws, field).await?;
             }
             diesel::insert_into(relation_metadata::table)
                 .values(relation_row(ws, relation))

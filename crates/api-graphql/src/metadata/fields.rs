@@ -2,7 +2,7 @@
 
 use super::connection::connection;
 use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, timestamp};
-use super::{MetadataContext, parse_id};
+use super::{MetadataContext, parse_id, presentation};
 use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
 use twenty_domain::DomainResult;
 use twenty_domain::blueprint::FieldBlueprint;
@@ -184,9 +184,7 @@ pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldI
     let update = FieldUpdate {
         name: data.name,
         label: data.label,
-        description: data.description.map(Some),
-        icon: data.icon.map(Some),
-        is_active: data.is_active,
+        presentation: presentation(data.description, data.icon, data.is_active),
         is_nullable: data.is_nullable,
         default_value: data.default_value.map(|v| Some(v.0)),
         options: data.options.map(|o| options_of(Some(o))),

@@ -22,8 +22,8 @@ use relations::{CreateRelationInput, RelationConnection, RelationNode};
 use std::sync::Arc;
 use twenty_auth::{ApiKeyService, AuthService, Principal};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
-use twenty_domain::services::MetadataService;
 use twenty_domain::services::WebhookService;
+use twenty_domain::services::{MetadataService, PresentationUpdate};
 use twenty_domain::{DomainError, DomainResult};
 use twenty_storage::PgStore;
 use uuid::Uuid;
@@ -66,6 +66,15 @@ impl MetadataContext {
 
 fn parse_id(id: &ID, name: &str) -> DomainResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| DomainError::invalid_field(name, "must be a UUID"))
+}
+
+/// The `description`, `icon` and `isActive` of an update input: each one given replaces, each one left out keeps.
+fn presentation(description: Option<String>, icon: Option<String>, is_active: Option<bool>) -> PresentationUpdate {
+    PresentationUpdate {
+        description: description.map(Some),
+        icon: icon.map(Some),
+        is_active,
+    }
 }
 
 pub struct MetadataQuery;

@@ -3,7 +3,7 @@
 use super::connection::{CursorPaging, connection};
 use super::fields::{FieldConnection, FieldNode};
 use super::scalars::{DateTimeValue, timestamp};
-use super::{MetadataContext, parse_id};
+use super::{MetadataContext, parse_id, presentation};
 use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
 use twenty_domain::blueprint::ObjectBlueprint;
 use twenty_domain::metadata::ObjectMetadata;
@@ -124,9 +124,7 @@ pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateObject
     let update = ObjectUpdate {
         label_singular: data.label_singular,
         label_plural: data.label_plural,
-        description: data.description.map(Some),
-        icon: data.icon.map(Some),
-        is_active: data.is_active,
+        presentation: presentation(data.description, data.icon, data.is_active),
         name_singular: data.name_singular,
         name_plural: data.name_plural,
     };

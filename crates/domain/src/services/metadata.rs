@@ -21,9 +21,7 @@ use uuid::Uuid;
 pub struct ObjectUpdate {
     pub label_singular: Option<String>,
     pub label_plural: Option<String>,
-    pub description: Option<Option<String>>,
-    pub icon: Option<Option<String>>,
-    pub is_active: Option<bool>,
+    pub presentation: PresentationUpdate,
     pub name_singular: Option<String>,
     pub name_plural: Option<String>,
 }
@@ -33,9 +31,7 @@ pub struct ObjectUpdate {
 pub struct FieldUpdate {
     pub name: Option<String>,
     pub label: Option<String>,
-    pub description: Option<Option<String>>,
-    pub icon: Option<Option<String>>,
-    pub is_active: Option<bool>,
+    pub presentation: PresentationUpdate,
     pub is_nullable: Option<bool>,
     pub default_value: Option<Option<Json>>,
     pub options: Option<Vec<SelectOption>>,
@@ -90,31 +86,40 @@ fn check_optional_text(path: &str, value: &Option<Option<String>>, problems: &mu
     }
 }
 
-/// What objects and fields change the same way: description and icon (free text) and activation.
-struct Presentation<'a> {
-    description: &'a mut Option<String>,
-    icon: &'a mut Option<String>,
-    is_active: &'a mut bool,
+/// A new label, when there is one: checked, and stored trimmed.
+fn relabel(path: &str, update: &Option<String>, label: &mut String, problems: &mut Problems) {
+    if let Some(new) = update {
+        check_label(path, new, problems);
+        *label = new.trim().to_string();
+    }
 }
 
-impl Presentation<'_> {
-    fn apply(
-        self,
-        description: &Option<Option<String>>,
-        icon: &Option<Option<String>>,
-        is_active: Option<bool>,
-        problems: &mut Problems,
-    ) {
-        check_optional_text("description", description, problems);
-        check_optional_text("icon", icon, problems);
-        if let Some(description) = description {
-            *self.description = description.clone();
+/// What objects and fields change the same way: description and icon (free text, `Some(None)` clears them) and
+/// activation.
+#[derive(Debug, Clone, Default)]
+pub struct PresentationUpdate {
+    pub description: Option<Option<String>>,
+    pub icon: Option<Option<String>>,
+    pub is_active: Option<bool>,
+}
+
+impl PresentationUpdate {
+    /// Descriptions and icons: free text, no NUL.
+    fn check(&self, problems: &mut Problems) {
+        check_optional_text("description", &self.description, problems);
+        check_optional_text("icon", &self.icon, problems);
+    }
+
+    /// Applies the update to an object's or a field's description, icon and activation.
+    fn apply(&self, description: &mut Option<String>, icon: &mut Option<String>, is_active: &mut bool) {
+        if let Some(new) = &self.description {
+            *description = new.clone();
         }
-        if let Some(icon) = icon {
-            *self.icon = icon.clone();
+        if let Some(new) = &self.icon {
+            *icon = new.clone();
         }
-        if let Some(active) = is_active {
-            *self.is_active = active;
+        if let Some(active) = self.is_active {
+            *is_active = active;
         }
     }
 }
@@ -214,20 +219,17 @@ impl<S: MetadataStore> MetadataService<S> {
                 problems.push(path, "objects cannot be renamed; relabel them instead");
             }
         }
-        if let Some(label) = &update.label_singular {
-            check_label("labelSingular", label, &mut problems);
-            object.label_singular = label.trim().to_string();
+        let labels = [
+            ("labelSingular", &update.label_singular, &mut object.label_singular),
+            ("labelPlural", &update.label_plural, &mut object.label_plural),
+        ];
+        for (path, new, label) in labels {
+            relabel(path, new, label, &mut problems);
         }
-        if let Some(label) = &update.label_plural {
-            check_label("labelPlural", label, &mut problems);
-            object.label_plural = label.trim().to_string();
-        }
-        let presentation = Presentation {
-            description: &mut object.description,
-            icon: &mut object.icon,
-            is_active: &mut object.is_active,
-        };
-        presentation.apply(&update.description, &update.icon, update.is_active, &mut problems);
+        update.presentation.check(&mut problems);
+        update
+            .presentation
+            .apply(&mut object.description, &mut object.icon, &mut object.is_active);
         problems.finish(())?;
         object.updated_at = Utc::now();
         self.store.update_object(meta, &object).await?;
@@ -297,16 +299,11 @@ impl<S: MetadataStore> MetadataService<S> {
         {
             problems.push("name", "fields cannot be renamed; relabel them instead");
         }
-        if let Some(label) = &update.label {
-            check_label("label", label, &mut problems);
-            field.label = label.trim().to_string();
-        }
-        let presentation = Presentation {
-            description: &mut field.description,
-            icon: &mut field.icon,
-            is_active: &mut field.is_active,
-        };
-        presentation.apply(&update.description, &update.icon, update.is_active, &mut problems);
+        relabel("label", &update.label, &mut field.label, &mut problems);
+        update.presentation.check(&mut problems);
+        update
+            .presentation
+            .apply(&mut field.description, &mut field.icon, &mut field.is_active);
         let structural = update.is_nullable.is_some() || update.default_value.is_some() || update.options.is_some();
         if structural && !current.is_custom {
             problems.push("data", "standard fields can only be relabelled and (de)activated");
