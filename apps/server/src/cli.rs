@@ -193,6 +193,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let state = AppState::new(config.clone(), pool.clone(), &secret::app_secret(config)?);
     let changes = state.store.listen_for_changes(&db.url);
     let recycler = twenty_storage::db::spawn_connection_recycler(&pool);
+    let supervisor = db.supervise(pool.clone());
     let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let server = crate::http::server(state, listener)?;
@@ -209,6 +210,10 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let _ = worker.await;
     changes.abort();
     recycler.abort();
+    // Before the cluster is stopped on purpose, which the supervisor would undo.
+    if let Some(supervisor) = supervisor {
+        supervisor.abort();
+    }
     served?;
     tracing::info!("shut down");
     Ok(())

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use anyhow::Context;
+use twenty_storage::PgPool;
 use twenty_storage::cluster::LocalCluster;
 use twenty_storage::db::{PoolOptions, ensure_database};
 
@@ -19,9 +20,14 @@ const PRIVATE_DATABASE: &str = "twenty";
 
 pub struct Database {
     pub url: String,
+    /// The private cluster, in private mode.
+    cluster: Option<LocalCluster>,
     /// The private cluster, when this process started it (and so stops it on shutdown).
     started_cluster: Option<LocalCluster>,
 }
+
+/// How often the supervisor checks that the private PostgreSQL's postmaster is alive.
+const SUPERVISION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Database {
     /// Resolves the database, starting the private cluster when no URL is configured.
@@ -29,6 +35,7 @@ impl Database {
         if let Some(url) = &config.database_url {
             return Ok(Database {
                 url: url.expose().to_string(),
+                cluster: None,
                 started_cluster: None,
             });
         }
@@ -41,6 +48,7 @@ impl Database {
         let url = cluster.url(PRIVATE_DATABASE);
         let database = Database {
             url,
+            cluster: Some(cluster.clone()),
             started_cluster: started.then(|| cluster.clone()),
         };
         if let Err(e) = ensure_database(&cluster.url("postgres"), PRIVATE_DATABASE).await {
@@ -48,6 +56,35 @@ impl Database {
             return Err(e.into());
         }
         Ok(database)
+    }
+
+    /// In private mode, restarts the private PostgreSQL whenever its postmaster dies (contract §9) and then drops
+    /// the pool's idle connections, which died with it; readiness is 503 meanwhile, since the pool cannot reach
+    /// the database. Abort the task before [`Database::close`]. `None` with `DATABASE_URL`.
+    pub fn supervise(&self, pool: PgPool) -> Option<tokio::task::JoinHandle<()>> {
+        let cluster = self.cluster.clone()?;
+        Some(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SUPERVISION_INTERVAL).await;
+                let probe = cluster.clone();
+                if tokio::task::spawn_blocking(move || probe.is_running())
+                    .await
+                    .unwrap_or(true)
+                {
+                    continue;
+                }
+                tracing::warn!("the private PostgreSQL is not running; restarting it");
+                let starting = cluster.clone();
+                match tokio::task::spawn_blocking(move || starting.ensure_started()).await {
+                    Ok(Ok(_)) => {
+                        pool.retain(|_, _| false);
+                        tracing::info!("the private PostgreSQL was restarted");
+                    }
+                    Ok(Err(e)) => tracing::error!(error = %e, "restarting the private PostgreSQL failed; retrying"),
+                    Err(e) => tracing::error!(error = %e, "restarting the private PostgreSQL failed; retrying"),
+                }
+            }
+        }))
     }
 
     /// Stops the private cluster if this process started it.

@@ -1,9 +1,11 @@
-//! The real binary, with no DATABASE_URL: it runs its private cluster and stops it on SIGTERM.
+//! The real binary, with no DATABASE_URL: it runs its private cluster, restarts it when its postmaster dies, and
+//! stops it on SIGTERM.
 
-use crate::support::binary::{free_port, try_request};
+use crate::support::binary::{free_port, post_json, try_request};
+use serde_json::json;
 use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Processes whose command line mentions `needle` (the cluster's data directory).
@@ -21,73 +23,144 @@ fn processes_mentioning(needle: &str) -> Vec<String> {
     found
 }
 
+/// `twenty-server serve` on a private cluster under a fresh `DATA_DIR`, ready.
+struct PrivateServer {
+    child: Child,
+    port: u16,
+    /// The test's directory (the data directory is `data` inside it).
+    dir: PathBuf,
+}
+
+impl PrivateServer {
+    fn start() -> PrivateServer {
+        let dir = test_support::test_cluster_dir()
+            .parent()
+            .unwrap()
+            .join(format!("e2e-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+            .arg("serve")
+            .current_dir(&dir)
+            .env_remove("DATABASE_URL")
+            .env_remove("PG_DATABASE_URL")
+            .env("DATA_DIR", dir.join("data"))
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut server = PrivateServer { child, port, dir };
+        assert!(
+            server.ready_within(Duration::from_secs(90)),
+            "server never became ready"
+        );
+        server
+    }
+
+    fn pg_dir(&self) -> PathBuf {
+        self.dir.join("data").join("postgres")
+    }
+
+    /// Waits until `/readyz` answers 200; `false` when it did not within `limit`. Panics if the server exits.
+    fn ready_within(&mut self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if try_request(self.port, "GET", "/readyz", &[], None).is_some_and(|r| r.status == 200) {
+                return true;
+            }
+            if self.child.try_wait().unwrap().is_some() {
+                panic!("server exited early:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        false
+    }
+
+    /// The pid of the cluster's postmaster (the first line of `postmaster.pid`).
+    fn postmaster_pid(&self) -> String {
+        let pid_file = std::fs::read_to_string(self.pg_dir().join("postmaster.pid")).unwrap();
+        pid_file.lines().next().unwrap().trim().to_string()
+    }
+
+    fn log(&mut self) -> String {
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            pipe.read_to_string(&mut stderr).unwrap();
+        }
+        stderr
+    }
+
+    /// SIGTERM, then waits for the exit; the log is returned with the status.
+    fn terminate(&mut self) -> (std::process::ExitStatus, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let exit = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "server did not stop");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        (exit, self.log())
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.terminate();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[test]
 fn serves_from_a_private_cluster_and_stops_it_on_sigterm() {
-    let dir = test_support::test_cluster_dir()
-        .parent()
-        .unwrap()
-        .join(format!("e2e-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]));
-    std::fs::create_dir_all(&dir).unwrap();
-    let data_dir = dir.join("data");
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
-        .arg("serve")
-        .current_dir(&dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("PG_DATABASE_URL")
-        .env("DATA_DIR", &data_dir)
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let mut ready = None;
-    while Instant::now() < deadline {
-        if let Some(r) = try_request(port, "GET", "/readyz", &[], None).filter(|r| r.status == 200) {
-            ready = Some(r);
-            break;
-        }
-        if child.try_wait().unwrap().is_some() {
-            let mut stderr = String::new();
-            child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-            panic!("server exited early:\n{stderr}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert!(ready.is_some(), "server never became ready");
-    let health = try_request(port, "GET", "/healthz", &[], None).unwrap();
+    let mut server = PrivateServer::start();
+    let health = try_request(server.port, "GET", "/healthz", &[], None).unwrap();
     assert_eq!(health.status, 200, "{}", health.body);
     assert!(health.body.ends_with("{\"status\":\"ok\"}"), "{}", health.body);
-    let pg_dir = data_dir.join("postgres");
+    let pg_dir = server.pg_dir();
     assert!(
         pg_dir.join("postmaster.pid").exists(),
         "the private cluster runs under DATA_DIR"
     );
     assert!(!processes_mentioning(&pg_dir.to_string_lossy()).is_empty());
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let exit = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "server did not stop");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    assert!(exit.success(), "exit status {exit:?}; log:\n{stderr}");
+    let (exit, log) = server.terminate();
+    assert!(exit.success(), "exit status {exit:?}; log:\n{log}");
     assert!(!pg_dir.join("postmaster.pid").exists(), "cluster stopped");
     assert_eq!(
         processes_mentioning(&pg_dir.to_string_lossy()),
         Vec::<String>::new(),
         "no orphan process"
     );
-    let _ = std::fs::remove_dir_all(Path::new(&dir));
+}
+
+#[test]
+fn a_postmaster_that_dies_is_restarted_and_the_server_serves_again() {
+    let mut server = PrivateServer::start();
+    let killed = server.postmaster_pid();
+    let status = Command::new("kill").args(["-KILL", &killed]).status().unwrap();
+    assert!(status.success());
+    // The supervisor notices within a second; PostgreSQL may need a moment before the old one's memory is gone.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(server.pg_dir().join("postmaster.pid"))
+        .map_or(true, |pid| pid.lines().next().unwrap_or_default().trim() == killed)
+    {
+        assert!(Instant::now() < deadline, "the postmaster was never restarted");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        server.ready_within(Duration::from_secs(60)),
+        "not ready after the restart"
+    );
+    let body = json!({"email": "after-restart@example.com", "password": "a-Str0ng-password", "workspaceName": "Acme"});
+    let signed_up = post_json(server.port, "/auth/signup", &body);
+    assert_eq!(signed_up.status, 201, "{}", signed_up.body);
 }
