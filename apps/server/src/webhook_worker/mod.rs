@@ -4,14 +4,15 @@
 //! Fair across targets and tenants: up to `WEBHOOK_CONCURRENCY` deliveries are in flight at once, at most
 //! [`PER_TARGET`] to one target (`host:port`), and a target that cannot be reached (timeout, refusal, no such
 //! host) backs off as a whole, so a dead endpoint holds two slots at most and never the others' deliveries.
-//! Claims use `FOR UPDATE SKIP LOCKED` and skip the webhooks whose target is busy here, so several server
-//! processes share the work; a claimed delivery whose target turns out busy is released unattempted. Delivery is
-//! at least once. A pooled connection is never held across an outbound request.
+//! Claims use `FOR UPDATE SKIP LOCKED` and skip the webhooks whose target is closed here, so several server
+//! processes share the work; a claimed delivery whose target is busy waits for it in memory (a few per target),
+//! and is given back unattempted when its claim grows too old to start. Delivery is at least once. A pooled
+//! connection is never held across an outbound request.
 
 mod client;
 
 use client::Client;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -26,6 +27,18 @@ pub const PER_TARGET: usize = 2;
 
 /// The longest a target that cannot be reached is left alone.
 const MAX_TARGET_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Deliveries held (in flight or waiting for their target) per unit of `WEBHOOK_CONCURRENCY`.
+const HELD_PER_SLOT: usize = 2;
+
+/// Claimed deliveries that wait for one target at most; more are given back.
+const WAITING_PER_TARGET: usize = 32;
+
+/// A claim lasts the delivery timeout plus this.
+const LEASE_MARGIN: Duration = Duration::from_secs(60);
+
+/// A finished delivery triggers a new claiming round only when the last one is at least this old.
+const MIN_ROUND_GAP: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -65,10 +78,29 @@ struct Finished {
     outcome: AttemptOutcome,
 }
 
-/// A target that could not be reached: left alone until `until`, for longer after each failure in a row.
-struct Backoff {
+/// A claimed delivery waiting for a slot of its target.
+struct Waiting {
+    delivery: DueDelivery,
+    target: TargetUrl,
+    claimed: Instant,
+}
+
+/// What the worker knows of one target (`host:port`).
+#[derive(Default)]
+struct Target {
+    in_flight: usize,
+    /// Claimed deliveries waiting for a slot, oldest first.
+    waiting: VecDeque<Waiting>,
+    /// Failures in a row to reach it, and until when it is left alone.
     failures: u32,
-    until: Instant,
+    backoff_until: Option<Instant>,
+}
+
+impl Target {
+    /// Whether nothing more may be sent to it now.
+    fn closed(&self) -> bool {
+        self.in_flight >= PER_TARGET || self.backoff_until.is_some_and(|until| until > Instant::now())
+    }
 }
 
 struct Scheduler {
@@ -76,11 +108,10 @@ struct Scheduler {
     settings: WorkerSettings,
     client: Arc<Client>,
     in_flight: JoinSet<Finished>,
-    /// Deliveries in flight per target.
-    busy: HashMap<String, usize>,
-    backoff: HashMap<String, Backoff>,
-    /// The target of every webhook seen, to skip the busy ones when claiming.
-    targets: HashMap<Uuid, String>,
+    targets: HashMap<String, Target>,
+    /// The target of every webhook seen, to skip the closed ones when claiming.
+    webhook_targets: HashMap<Uuid, String>,
+    last_round: Instant,
 }
 
 impl Scheduler {
@@ -91,85 +122,150 @@ impl Scheduler {
             settings,
             client,
             in_flight: JoinSet::new(),
-            busy: HashMap::new(),
-            backoff: HashMap::new(),
             targets: HashMap::new(),
+            webhook_targets: HashMap::new(),
+            last_round: Instant::now(),
         }
     }
 
     async fn run(mut self, mut stop: watch::Receiver<bool>) {
         while !*stop.borrow() {
-            if let Err(e) = self.start_due().await {
+            if let Err(e) = self.round().await {
                 tracing::warn!(error = %e, "webhook worker round failed; retrying");
             }
-            tokio::select! {
-                _ = stop.changed() => {}
-                Some(done) = self.in_flight.join_next(), if !self.in_flight.is_empty() => self.finished(done).await,
-                _ = tokio::time::sleep(self.settings.poll_interval) => {}
+            // Wait for the poll interval; a finished delivery starts the next one of its target at once, and a
+            // new round when the last one is a little while ago.
+            let next_round = self.last_round + self.settings.poll_interval;
+            loop {
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    Some(done) = self.in_flight.join_next(), if !self.in_flight.is_empty() => {
+                        self.finished(done).await;
+                        if self.last_round.elapsed() >= MIN_ROUND_GAP {
+                            break;
+                        }
+                    }
+                    _ = tokio::time::sleep_until(next_round.into()) => break,
+                }
             }
         }
         while let Some(done) = self.in_flight.join_next().await {
             self.finished(done).await;
         }
+        let waiting: Vec<Uuid> = self
+            .targets
+            .values_mut()
+            .flat_map(|t| t.waiting.drain(..).map(|w| w.delivery.delivery_id))
+            .collect();
+        if let Err(e) = self.release(&waiting).await {
+            tracing::warn!(error = %e, "cannot release the waiting webhook deliveries; they are due again after their lease");
+        }
     }
 
-    /// Whether nothing more may be sent to `target` now.
-    fn closed(&self, target: &str) -> bool {
-        self.busy.get(target).is_some_and(|n| *n >= PER_TARGET)
-            || self.backoff.get(target).is_some_and(|b| b.until > Instant::now())
+    /// Deliveries claimed and not finished: in flight and waiting.
+    fn held(&self) -> usize {
+        self.in_flight.len() + self.targets.values().map(|t| t.waiting.len()).sum::<usize>()
     }
 
-    /// Fans out new events, then claims due deliveries for the free slots and starts them.
-    async fn start_due(&mut self) -> Result<(), String> {
+    /// Fans out new events, starts what waits for targets that opened, then claims due deliveries of the open
+    /// targets for the room left and starts or queues them.
+    async fn round(&mut self) -> Result<(), String> {
+        self.last_round = Instant::now();
         let mut conn = self.pool.get().await.map_err(|e| e.to_string())?;
         fan_out(&mut conn, 500).await.map_err(|e| e.to_string())?;
-        let free = self.settings.concurrency.saturating_sub(self.in_flight.len());
-        if free == 0 {
-            return Ok(());
+        let mut stale = Vec::new();
+        let names: Vec<String> = self.targets.keys().cloned().collect();
+        for name in names {
+            stale.extend(self.dispatch(&name));
         }
-        let skip: Vec<Uuid> = self
-            .targets
-            .iter()
-            .filter(|(_, target)| self.closed(target))
-            .map(|(webhook, _)| *webhook)
-            .collect();
-        let lease = self.settings.timeout.as_secs() as i64 + 30;
-        let due = claim_due(&mut conn, free as i64, lease, &skip)
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut released = Vec::new();
-        for delivery in due {
-            let target = match TargetUrl::parse(&delivery.target_url) {
-                Ok(target) => target,
-                Err(problem) => {
-                    self.record(&delivery, &failed_for(problem)).await?;
+        let room = (self.settings.concurrency * HELD_PER_SLOT).saturating_sub(self.held());
+        if room > 0 {
+            let skip: Vec<Uuid> = self
+                .webhook_targets
+                .iter()
+                .filter(|(_, target)| self.targets.get(*target).is_some_and(Target::closed))
+                .map(|(webhook, _)| *webhook)
+                .collect();
+            let due = claim_due(&mut conn, room as i64, self.lease().as_secs() as i64, &skip)
+                .await
+                .map_err(|e| e.to_string())?;
+            drop(conn);
+            for delivery in due {
+                let target = match TargetUrl::parse(&delivery.target_url) {
+                    Ok(target) => target,
+                    Err(problem) => {
+                        self.record(&delivery, &failed_for(problem)).await?;
+                        continue;
+                    }
+                };
+                let name = target.authority();
+                self.webhook_targets.insert(delivery.webhook_id, name.clone());
+                let entry = self.targets.entry(name.clone()).or_default();
+                if entry.waiting.len() >= WAITING_PER_TARGET {
+                    stale.push(delivery.delivery_id);
                     continue;
                 }
+                entry.waiting.push_back(Waiting {
+                    delivery,
+                    target,
+                    claimed: Instant::now(),
+                });
+                stale.extend(self.dispatch(&name));
+            }
+        }
+        self.release(&stale).await
+    }
+
+    /// How long a claim holds a delivery.
+    fn lease(&self) -> Duration {
+        self.settings.timeout + LEASE_MARGIN
+    }
+
+    /// Starts the target's waiting deliveries while it is open; returns those whose claim is too old to start
+    /// (another process may take them when their lease ends), to be released.
+    fn dispatch(&mut self, name: &str) -> Vec<Uuid> {
+        let latest_start = self
+            .lease()
+            .saturating_sub(self.settings.timeout + Duration::from_secs(5));
+        let mut stale = Vec::new();
+        let Some(target) = self.targets.get_mut(name) else {
+            return stale;
+        };
+        while !target.closed() {
+            let Some(waiting) = target.waiting.pop_front() else {
+                break;
             };
-            let authority = target.authority();
-            self.targets.insert(delivery.webhook_id, authority.clone());
-            if self.closed(&authority) {
-                released.push(delivery.delivery_id);
+            if waiting.claimed.elapsed() > latest_start {
+                stale.push(waiting.delivery.delivery_id);
                 continue;
             }
-            *self.busy.entry(authority.clone()).or_default() += 1;
+            target.in_flight += 1;
             let client = self.client.clone();
+            let name = name.to_string();
             self.in_flight.spawn_blocking(move || {
-                let outcome = client.deliver(&delivery, &target);
+                let outcome = client.deliver(&waiting.delivery, &waiting.target);
                 Finished {
-                    delivery,
-                    target: authority,
+                    delivery: waiting.delivery,
+                    target: name,
                     outcome,
                 }
             });
         }
-        release(&mut conn, &released).await.map_err(|e| e.to_string())
+        stale
+    }
+
+    async fn release(&self, deliveries: &[Uuid]) -> Result<(), String> {
+        if deliveries.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.pool.get().await.map_err(|e| e.to_string())?;
+        release(&mut conn, deliveries).await.map_err(|e| e.to_string())
     }
 
     async fn finished(&mut self, done: Result<Finished, tokio::task::JoinError>) {
         let Finished {
             delivery,
-            target,
+            target: name,
             outcome,
         } = match done {
             Ok(finished) => finished,
@@ -179,23 +275,22 @@ impl Scheduler {
                 return;
             }
         };
-        if let Some(n) = self.busy.get_mut(&target) {
-            *n = n.saturating_sub(1);
-        }
-        let reached = !matches!(outcome, AttemptOutcome::Failed { http_status: None, .. });
-        if reached {
-            self.backoff.remove(&target);
+        let target = self.targets.entry(name.clone()).or_default();
+        target.in_flight = target.in_flight.saturating_sub(1);
+        if matches!(outcome, AttemptOutcome::Failed { http_status: None, .. }) {
+            target.failures += 1;
+            let wait = Duration::from_secs(1 << target.failures.min(6)).min(MAX_TARGET_BACKOFF);
+            target.backoff_until = Some(Instant::now() + wait);
         } else {
-            let backoff = self.backoff.entry(target.clone()).or_insert(Backoff {
-                failures: 0,
-                until: Instant::now(),
-            });
-            backoff.failures += 1;
-            let wait = Duration::from_secs(1 << backoff.failures.min(6)).min(MAX_TARGET_BACKOFF);
-            backoff.until = Instant::now() + wait;
+            target.failures = 0;
+            target.backoff_until = None;
         }
         if let Err(e) = self.record(&delivery, &outcome).await {
             tracing::warn!(error = %e, delivery_id = %delivery.delivery_id, "cannot record a webhook attempt; it will be retried");
+        }
+        let stale = self.dispatch(&name);
+        if let Err(e) = self.release(&stale).await {
+            tracing::warn!(error = %e, "cannot release stale webhook deliveries; they are due again after their lease");
         }
     }
 
