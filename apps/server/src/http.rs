@@ -111,17 +111,7 @@ fn cors() -> Cors {
 
 /// Everything under a protected API's path that is not a route: authenticated first, so that an unauthenticated
 /// client learns nothing about which routes exist.
-fn protected_unknown_routes(
-    path: &str,
-) -> actix_web::Scope<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
+fn protected_unknown_routes(path: &str) -> impl actix_web::dev::HttpServiceFactory + 'static {
     web::scope(path)
         .wrap(from_fn(require_principal))
         .default_service(web::to(not_found))

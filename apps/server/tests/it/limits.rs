@@ -29,6 +29,11 @@ async fn stalled(path: &'static str, sent: &'static str, announced: usize) -> Op
     .await
 }
 
+/// An app configured with `env` and a signed-up workspace.
+async fn workspace_with(env: &[(&str, &str)]) -> TestApp {
+    TestApp::with_env(env).await.with_workspace().await
+}
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f).await.unwrap()
 }
@@ -63,7 +68,7 @@ async fn a_rest_body_that_stops_arriving_is_answered_408_in_the_rest_format() {
 
 #[actix_web::test]
 async fn a_body_over_the_default_limit_is_413_in_the_rest_format() {
-    let app = TestApp::new().await.with_workspace().await;
+    let app = workspace_with(&[]).await;
     let body = format!("{{\"name\": \"{}\"}}", "x".repeat(5 * 1024 * 1024 + 1));
     let answer = post_served(&app, "/rest/companies", body).await;
     let body = answer.expect(413);
@@ -73,10 +78,7 @@ async fn a_body_over_the_default_limit_is_413_in_the_rest_format() {
 
 #[actix_web::test]
 async fn a_body_over_max_body_bytes_is_413_in_the_graphql_format_and_nothing_runs() {
-    let app = TestApp::with_env(&[("MAX_BODY_BYTES", "2048")])
-        .await
-        .with_workspace()
-        .await;
+    let app = workspace_with(&[("MAX_BODY_BYTES", "2048")]).await;
     let name = "x".repeat(3000);
     let document = json!({"query": format!("mutation {{ createCompany(data: {{name: \"{name}\"}}) {{ id }} }}")});
     let answer = post_served(&app, "/graphql", document.to_string()).await;
@@ -134,7 +136,7 @@ fn order_by_name(keys: usize) -> String {
 
 #[actix_web::test]
 async fn more_order_keys_than_max_order_keys_is_a_validation_error_over_graphql() {
-    let app = TestApp::new().await.with_workspace().await;
+    let app = workspace_with(&[]).await;
     let answer = app.run(&order_by_name(120)).await;
     assert_eq!(answer.error_code(), "VALIDATION_ERROR", "{:?}", answer.error());
     assert!(
@@ -149,16 +151,13 @@ async fn more_order_keys_than_max_order_keys_is_a_validation_error_over_graphql(
 
 #[actix_web::test]
 async fn max_order_keys_order_keys_are_allowed() {
-    let app = TestApp::new().await.with_workspace().await;
+    let app = workspace_with(&[]).await;
     app.query(&order_by_name(8)).await;
 }
 
 #[actix_web::test]
 async fn more_order_keys_than_max_order_keys_is_a_400_over_rest() {
-    let app = TestApp::with_env(&[("MAX_ORDER_KEYS", "2")])
-        .await
-        .with_workspace()
-        .await;
+    let app = workspace_with(&[("MAX_ORDER_KEYS", "2")]).await;
     let answer = app
         .rest_get("/rest/companies?order[name]=asc&order[createdAt]=desc&order[employees]=asc")
         .await;
@@ -201,13 +200,11 @@ async fn another_workspace(app: &TestApp) -> (String, String) {
 
 #[actix_web::test]
 async fn a_workspace_holding_its_share_of_the_pool_leaves_connections_for_another() {
-    let app = TestApp::with_env(&[
+    let app = workspace_with(&[
         ("PG_POOL_MAX_CONNECTIONS", "4"),
         ("WORKSPACE_MAX_DB_CONNECTIONS", "2"),
         ("PG_POOL_TIMEOUT_MS", "3000"),
     ])
-    .await
-    .with_workspace()
     .await;
     let (busy_token, busy_workspace) = another_workspace(&app).await;
     let lock = TableLock::take(&app, &busy_workspace).await;
@@ -253,7 +250,7 @@ async fn a_request_that_gets_no_connection_in_time_is_503_with_retry_after() {
 
 #[actix_web::test]
 async fn two_hundred_aliased_counts_under_two_hundred_companies_are_too_expensive() {
-    let app = TestApp::new().await.with_workspace().await;
+    let app = workspace_with(&[]).await;
     let counts: Vec<String> = (0..200).map(|i| format!("p{i}: people {{ totalCount }}")).collect();
     let query = format!(
         "{{ companies(first: 200) {{ edges {{ node {{ {} }} }} }} }}",
@@ -270,10 +267,7 @@ async fn two_hundred_aliased_counts_under_two_hundred_companies_are_too_expensiv
 
 #[actix_web::test]
 async fn a_mutation_over_max_query_cost_changes_nothing() {
-    let app = TestApp::with_env(&[("MAX_QUERY_COST", "100")])
-        .await
-        .with_workspace()
-        .await;
+    let app = workspace_with(&[("MAX_QUERY_COST", "100")]).await;
     let expensive =
         "mutation { createCompany(data: {name: \"x\"}) { id people(first: 200) { edges { node { id } } } } }";
     assert_eq!(app.run(expensive).await.error_code(), "VALIDATION_ERROR");
@@ -284,10 +278,7 @@ async fn a_mutation_over_max_query_cost_changes_nothing() {
 
 #[actix_web::test]
 async fn a_page_size_given_by_a_variable_is_costed_with_the_requests_value() {
-    let app = TestApp::with_env(&[("MAX_QUERY_COST", "100")])
-        .await
-        .with_workspace()
-        .await;
+    let app = workspace_with(&[("MAX_QUERY_COST", "100")]).await;
     let query = "query($n: Int) { companies(first: $n) { edges { node { id } } } }";
     app.graphql(query, json!({"n": 50})).await.data();
     let refused = app.graphql(query, json!({"n": 150})).await;
