@@ -11,22 +11,24 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
 
-/// Through a server with a one-second request timeout: sends a head announcing `announced` bytes of body to
-/// `path`, then `sent`, then nothing; what the server answers (or `None` when it neither answers nor closes).
+/// A connection that sent a head announcing `announced` bytes of body to `path`, then `sent`, then nothing.
+fn stall(port: u16, path: &str, sent: &str, announced: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {announced}\r\n\r\n{sent}"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+}
+
+/// Through a server with a one-second request timeout: a [`stall`]ed request and what the server answers (or
+/// `None` when it neither answers nor closes).
 async fn stalled(path: &'static str, sent: &'static str, announced: usize) -> Option<Response> {
     let app = TestApp::with_env(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
     let served = app.served();
     let port = served.port;
-    blocking(move || {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-        let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {announced}\r\n\r\n{sent}"
-        );
-        stream.write_all(head.as_bytes()).unwrap();
-        read_response(&mut stream)
-    })
-    .await
+    blocking(move || read_response(&mut stall(port, path, sent, announced))).await
 }
 
 /// An app configured with `env` and a signed-up workspace.
@@ -64,6 +66,29 @@ async fn a_rest_body_that_stops_arriving_is_answered_408_in_the_rest_format() {
     let body = answer.expect("no answer").expect(408);
     assert_eq!(body["error"]["code"], json!("REQUEST_TIMEOUT"), "{body}");
     assert_eq!(body["error"]["statusCode"], json!(408));
+}
+
+#[actix_web::test]
+async fn three_hundred_stalled_clients_neither_keep_health_from_answering_nor_keep_their_connections() {
+    let app = TestApp::with_env(&[("REQUEST_TIMEOUT_SECS", "2")]).await;
+    let served = app.served();
+    let port = served.port;
+    let stalled: Vec<TcpStream> =
+        blocking(move || (0..300).map(|_| stall(port, "/rest/companies", "{\"na", 100)).collect()).await;
+    let health = blocking(move || request(port, "GET", "/healthz", &[], None)).await;
+    assert_eq!(health.status, 200, "{}", health.body);
+    let answers = blocking(move || {
+        stalled
+            .into_iter()
+            .map(|mut stream| read_response(&mut stream).map(|r| r.status))
+            .collect::<Vec<_>>()
+    })
+    .await;
+    let timed_out = answers.iter().filter(|a| **a == Some(408)).count();
+    assert_eq!(
+        timed_out, 300,
+        "every stalled client is answered 408 and closed: {answers:?}"
+    );
 }
 
 #[actix_web::test]
