@@ -1,6 +1,7 @@
 //! The server's configuration: every variable of the contract (§1), read once from the environment (and a
 //! `.env` file in the working directory) into one [`Config`] that travels in the app state.
 
+use crate::client_ip::TrustedProxies;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -77,6 +78,8 @@ pub struct Config {
     pub workspace_max_db_connections: usize,
     /// The most a GraphQL document may cost (`MAX_QUERY_COST`).
     pub max_query_cost: u64,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -174,6 +177,12 @@ impl Config {
             max_connections: number(&get, "MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize,
             max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
             max_query_cost: number(&get, "MAX_QUERY_COST", 50_000, 1, u64::from(u32::MAX))?,
+            trusted_proxies: TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default()).map_err(|message| {
+                ConfigError {
+                    variable: "TRUSTED_PROXIES",
+                    message,
+                }
+            })?,
             webhook_concurrency: number(&get, "WEBHOOK_CONCURRENCY", 32, 1, 1024)? as usize,
             sign_up_rate_limit: number(&get, "SIGN_UP_RATE_LIMIT", 10, 0, 1_000_000)? as u32,
             rate_limit_workspace_factor: number(&get, "RATE_LIMIT_WORKSPACE_FACTOR", 4, 0, 1000)? as u32,
@@ -221,6 +230,7 @@ impl Config {
             ("MAX_CONNECTIONS", self.max_connections.to_string()),
             ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
             ("MAX_QUERY_COST", self.max_query_cost.to_string()),
+            ("TRUSTED_PROXIES", self.trusted_proxies.to_string()),
             ("WEBHOOK_CONCURRENCY", self.webhook_concurrency.to_string()),
             ("SIGN_UP_RATE_LIMIT", self.sign_up_rate_limit.to_string()),
             (

@@ -3,6 +3,7 @@
 //! `main.rs` only parses the command line and calls [`cli::run`].
 
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod database;
 pub mod http;

@@ -35,6 +35,7 @@ pub async fn observe(
     let span = tracing::info_span!(
         "request",
         request_id = %id,
+        client_ip = %client_ip(req.request()),
         method = %req.method(),
         path = %path,
         workspace_id = tracing::field::Empty,
@@ -59,11 +60,16 @@ pub async fn observe(
     Ok(res)
 }
 
-/// The client's address: the peer of the connection, not a forwarded header a client could forge.
+/// The client's address (see [`crate::client_ip`]): the peer, or what a trusted proxy forwards.
 pub fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
-    req.peer_addr()
+    let peer = req
+        .peer_addr()
         .map(|a| a.ip())
-        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    match req.app_data::<web::Data<AppState>>() {
+        Some(state) => state.config.trusted_proxies.client_ip(peer, req.headers()),
+        None => peer,
+    }
 }
 
 /// The bearer token: `Authorization: Bearer …`, or `?token=` on `/rest/open-api/*` only.

@@ -181,6 +181,16 @@ impl TestApp {
         send_from(&self.state, peer, TestRequest::post().uri("/auth/login").set_json(body)).await
     }
 
+    /// `POST /auth/login` from the default peer, with `X-Forwarded-For: forwarded_for`.
+    pub async fn attempt_login_forwarded(&self, forwarded_for: &str, email: &str, password: &str) -> Response {
+        let body = json!({"email": email, "password": password});
+        let request = TestRequest::post()
+            .uri("/auth/login")
+            .insert_header(("X-Forwarded-For", forwarded_for))
+            .set_json(body);
+        self.call(request).await
+    }
+
     /// `POST /auth/signup` of a new workspace from the client at `peer` (`ip:port`).
     pub async fn attempt_sign_up_from(&self, peer: &str, email: &str) -> Response {
         let body = json!({"email": email, "password": PASSWORD, "workspaceName": "Acme"});
