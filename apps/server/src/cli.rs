@@ -173,8 +173,9 @@ async fn with_database(config: &Config, f: impl AsyncFnOnce(&Database) -> anyhow
 /// Like [`with_database`], with migrations applied and the application state built.
 async fn with_state(config: &Config, f: impl AsyncFnOnce(AppState) -> anyhow::Result<()>) -> anyhow::Result<()> {
     with_database(config, async |db| {
+        let secret = secret::app_secret(config)?;
         let pool = migrate_and_connect(&db.url, &crate::database::pool_options(config)).await?;
-        let state = AppState::new(config.clone(), pool, &secret::app_secret(config)?);
+        let state = AppState::new(config.clone(), pool, &secret);
         f(state).await
     })
     .await
@@ -189,8 +190,10 @@ async fn migrate_and_connect(url: &str, options: &PoolOptions) -> anyhow::Result
 }
 
 async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
+    // Before anything touches the database: a missing secret is a configuration error.
+    let secret = secret::app_secret(config)?;
     let pool = migrate_and_connect(&db.url, &crate::database::pool_options(config)).await?;
-    let state = AppState::new(config.clone(), pool.clone(), &secret::app_secret(config)?);
+    let state = AppState::new(config.clone(), pool.clone(), &secret);
     let changes = state.store.listen_for_changes(&db.url);
     let recycler = twenty_storage::db::spawn_connection_recycler(&pool);
     let supervisor = db.supervise(pool.clone());

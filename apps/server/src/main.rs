@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use twenty_server::config::Config;
+use twenty_server::config::{Config, ConfigError};
 use twenty_server::{Cli, init_logging, run};
 
 #[global_allocator]
@@ -21,6 +21,11 @@ async fn main() -> ExitCode {
     init_logging(&config);
     match run(cli, config).await {
         Ok(()) => ExitCode::SUCCESS,
+        // A configuration problem found only by the command that needs the setting.
+        Err(e) if e.downcast_ref::<ConfigError>().is_some() => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -1,6 +1,8 @@
-//! The signing secret: `APP_SECRET`, or one generated on first start and kept in `DATA_DIR/app-secret`.
+//! The signing secret: `APP_SECRET`, or — in private-PostgreSQL mode only — one generated on first start and kept
+//! in `DATA_DIR/app-secret`. With `DATABASE_URL` the secret is required (contract §9): instances that share a
+//! database must sign with the same secret, and a generated one would differ per instance.
 
-use crate::config::{Config, Secret};
+use crate::config::{Config, ConfigError, Secret};
 use anyhow::Context;
 use std::io::Write;
 
@@ -9,6 +11,15 @@ const FILE_NAME: &str = "app-secret";
 pub fn app_secret(config: &Config) -> anyhow::Result<Secret> {
     if let Some(secret) = &config.app_secret {
         return Ok(secret.clone());
+    }
+    if config.database_url.is_some() {
+        return Err(ConfigError {
+            variable: "APP_SECRET",
+            message: "is required with DATABASE_URL (every instance on the database must sign with the same \
+                      secret); make one with `openssl rand -base64 48`"
+                .into(),
+        }
+        .into());
     }
     let path = config.data_dir.join(FILE_NAME);
     if let Ok(existing) = std::fs::read_to_string(&path) {

@@ -53,6 +53,26 @@ async fn each_invalid_configuration_value_stops_with_one_line() {
 }
 
 #[tokio::test]
+async fn serving_a_database_url_without_app_secret_stops_with_one_line_saying_how_to_make_one() {
+    let db = TestDb::new().await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_twenty-server"));
+    let out = command
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env_remove("APP_SECRET")
+        .env("PORT", crate::support::binary::free_port().to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("APP_SECRET") && stderr.contains("openssl rand -base64 48"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn workspace_create_then_api_key_create_gives_a_working_key() {
     let server = Server::start(&[]).await;
     let db = &server.db;
