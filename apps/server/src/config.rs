@@ -80,6 +80,8 @@ pub struct Config {
     pub max_query_cost: u64,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// Origins allowed by CORS (`CORS_ORIGINS`); `None` allows any.
+    pub cors_origins: Option<Vec<String>>,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -142,10 +144,23 @@ impl Config {
             host: get("HOST").unwrap_or_else(|| "127.0.0.1".into()),
             port: number(&get, "PORT", 3000, 1, 65_535)? as u16,
             app_secret,
-            access_token_ttl: Duration::from_secs(number(&get, "ACCESS_TOKEN_TTL_SECS", 1800, 1, 31_536_000)?),
-            refresh_token_ttl: Duration::from_secs(number(&get, "REFRESH_TOKEN_TTL_SECS", 5_184_000, 1, 315_360_000)?),
+            access_token_ttl: lifetime(
+                &get,
+                ("ACCESS_TOKEN_TTL_SECS", "ACCESS_TOKEN_EXPIRES_IN"),
+                1800,
+                31_536_000,
+            )?,
+            refresh_token_ttl: lifetime(
+                &get,
+                ("REFRESH_TOKEN_TTL_SECS", "REFRESH_TOKEN_EXPIRES_IN"),
+                5_184_000,
+                315_360_000,
+            )?,
             bcrypt_cost: number(&get, "BCRYPT_COST", 10, 4, 31)? as u32,
-            sign_up_disabled: boolean(&get, "SIGN_UP_DISABLED", false)?,
+            sign_up_disabled: match get("SIGN_UP_DISABLED") {
+                Some(_) => boolean(&get, "SIGN_UP_DISABLED", false)?,
+                None => boolean(&get, "IS_SIGN_UP_DISABLED", false)?,
+            },
             rate_limit_graphql: number(&get, "RATE_LIMIT_GRAPHQL", 100, 0, 1_000_000)? as u32,
             rate_limit_rest: number(&get, "RATE_LIMIT_REST", 200, 0, 1_000_000)? as u32,
             rate_limit_metadata: number(&get, "RATE_LIMIT_METADATA", 50, 0, 1_000_000)? as u32,
@@ -177,6 +192,7 @@ impl Config {
             max_connections: number(&get, "MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize,
             max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
             max_query_cost: number(&get, "MAX_QUERY_COST", 50_000, 1, u64::from(u32::MAX))?,
+            cors_origins: cors_origins(get("CORS_ORIGINS"))?,
             trusted_proxies: TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default()).map_err(|message| {
                 ConfigError {
                     variable: "TRUSTED_PROXIES",
@@ -231,6 +247,12 @@ impl Config {
             ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
             ("MAX_QUERY_COST", self.max_query_cost.to_string()),
             ("TRUSTED_PROXIES", self.trusted_proxies.to_string()),
+            (
+                "CORS_ORIGINS",
+                self.cors_origins
+                    .as_ref()
+                    .map_or_else(|| "*".to_string(), |o| o.join(",")),
+            ),
             ("WEBHOOK_CONCURRENCY", self.webhook_concurrency.to_string()),
             ("SIGN_UP_RATE_LIMIT", self.sign_up_rate_limit.to_string()),
             (
@@ -256,6 +278,60 @@ fn number(
             message: format!("expected a whole number from {min} to {max}, got {raw:?}"),
         }),
     }
+}
+
+/// A lifetime in seconds: this project's `*_SECS` variable (a whole number), else Twenty's `*_EXPIRES_IN` (a
+/// duration such as `30m`, `12h`, `60d`); the project's name wins when both are set.
+fn lifetime(
+    get: &impl Fn(&str) -> Option<String>,
+    (own, twenty): (&'static str, &'static str),
+    default: u64,
+    max: u64,
+) -> Result<Duration, ConfigError> {
+    if get(own).is_some() {
+        return number(get, own, default, 1, max).map(Duration::from_secs);
+    }
+    let Some(raw) = get(twenty) else {
+        return Ok(Duration::from_secs(default));
+    };
+    let text = raw.trim();
+    let (digits, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let scale = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 0,
+    };
+    match digits.parse::<u64>().ok().map(|n| n.saturating_mul(scale)) {
+        Some(secs) if (1..=max).contains(&secs) => Ok(Duration::from_secs(secs)),
+        _ => Err(ConfigError {
+            variable: twenty,
+            message: format!("expected a duration such as 30m, 12h or 60d (at most {max} s), got {raw:?}"),
+        }),
+    }
+}
+
+/// `CORS_ORIGINS`: `*` (the default) or comma-separated origins such as `https://app.example.com`.
+fn cors_origins(raw: Option<String>) -> Result<Option<Vec<String>>, ConfigError> {
+    let Some(raw) = raw.filter(|r| r.trim() != "*") else {
+        return Ok(None);
+    };
+    let origins: Vec<String> = raw
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_string())
+        .filter(|o| !o.is_empty())
+        .collect();
+    if let Some(bad) = origins
+        .iter()
+        .find(|o| !(o.starts_with("http://") || o.starts_with("https://")) || o[8..].contains('/'))
+    {
+        return Err(ConfigError {
+            variable: "CORS_ORIGINS",
+            message: format!("expected `*` or origins such as https://app.example.com, got {bad:?}"),
+        });
+    }
+    Ok(Some(origins))
 }
 
 fn boolean(get: &impl Fn(&str) -> Option<String>, variable: &'static str, default: bool) -> Result<bool, ConfigError> {
@@ -313,6 +389,67 @@ mod tests {
             config(&[("DEFAULT_PAGE_SIZE", "300")]).unwrap_err().variable,
             "DEFAULT_PAGE_SIZE"
         );
+    }
+
+    #[test]
+    fn twentys_variable_names_are_read_and_ours_win() {
+        let c = config(&[("IS_SIGN_UP_DISABLED", "true"), ("ACCESS_TOKEN_EXPIRES_IN", "30m")]).unwrap();
+        assert!(c.sign_up_disabled);
+        assert_eq!(c.access_token_ttl.as_secs(), 1800);
+        let c = config(&[("REFRESH_TOKEN_EXPIRES_IN", "60d"), ("ACCESS_TOKEN_EXPIRES_IN", "2h")]).unwrap();
+        assert_eq!(
+            (c.refresh_token_ttl.as_secs(), c.access_token_ttl.as_secs()),
+            (5_184_000, 7200)
+        );
+        let c = config(&[
+            ("SIGN_UP_DISABLED", "false"),
+            ("IS_SIGN_UP_DISABLED", "true"),
+            ("ACCESS_TOKEN_TTL_SECS", "60"),
+            ("ACCESS_TOKEN_EXPIRES_IN", "2h"),
+        ])
+        .unwrap();
+        assert!(!c.sign_up_disabled);
+        assert_eq!(c.access_token_ttl.as_secs(), 60);
+        for bad in ["30 minutes", "0m", "-5m", "m"] {
+            let err = config(&[("ACCESS_TOKEN_EXPIRES_IN", bad)]).unwrap_err();
+            assert_eq!(err.variable, "ACCESS_TOKEN_EXPIRES_IN", "{bad}");
+        }
+        assert_eq!(
+            config(&[("IS_SIGN_UP_DISABLED", "maybe")]).unwrap_err().variable,
+            "IS_SIGN_UP_DISABLED"
+        );
+    }
+
+    #[test]
+    fn every_variable_is_in_the_example_file() {
+        let example = include_str!("../../../.env.example");
+        for (name, _) in config(&[]).unwrap().describe() {
+            assert!(
+                example.contains(&format!("{name}=")),
+                "{name} is missing from .env.example"
+            );
+        }
+    }
+
+    #[test]
+    fn cors_origins_are_any_or_a_list_of_origins() {
+        assert_eq!(config(&[]).unwrap().cors_origins, None);
+        assert_eq!(config(&[("CORS_ORIGINS", "*")]).unwrap().cors_origins, None);
+        let c = config(&[("CORS_ORIGINS", "https://a.example.com, http://localhost:3001/")]).unwrap();
+        assert_eq!(
+            c.cors_origins,
+            Some(vec![
+                "https://a.example.com".to_string(),
+                "http://localhost:3001".to_string()
+            ])
+        );
+        for bad in ["a.example.com", "https://a.example.com/path"] {
+            assert_eq!(
+                config(&[("CORS_ORIGINS", bad)]).unwrap_err().variable,
+                "CORS_ORIGINS",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

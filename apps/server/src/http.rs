@@ -1,7 +1,7 @@
 //! The HTTP surface: the app builder shared by `serve` and the in-process tests.
 
 use crate::AppState;
-use crate::middleware::{api_error_response, observe, require_principal};
+use crate::middleware::{api_error_response, cors_refusals, observe, require_principal};
 use crate::rate_limit;
 use crate::request_limits;
 use crate::routes::{auth, graphql, metadata, ops};
@@ -31,12 +31,14 @@ pub fn build_app(
         .limit(max_body_bytes)
         .error_handler(|err, _req| ApiError(DomainError::validation(format!("Invalid JSON body: {err}"))).into());
     let rest = state.rest.clone();
+    let cors = cors(state.config.cors_origins.as_deref());
     App::new()
         .app_data(web::Data::new(state))
         .app_data(json)
         .app_data(web::PayloadConfig::new(max_body_bytes))
         .wrap(from_fn(request_limits::bounded))
-        .wrap(cors())
+        .wrap(cors)
+        .wrap(from_fn(cors_refusals))
         .wrap(from_fn(observe))
         .route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
@@ -94,10 +96,15 @@ pub fn server(state: AppState, listener: std::net::TcpListener) -> std::io::Resu
         .run())
 }
 
-fn cors() -> Cors {
-    Cors::default()
-        .allow_any_origin()
-        .allow_any_method()
+/// CORS (contract §9): the origins of `CORS_ORIGINS` (any by default), the methods the APIs use.
+fn cors(origins: Option<&[String]>) -> Cors {
+    let cors = match origins {
+        None => Cors::default().allow_any_origin(),
+        Some(origins) => origins
+            .iter()
+            .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin)),
+    };
+    cors.allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"])
         .allow_any_header()
         .expose_headers([
             "x-request-id",

@@ -72,6 +72,28 @@ pub fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
     }
 }
 
+/// A CORS refusal (an origin or method not allowed), answered in the API's error format instead of actix-cors's
+/// plain text: 400 `VALIDATION_ERROR` with its message.
+pub async fn cors_refusals<B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let path = req.path().to_string();
+    let res = next.call(req).await?;
+    let refusal = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<actix_cors::CorsError>())
+        .map(ToString::to_string);
+    match refusal {
+        Some(message) => {
+            let response = api_error_response(&path, DomainError::validation(message));
+            Ok(res.into_response(response).map_into_right_body())
+        }
+        None => Ok(res.map_into_left_body()),
+    }
+}
+
 /// The bearer token: `Authorization: Bearer …`, or `?token=` on `/rest/open-api/*` only.
 fn bearer_token(req: &ServiceRequest) -> Option<String> {
     if let Some(header) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {

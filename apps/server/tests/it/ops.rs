@@ -72,3 +72,27 @@ async fn a_cors_preflight_is_answered() {
     assert_eq!(preflight.status, 200, "{}", preflight.body);
     assert!(preflight.header("access-control-allow-origin").is_some());
 }
+
+/// A CORS preflight for `POST /graphql` from `origin`.
+fn preflight_from(origin: &str) -> TestRequest {
+    TestRequest::default()
+        .method(actix_web::http::Method::OPTIONS)
+        .uri("/graphql")
+        .insert_header(("Origin", origin))
+        .insert_header(("Access-Control-Request-Method", "POST"))
+}
+
+#[actix_web::test]
+async fn cors_origins_allows_its_origins_and_no_other() {
+    let app = TestApp::with_env(&[("CORS_ORIGINS", "https://app.example.com")]).await;
+    let allowed = app.call(preflight_from("https://app.example.com")).await;
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://app.example.com")
+    );
+    let refused = app.call(preflight_from("https://evil.example.com")).await;
+    assert_eq!(refused.header("access-control-allow-origin"), None, "{}", refused.body);
+    // Refused in the API's error format, not as plain text.
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.gql().error_code(), "VALIDATION_ERROR");
+}
