@@ -200,6 +200,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let server = crate::http::server(state, listener)?;
+    let signals = crate::http::drain_on_signals(server.handle());
     tracing::info!(host = %config.host, port = config.port, "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = crate::webhook_worker::spawn(
@@ -207,8 +208,9 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
         crate::webhook_worker::WorkerSettings::from_config(config, std::time::Duration::from_millis(500)),
         stopped,
     );
-    // actix stops accepting on SIGTERM / SIGINT and drains in-flight requests before this returns.
+    // Returns once a signal stopped the server and in-flight requests were drained.
     let served = server.await;
+    signals.abort();
     let _ = stop.send(true);
     let _ = worker.await;
     changes.abort();

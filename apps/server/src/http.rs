@@ -92,11 +92,33 @@ pub fn server(state: AppState, listener: std::net::TcpListener) -> std::io::Resu
         .max_connections(config.max_connections.div_ceil(workers))
         .client_request_timeout(config.request_timeout)
         .shutdown_timeout(30)
+        // `serve` handles SIGINT and SIGTERM itself (both drain, see `drain_on_signals`); actix would stop at once
+        // on SIGINT.
+        .disable_signals()
         .listen(listener)?
         .run())
 }
 
 /// CORS (contract §9): the origins of `CORS_ORIGINS` (any by default), the methods the APIs use.
+/// Stops `server` gracefully on the first SIGINT or SIGTERM: it stops accepting, and in-flight requests have up to
+/// 30 s to finish (contract §9).
+pub fn drain_on_signals(server: actix_web::dev::ServerHandle) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut interrupt), Ok(mut terminate)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+        else {
+            tracing::error!("cannot listen for SIGINT / SIGTERM; stop the server with SIGKILL");
+            return;
+        };
+        let received = tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        };
+        tracing::info!(signal = received, "draining in-flight requests, then stopping");
+        server.stop(true).await;
+    })
+}
+
 fn cors(origins: Option<&[String]>) -> Cors {
     let cors = match origins {
         None => Cors::default().allow_any_origin(),

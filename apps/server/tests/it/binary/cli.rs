@@ -1,4 +1,5 @@
-//! The command line: configuration errors, `workspace create` and `api-key create`.
+//! The command line and the process: configuration errors, `workspace create`, `api-key create`, and the drain
+//! of in-flight requests on SIGINT and SIGTERM.
 
 use crate::support::SECRET;
 use crate::support::binary::Server;
@@ -161,4 +162,41 @@ async fn config_prints_the_configuration_with_secrets_redacted() {
         printed.contains("APP_SECRET=[redacted]") && !printed.contains(SECRET),
         "{printed}"
     );
+}
+
+/// A request that is in flight when `signal` arrives: its head and half its body are sent first, the rest after.
+async fn answer_across(signal: &str) -> (Option<crate::support::Response>, std::process::ExitStatus) {
+    use std::io::Write;
+    let mut server = Server::start(&[]).await;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let body = r#"{"email":"drain@example.com","password":"a-Str0ng-password"}"#;
+    let (first, rest) = body.split_at(10);
+    let head = format!(
+        "POST /auth/signup HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.signal(signal);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = stream.write_all(rest.as_bytes());
+    let answer = crate::support::binary::read_response(&mut stream);
+    (answer, server.wait())
+}
+
+#[tokio::test]
+async fn sigint_drains_the_request_in_flight_then_exits_0() {
+    let (answer, exit) = answer_across("-INT").await;
+    assert_eq!(answer.map(|a| a.status), Some(201));
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[tokio::test]
+async fn sigterm_drains_the_request_in_flight_then_exits_0() {
+    let (answer, exit) = answer_across("-TERM").await;
+    assert_eq!(answer.map(|a| a.status), Some(201));
+    assert!(exit.success(), "{exit:?}");
 }
