@@ -10,10 +10,10 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 use std::io::{Read, Write};
 use twenty_auth::SignUp;
-use twenty_storage::{PgPool, PoolOptions};
+use twenty_storage::PgPool;
 
 #[derive(Debug, Parser)]
-#[command(name = "twenty-server", version, about = "A Twenty-compatible CRM server")]
+#[command(name = "twenty-server", version = crate::VERSION, about = "A Twenty-compatible CRM server")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -84,7 +84,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Serve => with_database(&config, async |db| serve(&config, db).await).await,
         Command::Migrate => {
             with_database(&config, async |db| {
-                let applied = twenty_storage::run_migrations(&db.url).await?;
+                let applied = twenty_storage::run_migrations(&db.url, config.allow_downgrade).await?;
                 println!("{applied} migration(s) applied");
                 Ok(())
             })
@@ -174,25 +174,25 @@ async fn with_database(config: &Config, f: impl AsyncFnOnce(&Database) -> anyhow
 async fn with_state(config: &Config, f: impl AsyncFnOnce(AppState) -> anyhow::Result<()>) -> anyhow::Result<()> {
     with_database(config, async |db| {
         let secret = secret::app_secret(config)?;
-        let pool = migrate_and_connect(&db.url, &crate::database::pool_options(config)).await?;
+        let pool = migrate_and_connect(&db.url, config).await?;
         let state = AppState::new(config.clone(), pool, &secret);
         f(state).await
     })
     .await
 }
 
-async fn migrate_and_connect(url: &str, options: &PoolOptions) -> anyhow::Result<PgPool> {
-    let applied = twenty_storage::run_migrations(url)
+async fn migrate_and_connect(url: &str, config: &Config) -> anyhow::Result<PgPool> {
+    let applied = twenty_storage::run_migrations(url, config.allow_downgrade)
         .await
         .context("applying migrations")?;
     tracing::info!(applied, "core schema up to date");
-    Ok(twenty_storage::build_pool(url, options)?)
+    Ok(twenty_storage::build_pool(url, &crate::database::pool_options(config))?)
 }
 
 async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     // Before anything touches the database: a missing secret is a configuration error.
     let secret = secret::app_secret(config)?;
-    let pool = migrate_and_connect(&db.url, &crate::database::pool_options(config)).await?;
+    let pool = migrate_and_connect(&db.url, config).await?;
     let state = AppState::new(config.clone(), pool.clone(), &secret);
     let changes = state.store.listen_for_changes(&db.url);
     let recycler = twenty_storage::db::spawn_connection_recycler(&pool);
@@ -201,6 +201,16 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let server = crate::http::server(state, listener)?;
     let signals = crate::http::drain_on_signals(server.handle());
+    let postgres = twenty_storage::db::server_version(&pool)
+        .await
+        .unwrap_or_else(|| "unknown".into());
+    tracing::info!(
+        version = crate::VERSION,
+        postgres = %postgres,
+        pool_size = config.pg_pool_max_connections,
+        listen = %format!("{}:{}", config.host, config.port),
+        "twenty-server started"
+    );
     tracing::info!(host = %config.host, port = config.port, "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = crate::webhook_worker::spawn(

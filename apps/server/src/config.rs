@@ -82,6 +82,8 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Origins allowed by CORS (`CORS_ORIGINS`); `None` allows any.
     pub cors_origins: Option<Vec<String>>,
+    /// Start on a database a newer binary migrated (`ALLOW_DOWNGRADE`).
+    pub allow_downgrade: bool,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -193,6 +195,7 @@ impl Config {
             max_order_keys: number(&get, "MAX_ORDER_KEYS", 8, 1, 64)? as usize,
             max_query_cost: number(&get, "MAX_QUERY_COST", 50_000, 1, u64::from(u32::MAX))?,
             cors_origins: cors_origins(get("CORS_ORIGINS"))?,
+            allow_downgrade: boolean(&get, "ALLOW_DOWNGRADE", false)?,
             trusted_proxies: TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default()).map_err(|message| {
                 ConfigError {
                     variable: "TRUSTED_PROXIES",
@@ -247,6 +250,7 @@ impl Config {
             ("MAX_ORDER_KEYS", self.max_order_keys.to_string()),
             ("MAX_QUERY_COST", self.max_query_cost.to_string()),
             ("TRUSTED_PROXIES", self.trusted_proxies.to_string()),
+            ("ALLOW_DOWNGRADE", self.allow_downgrade.to_string()),
             (
                 "CORS_ORIGINS",
                 self.cors_origins

@@ -30,6 +30,9 @@ use twenty_storage::{PgPool, PgStore};
 pub use cli::{Cli, run};
 pub use http::build_app;
 
+/// The version and the commit it was built from (`twenty-server --version`, the start-up line).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("TWENTY_GIT_COMMIT"), ")");
+
 /// Login attempts per minute, per client IP and per e-mail and client IP pair.
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
 

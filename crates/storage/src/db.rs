@@ -81,17 +81,42 @@ pub fn build_pool(url: &str, options: &PoolOptions) -> Result<PgPool, StorageErr
 }
 
 /// Applies pending core migrations under an advisory lock, so concurrent starts are safe. Returns how many ran.
-pub async fn run_migrations(url: &str) -> Result<usize, StorageError> {
+/// A database with migrations this binary does not know (a newer binary migrated it) is refused
+/// ([`StorageError::NewerDatabase`]) unless `allow_downgrade`.
+pub async fn run_migrations(url: &str, allow_downgrade: bool) -> Result<usize, StorageError> {
     let url = url.to_string();
     tokio::task::spawn_blocking(move || {
         use diesel::RunQueryDsl;
+        use diesel::migration::MigrationSource;
         let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url)
             .map_err(|e| StorageError::Connect(e.to_string()))?;
         diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(&mut conn)?;
-        let applied = conn
-            .run_pending_migrations(MIGRATIONS)
-            .map(|v| v.len())
-            .map_err(|e| StorageError::Migration(e.to_string()));
+        let applied = (|| {
+            let known: Vec<String> = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+                .map_err(|e| StorageError::Migration(e.to_string()))?
+                .iter()
+                .map(|m| m.name().version().to_string())
+                .collect();
+            let unknown: Vec<String> = conn
+                .applied_migrations()
+                .map_err(|e| StorageError::Migration(e.to_string()))?
+                .into_iter()
+                .map(|v| v.to_string())
+                .filter(|v| !known.contains(v))
+                .collect();
+            if !unknown.is_empty() {
+                if !allow_downgrade {
+                    return Err(StorageError::NewerDatabase(unknown));
+                }
+                tracing::warn!(
+                    ?unknown,
+                    "database was migrated by a newer twenty-server; starting anyway (ALLOW_DOWNGRADE)"
+                );
+            }
+            conn.run_pending_migrations(MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| StorageError::Migration(e.to_string()))
+        })();
         diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(&mut conn)?;
         applied
     })
@@ -114,6 +139,22 @@ pub fn spawn_connection_recycler(pool: &PgPool) -> tokio::task::JoinHandle<()> {
             pool.retain(|_, metrics| metrics.age() < CONNECTION_MAX_AGE);
         }
     })
+}
+
+/// The PostgreSQL server's version (`SHOW server_version`), for the start-up line.
+pub async fn server_version(pool: &PgPool) -> Option<String> {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        server_version: String,
+    }
+    let mut conn = pool.get().await.ok()?;
+    let version: Version = diesel::sql_query("SHOW server_version")
+        .get_result(&mut conn)
+        .await
+        .ok()?;
+    Some(version.server_version)
 }
 
 /// Whether the database answers a trivial query.

@@ -16,6 +16,13 @@ pub enum StorageError {
     Migration(String),
     #[error("{0}")]
     Cluster(String),
+    /// The database has core migrations this binary does not know: a newer binary migrated it.
+    #[error(
+        "database was migrated by a newer twenty-server (unknown migrations: {}); run that version or newer, \
+         or set ALLOW_DOWNGRADE=true to start anyway",
+        .0.join(", ")
+    )]
+    NewerDatabase(Vec<String>),
 }
 
 /// Maps a diesel error from a record or metadata statement.

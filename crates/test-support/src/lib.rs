@@ -111,7 +111,7 @@ async fn ensure_template(server: &ServerUrl) -> String {
         )
         .await;
         exec(&mut admin, &format!("CREATE DATABASE \"{building}\"")).await;
-        if let Err(e) = run_migrations(&with_database(&server.base, &building)).await {
+        if let Err(e) = run_migrations(&with_database(&server.base, &building), false).await {
             panic!("migrating the test template failed: {e}");
         }
         exec(

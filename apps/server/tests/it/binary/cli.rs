@@ -200,3 +200,44 @@ async fn sigterm_drains_the_request_in_flight_then_exits_0() {
     assert_eq!(answer.map(|a| a.status), Some(201));
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn version_names_the_release_and_the_commit() {
+    let out = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let version = stdout
+        .trim()
+        .strip_prefix("twenty-server ")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let commit = version
+        .strip_prefix(concat!(env!("CARGO_PKG_VERSION"), " (commit "))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        commit == "unknown" || commit.chars().all(|c| c.is_ascii_hexdigit()),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn a_database_migrated_by_a_newer_binary_is_refused_unless_downgrades_are_allowed() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let db = TestDb::new().await;
+    let mut conn = AsyncPgConnection::establish(&db.url).await.unwrap();
+    conn.batch_execute("INSERT INTO __diesel_schema_migrations (version) VALUES ('99991231000000')")
+        .await
+        .unwrap();
+    let refused = cli(&db, &["migrate"], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("database was migrated by a newer twenty-server"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("99991231000000"), "{stderr}");
+    let allowed = cli(&db, &["migrate"], &[("ALLOW_DOWNGRADE", "true")]);
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+}

@@ -35,3 +35,24 @@ async fn requests_are_logged_and_secrets_never_reach_the_log() {
         assert!(!log.contains(secret), "a secret reached the log:\n{log}");
     }
 }
+
+#[tokio::test]
+async fn the_start_up_line_names_the_version_postgresql_the_pool_and_the_address() {
+    let server = Server::start(&[("PG_POOL_MAX_CONNECTIONS", "7")]).await;
+    let started = server
+        .log_text()
+        .lines()
+        .find(|l| l.contains("twenty-server started"))
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no start-up line:\n{}", server.log_text()));
+    assert!(
+        started.contains(concat!("version=\"", env!("CARGO_PKG_VERSION"), " (commit ")),
+        "{started}"
+    );
+    assert!(started.contains("postgres=1"), "{started}");
+    assert!(started.contains("pool_size=7"), "{started}");
+    assert!(
+        started.contains(&format!("listen=127.0.0.1:{}", server.port)),
+        "{started}"
+    );
+}
