@@ -199,6 +199,16 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let supervisor = db.supervise(pool.clone());
     let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
+    let metrics = match config.metrics_addr {
+        Some(addr) => {
+            let listener = std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+            let metrics = crate::http::metrics_server(state.clone(), listener)?;
+            let handle = metrics.handle();
+            tokio::spawn(metrics);
+            Some(handle)
+        }
+        None => None,
+    };
     let server = crate::http::server(state, listener)?;
     let signals = crate::http::drain_on_signals(server.handle());
     let postgres = twenty_storage::db::server_version(&pool)
@@ -221,6 +231,9 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     // Returns once a signal stopped the server and in-flight requests were drained.
     let served = server.await;
     signals.abort();
+    if let Some(metrics) = metrics {
+        metrics.stop(true).await;
+    }
     let _ = stop.send(true);
     let _ = worker.await;
     changes.abort();

@@ -84,6 +84,10 @@ pub struct Config {
     pub cors_origins: Option<Vec<String>>,
     /// Start on a database a newer binary migrated (`ALLOW_DOWNGRADE`).
     pub allow_downgrade: bool,
+    /// The public base URL (`SERVER_URL`), without a trailing slash.
+    pub server_url: Option<String>,
+    /// Where `/metrics` is served instead of the public port (`METRICS_ADDR`).
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -196,6 +200,14 @@ impl Config {
             max_query_cost: number(&get, "MAX_QUERY_COST", 50_000, 1, u64::from(u32::MAX))?,
             cors_origins: cors_origins(get("CORS_ORIGINS"))?,
             allow_downgrade: boolean(&get, "ALLOW_DOWNGRADE", false)?,
+            server_url: server_url(get("SERVER_URL"))?,
+            metrics_addr: match get("METRICS_ADDR") {
+                None => None,
+                Some(raw) => Some(raw.trim().parse().map_err(|_| ConfigError {
+                    variable: "METRICS_ADDR",
+                    message: format!("expected an address and port such as 127.0.0.1:9464, got {raw:?}"),
+                })?),
+            },
             trusted_proxies: TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default()).map_err(|message| {
                 ConfigError {
                     variable: "TRUSTED_PROXIES",
@@ -251,6 +263,11 @@ impl Config {
             ("MAX_QUERY_COST", self.max_query_cost.to_string()),
             ("TRUSTED_PROXIES", self.trusted_proxies.to_string()),
             ("ALLOW_DOWNGRADE", self.allow_downgrade.to_string()),
+            ("SERVER_URL", self.server_url.clone().unwrap_or_default()),
+            (
+                "METRICS_ADDR",
+                self.metrics_addr.map(|a| a.to_string()).unwrap_or_default(),
+            ),
             (
                 "CORS_ORIGINS",
                 self.cors_origins
@@ -314,6 +331,20 @@ fn lifetime(
             message: format!("expected a duration such as 30m, 12h or 60d (at most {max} s), got {raw:?}"),
         }),
     }
+}
+
+/// `SERVER_URL`: an absolute http(s) URL, kept without its trailing slash.
+fn server_url(raw: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let url = raw.trim().trim_end_matches('/').to_string();
+    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    if host.is_none_or(|h| h.is_empty() || h.contains(char::is_whitespace)) {
+        return Err(ConfigError {
+            variable: "SERVER_URL",
+            message: format!("expected an absolute http(s) URL such as https://crm.example.com, got {raw:?}"),
+        });
+    }
+    Ok(Some(url))
 }
 
 /// `CORS_ORIGINS`: `*` (the default) or comma-separated origins such as `https://app.example.com`.
@@ -433,6 +464,25 @@ mod tests {
                 "{name} is missing from .env.example"
             );
         }
+    }
+
+    #[test]
+    fn server_url_and_metrics_addr_are_checked() {
+        let c = config(&[
+            ("SERVER_URL", "https://crm.example.com/"),
+            ("METRICS_ADDR", "127.0.0.1:9464"),
+        ])
+        .unwrap();
+        assert_eq!(c.server_url.as_deref(), Some("https://crm.example.com"));
+        assert_eq!(c.metrics_addr.map(|a| a.port()), Some(9464));
+        assert_eq!(
+            config(&[("SERVER_URL", "crm.example.com")]).unwrap_err().variable,
+            "SERVER_URL"
+        );
+        assert_eq!(
+            config(&[("METRICS_ADDR", "9464")]).unwrap_err().variable,
+            "METRICS_ADDR"
+        );
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub fn build_app(
         .error_handler(|err, _req| ApiError(DomainError::validation(format!("Invalid JSON body: {err}"))).into());
     let rest = state.rest.clone();
     let cors = cors(state.config.cors_origins.as_deref());
+    // With METRICS_ADDR, /metrics is served there only (`metrics_server`); here it is an unknown route.
+    let metrics_here = state.config.metrics_addr.is_none();
     App::new()
         .app_data(web::Data::new(state))
         .app_data(json)
@@ -42,7 +44,11 @@ pub fn build_app(
         .wrap(from_fn(observe))
         .route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
-        .route("/metrics", web::get().to(ops::metrics))
+        .configure(|app| {
+            if metrics_here {
+                app.route("/metrics", web::get().to(ops::metrics));
+            }
+        })
         .service(
             web::scope("/auth")
                 .route("/signup", web::post().to(auth::signup))
@@ -100,6 +106,20 @@ pub fn server(state: AppState, listener: std::net::TcpListener) -> std::io::Resu
 }
 
 /// CORS (contract §9): the origins of `CORS_ORIGINS` (any by default), the methods the APIs use.
+/// `/metrics` alone on `listener` (`METRICS_ADDR`), for a scraper on a private address.
+pub fn metrics_server(state: AppState, listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
+    Ok(actix_web::HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .route("/metrics", web::get().to(ops::metrics))
+            .default_service(web::to(not_found))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run())
+}
+
 /// Stops `server` gracefully on the first SIGINT or SIGTERM: it stops accepting, and in-flight requests have up to
 /// 30 s to finish (contract §9).
 pub fn drain_on_signals(server: actix_web::dev::ServerHandle) -> tokio::task::JoinHandle<()> {

@@ -84,7 +84,7 @@ impl AppState {
         let rest = RestState {
             records: records.clone(),
             data_model: data_model.clone(),
-            openapi: OpenApiCache::new(config.workspace_cache_size),
+            openapi: OpenApiCache::new(config.workspace_cache_size).with_server_url(config.server_url.clone()),
         };
         let rate_limits = rate_limit::RateLimits::new(
             config.rate_limit_graphql,

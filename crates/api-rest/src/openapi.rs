@@ -265,6 +265,8 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
 /// Documents by workspace, rebuilt when the metadata version changes.
 pub struct OpenApiCache {
     entries: VersionedCache<Arc<Json>>,
+    /// The public base URL (`SERVER_URL`): the documents' server is `{server_url}/rest` rather than `/rest`.
+    server_url: Option<String>,
 }
 
 impl OpenApiCache {
@@ -272,13 +274,26 @@ impl OpenApiCache {
     pub fn new(capacity: usize) -> Self {
         OpenApiCache {
             entries: VersionedCache::new(capacity),
+            server_url: None,
         }
     }
 
+    /// Documents whose server is `{server_url}/rest` (a public base URL without a trailing slash).
+    pub fn with_server_url(mut self, server_url: Option<String>) -> Self {
+        self.server_url = server_url;
+        self
+    }
+
     pub fn get(&self, meta: &WorkspaceMetadata) -> Arc<Json> {
+        let build = || {
+            let mut document = document(meta);
+            if let Some(base) = &self.server_url {
+                document["servers"] = json!([{"url": format!("{base}/rest")}]);
+            }
+            Ok(Arc::new(document))
+        };
         let built: Result<_, std::convert::Infallible> =
-            self.entries
-                .get_or_build(meta.workspace_id, meta.version, || Ok(Arc::new(document(meta))));
+            self.entries.get_or_build(meta.workspace_id, meta.version, build);
         match built {
             Ok(doc) => doc,
         }

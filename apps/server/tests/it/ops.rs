@@ -96,3 +96,31 @@ async fn cors_origins_allows_its_origins_and_no_other() {
     assert_eq!(refused.status, 400);
     assert_eq!(refused.gql().error_code(), "VALIDATION_ERROR");
 }
+
+#[actix_web::test]
+async fn with_metrics_addr_the_metrics_are_served_there_and_not_on_the_public_port() {
+    let app = TestApp::with_env(&[("METRICS_ADDR", "127.0.0.1:9464")]).await;
+    assert_eq!(app.get("/metrics", None).await.status, 404);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = twenty_server::http::metrics_server(app.state.clone(), listener).unwrap();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    let metrics =
+        tokio::task::spawn_blocking(move || crate::support::binary::request(port, "GET", "/metrics", &[], None))
+            .await
+            .unwrap();
+    handle.stop(false).await;
+    assert_eq!(metrics.status, 200);
+    assert!(metrics.body.contains("twenty_db_pool_connections"), "{}", metrics.body);
+}
+
+#[actix_web::test]
+async fn server_url_is_the_open_api_documents_server() {
+    let app = TestApp::with_env(&[("SERVER_URL", "https://crm.example.com/")])
+        .await
+        .with_workspace()
+        .await;
+    let document = app.rest_get("/rest/open-api/core").await.expect(200);
+    assert_eq!(document["servers"], json!([{"url": "https://crm.example.com/rest"}]));
+}
