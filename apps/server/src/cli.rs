@@ -181,10 +181,21 @@ async fn with_state(config: &Config, f: impl AsyncFnOnce(AppState) -> anyhow::Re
     .await
 }
 
+/// Applies the migrations and builds the pool. A database that cannot be reached is retried, with back-off, for
+/// `DB_CONNECT_RETRY_SECS` (it may be starting beside this server) before giving up.
 async fn migrate_and_connect(url: &str, config: &Config) -> anyhow::Result<PgPool> {
-    let applied = twenty_storage::run_migrations(url, config.allow_downgrade)
-        .await
-        .context("applying migrations")?;
+    let deadline = std::time::Instant::now() + config.db_connect_retry;
+    let mut pause = std::time::Duration::from_millis(250);
+    let applied = loop {
+        match twenty_storage::run_migrations(url, config.allow_downgrade).await {
+            Err(twenty_storage::StorageError::Connect(reason)) if std::time::Instant::now() + pause < deadline => {
+                tracing::warn!(%reason, retry_in_ms = pause.as_millis() as u64, "database unreachable; retrying");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_secs(5));
+            }
+            outcome => break outcome.context("applying migrations")?,
+        }
+    };
     tracing::info!(applied, "core schema up to date");
     Ok(twenty_storage::build_pool(url, &crate::database::pool_options(config))?)
 }

@@ -88,6 +88,8 @@ pub struct Config {
     pub server_url: Option<String>,
     /// Where `/metrics` is served instead of the public port (`METRICS_ADDR`).
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// How long an unreachable database is retried at start (`DB_CONNECT_RETRY_SECS`).
+    pub db_connect_retry: Duration,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -201,6 +203,7 @@ impl Config {
             cors_origins: cors_origins(get("CORS_ORIGINS"))?,
             allow_downgrade: boolean(&get, "ALLOW_DOWNGRADE", false)?,
             server_url: server_url(get("SERVER_URL"))?,
+            db_connect_retry: Duration::from_secs(number(&get, "DB_CONNECT_RETRY_SECS", 30, 0, 3600)?),
             metrics_addr: match get("METRICS_ADDR") {
                 None => None,
                 Some(raw) => Some(raw.trim().parse().map_err(|_| ConfigError {
@@ -264,6 +267,7 @@ impl Config {
             ("TRUSTED_PROXIES", self.trusted_proxies.to_string()),
             ("ALLOW_DOWNGRADE", self.allow_downgrade.to_string()),
             ("SERVER_URL", self.server_url.clone().unwrap_or_default()),
+            ("DB_CONNECT_RETRY_SECS", self.db_connect_retry.as_secs().to_string()),
             (
                 "METRICS_ADDR",
                 self.metrics_addr.map(|a| a.to_string()).unwrap_or_default(),

@@ -241,3 +241,24 @@ async fn a_database_migrated_by_a_newer_binary_is_refused_unless_downgrades_are_
     let allowed = cli(&db, &["migrate"], &[("ALLOW_DOWNGRADE", "true")]);
     assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
 }
+
+#[tokio::test]
+async fn an_unreachable_database_is_retried_for_db_connect_retry_secs_then_exit_1() {
+    let db = TestDb::new().await;
+    let out = cli(
+        &db,
+        &["serve"],
+        &[
+            ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
+            ("DB_CONNECT_RETRY_SECS", "2"),
+            ("PORT", &crate::support::binary::free_port().to_string()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.matches("database unreachable; retrying").count() >= 2,
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error")).count(), 1, "{stderr}");
+}
