@@ -81,7 +81,12 @@ pub enum ApiKeyCommand {
 /// Runs one CLI command to completion.
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => with_database(&config, async |db| serve(&config, db).await).await,
+        Command::Serve => {
+            let db = Database::open(&config, true).await?;
+            let served = serve(&config, &db).await;
+            db.close().await;
+            served
+        }
         Command::Migrate => {
             with_database(&config, async |db| {
                 let applied = twenty_storage::run_migrations(&db.url, config.allow_downgrade).await?;
@@ -164,7 +169,7 @@ fn describe(err: twenty_domain::DomainError) -> anyhow::Error {
 
 /// Opens the database (starting the private cluster if needed), runs `f`, and closes it again.
 async fn with_database(config: &Config, f: impl AsyncFnOnce(&Database) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let db = Database::open(config).await?;
+    let db = Database::open(config, false).await?;
     let result = f(&db).await;
     db.close().await;
     result

@@ -4,7 +4,7 @@
 use crate::support::binary::{free_port, post_json, try_request};
 use serde_json::json;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,34 +23,52 @@ fn processes_mentioning(needle: &str) -> Vec<String> {
     found
 }
 
-/// `twenty-server serve` on a private cluster under a fresh `DATA_DIR`, ready.
+/// `twenty-server serve` on a private cluster under `DATA_DIR` = `dir/data`, ready.
 struct PrivateServer {
     child: Child,
     port: u16,
     /// The test's directory (the data directory is `data` inside it).
     dir: PathBuf,
+    /// Whether dropping this server removes `dir` (the first server of a test directory does).
+    owns_dir: bool,
+}
+
+/// `twenty-server serve` with `DATA_DIR` = `dir/data` on `port`, its stderr piped.
+fn spawn_serve(dir: &Path, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+        .arg("serve")
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("PG_DATABASE_URL")
+        .env("DATA_DIR", dir.join("data"))
+        .env("PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 impl PrivateServer {
+    /// A server in a fresh test directory.
     fn start() -> PrivateServer {
         let dir = test_support::test_cluster_dir()
             .parent()
             .unwrap()
             .join(format!("e2e-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]));
         std::fs::create_dir_all(&dir).unwrap();
+        PrivateServer::start_in(dir, true)
+    }
+
+    /// A server in the test directory `dir`.
+    fn start_in(dir: PathBuf, owns_dir: bool) -> PrivateServer {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
-            .arg("serve")
-            .current_dir(&dir)
-            .env_remove("DATABASE_URL")
-            .env_remove("PG_DATABASE_URL")
-            .env("DATA_DIR", dir.join("data"))
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut server = PrivateServer { child, port, dir };
+        let child = spawn_serve(&dir, port);
+        let mut server = PrivateServer {
+            child,
+            port,
+            dir,
+            owns_dir,
+        };
         assert!(
             server.ready_within(Duration::from_secs(90)),
             "server never became ready"
@@ -115,7 +133,9 @@ impl Drop for PrivateServer {
         if self.child.try_wait().ok().flatten().is_none() {
             let _ = self.terminate();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.owns_dir {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -163,4 +183,42 @@ fn a_postmaster_that_dies_is_restarted_and_the_server_serves_again() {
     let body = json!({"email": "after-restart@example.com", "password": "a-Str0ng-password", "workspaceName": "Acme"});
     let signed_up = post_json(server.port, "/auth/signup", &body);
     assert_eq!(signed_up.status, 201, "{}", signed_up.body);
+}
+
+#[test]
+fn a_second_server_on_the_same_data_directory_exits_2_naming_the_first() {
+    let first = PrivateServer::start();
+    let mut second = spawn_serve(&first.dir, free_port());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while second.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            second.kill().unwrap();
+            panic!("a second server on the same data directory kept running");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let second = second.wait_with_output().unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains(&format!("pid {}", first.child.id())), "{stderr}");
+    let health = try_request(first.port, "GET", "/readyz", &[], None).unwrap();
+    assert_eq!(health.status, 200, "the first server is unaffected");
+}
+
+#[test]
+fn a_cluster_left_running_by_a_crashed_server_is_adopted_and_stopped_at_shutdown() {
+    let mut crashed = PrivateServer::start();
+    crashed.child.kill().unwrap();
+    crashed.child.wait().unwrap();
+    assert!(
+        crashed.pg_dir().join("postmaster.pid").exists(),
+        "the crash left the cluster running"
+    );
+    let mut adopter = PrivateServer::start_in(crashed.dir.clone(), false);
+    let (exit, log) = adopter.terminate();
+    assert!(exit.success(), "{exit:?}: {log}");
+    assert!(
+        !adopter.pg_dir().join("postmaster.pid").exists(),
+        "the adopted cluster was stopped:\n{log}"
+    );
 }
