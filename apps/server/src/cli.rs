@@ -213,6 +213,17 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let changes = state.store.listen_for_changes(&db.url);
     let recycler = twenty_storage::db::spawn_connection_recycler(&pool);
     let supervisor = db.supervise(pool.clone());
+    // Logged before the port opens, so that whoever sees the port answer finds the line.
+    let postgres = twenty_storage::db::server_version(&pool)
+        .await
+        .unwrap_or_else(|| "unknown".into());
+    tracing::info!(
+        version = crate::VERSION,
+        postgres = %postgres,
+        pool_size = config.pg_pool_max_connections,
+        listen = %format!("{}:{}", config.host, config.port),
+        "twenty-server starting"
+    );
     let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let metrics = match config.metrics_addr {
@@ -227,16 +238,6 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     };
     let server = crate::http::server(state, listener)?;
     let signals = crate::http::drain_on_signals(server.handle());
-    let postgres = twenty_storage::db::server_version(&pool)
-        .await
-        .unwrap_or_else(|| "unknown".into());
-    tracing::info!(
-        version = crate::VERSION,
-        postgres = %postgres,
-        pool_size = config.pg_pool_max_connections,
-        listen = %format!("{}:{}", config.host, config.port),
-        "twenty-server started"
-    );
     tracing::info!(host = %config.host, port = config.port, "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = crate::webhook_worker::spawn(

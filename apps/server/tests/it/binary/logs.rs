@@ -42,7 +42,7 @@ async fn the_start_up_line_names_the_version_postgresql_the_pool_and_the_address
     let started = server
         .log_text()
         .lines()
-        .find(|l| l.contains("twenty-server started"))
+        .find(|l| l.contains("twenty-server starting"))
         .map(str::to_string)
         .unwrap_or_else(|| panic!("no start-up line:\n{}", server.log_text()));
     assert!(
