@@ -237,7 +237,7 @@ async fn a_workspace_holding_its_share_of_the_pool_leaves_connections_for_anothe
         futures_util::future::join_all((0..6).map(|_| app.document("/graphql", &busy_token, READ, json!({}))));
     let other_read = async {
         // Give the busy workspace's reads time to take every connection they can.
-        sleep_ms(300).await;
+        sleep_ms(1000).await;
         let answer = app.document("/graphql", &app.token, READ, json!({})).await;
         lock.release().await;
         answer
@@ -262,7 +262,7 @@ async fn a_request_that_gets_no_connection_in_time_is_503_with_retry_after() {
     let lock = TableLock::take(&app, &workspace).await;
     let holders = futures_util::future::join_all((0..2).map(|_| app.document("/graphql", &token, READ, json!({}))));
     let late = async {
-        sleep_ms(100).await;
+        sleep_ms(1000).await;
         let answer = app.get("/rest/companies", Some(&token)).await;
         lock.release().await;
         answer
