@@ -8,6 +8,7 @@
 //! The [`CostPlan`] is built once per validated document (from its syntax tree and the workspace's types) and
 //! evaluated per request, with the request's variables and row estimates.
 
+use crate::limits::{Fragments, chosen_operation};
 use crate::types::{FieldShape, RootOperation, WorkspaceTypes};
 use juniper::{DefaultScalarValue as S, Definition, InputValue, Selection, Spanning, Variables};
 use std::collections::{BTreeSet, HashMap};
@@ -56,35 +57,16 @@ pub struct CostInputs<'a> {
     pub rows: &'a HashMap<usize, u64>,
 }
 
-type Fragments<'d, 'a> = HashMap<&'a str, &'d [Selection<'a, S>]>;
-
 impl CostPlan {
     /// The plan of the operation `operation_name` of `document` (an empty plan when it cannot be chosen: the
     /// document is refused by validation then).
     pub fn new(document: &[Definition<'_, S>], operation_name: Option<&str>, types: &WorkspaceTypes) -> CostPlan {
-        let mut fragments: Fragments<'_, '_> = HashMap::new();
-        let mut operations = Vec::new();
-        for definition in document {
-            match definition {
-                Definition::Fragment(f) => {
-                    fragments.insert(f.item.name.item, f.item.selection_set.as_slice());
-                }
-                Definition::Operation(o) => operations.push(&o.item),
-            }
-        }
-        let operation = match operation_name {
-            Some(name) => operations
-                .into_iter()
-                .find(|o| o.name.as_ref().is_some_and(|n| n.item == name)),
-            None if operations.len() == 1 => operations.into_iter().next(),
-            None => None,
-        };
-        let Some(operation) = operation else {
+        let Some((selections, fragments)) = chosen_operation(document, operation_name) else {
             return CostPlan::default();
         };
         let planner = Planner { types, fragments };
         let mut roots = NodeCost::default();
-        planner.each_field(&operation.selection_set, &mut Vec::new(), &mut |field, seen| {
+        planner.each_field(selections, &mut Vec::new(), &mut |field, seen| {
             let name = field.name;
             let root = types
                 .queries

@@ -1,5 +1,6 @@
 //! Limits checked on the document before anything executes (contract §4.6): depth (introspection fields do not
-//! count) and the number of root fields. The nesting of connections is checked while building the queries.
+//! count) and the number of root fields. The nesting of connections is checked while building the queries. The
+//! operation a document runs is chosen here once for the limits and the cost plan ([`chosen_operation`]).
 
 use juniper::{DefaultScalarValue as S, Definition, Selection};
 use std::collections::HashMap;
@@ -7,11 +8,15 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 10;
 pub const MAX_ROOT_FIELDS: usize = 20;
 
-type Fragments<'d, 'a> = HashMap<&'a str, &'d [Selection<'a, S>]>;
+/// The fragments of a document, by name.
+pub(crate) type Fragments<'d, 'a> = HashMap<&'a str, &'d [Selection<'a, S>]>;
 
-/// `Err(message)` when the chosen operation breaks a limit. Documents that do not parse or whose operation
-/// cannot be chosen pass, so that juniper reports them.
-pub fn check(document: &[Definition<'_, S>], operation_name: Option<&str>) -> Result<(), String> {
+/// The selections of the operation `operation_name` (the only one when no name is given) and the document's
+/// fragments; `None` when no operation can be chosen (juniper reports that).
+pub(crate) fn chosen_operation<'d, 'a>(
+    document: &'d [Definition<'a, S>],
+    operation_name: Option<&str>,
+) -> Option<(&'d [Selection<'a, S>], Fragments<'d, 'a>)> {
     let mut fragments: Fragments<'_, '_> = HashMap::new();
     let mut operations = Vec::new();
     for definition in document {
@@ -28,15 +33,23 @@ pub fn check(document: &[Definition<'_, S>], operation_name: Option<&str>) -> Re
             .find(|o| o.name.as_ref().is_some_and(|n| n.item == name)),
         None if operations.len() == 1 => operations.into_iter().next(),
         None => None,
+    }?;
+    Some((operation.selection_set.as_slice(), fragments))
+}
+
+/// `Err(message)` when the chosen operation breaks a limit. Documents that do not parse or whose operation
+/// cannot be chosen pass, so that juniper reports them.
+pub fn check(document: &[Definition<'_, S>], operation_name: Option<&str>) -> Result<(), String> {
+    let Some((selections, fragments)) = chosen_operation(document, operation_name) else {
+        return Ok(());
     };
-    let Some(operation) = operation else { return Ok(()) };
-    let roots = root_fields(&operation.selection_set, &fragments, &mut Vec::new());
+    let roots = root_fields(selections, &fragments, &mut Vec::new());
     if roots > MAX_ROOT_FIELDS {
         return Err(format!(
             "Query has {roots} root fields; at most {MAX_ROOT_FIELDS} are allowed"
         ));
     }
-    let depth = depth(&operation.selection_set, &fragments, &mut Vec::new());
+    let depth = depth(selections, &fragments, &mut Vec::new());
     if depth > MAX_DEPTH {
         return Err(format!("Query is {depth} levels deep; at most {MAX_DEPTH} are allowed"));
     }

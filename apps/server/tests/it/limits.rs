@@ -3,7 +3,7 @@
 //! server of `serve`, in process, over loopback sockets.
 
 use crate::support::TestApp;
-use crate::support::app::sleep_ms;
+use crate::support::app::{Served, sleep_ms};
 use crate::support::binary::{read_response, request};
 use crate::support::response::Response;
 use serde_json::json;
@@ -25,15 +25,21 @@ fn stall(port: u16, path: &str, sent: &str, announced: usize) -> TcpStream {
 /// Through a server with a one-second request timeout: a [`stall`]ed request and what the server answers (or
 /// `None` when it neither answers nor closes).
 async fn stalled(path: &'static str, sent: &'static str, announced: usize) -> Option<Response> {
-    let app = TestApp::with_env(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
-    let served = app.served();
-    let port = served.port;
+    let (_app, _served, port) = served_with(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
     blocking(move || read_response(&mut stall(port, path, sent, announced))).await
 }
 
 /// An app configured with `env` and a signed-up workspace.
 async fn workspace_with(env: &[(&str, &str)]) -> TestApp {
     TestApp::with_env(env).await.with_workspace().await
+}
+
+/// An app configured with `env` behind the real HTTP server; keep the first two alive while using the port.
+async fn served_with(env: &[(&str, &str)]) -> (TestApp, Served, u16) {
+    let app = TestApp::with_env(env).await;
+    let served = app.served();
+    let port = served.port;
+    (app, served, port)
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -70,9 +76,7 @@ async fn a_rest_body_that_stops_arriving_is_answered_408_in_the_rest_format() {
 
 #[actix_web::test]
 async fn three_hundred_stalled_clients_neither_keep_health_from_answering_nor_keep_their_connections() {
-    let app = TestApp::with_env(&[("REQUEST_TIMEOUT_SECS", "2")]).await;
-    let served = app.served();
-    let port = served.port;
+    let (_app, _served, port) = served_with(&[("REQUEST_TIMEOUT_SECS", "2")]).await;
     let stalled: Vec<TcpStream> =
         blocking(move || (0..300).map(|_| stall(port, "/rest/companies", "{\"na", 100)).collect()).await;
     let health = blocking(move || request(port, "GET", "/healthz", &[], None)).await;
@@ -119,9 +123,7 @@ async fn a_body_over_max_body_bytes_is_413_in_the_graphql_format_and_nothing_run
 
 #[actix_web::test]
 async fn a_chunked_body_growing_past_max_body_bytes_is_413() {
-    let app = TestApp::with_env(&[("MAX_BODY_BYTES", "2048")]).await;
-    let served = app.served();
-    let port = served.port;
+    let (_app, _served, port) = served_with(&[("MAX_BODY_BYTES", "2048")]).await;
     let answer = blocking(move || {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
@@ -141,9 +143,7 @@ async fn a_chunked_body_growing_past_max_body_bytes_is_413() {
 
 #[actix_web::test]
 async fn oversized_headers_are_431_in_the_api_format() {
-    let app = TestApp::new().await;
-    let served = app.served();
-    let port = served.port;
+    let (_app, _served, port) = served_with(&[]).await;
     let padding = "p".repeat(70 * 1024);
     let answer = blocking(move || request(port, "GET", "/rest/companies", &[("X-Padding", &padding)], None)).await;
     let body = answer.expect(431);
