@@ -1,6 +1,7 @@
 //! `twenty-server`: configuration, the CLI, the private-PostgreSQL default, middleware (request ids, tracing,
-//! metrics, authentication) and the HTTP app assembly ([`http::build_app`]). No business rules live here;
-//! `main.rs` only parses the command line and calls [`cli::run`].
+//! metrics, authentication, request limits, rate limits), the webhook delivery worker and the HTTP app assembly
+//! ([`http::build_app`], [`http::server`]). No business rules live here; `main.rs` only parses the command line
+//! and calls [`cli::run`].
 
 pub mod cli;
 pub mod client_ip;

@@ -2,7 +2,7 @@
 //!
 //! For the core API it owns the per-workspace schema built at runtime from metadata ([`types`], [`root`]), cached
 //! by metadata version ([`schema`]); the translation of a root field's look-ahead into one domain query
-//! ([`selection`]); the document limits ([`limits`]); the response of a root field shaped in one pass from
+//! ([`selection`]); the document limits ([`limits`]) and cost ([`cost`]); the response of a root field shaped in one pass from
 //! PostgreSQL's JSON ([`output`]). It also owns the metadata API's static schema and resolvers ([`metadata`]).
 //! Both share execution with the contract's error format ([`execute`], [`error`]) and the scalar pattern
 //! ([`scalars`]).

@@ -5,8 +5,9 @@
 //! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]) and [`PgStore`], the domain's ports
 //! over PostgreSQL, each implemented beside its SQL: records ([`records`]), workspace provisioning and loading
 //! ([`provision`]), data-model changes (`metadata_changes`), accounts and API keys ([`accounts`]) and webhooks
-//! ([`webhooks`]). API keys and workspace metadata are served from memory, kept fresh by `LISTEN/NOTIFY`
-//! ([`changes`], over [`cache`]).
+//! ([`webhooks`]). API keys, memberships and workspace metadata are served from memory, kept fresh by
+//! `LISTEN/NOTIFY` ([`changes`], over [`cache`]); a workspace holds at most its share of the pool ([`fairness`]);
+//! row estimates for the GraphQL cost model come from the statistics ([`estimates`]).
 
 pub mod accounts;
 pub mod cache;
