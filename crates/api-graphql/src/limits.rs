@@ -1,6 +1,6 @@
 //! Limits checked on the document before anything executes (contract §4.6): depth (introspection fields do not
 //! count) and the number of root fields. The nesting of connections is checked while building the queries. The
-//! operation a document runs is chosen here once for the limits and the cost plan ([`chosen_operation`]).
+//! operation a document runs is chosen here once for the limits and the cost plan (`chosen_operation`).
 
 use juniper::{DefaultScalarValue as S, Definition, Selection};
 use std::collections::HashMap;
