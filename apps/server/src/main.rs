@@ -28,7 +28,12 @@ async fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(2)
         }
-        Err(e) if matches!(e.downcast_ref::<StorageError>(), Some(StorageError::NewerDatabase(_))) => {
+        Err(e)
+            if matches!(
+                e.downcast_ref::<StorageError>(),
+                Some(StorageError::NewerDatabase(_) | StorageError::DataDirectory(_))
+            ) =>
+        {
             eprintln!("error: {}", e.root_cause());
             ExitCode::from(2)
         }

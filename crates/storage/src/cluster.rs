@@ -82,6 +82,7 @@ impl LocalCluster {
     }
 
     fn start_locked(&self) -> Result<bool, StorageError> {
+        self.check_enterable()?;
         if !self.data_dir.join("PG_VERSION").exists() {
             self.init()?;
         }
@@ -105,6 +106,38 @@ impl LocalCluster {
             )));
         }
         Ok(true)
+    }
+
+    /// Running as root, PostgreSQL runs as `postgres`, which must be able to enter every directory above the data
+    /// directory; a `0700` one (what `mktemp -d` makes) is named, with the fix.
+    fn check_enterable(&self) -> Result<(), StorageError> {
+        let Some(user) = &self.run_as else { return Ok(()) };
+        let Some(parent) = self.data_dir.parent() else {
+            return Ok(());
+        };
+        let enterable = |dir: &Path| {
+            Command::new("runuser")
+                .args(["-u", user, "--", "test", "-x"])
+                .arg(dir)
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if enterable(parent) {
+            return Ok(());
+        }
+        let blocking = parent
+            .ancestors()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .find(|dir| dir.exists() && !enterable(dir));
+        let Some(dir) = blocking else { return Ok(()) };
+        Err(StorageError::DataDirectory(format!(
+            "running as root, the private PostgreSQL runs as the `{user}` OS user, which cannot enter {}; make it \
+             enterable (`chmod o+x {}`) or choose a DATA_DIR outside it",
+            dir.display(),
+            dir.display()
+        )))
     }
 
     fn init(&self) -> Result<(), StorageError> {

@@ -23,6 +23,9 @@ pub enum StorageError {
         .0.join(", ")
     )]
     NewerDatabase(Vec<String>),
+    /// A private data directory the PostgreSQL OS user cannot use (running as root, PostgreSQL runs as `postgres`).
+    #[error("{0}")]
+    DataDirectory(String),
 }
 
 /// Maps a diesel error from a record or metadata statement.

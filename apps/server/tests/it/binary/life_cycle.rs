@@ -222,3 +222,30 @@ fn a_cluster_left_running_by_a_crashed_server_is_adopted_and_stopped_at_shutdown
         "the adopted cluster was stopped:\n{log}"
     );
 }
+
+#[test]
+fn as_root_a_data_directory_inside_a_0700_directory_is_refused_in_one_line_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&root.stdout).trim() != "0" {
+        // Not root: PostgreSQL runs as this user, who can enter its own directories; the case does not arise.
+        eprintln!("not running as root: the 0700 case cannot arise, nothing to check");
+        return;
+    }
+    let locked = test_support::test_cluster_dir()
+        .parent()
+        .unwrap()
+        .join(format!("locked-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]));
+    std::fs::create_dir_all(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let out = spawn_serve(&locked, free_port()).wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&locked);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains(&format!("chmod o+x {}", locked.display())),
+        "{stderr}"
+    );
+}
