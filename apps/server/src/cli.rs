@@ -78,6 +78,22 @@ pub enum ApiKeyCommand {
     },
 }
 
+/// How a failed command ends: the one line to print and the exit code. 2 for a configuration problem found by the
+/// command that needs the setting, and for a database or data directory this binary must not run on (contract
+/// §9); 1 for anything else.
+pub fn failure(err: &anyhow::Error) -> (String, u8) {
+    if err.downcast_ref::<crate::config::ConfigError>().is_some() {
+        return (err.to_string(), 2);
+    }
+    if matches!(
+        err.downcast_ref::<twenty_storage::StorageError>(),
+        Some(twenty_storage::StorageError::NewerDatabase(_) | twenty_storage::StorageError::DataDirectory(_))
+    ) {
+        return (format!("error: {}", err.root_cause()), 2);
+    }
+    (format!("error: {err:#}"), 1)
+}
+
 /// Runs one CLI command to completion.
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {

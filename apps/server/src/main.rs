@@ -2,9 +2,8 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use twenty_server::config::{Config, ConfigError};
+use twenty_server::config::Config;
 use twenty_server::{Cli, init_logging, run};
-use twenty_storage::StorageError;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -22,24 +21,10 @@ async fn main() -> ExitCode {
     init_logging(&config);
     match run(cli, config).await {
         Ok(()) => ExitCode::SUCCESS,
-        // A configuration problem found only by the command that needs the setting, or a database this binary
-        // must not run on.
-        Err(e) if e.downcast_ref::<ConfigError>().is_some() => {
-            eprintln!("{e}");
-            ExitCode::from(2)
-        }
-        Err(e)
-            if matches!(
-                e.downcast_ref::<StorageError>(),
-                Some(StorageError::NewerDatabase(_) | StorageError::DataDirectory(_))
-            ) =>
-        {
-            eprintln!("error: {}", e.root_cause());
-            ExitCode::from(2)
-        }
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            let (line, code) = twenty_server::cli::failure(&e);
+            eprintln!("{line}");
+            ExitCode::from(code)
         }
     }
 }
