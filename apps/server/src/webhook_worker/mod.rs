@@ -173,6 +173,7 @@ impl Scheduler {
         self.last_round = Instant::now();
         let mut conn = self.pool.get().await.map_err(|e| e.to_string())?;
         fan_out(&mut conn, 500).await.map_err(|e| e.to_string())?;
+        self.forget_idle_targets();
         let mut stale = Vec::new();
         let names: Vec<String> = self.targets.keys().cloned().collect();
         for name in names {
@@ -214,6 +215,16 @@ impl Scheduler {
             }
         }
         self.release(&stale).await
+    }
+
+    /// Drops what is known of targets with nothing in flight, nothing waiting and no failure since their last
+    /// success (a failing target keeps its back-off growing), and of the webhooks pointing at them, so the maps
+    /// hold only targets in use.
+    fn forget_idle_targets(&mut self) {
+        self.targets
+            .retain(|_, t| t.in_flight > 0 || !t.waiting.is_empty() || t.failures > 0);
+        let targets = &self.targets;
+        self.webhook_targets.retain(|_, name| targets.contains_key(name));
     }
 
     /// How long a claim holds a delivery.
