@@ -223,6 +223,26 @@ async fn another_workspace(app: &TestApp) -> (String, String) {
     )
 }
 
+/// `readers` reads of companies with `token`, which wait on the `lock`ed table holding their connections, and, a
+/// second later (time for them to take every connection they can), `then`; the lock is released once `then` has
+/// answered. Both answers.
+async fn while_locked<T>(
+    app: &TestApp,
+    lock: TableLock,
+    token: &str,
+    readers: usize,
+    then: impl std::future::Future<Output = T>,
+) -> (Vec<Response>, T) {
+    let reads = futures_util::future::join_all((0..readers).map(|_| app.document("/graphql", token, READ, json!({}))));
+    let later = async {
+        sleep_ms(1000).await;
+        let answer = then.await;
+        lock.release().await;
+        answer
+    };
+    tokio::join!(reads, later)
+}
+
 #[actix_web::test]
 async fn a_workspace_holding_its_share_of_the_pool_leaves_connections_for_another() {
     let app = workspace_with(&[
@@ -233,16 +253,8 @@ async fn a_workspace_holding_its_share_of_the_pool_leaves_connections_for_anothe
     .await;
     let (busy_token, busy_workspace) = another_workspace(&app).await;
     let lock = TableLock::take(&app, &busy_workspace).await;
-    let busy_reads =
-        futures_util::future::join_all((0..6).map(|_| app.document("/graphql", &busy_token, READ, json!({}))));
-    let other_read = async {
-        // Give the busy workspace's reads time to take every connection they can.
-        sleep_ms(1000).await;
-        let answer = app.document("/graphql", &app.token, READ, json!({})).await;
-        lock.release().await;
-        answer
-    };
-    let (busy, other) = tokio::join!(busy_reads, other_read);
+    let other_read = app.document("/graphql", &app.token, READ, json!({}));
+    let (busy, other) = while_locked(&app, lock, &busy_token, 6, other_read).await;
     let other = other.gql_ok();
     assert_eq!(other.data()["companies"]["totalCount"], json!(0));
     for answer in busy {
@@ -260,14 +272,7 @@ async fn a_request_that_gets_no_connection_in_time_is_503_with_retry_after() {
     .await;
     let (token, workspace) = another_workspace(&app).await;
     let lock = TableLock::take(&app, &workspace).await;
-    let holders = futures_util::future::join_all((0..2).map(|_| app.document("/graphql", &token, READ, json!({}))));
-    let late = async {
-        sleep_ms(1000).await;
-        let answer = app.get("/rest/companies", Some(&token)).await;
-        lock.release().await;
-        answer
-    };
-    let (_, late) = tokio::join!(holders, late);
+    let (_, late) = while_locked(&app, lock, &token, 2, app.get("/rest/companies", Some(&token))).await;
     let body = late.expect(503);
     assert_eq!(body["error"]["code"], json!("SERVICE_UNAVAILABLE"), "{body}");
     assert_eq!(late.header("retry-after"), Some("1"));
