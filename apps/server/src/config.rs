@@ -5,6 +5,7 @@ use crate::client_ip::TrustedProxies;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
+use twenty_storage::connect::with_ssl_defaults;
 
 /// A secret that never prints.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,7 +36,10 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Unset: the private PostgreSQL cluster under `data_dir`.
+    /// With libpq's `PGSSLMODE` / `PGSSLROOTCERT` applied where the URL has no `sslmode` / `sslrootcert`.
     pub database_url: Option<Secret>,
+    pub pg_ssl_mode: Option<String>,
+    pub pg_ssl_root_cert: Option<String>,
     pub data_dir: PathBuf,
     pub host: String,
     pub port: u16,
@@ -117,7 +121,20 @@ impl Config {
     /// Builds the configuration from any variable source (tests pass a map).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let database_url = get("DATABASE_URL").or_else(|| get("PG_DATABASE_URL")).map(Secret::new);
+        let pg_ssl_mode = get("PGSSLMODE");
+        let pg_ssl_root_cert = get("PGSSLROOTCERT");
+        let database_url = match get("DATABASE_URL").or_else(|| get("PG_DATABASE_URL")) {
+            Some(url) => {
+                // libpq's environment defaults, then the TLS settings are checked (and the roots read) now.
+                let url = with_ssl_defaults(&url, pg_ssl_mode.as_deref(), pg_ssl_root_cert.as_deref());
+                twenty_storage::Target::parse(&url).map_err(|e| ConfigError {
+                    variable: "DATABASE_URL",
+                    message: e.to_string(),
+                })?;
+                Some(Secret::new(url))
+            }
+            None => None,
+        };
         let app_secret = match get("APP_SECRET") {
             Some(s) if s.len() < 32 => {
                 return Err(ConfigError {
@@ -144,6 +161,8 @@ impl Config {
             pg_pool_max_connections as u64,
         )? as usize;
         Ok(Config {
+            pg_ssl_mode,
+            pg_ssl_root_cert,
             pg_pool_max_connections,
             workspace_max_db_connections,
             pg_pool_timeout: Duration::from_millis(number(&get, "PG_POOL_TIMEOUT_MS", 5000, 1, 600_000)?),
@@ -231,6 +250,8 @@ impl Config {
         };
         vec![
             ("DATABASE_URL", redacted(&self.database_url)),
+            ("PGSSLMODE", self.pg_ssl_mode.clone().unwrap_or_else(|| "(unset: prefer)".into())),
+            ("PGSSLROOTCERT", self.pg_ssl_root_cert.clone().unwrap_or_else(|| "(unset)".into())),
             ("DATA_DIR", self.data_dir.display().to_string()),
             ("HOST", self.host.clone()),
             ("PORT", self.port.to_string()),
@@ -468,6 +489,31 @@ mod tests {
                 "{name} is missing from .env.example"
             );
         }
+    }
+
+    #[test]
+    fn libpq_tls_variables_apply_where_the_url_has_none_and_bad_modes_are_refused_at_start() {
+        let c = config(&[("DATABASE_URL", "postgres://u@h/db"), ("PGSSLMODE", "require")]).unwrap();
+        assert_eq!(
+            c.database_url.as_ref().map(Secret::expose),
+            Some("postgres://u@h/db?sslmode=require")
+        );
+        let c = config(&[
+            ("DATABASE_URL", "postgres://u@h/db?sslmode=disable"),
+            ("PGSSLMODE", "require"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.database_url.as_ref().map(Secret::expose),
+            Some("postgres://u@h/db?sslmode=disable"),
+            "the URL's own sslmode wins"
+        );
+        let err = config(&[("DATABASE_URL", "postgres://u:pw@h/db?sslmode=verify-everything")]).unwrap_err();
+        assert_eq!(err.variable, "DATABASE_URL");
+        assert!(err.message.contains("sslmode=verify-everything is not supported"), "{}", err.message);
+        assert!(!err.message.contains("pw"), "the password is not echoed");
+        let err = config(&[("DATABASE_URL", "postgres://u@h/db"), ("PGSSLMODE", "verify-full"), ("PGSSLROOTCERT", "/nonexistent/ca.pem")]).unwrap_err();
+        assert!(err.message.contains("/nonexistent/ca.pem"), "{}", err.message);
     }
 
     #[test]

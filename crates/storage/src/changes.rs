@@ -10,7 +10,7 @@
 //! meanwhile were missed.
 
 use crate::cache::FreshCache;
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::SimpleAsyncConnection;
 use futures_util::StreamExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
@@ -126,7 +126,8 @@ pub fn listen(url: &str, caches: &Arc<Caches>) -> tokio::task::JoinHandle<()> {
 
 /// One listening connection: `Ok` when the caches are gone, `Err` when the connection failed or was lost.
 async fn listen_once(url: &str, caches: &Weak<Caches>) -> Result<(), String> {
-    let mut conn = AsyncPgConnection::establish(url).await.map_err(|e| e.to_string())?;
+    let target = crate::connect::Target::parse(url).map_err(|e| e.to_string())?;
+    let mut conn = target.establish().await.map_err(|e| e.to_string())?;
     conn.batch_execute(&format!(
         "SET application_name = '{APPLICATION_NAME}'; LISTEN {CHANNEL}"
     ))

@@ -1,12 +1,13 @@
 //! The connection pool and the embedded core migrations.
 
+use crate::connect::Target;
 use crate::error::StorageError;
-use diesel::Connection;
 use diesel::connection::InstrumentationEvent;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use std::sync::Arc;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -50,14 +51,16 @@ pub fn statements_executed() -> u64 {
 
 /// Builds the pool. Every connection runs in UTC with the statement timeout set; checkouts are not
 /// re-verified with a round trip (a broken connection fails its statement and is dropped).
+/// `url` is parsed here, once ([`Target::parse`]): a bad `sslmode` or an unreadable `sslrootcert` is an error now.
 pub fn build_pool(url: &str, options: &PoolOptions) -> Result<PgPool, StorageError> {
+    let target = Arc::new(Target::parse(url)?);
     let timeout_ms = options.statement_timeout.as_millis();
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
     config.recycling_method = RecyclingMethod::Fast;
-    config.custom_setup = Box::new(move |url: &str| {
-        let url = url.to_string();
+    config.custom_setup = Box::new(move |_url: &str| {
+        let target = target.clone();
         Box::pin(async move {
-            let mut conn = AsyncPgConnection::establish(&url).await?;
+            let mut conn = target.establish().await?;
             conn.set_instrumentation(|event: InstrumentationEvent<'_>| {
                 if matches!(event, InstrumentationEvent::StartQuery { .. }) {
                     STATEMENTS.fetch_add(1, Ordering::Relaxed);
@@ -84,12 +87,14 @@ pub fn build_pool(url: &str, options: &PoolOptions) -> Result<PgPool, StorageErr
 /// A database with migrations this binary does not know (a newer binary migrated it) is refused
 /// ([`StorageError::NewerDatabase`]) unless `allow_downgrade`.
 pub async fn run_migrations(url: &str, allow_downgrade: bool) -> Result<usize, StorageError> {
-    let url = url.to_string();
+    let conn = Target::parse(url)?
+        .establish()
+        .await
+        .map_err(|e| StorageError::Connect(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         use diesel::RunQueryDsl;
         use diesel::migration::MigrationSource;
-        let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url)
-            .map_err(|e| StorageError::Connect(e.to_string()))?;
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::from(conn);
         diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(&mut conn)?;
         let applied = (|| {
             let known: Vec<String> = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
@@ -174,7 +179,8 @@ pub async fn ensure_database(admin_url: &str, database: &str) -> Result<(), Stor
         #[diesel(sql_type = diesel::sql_types::Bool)]
         exists: bool,
     }
-    let mut conn = AsyncPgConnection::establish(admin_url)
+    let mut conn = Target::parse(admin_url)?
+        .establish()
         .await
         .map_err(|e| StorageError::Connect(e.to_string()))?;
     let found: Exists = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")

@@ -26,6 +26,9 @@ pub enum StorageError {
     /// A private data directory the PostgreSQL OS user cannot use (running as root, PostgreSQL runs as `postgres`).
     #[error("{0}")]
     DataDirectory(String),
+    /// A connection string that cannot be used as given (bad `sslmode`, unreadable `sslrootcert`, bad syntax).
+    #[error("{0}")]
+    InvalidUrl(String),
 }
 
 /// Maps a diesel error from a record or metadata statement.

@@ -1,6 +1,7 @@
 //! `twenty-storage`: everything PostgreSQL.
 //!
-//! It owns the connection pool and the embedded core migrations ([`db`]), the private cluster used when no
+//! It owns connecting with libpq's TLS rules ([`connect`]), the connection pool and the embedded core migrations
+//! ([`db`]), the private cluster used when no
 //! `DATABASE_URL` is given ([`cluster`]), the per-workspace DDL generated from metadata ([`ddl`]), the dynamic
 //! record query compiler ([`compile`], over the bind-only SQL builder [`sql`]) and [`PgStore`], the domain's ports
 //! over PostgreSQL, each implemented beside its SQL: records ([`records`]), workspace provisioning and loading
@@ -14,6 +15,7 @@ pub mod cache;
 pub mod changes;
 pub mod cluster;
 pub mod compile;
+pub mod connect;
 pub mod db;
 pub mod ddl;
 pub mod error;
@@ -30,5 +32,6 @@ mod transaction;
 pub mod webhooks;
 
 pub use db::{PgPool, PoolOptions, build_pool, run_migrations, statements_executed};
+pub use connect::Target;
 pub use error::StorageError;
 pub use store::PgStore;

@@ -11,4 +11,5 @@ mod plans;
 mod relations;
 mod round_trip;
 mod smoke;
+mod tls;
 mod writes;

@@ -3,13 +3,15 @@
 //! - [`siblings`]: a second process on the same database learns of changes through `LISTEN/NOTIFY`;
 //! - [`statements`]: statements per request, read from a counter that is global to the process;
 //! - [`logs`]: what reaches the process's log;
-//! - [`cli`]: the command line.
+//! - [`cli`]: the command line;
+//! - [`tls`]: serving a database that accepts TLS connections only.
 
 mod cli;
 mod life_cycle;
 mod logs;
 mod siblings;
 mod statements;
+mod tls;
 
 use crate::support::Response;
 use crate::support::binary::{Server, request};

@@ -87,25 +87,7 @@ pub fn post_json(port: u16, path: &str, body: &Value) -> Response {
     request(port, "POST", path, &[], Some(&body.to_string()))
 }
 
-/// A port for a spawned server, never handed out twice in this process. Ports come from below the kernel's
-/// ephemeral range (32768 and up), so a listener another test opens on port 0 — a webhook receiver, the kernel's
-/// choice — cannot take one between this check and the server's bind; a port something else holds is skipped.
-/// (Asking the kernel for a free port and closing it raced with such listeners when tests ran on many threads:
-/// a test could talk to another test's server.)
-pub fn free_port() -> u16 {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    const FIRST: u32 = 20_000;
-    const SPAN: u32 = 12_000;
-    let start = std::process::id().wrapping_mul(97) % SPAN;
-    loop {
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        assert!(n < SPAN, "no free port left for test servers");
-        let port = (FIRST + (start + n) % SPAN) as u16;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
+pub use test_support::free_port;
 
 /// The binary, serving a test database.
 pub struct Server {
@@ -164,7 +146,8 @@ fn try_spawn(database_url: &str, env: &[(&str, &str)]) -> Option<(Child, u16, Pa
     Some((child, port, log))
 }
 
-/// Another server process on the same database as a [`Server`].
+/// Another server process on the same database as a [`Server`] (or one on a database of the test's own, see
+/// [`serve_on`]); killed when dropped.
 pub struct Sibling {
     pub port: u16,
     child: Child,
@@ -175,6 +158,12 @@ impl Drop for Sibling {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A server process on `database_url`, which the test made (a TLS cluster, say).
+pub fn serve_on(database_url: &str, env: &[(&str, &str)]) -> Sibling {
+    let (child, port, _) = spawn(database_url, env);
+    Sibling { port, child }
 }
 
 impl Server {
