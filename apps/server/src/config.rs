@@ -250,8 +250,14 @@ impl Config {
         };
         vec![
             ("DATABASE_URL", redacted(&self.database_url)),
-            ("PGSSLMODE", self.pg_ssl_mode.clone().unwrap_or_else(|| "(unset: prefer)".into())),
-            ("PGSSLROOTCERT", self.pg_ssl_root_cert.clone().unwrap_or_else(|| "(unset)".into())),
+            (
+                "PGSSLMODE",
+                self.pg_ssl_mode.clone().unwrap_or_else(|| "(unset: prefer)".into()),
+            ),
+            (
+                "PGSSLROOTCERT",
+                self.pg_ssl_root_cert.clone().unwrap_or_else(|| "(unset)".into()),
+            ),
             ("DATA_DIR", self.data_dir.display().to_string()),
             ("HOST", self.host.clone()),
             ("PORT", self.port.to_string()),
@@ -510,9 +516,18 @@ mod tests {
         );
         let err = config(&[("DATABASE_URL", "postgres://u:pw@h/db?sslmode=verify-everything")]).unwrap_err();
         assert_eq!(err.variable, "DATABASE_URL");
-        assert!(err.message.contains("sslmode=verify-everything is not supported"), "{}", err.message);
+        assert!(
+            err.message.contains("sslmode=verify-everything is not supported"),
+            "{}",
+            err.message
+        );
         assert!(!err.message.contains("pw"), "the password is not echoed");
-        let err = config(&[("DATABASE_URL", "postgres://u@h/db"), ("PGSSLMODE", "verify-full"), ("PGSSLROOTCERT", "/nonexistent/ca.pem")]).unwrap_err();
+        let err = config(&[
+            ("DATABASE_URL", "postgres://u@h/db"),
+            ("PGSSLMODE", "verify-full"),
+            ("PGSSLROOTCERT", "/nonexistent/ca.pem"),
+        ])
+        .unwrap_err();
         assert!(err.message.contains("/nonexistent/ca.pem"), "{}", err.message);
     }
 

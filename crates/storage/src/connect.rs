@@ -62,7 +62,9 @@ pub struct Target {
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Target").field("sslmode", &self.mode).finish_non_exhaustive()
+        f.debug_struct("Target")
+            .field("sslmode", &self.mode)
+            .finish_non_exhaustive()
     }
 }
 
@@ -340,7 +342,10 @@ impl ServerCertVerifier for ChainOnly {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -396,7 +401,9 @@ mod tests {
 
     #[test]
     fn ssl_parameters_are_taken_out_of_a_url_and_the_rest_is_kept() {
-        let (rest, ssl) = split("postgres://u:p@db.example.com:5433/crm?sslmode=verify-full&application_name=x&sslrootcert=%2Fetc%2Fca.pem");
+        let (rest, ssl) = split(
+            "postgres://u:p@db.example.com:5433/crm?sslmode=verify-full&application_name=x&sslrootcert=%2Fetc%2Fca.pem",
+        );
         assert_eq!(rest, "postgres://u:p@db.example.com:5433/crm?application_name=x");
         assert_eq!(ssl.mode.as_deref(), Some("verify-full"));
         assert_eq!(ssl.root_cert.as_deref(), Some("/etc/ca.pem"));
@@ -435,12 +442,17 @@ mod tests {
             Some(SslMode::Prefer),
             "prefer is the default, as in libpq"
         );
-        let err = Target::parse("postgres://u@localhost/db?sslmode=allow").err().map(|e| e.to_string());
+        let err = Target::parse("postgres://u@localhost/db?sslmode=allow")
+            .err()
+            .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("sslmode=allow is not supported")));
         let err = Target::parse("postgres://u@localhost/db?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem")
             .err()
             .map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("/nonexistent/ca.pem")), "a missing root file is named");
+        assert!(
+            err.is_some_and(|e| e.contains("/nonexistent/ca.pem")),
+            "a missing root file is named"
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub mod store;
 mod transaction;
 pub mod webhooks;
 
-pub use db::{PgPool, PoolOptions, build_pool, run_migrations, statements_executed};
 pub use connect::Target;
+pub use db::{PgPool, PoolOptions, build_pool, run_migrations, statements_executed};
 pub use error::StorageError;
 pub use store::PgStore;

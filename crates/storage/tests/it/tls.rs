@@ -31,7 +31,11 @@ async fn connections_follow_libpq_sslmode_rules() {
     let wrong_ca = pg.wrong_ca.display().to_string();
 
     // require: encrypted, the certificate is not checked (libpq's rule without sslrootcert).
-    assert_eq!(connect(&pg.url("127.0.0.1", "sslmode=require")).await, Ok(true), "require");
+    assert_eq!(
+        connect(&pg.url("127.0.0.1", "sslmode=require")).await,
+        Ok(true),
+        "require"
+    );
     // prefer (the default) encrypts when the server offers it.
     assert_eq!(connect(&pg.url("127.0.0.1", "")).await, Ok(true), "prefer by default");
 
@@ -49,18 +53,28 @@ async fn connections_follow_libpq_sslmode_rules() {
         );
     }
     // The system roots do not know the test CA either.
-    let err = connect(&pg.url("localhost", "sslmode=verify-full")).await.expect_err("system roots");
+    let err = connect(&pg.url("localhost", "sslmode=verify-full"))
+        .await
+        .expect_err("system roots");
     assert!(err.contains("UnknownIssuer"), "{err}");
 
     // The name is checked by verify-full only.
     let err = connect(&full("127.0.0.1", &ca)).await.expect_err("name mismatch");
-    assert!(err.contains("not valid for name"), "verify-full to an address not in the certificate: {err}");
+    assert!(
+        err.contains("not valid for name"),
+        "verify-full to an address not in the certificate: {err}"
+    );
     let ca_only = pg.url("127.0.0.1", &format!("sslmode=verify-ca&sslrootcert={ca}"));
     assert_eq!(connect(&ca_only).await, Ok(true), "verify-ca ignores the name");
 
     // A TLS-only server refuses sslmode=disable, and says why.
-    let err = connect(&pg.url("127.0.0.1", "sslmode=disable")).await.expect_err("disable");
-    assert!(err.contains("no encryption"), "disable against a TLS-only server: {err}");
+    let err = connect(&pg.url("127.0.0.1", "sslmode=disable"))
+        .await
+        .expect_err("disable");
+    assert!(
+        err.contains("no encryption"),
+        "disable against a TLS-only server: {err}"
+    );
 }
 
 #[tokio::test]
