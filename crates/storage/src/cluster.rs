@@ -281,6 +281,19 @@ pub fn find_server_binaries() -> Option<PathBuf> {
     .find(|d| has_both(d))
 }
 
+/// Whether the OS user a private cluster runs as can enter `dir` and every directory above it: always when this
+/// process is not root (the cluster runs as this user), else whether `postgres` can.
+pub fn server_user_can_enter(dir: &Path) -> bool {
+    if !is_root() {
+        return true;
+    }
+    Command::new("runuser")
+        .args(["-u", "postgres", "--", "test", "-x"])
+        .arg(dir)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")

@@ -75,7 +75,9 @@ pub fn free_port() -> u16 {
     }
 }
 
-/// `target/test-pg` of this workspace (or `TWENTY_TEST_PG_DIR`).
+/// `target/test-pg` of this workspace (or `TWENTY_TEST_PG_DIR`) — unless, running as root, the `postgres` OS user
+/// the cluster runs as cannot enter `target` (a clone inside a `0700` directory, as `mktemp -d` makes): then a
+/// directory of its own under the system's temporary directory, named after the workspace.
 pub fn test_cluster_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("TWENTY_TEST_PG_DIR") {
         return PathBuf::from(dir);
@@ -91,7 +93,17 @@ pub fn test_cluster_dir() -> PathBuf {
                 .map(|root| root.join("target"))
                 .unwrap_or(manifest)
         });
-    target.join("test-pg")
+    cluster_dir_for(&target)
+}
+
+fn cluster_dir_for(target: &std::path::Path) -> PathBuf {
+    if twenty_storage::cluster::server_user_can_enter(target) {
+        return target.join("test-pg");
+    }
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    target.hash(&mut hasher);
+    std::env::temp_dir().join(format!("twenty-test-pg-{:016x}", hasher.finish()))
 }
 
 /// Replaces the database name of a URL (the path segment before any `?`).
@@ -256,7 +268,31 @@ impl Drop for TestDb {
 
 #[cfg(test)]
 mod tests {
-    use super::with_database;
+    use super::{cluster_dir_for, with_database};
+
+    #[test]
+    fn the_cluster_moves_out_of_a_target_the_postgres_user_cannot_enter() {
+        use std::os::unix::fs::PermissionsExt;
+        let outer = std::env::temp_dir().join(format!("twenty-0700-{}", std::process::id()));
+        let target = outer.join("clone").join("target");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::set_permissions(&outer, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let dir = cluster_dir_for(&target);
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        if root {
+            assert!(dir.starts_with(std::env::temp_dir()) && !dir.starts_with(&outer), "{}", dir.display());
+            assert_eq!(dir, cluster_dir_for(&target), "the same place every time");
+        } else {
+            // Not root: the cluster runs as this user, who can enter its own 0700 directory.
+            assert_eq!(dir, target.join("test-pg"));
+        }
+        std::fs::set_permissions(&outer, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let _ = std::fs::remove_dir_all(&outer);
+        assert_eq!(cluster_dir_for(&std::env::temp_dir()), std::env::temp_dir().join("test-pg"));
+    }
 
     #[test]
     fn database_names_are_replaced_in_urls() {
