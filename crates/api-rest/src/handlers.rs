@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::openapi::OpenApiCache;
-use crate::query::parse_list_query;
+use crate::query::{Depth, parse_list_query};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use serde_json::{Value as Json, json};
@@ -13,8 +13,8 @@ use twenty_auth::Principal;
 use twenty_domain::DomainError;
 use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
-use twenty_domain::query::{ConnectionQuery, Filter, InputValue, Page, PageArgs, Selection};
-use twenty_domain::record::LifeCycle;
+use twenty_domain::query::{ConnectionQuery, Filter, InputValue, Page, PageArgs, ReadLimits, Selection, SelectionItem};
+use twenty_domain::record::{LifeCycle, RecordTarget};
 use twenty_domain::services::{MetadataService, RecordService};
 use twenty_storage::PgStore;
 use uuid::Uuid;
@@ -44,15 +44,23 @@ impl FromRequest for Authenticated {
     }
 }
 
-/// Registers the routes; mount under `/rest` behind authentication.
+/// Registers the routes; mount under `/rest` behind authentication. `PUT` is Twenty's alias of `PATCH`; the
+/// bulk routes (`PATCH` / `DELETE /rest/{plural}?filter=…`, `PATCH /rest/{plural}/restore?filter=…`) and
+/// `PATCH /rest/{plural}/{id}/restore` are Twenty's (contract §11).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/open-api/core", web::get().to(open_api))
         .route("/batch/{plural}", web::post().to(create_many))
         .route("/{plural}", web::get().to(list))
         .route("/{plural}", web::post().to(create_one))
+        .route("/{plural}", web::patch().to(update_many))
+        .route("/{plural}", web::put().to(update_many))
+        .route("/{plural}", web::delete().to(delete_many))
+        .route("/{plural}/restore", web::patch().to(restore_many))
         .route("/{plural}/{id}", web::get().to(find_one))
         .route("/{plural}/{id}", web::patch().to(update_one))
-        .route("/{plural}/{id}", web::delete().to(delete_one));
+        .route("/{plural}/{id}", web::put().to(update_one))
+        .route("/{plural}/{id}", web::delete().to(delete_one))
+        .route("/{plural}/{id}/restore", web::patch().to(restore_one));
 }
 
 async fn workspace(state: &RestState, principal: &Principal) -> Result<Arc<WorkspaceMetadata>, ApiError> {
@@ -135,26 +143,79 @@ fn record_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError(DomainError::invalid_field("id", "must be a UUID")))
 }
 
-/// Every stored value of the record; with `depth=1`, MANY_TO_ONE relations embedded as objects.
-fn record_selection(meta: &WorkspaceMetadata, object: &ObjectMetadata, depth: u8) -> Result<Selection, ApiError> {
+/// Every stored value of the record, and the related records `depth` asks for: MANY_TO_ONE relations embedded
+/// as objects from depth 1; from depth 2 each embedded record also carries its own relations, to-many ones as
+/// arrays of their first page (see [`flatten_to_many`]).
+fn record_selection(
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    depth: Depth,
+    limits: ReadLimits,
+) -> Result<Selection, ApiError> {
+    related_selection(meta, object, depth, false, limits)
+}
+
+fn related_selection(
+    meta: &WorkspaceMetadata,
+    object: &ObjectMetadata,
+    depth: Depth,
+    to_many: bool,
+    limits: ReadLimits,
+) -> Result<Selection, ApiError> {
     let mut selection = Selection::full_record(object);
-    if depth >= 1 {
-        for field in object.active_fields() {
-            let Some(link) = &field.relation else { continue };
-            let Some(target) = meta.object(link.target_object_id).filter(|t| t.is_active) else {
-                continue;
-            };
-            if matches!(link.storage, RelationStorage::OwnColumn { .. }) {
-                selection = selection.to_one(object, &field.name, &field.name, Selection::full_record(target))?;
-            }
+    if depth == Depth::Ids {
+        return Ok(selection);
+    }
+    let deeper = depth == Depth::RelatedOfRelated;
+    for field in object.active_fields() {
+        let Some(link) = &field.relation else { continue };
+        let Some(target) = meta.object(link.target_object_id).filter(|t| t.is_active) else {
+            continue;
+        };
+        if matches!(link.storage, RelationStorage::OwnColumn { .. }) {
+            let nested = related_selection(meta, target, depth.below(), deeper, limits)?;
+            selection = selection.to_one(object, &field.name, &field.name, nested)?;
+        } else if to_many && !link.is_to_one() {
+            let connection = ConnectionQuery::from_input(meta, target, None, None, &PageArgs::default(), limits)?
+                .with_node(Selection::full_record(target))
+                .with_parts(false, false);
+            selection = selection.to_many(object, &field.name, &field.name, connection)?;
         }
     }
     Ok(selection)
 }
 
-fn depth_of(req: &HttpRequest) -> Result<u8, ApiError> {
-    let depth = query_choice(req, "depth", &[("0", 0), ("1", 1)], "must be 0 or 1")?;
-    Ok(depth.unwrap_or(0))
+/// REST writes a to-many relation as the array of its records, where storage answers a connection
+/// (`{edges: [{node}]}`).
+fn flatten_to_many(record: &mut Json, selection: &Selection) {
+    for item in &selection.items {
+        match item {
+            SelectionItem::ToOne { key, selection, .. } => {
+                if let Some(related) = record.get_mut(key.as_str()).filter(|r| r.is_object()) {
+                    flatten_to_many(related, selection);
+                }
+            }
+            SelectionItem::ToMany { key, connection, .. } => {
+                if let Some(value) = record.get_mut(key.as_str()) {
+                    let mut nodes: Vec<Json> = value["edges"]
+                        .as_array_mut()
+                        .map(|edges| edges.iter_mut().map(|e| e["node"].take()).collect())
+                        .unwrap_or_default();
+                    for node in &mut nodes {
+                        flatten_to_many(node, &connection.node);
+                    }
+                    *value = Json::Array(nodes);
+                }
+            }
+            SelectionItem::Column { .. } | SelectionItem::Composite { .. } => {}
+        }
+    }
+}
+
+fn depth_of(req: &HttpRequest) -> Result<Depth, ApiError> {
+    let choices = [("0", Depth::Ids), ("1", Depth::Related), ("2", Depth::RelatedOfRelated)];
+    let depth = query_choice(req, "depth", &choices, Depth::RULE)?;
+    Ok(depth.unwrap_or_default())
 }
 
 /// The value of the query parameter `name` among `choices`, or a 400 with `rule`; repeating the parameter is
@@ -194,24 +255,49 @@ async fn list(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiE
     let params = parse_list_query(object, req.query_string())?;
     let records = &route.state.records;
     let limits = records.limits();
+    // Twenty's cursors page by keyset; otherwise the reference's limit and offset.
+    let cursor_paging = params.after.is_some() || params.before.is_some();
+    let page_args = PageArgs {
+        first: (params.before.is_none()).then_some(params.limit).flatten(),
+        last: params.before.as_ref().and(params.limit),
+        after: params.after.clone(),
+        before: params.before.clone(),
+    };
     let mut query = ConnectionQuery::from_input(
         &meta,
         object,
         params.filter.as_ref(),
         params.order.as_ref(),
-        &PageArgs::default(),
+        &page_args,
         limits,
     )?;
-    query.page = Page::offset(params.limit, params.offset, limits)?;
+    if !cursor_paging {
+        query.page = Page::offset(params.limit, params.offset, limits)?;
+    }
+    let selection = record_selection(&meta, object, params.depth, limits)?;
     let query = query
-        .with_node(record_selection(&meta, object, params.depth)?)
+        .with_node(selection.clone())
         .with_total_count(true)
-        .with_parts(false, true);
+        .with_parts(true, true);
     let connection = records.find_many(&meta, &query).await?;
-    let data: Vec<&Json> = connection.nodes().collect();
+    let page_info = &connection.as_json()["pageInfo"];
+    let (start, end) = (page_info["startCursor"].clone(), page_info["endCursor"].clone());
+    let data: Vec<Json> = connection
+        .nodes()
+        .map(|node| {
+            let mut node = node.clone();
+            flatten_to_many(&mut node, &selection);
+            node
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(json!({
         "data": data,
-        "meta": {"totalCount": connection.total_count(), "hasMore": connection.has_next_page()}
+        "meta": {
+            "totalCount": connection.total_count(),
+            "hasMore": connection.has_next_page(),
+            "startCursor": start,
+            "endCursor": end,
+        }
     })))
 }
 
@@ -223,27 +309,74 @@ async fn find_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, 
         .under(Operator::Eq.name())
         .under(SystemField::Id.name());
     let filter = Filter::resolve(&meta, object, &by_id)?;
-    let selection = record_selection(&meta, object, depth_of(&req)?)?;
-    let record = route.state.records.find_one(&meta, object, filter, selection).await?;
-    let record = record.ok_or_else(|| ApiError(DomainError::not_found(format!("{} {id}", object.name_singular))))?;
+    let selection = record_selection(&meta, object, depth_of(&req)?, route.state.records.limits())?;
+    let record = route
+        .state
+        .records
+        .find_one(&meta, object, filter, selection.clone())
+        .await?;
+    let mut record =
+        record.ok_or_else(|| ApiError(DomainError::not_found(format!("{} {id}", object.name_singular))))?;
+    flatten_to_many(&mut record, &selection);
     Ok(HttpResponse::Ok().json(json!({ "data": record })))
 }
 
-async fn create_one(route: RecordRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+impl RecordRoute {
+    /// The selection of records this request answers with, by its `depth` parameter.
+    fn selection(
+        &self,
+        req: &HttpRequest,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+    ) -> Result<Selection, ApiError> {
+        record_selection(meta, object, depth_of(req)?, self.state.records.limits())
+    }
+
+    /// The mandatory filter of a bulk route (either dialect): its target.
+    fn filter_target(
+        &self,
+        req: &HttpRequest,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+    ) -> Result<RecordTarget, ApiError> {
+        let params = parse_list_query(object, req.query_string())?;
+        let filter = params.filter.ok_or_else(|| {
+            ApiError(DomainError::invalid_field(
+                "filter",
+                "is required: a change of many records names them with a filter",
+            ))
+        })?;
+        Ok(RecordTarget::Filter(Filter::resolve(meta, object, &filter)?))
+    }
+}
+
+/// Records as REST writes them (to-many relations as arrays).
+fn shaped(mut record: Json, selection: &Selection) -> Json {
+    flatten_to_many(&mut record, selection);
+    record
+}
+
+fn shaped_all(records: Vec<Json>, selection: &Selection) -> Json {
+    Json::Array(records.into_iter().map(|r| shaped(r, selection)).collect())
+}
+
+async fn create_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
+    let selection = route.selection(&req, &meta, object)?;
     let data = body_json(&body)?;
     let record = route
         .state
         .records
-        .create_one(&meta, object, &data, false, &Selection::full_record(object))
+        .create_one(&meta, object, &data, false, &selection)
         .await?;
-    Ok(HttpResponse::Created().json(json!({ "data": record })))
+    Ok(HttpResponse::Created().json(json!({ "data": shaped(record, &selection) })))
 }
 
-async fn create_many(route: RecordRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn create_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
+    let selection = route.selection(&req, &meta, object)?;
     let Json::Array(items) = body_json(&body)? else {
         return Err(ApiError(DomainError::validation(
             "The body of a batch request must be a JSON array",
@@ -252,46 +385,106 @@ async fn create_many(route: RecordRoute, body: web::Bytes) -> Result<HttpRespons
     let records = route
         .state
         .records
-        .create_many(&meta, object, &items, false, &Selection::full_record(object))
+        .create_many(&meta, object, &items, false, &selection)
         .await?;
-    Ok(HttpResponse::Created().json(json!({ "data": records })))
+    Ok(HttpResponse::Created().json(json!({ "data": shaped_all(records, &selection) })))
 }
 
-async fn update_one(route: RecordRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn update_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let id = route.id()?;
+    let selection = route.selection(&req, &meta, object)?;
     let data = body_json(&body)?;
     let record = route
         .state
         .records
-        .update_one(&meta, object, id, &data, &Selection::full_record(object))
+        .update_one(&meta, object, id, &data, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "data": record })))
+    Ok(HttpResponse::Ok().json(json!({ "data": shaped(record, &selection) })))
+}
+
+/// `PATCH /rest/{plural}?filter=…`: the same change to every record the filter matches.
+async fn update_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let target = route.filter_target(&req, &meta, object)?;
+    let selection = route.selection(&req, &meta, object)?;
+    let data = body_json(&body)?;
+    let records = route
+        .state
+        .records
+        .update_many(&meta, object, &target, &data, &selection)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": shaped_all(records, &selection) })))
+}
+
+/// `destroy=true` destroys; anything else soft-deletes (Twenty's `soft_delete=false` destroys too).
+fn deletion(req: &HttpRequest) -> Result<LifeCycle, ApiError> {
+    let yes_no = [("true", true), ("false", false)];
+    let destroy = query_choice(req, "destroy", &yes_no, "must be true or false")?;
+    let soft = query_choice(req, "soft_delete", &yes_no, "must be true or false")?;
+    Ok(if destroy == Some(true) || soft == Some(false) {
+        LifeCycle::Destroy
+    } else {
+        LifeCycle::SoftDelete
+    })
 }
 
 async fn delete_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let id = route.id()?;
-    let destroy = query_choice(
-        &req,
-        "destroy",
-        &[("true", true), ("false", false)],
-        "must be true or false",
-    )?;
-    let change = if destroy == Some(true) {
-        LifeCycle::Destroy
-    } else {
-        LifeCycle::SoftDelete
-    };
+    depth_of(&req)?;
     let selection = Selection::new().field(object, "id")?;
     route
         .state
         .records
-        .change_one(change, &meta, object, id, &selection)
+        .change_one(deletion(&req)?, &meta, object, id, &selection)
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "data": { "id": id, "deleted": true } })))
+}
+
+/// `DELETE /rest/{plural}?filter=…`: soft-deletes (or, with `destroy=true`, destroys) what the filter matches.
+async fn delete_many(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let target = route.filter_target(&req, &meta, object)?;
+    let selection = route.selection(&req, &meta, object)?;
+    let records = route
+        .state
+        .records
+        .change_many(deletion(&req)?, &meta, object, &target, &selection)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": shaped_all(records, &selection) })))
+}
+
+/// `PATCH /rest/{plural}/{id}/restore`: a soft-deleted record back.
+async fn restore_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let id = route.id()?;
+    let selection = route.selection(&req, &meta, object)?;
+    let record = route
+        .state
+        .records
+        .change_one(LifeCycle::Restore, &meta, object, id, &selection)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": shaped(record, &selection) })))
+}
+
+/// `PATCH /rest/{plural}/restore?filter=…`: the soft-deleted records the filter matches back.
+async fn restore_many(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let target = route.filter_target(&req, &meta, object)?;
+    let selection = route.selection(&req, &meta, object)?;
+    let records = route
+        .state
+        .records
+        .change_many(LifeCycle::Restore, &meta, object, &target, &selection)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": shaped_all(records, &selection) })))
 }
 
 async fn open_api(

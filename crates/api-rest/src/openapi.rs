@@ -175,20 +175,33 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
     let mut paths = Map::new();
     let id_param =
         json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
-    let depth_param = json!({"name": "depth", "in": "query", "schema": {"type": "integer", "enum": [0, 1], "default": 0},
-                             "description": "1 embeds MANY_TO_ONE relations as objects"});
+    let depth_param = json!({"name": "depth", "in": "query", "schema": {"type": "integer", "enum": [0, 1, 2], "default": 0},
+                             "description": "1 embeds MANY_TO_ONE relations as objects; 2 also embeds their own relations (to-many ones as arrays)"});
+    let filter_param = |required: bool| {
+        json!({"name": "filter", "in": "query", "required": required, "schema": {"type": "string"},
+               "description": "Twenty's syntax: field[operator]:value joined by commas (and), nested with and(…), or(…), not(…); \
+                               quoted strings, in:[a,b], is:NULL|NOT_NULL, dotted paths for composite sub-fields and relations, \
+                               e.g. or(name[ilike]:\"%acme%\",employees[gte]:100). The reference's filter[field][operator]=value \
+                               is accepted too (not in the same request)."})
+    };
     for object in meta.active_objects() {
         object_schemas(meta, object, &mut schemas);
         let name = object.type_name();
         let record = json!({"$ref": format!("#/components/schemas/{name}")});
         let one = json!({"type": "object", "required": ["data"], "properties": {"data": record}});
+        let many =
+            json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": record}}});
         let list = json!({"type": "object", "required": ["data", "meta"], "properties": {
             "data": {"type": "array", "items": record},
-            "meta": {"type": "object", "properties": {"totalCount": {"type": "integer"}, "hasMore": {"type": "boolean"}}}}});
+            "meta": {"type": "object", "properties": {
+                "totalCount": {"type": "integer"}, "hasMore": {"type": "boolean"},
+                "startCursor": {"type": "string", "nullable": true}, "endCursor": {"type": "string", "nullable": true}}}}});
         let create = json!({"$ref": format!("#/components/schemas/{name}CreateInput")});
         let update = json!({"$ref": format!("#/components/schemas/{name}UpdateInput")});
         let deleted = json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "object",
             "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean"}}}}});
+        let destroy_param = json!({"name": "destroy", "in": "query", "schema": {"type": "boolean", "default": false},
+                                   "description": "true removes for good; otherwise soft-deleted"});
         let plural = &object.name_plural;
         let tag = json!([object.label_plural]);
         paths.insert(
@@ -198,21 +211,48 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
                     "tags": tag, "operationId": format!("findMany{name}"), "summary": format!("List {}", object.label_plural),
                     "parameters": [
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 60}},
-                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0},
+                         "description": "the reference's paging; not with starting_after / ending_before"},
                         depth_param,
-                        {"name": "filter", "in": "query", "style": "deepObject", "explode": true,
-                         "description": "filter[field][operator]=value; dotted paths for composite sub-fields and relations",
-                         "schema": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}}},
+                        filter_param(false),
+                        {"name": "order_by", "in": "query", "schema": {"type": "string"},
+                         "description": "field[Direction],… with AscNullsFirst (the default), AscNullsLast, DescNullsFirst, DescNullsLast"},
                         {"name": "order", "in": "query", "style": "deepObject", "explode": true,
-                         "description": "order[field]=asc|desc|AscNullsFirst|AscNullsLast|DescNullsFirst|DescNullsLast",
-                         "schema": {"type": "object", "additionalProperties": {"type": "string"}}}
+                         "description": "the reference's order[field]=asc|desc|AscNullsFirst|AscNullsLast|DescNullsFirst|DescNullsLast",
+                         "schema": {"type": "object", "additionalProperties": {"type": "string"}}},
+                        {"name": "starting_after", "in": "query", "schema": {"type": "string"},
+                         "description": "a cursor (meta.endCursor of the previous page): the records after it"},
+                        {"name": "ending_before", "in": "query", "schema": {"type": "string"},
+                         "description": "a cursor (meta.startCursor of the next page): the records before it"}
                     ],
                     "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("A page of records", list.clone()))
                 },
                 "post": {
                     "tags": tag, "operationId": format!("createOne{name}"), "summary": format!("Create a {}", object.label_singular),
+                    "parameters": [depth_param],
                     "requestBody": json_body(create.clone()),
                     "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created record", one.clone()))
+                },
+                "patch": {
+                    "tags": tag, "operationId": format!("updateMany{name}"), "summary": format!("Update the {} a filter matches", object.label_plural),
+                    "parameters": [filter_param(true), depth_param],
+                    "requestBody": json_body(update.clone()),
+                    "responses": with(error_responses(&[400, 401, 409, 429]), "200", ok_response("The updated records", many.clone()))
+                },
+                "delete": {
+                    "tags": tag, "operationId": format!("deleteMany{name}"), "summary": format!("Delete the {} a filter matches", object.label_plural),
+                    "parameters": [filter_param(true), destroy_param, depth_param],
+                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The deleted records", many.clone()))
+                }
+            }),
+        );
+        paths.insert(
+            format!("/{plural}/restore"),
+            json!({
+                "patch": {
+                    "tags": tag, "operationId": format!("restoreMany{name}"), "summary": format!("Restore the soft-deleted {} a filter matches", object.label_plural),
+                    "parameters": [filter_param(true), depth_param],
+                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The restored records", many.clone()))
                 }
             }),
         );
@@ -225,14 +265,24 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
                     "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The record", one.clone()))
                 },
                 "patch": {
-                    "tags": tag, "operationId": format!("updateOne{name}"), "requestBody": json_body(update),
+                    "tags": tag, "operationId": format!("updateOne{name}"), "parameters": [depth_param],
+                    "requestBody": json_body(update),
                     "responses": with(error_responses(&[400, 401, 404, 409, 429]), "200", ok_response("The updated record", one.clone()))
                 },
                 "delete": {
                     "tags": tag, "operationId": format!("deleteOne{name}"),
-                    "parameters": [{"name": "destroy", "in": "query", "schema": {"type": "boolean", "default": false},
-                                    "description": "true removes the record for good; otherwise it is soft-deleted"}],
+                    "parameters": [destroy_param],
                     "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The deleted record's id", deleted))
+                }
+            }),
+        );
+        paths.insert(
+            format!("/{plural}/{{id}}/restore"),
+            json!({
+                "parameters": [id_param],
+                "patch": {
+                    "tags": tag, "operationId": format!("restoreOne{name}"), "parameters": [depth_param],
+                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The restored record", one.clone()))
                 }
             }),
         );
@@ -240,10 +290,9 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
             format!("/batch/{plural}"),
             json!({
                 "post": {
-                    "tags": tag, "operationId": format!("createMany{name}"),
+                    "tags": tag, "operationId": format!("createMany{name}"), "parameters": [depth_param],
                     "requestBody": json_body(json!({"type": "array", "items": create, "maxItems": 200})),
-                    "responses": with(error_responses(&[400, 401, 409, 429]), "201",
-                        ok_response("The created records", json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": record}}})))
+                    "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created records", many))
                 }
             }),
         );

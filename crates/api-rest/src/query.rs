@@ -1,8 +1,13 @@
-//! The REST query-string language: `filter[field][op]=value` (repeat = AND), dotted paths for composite
-//! sub-fields and MANY_TO_ONE relations, `order[field]=direction` in parameter order, `limit`, `offset`, `depth`.
-//! It parses into the domain's typed argument tree ([`InputValue`]) in the shape the GraphQL adapter builds, so
-//! one filter means the same thing on both APIs; values are [`InputValue::Text`], read by each field's kind when
-//! the domain resolves them against metadata.
+//! The REST query-string languages, both parsed into the domain's typed argument tree ([`InputValue`]) in the
+//! shape the GraphQL adapter builds, so one filter means the same thing on every API; values are
+//! [`InputValue::Text`], read by each field's kind when the domain resolves them against metadata.
+//! - The reference's (contract §6): `filter[field][op]=value` (repeat = AND), dotted paths for composite
+//!   sub-fields and MANY_TO_ONE relations, `order[field]=direction` in parameter order, `offset`.
+//! - Twenty's (contract §11): `filter=field[op]:value,…` with `and(…)`, `or(…)`, `not(…)`, quoted strings,
+//!   `in:[a,b]`, `is:NULL`; `order_by=field[Direction],…`; `starting_after` / `ending_before` (and the older
+//!   `last_cursor`) with the cursors of a previous page.
+//!
+//! `limit` and `depth` belong to both. The two cannot be mixed in one request.
 
 use twenty_domain::error::{DomainResult, Problems};
 use twenty_domain::field_type::Operator;
@@ -15,8 +20,44 @@ pub struct ListParams {
     pub order: Option<InputValue>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
-    /// 0: relation ids only; 1: MANY_TO_ONE relations embedded as objects.
-    pub depth: u8,
+    /// Twenty's cursor paging: the page after (`starting_after`) or before (`ending_before`) a record's cursor.
+    pub after: Option<String>,
+    pub before: Option<String>,
+    /// See [`Depth`].
+    pub depth: Depth,
+}
+
+/// How much of the related records a REST answer embeds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// Relation ids only (`companyId`).
+    #[default]
+    Ids,
+    /// MANY_TO_ONE relations embedded as objects.
+    Related,
+    /// As [`Depth::Related`], and each embedded record with its own relations (to-many ones as arrays).
+    RelatedOfRelated,
+}
+
+impl Depth {
+    pub const RULE: &'static str = "must be 0, 1 or 2";
+
+    pub fn parse(value: &str) -> Option<Depth> {
+        match value {
+            "0" => Some(Depth::Ids),
+            "1" => Some(Depth::Related),
+            "2" => Some(Depth::RelatedOfRelated),
+            _ => None,
+        }
+    }
+
+    /// One level less: what an embedded record gets.
+    pub fn below(self) -> Depth {
+        match self {
+            Depth::RelatedOfRelated => Depth::Related,
+            Depth::Related | Depth::Ids => Depth::Ids,
+        }
+    }
 }
 
 /// Percent-decodes one query-string component (`+` is a space). An escape that does not start a valid UTF-8
@@ -125,6 +166,13 @@ fn integer(value: &str, name: &str, problems: &mut Problems) -> Option<i64> {
     }
 }
 
+/// Which query-string language a parameter belongs to (`limit`, `depth` and `token` belong to both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Reference,
+    Twenty,
+}
+
 /// Parses a raw query string. Every problem is reported; unknown parameters are errors (a typo must not be
 /// silently ignored), except `token`, which authenticates the OpenAPI route.
 pub fn parse_list_query(object: &ObjectMetadata, query: &str) -> DomainResult<ListParams> {
@@ -132,16 +180,44 @@ pub fn parse_list_query(object: &ObjectMetadata, query: &str) -> DomainResult<Li
     let mut params = ListParams::default();
     let mut conditions = Vec::new();
     let mut order = Vec::new();
+    let mut seen: [Option<String>; 2] = [None, None];
     for (key, value) in query_pairs(query) {
+        let dialect = match key.as_str() {
+            "filter" | "order_by" | "starting_after" | "ending_before" | "last_cursor" => Some(Dialect::Twenty),
+            "offset" => Some(Dialect::Reference),
+            k if k.starts_with("filter[") || k.starts_with("order[") => Some(Dialect::Reference),
+            _ => None,
+        };
+        if let Some(dialect) = dialect {
+            seen[dialect as usize].get_or_insert_with(|| key.clone());
+        }
         match key.as_str() {
             "limit" => params.limit = integer(&value, "limit", &mut problems),
             "offset" => params.offset = integer(&value, "offset", &mut problems),
-            "depth" => match value.as_str() {
-                "0" => params.depth = 0,
-                "1" => params.depth = 1,
-                _ => problems.push("depth", "must be 0 or 1"),
+            "depth" => match Depth::parse(&value) {
+                Some(depth) => params.depth = depth,
+                None => problems.push("depth", Depth::RULE),
             },
             "token" => {}
+            "filter" => match parse_twenty_filter(object, &value) {
+                // A root `and` joins its conditions with the others.
+                Ok(Some(InputValue::Object(mut root))) if root.len() == 1 && root[0].0 == "and" => {
+                    match root.pop().map(|(_, v)| v) {
+                        Some(InputValue::List(items)) => conditions.extend(items),
+                        Some(other) => conditions.push(other.under("and")),
+                        None => {}
+                    }
+                }
+                Ok(Some(filter)) => conditions.push(filter),
+                Ok(None) => {}
+                Err(message) => problems.push("filter", message),
+            },
+            "order_by" => match parse_twenty_order(object, &value) {
+                Ok(terms) => order.extend(terms),
+                Err(message) => problems.push("order_by", message),
+            },
+            "starting_after" | "last_cursor" => params.after = Some(value),
+            "ending_before" => params.before = Some(value),
             k if k.starts_with("filter") => match bracketed(k, "filter") {
                 Some((path, Some(op))) if !path.is_empty() && !op.is_empty() => {
                     let operand = if Operator::from_name(op).is_some_and(Operator::takes_list) {
@@ -160,6 +236,17 @@ pub fn parse_list_query(object: &ObjectMetadata, query: &str) -> DomainResult<Li
             other => problems.push(other, "unknown query parameter"),
         }
     }
+    if let [Some(reference), Some(twenty)] = &seen {
+        problems.push(
+            twenty,
+            format!(
+                "`{reference}` (the reference's query syntax) and `{twenty}` (Twenty's) cannot be mixed in one request"
+            ),
+        );
+    }
+    if params.after.is_some() && params.before.is_some() {
+        problems.push("ending_before", "cannot be used together with starting_after");
+    }
     problems.finish(())?;
     if !conditions.is_empty() {
         params.filter = Some(InputValue::List(conditions).under("and"));
@@ -168,6 +255,171 @@ pub fn parse_list_query(object: &ObjectMetadata, query: &str) -> DomainResult<Li
         params.order = Some(InputValue::List(order));
     }
     Ok(params)
+}
+
+const CONJUNCTIONS: [&str; 3] = ["and", "or", "not"];
+
+/// Twenty's `filter=` value: `None` when it is empty.
+pub fn parse_twenty_filter(object: &ObjectMetadata, text: &str) -> Result<Option<InputValue>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let opened = text.matches('(').count();
+    let closed = text.matches(')').count();
+    if opened != closed {
+        let (missing, kind) = if opened > closed {
+            (opened - closed, "closing")
+        } else {
+            (closed - opened, "opening")
+        };
+        return Err(format!("{missing} {kind} parenthesis missing"));
+    }
+    // Conditions side by side at the root are joined by `and`.
+    let root = if conjunction(text).is_some() {
+        twenty_condition(object, text)?
+    } else {
+        let parts = split_top_level(text);
+        InputValue::List(
+            parts
+                .iter()
+                .map(|part| twenty_condition(object, part))
+                .collect::<Result<_, _>>()?,
+        )
+        .under("and")
+    };
+    Ok(Some(root))
+}
+
+/// `and(…)`, `or(…)`, `not(…)` whose opening parenthesis is closed by the last character: the conjunction and
+/// what is inside.
+fn conjunction(text: &str) -> Option<(&'static str, &str)> {
+    let name = CONJUNCTIONS
+        .into_iter()
+        .find(|name| text.strip_prefix(name).is_some_and(|rest| rest.starts_with('(')))?;
+    let inner = text[name.len() + 1..].strip_suffix(')')?;
+    // The parenthesis opened after the name must be the one the last character closes.
+    let mut depth = 1usize;
+    let mut quote = None;
+    for c in inner.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some((name, inner))
+}
+
+/// Splits on the commas that are outside parentheses, brackets and quotes.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut brackets, mut quote, mut start) = (0i32, 0i32, None, 0);
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth -= 1,
+            (None, '[') => brackets += 1,
+            (None, ']') => brackets -= 1,
+            (None, ',') if depth == 0 && brackets == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// One condition: a conjunction or `path[op]:value`.
+fn twenty_condition(object: &ObjectMetadata, text: &str) -> Result<InputValue, String> {
+    let text = text.trim();
+    if let Some((name, inner)) = conjunction(text) {
+        let mut parts = split_top_level(inner)
+            .into_iter()
+            .map(|part| twenty_condition(object, part))
+            .collect::<Result<Vec<_>, _>>()?;
+        return if name == "not" {
+            match (parts.pop(), parts.is_empty()) {
+                (Some(only), true) => Ok(only.under("not")),
+                _ => Err("`not(…)` takes exactly one condition, e.g. not(name[eq]:\"Acme\")".into()),
+            }
+        } else {
+            Ok(InputValue::List(parts).under(name))
+        };
+    }
+    let invalid = || format!("`{text}` is not a condition; expected field[operator]:value, e.g. employees[gte]:10");
+    let (path, rest) = text.split_once('[').ok_or_else(invalid)?;
+    let (op, value) = rest.split_once("]:").ok_or_else(invalid)?;
+    if path.is_empty() || op.is_empty() || value.is_empty() {
+        return Err(invalid());
+    }
+    let operator = Operator::from_name(op).ok_or_else(|| {
+        let names: Vec<&str> = Operator::ALL.iter().map(|o| o.name()).collect();
+        format!("`{op}` in `{text}` is not an operator; use one of {}", names.join(", "))
+    })?;
+    let operand = if operator.takes_list() {
+        let items = value
+            .strip_prefix('[')
+            .and_then(|v| v.strip_suffix(']'))
+            .ok_or_else(|| format!("`{op}` takes a list: {path}[{op}]:[value_1,value_2]"))?;
+        InputValue::List(
+            split_top_level(items)
+                .into_iter()
+                .map(|item| InputValue::Text(unquote(item.trim()).to_string()))
+                .collect(),
+        )
+    } else if operator == Operator::Is {
+        InputValue::Text(value.to_string())
+    } else {
+        InputValue::Text(unquote(value).to_string())
+    };
+    Ok(nest(object, path, operand.under(op)))
+}
+
+/// `"text"` or `'text'` → `text`.
+fn unquote(value: &str) -> &str {
+    for q in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    value
+}
+
+/// Twenty's `order_by=` value: `field[Direction]` or `field` (ascending, nulls first), comma-separated.
+fn parse_twenty_order(object: &ObjectMetadata, text: &str) -> Result<Vec<InputValue>, String> {
+    text.split(',')
+        .filter(|item| !item.trim().is_empty())
+        .map(|item| {
+            let item = item.trim();
+            let (path, direction) = match item.split_once('[') {
+                Some((path, rest)) => {
+                    let direction = rest
+                        .strip_suffix(']')
+                        .ok_or_else(|| format!("`{item}`: expected field[Direction]"))?;
+                    (path, direction)
+                }
+                None => (item, "AscNullsFirst"),
+            };
+            if path.is_empty() {
+                return Err(format!("`{item}`: expected field[Direction]"));
+            }
+            Ok(nest(object, path, InputValue::Text(direction.to_string())))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -217,7 +469,10 @@ mod tests {
              &filter[company.id][eq]=c0a8&filter[company.name][in]=A,B&order[createdAt]=desc&order[name.lastName]=asc",
         )
         .unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!((params.limit, params.offset, params.depth), (Some(20), Some(5), 1));
+        assert_eq!(
+            (params.limit, params.offset, params.depth),
+            (Some(20), Some(5), Depth::Related)
+        );
         assert_eq!(
             params.filter.map(|f| f.to_json()),
             Some(json!({"and": [
@@ -238,7 +493,7 @@ mod tests {
         let person = person();
         let err = parse_list_query(
             &person,
-            "limit=-1&offset=x&depth=2&filter[city]=x&order[]=asc&nope=1&filter[a][b]]=1",
+            "limit=-1&offset=x&depth=3&filter[city]=x&order[]=asc&nope=1&filter[a][b]]=1",
         )
         .err()
         .unwrap_or_else(|| panic!("accepted"));
@@ -254,6 +509,130 @@ mod tests {
                 "nope",
                 "filter[a][b]]"
             ]
+        );
+    }
+
+    fn twenty(query: &str) -> DomainResult<ListParams> {
+        parse_list_query(&person(), query)
+    }
+
+    fn filter_of(query: &str) -> serde_json::Value {
+        twenty(query)
+            .unwrap_or_else(|e| panic!("{query}: {e:?}"))
+            .filter
+            .map(|f| f.to_json())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn twenty_filters_parse_into_the_same_tree_as_the_reference_dialect() {
+        assert_eq!(
+            filter_of("filter=city[eq]:Paris"),
+            filter_of("filter[city][eq]=Paris"),
+            "one condition means the same in both dialects"
+        );
+        assert_eq!(
+            filter_of("filter=position[lte]:1"),
+            json!({"and": [{"position": {"lte": "1"}}]})
+        );
+        assert_eq!(
+            filter_of(r#"filter=name.firstName[eq]:"Doe, John",city[in]:["Paris","Lyon, FR"],company.id[eq]:c0a8"#),
+            json!({"and": [
+                {"name": {"firstName": {"eq": "Doe, John"}}},
+                {"city": {"in": ["Paris", "Lyon, FR"]}},
+                {"companyId": {"eq": "c0a8"}},
+            ]})
+        );
+        assert_eq!(
+            filter_of("filter=or(city[eq]:'Paris',and(city[is]:NULL,not(jobTitle[ilike]:%25dev%25)))"),
+            json!({"and": [{"or": [
+                {"city": {"eq": "Paris"}},
+                {"and": [{"city": {"is": "NULL"}}, {"not": {"jobTitle": {"ilike": "%dev%"}}}]},
+            ]}]})
+        );
+        assert_eq!(
+            filter_of("filter=and(city[eq]:a),or(city[eq]:b)"),
+            json!({"and": [{"and": [{"city": {"eq": "a"}}]}, {"or": [{"city": {"eq": "b"}}]}]}),
+            "two conjunctions side by side at the root are joined by and"
+        );
+        assert_eq!(
+            filter_of("filter="),
+            serde_json::Value::Null,
+            "an empty filter is no filter"
+        );
+    }
+
+    #[test]
+    fn twenty_order_by_and_cursors_parse() {
+        let params = twenty(
+            "order_by=position[DescNullsLast],name.lastName,city[AscNullsLast]&starting_after=abc&limit=2&depth=2",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            params.order.map(|o| o.to_json()),
+            Some(
+                json!([{"position": "DescNullsLast"}, {"name": {"lastName": "AscNullsFirst"}}, {"city": "AscNullsLast"}])
+            )
+        );
+        assert_eq!(
+            (params.after.as_deref(), params.before, params.limit),
+            (Some("abc"), None, Some(2))
+        );
+        assert_eq!(params.depth, Depth::RelatedOfRelated);
+        assert_eq!(
+            twenty("last_cursor=x").map(|p| p.after).ok().flatten().as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            twenty("ending_before=y").map(|p| p.before).ok().flatten().as_deref(),
+            Some("y")
+        );
+    }
+
+    #[test]
+    fn malformed_twenty_filters_say_what_is_wrong() {
+        for (query, expected) in [
+            ("filter=city[eq]:a)", "1 opening parenthesis missing"),
+            ("filter=or(city[eq]:a", "1 closing parenthesis missing"),
+            ("filter=city:Paris", "expected field[operator]:value"),
+            ("filter=city[eq]:", "expected field[operator]:value"),
+            (
+                "filter=city[equals]:Paris",
+                "`equals` in `city[equals]:Paris` is not an operator",
+            ),
+            ("filter=city[in]:Paris", "`in` takes a list"),
+            (
+                "filter=not(city[eq]:a,city[eq]:b)",
+                "`not(…)` takes exactly one condition",
+            ),
+            (
+                "starting_after=a&ending_before=b",
+                "cannot be used together with starting_after",
+            ),
+        ] {
+            let err = twenty(query).err().unwrap_or_else(|| panic!("{query} accepted"));
+            let messages: Vec<&str> = err.details().iter().map(|d| d.message.as_str()).collect();
+            assert!(messages.iter().any(|m| m.contains(expected)), "{query}: {messages:?}");
+        }
+    }
+
+    #[test]
+    fn the_two_dialects_cannot_be_mixed() {
+        for query in [
+            "filter[city][eq]=a&filter=city[eq]:b",
+            "order[city]=asc&order_by=city",
+            "offset=2&starting_after=x",
+        ] {
+            let err = twenty(query).err().unwrap_or_else(|| panic!("{query} accepted"));
+            let messages: Vec<&str> = err.details().iter().map(|d| d.message.as_str()).collect();
+            assert!(
+                messages.iter().any(|m| m.contains("cannot be mixed in one request")),
+                "{query}: {messages:?}"
+            );
+        }
+        assert!(
+            twenty("limit=5&depth=1&filter=city[eq]:a&order_by=city").is_ok(),
+            "limit and depth are shared"
         );
     }
 }

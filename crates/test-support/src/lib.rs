@@ -283,7 +283,11 @@ mod tests {
             .output()
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
         if root {
-            assert!(dir.starts_with(std::env::temp_dir()) && !dir.starts_with(&outer), "{}", dir.display());
+            assert!(
+                dir.starts_with(std::env::temp_dir()) && !dir.starts_with(&outer),
+                "{}",
+                dir.display()
+            );
             assert_eq!(dir, cluster_dir_for(&target), "the same place every time");
         } else {
             // Not root: the cluster runs as this user, who can enter its own 0700 directory.
@@ -291,7 +295,10 @@ mod tests {
         }
         std::fs::set_permissions(&outer, std::fs::Permissions::from_mode(0o755)).unwrap();
         let _ = std::fs::remove_dir_all(&outer);
-        assert_eq!(cluster_dir_for(&std::env::temp_dir()), std::env::temp_dir().join("test-pg"));
+        assert_eq!(
+            cluster_dir_for(&std::env::temp_dir()),
+            std::env::temp_dir().join("test-pg")
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod notifications;
 mod ops;
 mod rate_limits;
 mod rest;
+mod rest_twenty;
 mod support;
 mod throttles;
 mod webhooks;

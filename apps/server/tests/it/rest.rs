@@ -106,7 +106,11 @@ async fn a_list_filters_orders_and_counts() {
     .await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     assert_eq!(listed["data"][0]["id"], json!(id));
-    assert_eq!(listed["meta"], json!({"totalCount": 1, "hasMore": false}));
+    assert_eq!(listed["meta"]["totalCount"], json!(1));
+    assert_eq!(listed["meta"]["hasMore"], json!(false));
+    // One record: the page starts and ends at its cursor (contract §11).
+    assert!(listed["meta"]["startCursor"].is_string());
+    assert_eq!(listed["meta"]["startCursor"], listed["meta"]["endCursor"]);
 }
 
 #[actix_web::test]

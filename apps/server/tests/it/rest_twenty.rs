@@ -1,0 +1,336 @@
+//! Twenty's REST dialect (contract §11): requests replayed from Twenty's own integration tests
+//! (`packages/twenty-server/test/integration/rest/suites/…` in twentyhq/twenty), each test naming the one it comes
+//! from. The requests are Twenty's, unchanged; the answers are checked in this server's reference envelope
+//! (`data`, `meta`), whose `meta.startCursor` / `meta.endCursor` are the cursors Twenty puts in `pageInfo`.
+
+use crate::support::*;
+use actix_web::http::Method;
+use serde_json::{Value, json};
+
+const COMPANY: &str = "20202020-0000-4000-8000-000000000001";
+const PEOPLE: [&str; 4] = [
+    "20202020-0000-4000-8000-0000000000a1",
+    "20202020-0000-4000-8000-0000000000a2",
+    "20202020-0000-4000-8000-0000000000a3",
+    "20202020-0000-4000-8000-0000000000a4",
+];
+
+async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
+    let res = app.rest(method.clone(), path, body).await;
+    assert_eq!(res.status, status, "{method} {path}: {}", res.body);
+    res.json()
+}
+
+async fn get(app: &TestApp, path: &str) -> Value {
+    call(app, Method::GET, path, None, 200).await
+}
+
+/// Twenty's `beforeAll` of the find-many suite: one company, four people at positions 0–3 with a city each.
+async fn people() -> TestApp {
+    let app = TestApp::new().await.with_workspace().await;
+    call(
+        &app,
+        Method::POST,
+        "/rest/companies",
+        Some(json!({"id": COMPANY, "name": "Acme", "domainName": "acme.example"})),
+        201,
+    )
+    .await;
+    for (index, id) in PEOPLE.iter().enumerate() {
+        call(
+            &app,
+            Method::POST,
+            "/rest/people",
+            Some(json!({"id": id, "city": format!("City {index}"), "position": index, "companyId": COMPANY})),
+            201,
+        )
+        .await;
+    }
+    app
+}
+
+fn ids(answer: &Value) -> Vec<&str> {
+    answer["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect()
+}
+
+fn positions(answer: &Value) -> Vec<f64> {
+    answer["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["position"].as_f64().unwrap())
+        .collect()
+}
+
+/// rest-api-core-find-many: "should retrieve all people with pagination metadata".
+#[tokio::test]
+async fn find_many_retrieves_all_people_with_pagination_metadata() {
+    let app = people().await;
+    let answer = get(&app, "/rest/people").await;
+    assert_eq!(ids(&answer).len(), 4);
+    assert!(answer["meta"]["startCursor"].is_string(), "{answer}");
+    assert!(answer["meta"]["endCursor"].is_string(), "{answer}");
+    assert_eq!(answer["meta"]["totalCount"], json!(4));
+    assert_eq!(answer["meta"]["hasMore"], json!(false));
+}
+
+/// rest-api-core-find-many: "should return filtered totalCount" and "should filter results based on filter
+/// parameters".
+#[tokio::test]
+async fn find_many_filters_with_twenty_conditions_and_counts_what_matches() {
+    let app = people().await;
+    let answer = get(&app, "/rest/people?filter=position[lte]:1").await;
+    assert_eq!(ids(&answer).len(), 2);
+    assert_eq!(answer["meta"]["totalCount"], json!(2));
+    assert_eq!(answer["meta"]["hasMore"], json!(false));
+    assert_eq!(ids(&get(&app, "/rest/people?filter=position[lt]:2").await).len(), 2);
+}
+
+/// rest-api-core-find-many: "should support cursor-based pagination with starting_after".
+#[tokio::test]
+async fn find_many_pages_after_a_cursor() {
+    let app = people().await;
+    let first = get(&app, "/rest/people?limit=2").await;
+    let start = first["meta"]["startCursor"].as_str().unwrap();
+    let next = get(&app, &format!("/rest/people?starting_after={start}&limit=1")).await;
+    assert_eq!(ids(&next), [ids(&first)[1]]);
+    // The older spelling.
+    let next = get(&app, &format!("/rest/people?last_cursor={start}&limit=1")).await;
+    assert_eq!(ids(&next), [ids(&first)[1]]);
+}
+
+/// rest-api-core-find-many: "should support cursor-based pagination with ending_before".
+#[tokio::test]
+async fn find_many_pages_before_a_cursor() {
+    let app = people().await;
+    let all = get(&app, "/rest/people?limit=4").await;
+    let end = all["meta"]["endCursor"].as_str().unwrap();
+    let before = get(&app, &format!("/rest/people?ending_before={end}&limit=2")).await;
+    assert_eq!(ids(&before), [ids(&all)[1], ids(&all)[2]]);
+}
+
+/// rest-api-core-find-many: "should support ordering Asc of results" and "… Desc of results".
+#[tokio::test]
+async fn find_many_orders_with_order_by() {
+    let app = people().await;
+    let asc = positions(&get(&app, "/rest/people?order_by=position[AscNullsLast]").await);
+    assert_eq!(asc, [0.0, 1.0, 2.0, 3.0]);
+    let desc = positions(&get(&app, "/rest/people?order_by=position[DescNullsLast]").await);
+    assert_eq!(desc, [3.0, 2.0, 1.0, 0.0]);
+}
+
+/// rest-api-core-find-many: "should support pagination with ordering".
+#[tokio::test]
+async fn find_many_pages_in_the_order_asked_for() {
+    let app = people().await;
+    let first = get(&app, "/rest/people?order_by=position[DescNullsLast]&limit=2").await;
+    assert_eq!(first["meta"]["hasMore"], json!(true));
+    assert_eq!(positions(&first), [3.0, 2.0]);
+    let end = first["meta"]["endCursor"].as_str().unwrap();
+    let next = get(
+        &app,
+        &format!("/rest/people?order_by=position[DescNullsLast]&limit=2&starting_after={end}"),
+    )
+    .await;
+    assert_eq!(positions(&next), [1.0, 0.0]);
+}
+
+/// rest-api-core-find-many: "should handle invalid cursor gracefully".
+#[tokio::test]
+async fn find_many_refuses_an_invalid_cursor_with_400() {
+    let app = people().await;
+    let answer = call(
+        &app,
+        Method::GET,
+        "/rest/people?starting_after=invalid-cursor",
+        None,
+        400,
+    )
+    .await;
+    assert!(answer.to_string().contains("invalid cursor"), "{answer}");
+}
+
+/// rest-api-core-find-many: "should combine filtering, ordering, and pagination".
+#[tokio::test]
+async fn find_many_combines_filter_order_and_limit() {
+    let app = people().await;
+    let answer = get(
+        &app,
+        "/rest/people?filter=position[gt]:0&order_by=city[AscNullsFirst]&limit=2",
+    )
+    .await;
+    let cities: Vec<&str> = answer["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["city"].as_str().unwrap())
+        .collect();
+    assert_eq!(cities, ["City 1", "City 2"]);
+}
+
+/// rest-api-core-find-many: "should support depth 0 parameter", "… depth 1 …" and "… depth 2 …".
+#[tokio::test]
+async fn find_many_embeds_relations_by_depth() {
+    let app = people().await;
+    let shallow = get(&app, "/rest/people?depth=0").await;
+    assert_eq!(shallow["data"][0]["companyId"], json!(COMPANY));
+    assert!(shallow["data"][0].get("company").is_none());
+
+    let one = get(&app, "/rest/people?depth=1").await;
+    assert_eq!(one["data"][0]["company"]["domainName"], json!("acme.example"));
+    assert!(one["data"][0]["company"].get("people").is_none());
+
+    let two = get(&app, "/rest/people?depth=2").await;
+    let person = &two["data"][0];
+    let colleagues = person["company"]["people"].as_array().unwrap();
+    assert!(colleagues.iter().any(|p| p["id"] == person["id"]), "{person}");
+    assert_eq!(colleagues.len(), 4);
+}
+
+/// rest-api-core-find-one: `depth` on one record.
+#[tokio::test]
+async fn find_one_embeds_relations_by_depth() {
+    let app = people().await;
+    let one = get(&app, &format!("/rest/people/{}?depth=2", PEOPLE[0])).await;
+    assert_eq!(one["data"]["company"]["people"].as_array().map(Vec::len), Some(4));
+}
+
+/// Twenty's grammar beyond single conditions: `or(…)`, `not(…)`, quoted values, `in:[…]`, `is:NULL`, relation
+/// paths (the filter grammar of Twenty's parse-filter unit tests, over HTTP).
+#[tokio::test]
+async fn conjunctions_lists_quotes_and_null_checks_filter_records() {
+    let app = people().await;
+    // As a client sends them: spaces and double quotes percent-encoded.
+    let count = async |query: &str| {
+        let query = query.replace(' ', "%20").replace('"', "%22");
+        ids(&get(&app, &format!("/rest/people?{query}")).await).len()
+    };
+    assert_eq!(count(r#"filter=or(city[eq]:"City 0",city[eq]:'City 3')"#).await, 2);
+    assert_eq!(count(r#"filter=not(city[in]:["City 0","City 1"])"#).await, 2);
+    assert_eq!(count("filter=and(position[gte]:1,position[lte]:2)").await, 2);
+    assert_eq!(count("filter=jobTitle[is]:NULL").await, 4);
+    assert_eq!(count("filter=city[is]:NOT_NULL,position[gt]:2").await, 1);
+    assert_eq!(count(&format!("filter=company.id[eq]:{COMPANY}")).await, 4);
+    assert_eq!(count(&format!("filter=companyId[eq]:{COMPANY}")).await, 4);
+    assert_eq!(count("filter=city[startsWith]:City").await, 4);
+}
+
+/// The two dialects cannot be mixed: 400 naming both parameters.
+#[tokio::test]
+async fn mixing_the_two_dialects_is_400_naming_both() {
+    let app = people().await;
+    let answer = call(
+        &app,
+        Method::GET,
+        "/rest/people?filter[city][eq]=a&filter=city[eq]:b",
+        None,
+        400,
+    )
+    .await;
+    let text = answer.to_string();
+    assert!(
+        text.contains("filter[city][eq]") && text.contains("cannot be mixed"),
+        "{text}"
+    );
+}
+
+/// rest-api-core-update: PUT is Twenty's alias of PATCH; `depth` applies to what a write answers.
+#[tokio::test]
+async fn put_updates_like_patch_and_writes_honour_depth() {
+    let app = people().await;
+    let path = format!("/rest/people/{}?depth=1", PEOPLE[0]);
+    let updated = call(&app, Method::PUT, &path, Some(json!({"city": "Paris"})), 200).await;
+    assert_eq!(updated["data"]["city"], json!("Paris"));
+    assert_eq!(updated["data"]["company"]["id"], json!(COMPANY));
+    let created = call(
+        &app,
+        Method::POST,
+        "/rest/people?depth=1",
+        Some(json!({"city": "Lyon", "companyId": COMPANY})),
+        201,
+    )
+    .await;
+    assert_eq!(created["data"]["company"]["name"], json!("Acme"));
+    let batch = call(
+        &app,
+        Method::POST,
+        "/rest/batch/people?depth=1",
+        Some(json!([{"city": "Nice", "companyId": COMPANY}])),
+        201,
+    )
+    .await;
+    assert_eq!(batch["data"][0]["company"]["id"], json!(COMPANY));
+}
+
+/// rest-api-core-update and rest-api-core-delete: many records by filter; a filter is mandatory.
+#[tokio::test]
+async fn update_and_delete_many_by_filter() {
+    let app = people().await;
+    let updated = call(
+        &app,
+        Method::PATCH,
+        "/rest/people?filter=position[gte]:2",
+        Some(json!({"jobTitle": "Engineer"})),
+        200,
+    )
+    .await;
+    assert_eq!(updated["data"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        ids(&get(&app, "/rest/people?filter=jobTitle[eq]:Engineer").await).len(),
+        2
+    );
+
+    let refused = call(&app, Method::PATCH, "/rest/people", Some(json!({"jobTitle": "x"})), 400).await;
+    assert!(refused.to_string().contains("filter"), "{refused}");
+    call(&app, Method::DELETE, "/rest/people", None, 400).await;
+    assert_eq!(
+        ids(&get(&app, "/rest/people?filter=jobTitle[eq]:x").await).len(),
+        0,
+        "nothing changed"
+    );
+
+    let deleted = call(
+        &app,
+        Method::DELETE,
+        "/rest/people?filter=jobTitle[eq]:Engineer",
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(deleted["data"].as_array().map(Vec::len), Some(2));
+    assert_eq!(ids(&get(&app, "/rest/people").await).len(), 2);
+}
+
+/// rest-api-core-restore: a soft-deleted record comes back, one by id or many by filter.
+#[tokio::test]
+async fn restore_brings_soft_deleted_records_back() {
+    let app = people().await;
+    call(&app, Method::DELETE, &format!("/rest/people/{}", PEOPLE[0]), None, 200).await;
+    call(&app, Method::DELETE, &format!("/rest/people/{}", PEOPLE[1]), None, 200).await;
+    assert_eq!(ids(&get(&app, "/rest/people").await).len(), 2);
+    let restored = call(
+        &app,
+        Method::PATCH,
+        &format!("/rest/people/{}/restore", PEOPLE[0]),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(restored["data"]["id"], json!(PEOPLE[0]));
+    assert!(restored["data"]["deletedAt"].is_null());
+    let many = call(
+        &app,
+        Method::PATCH,
+        &format!("/rest/people/restore?filter=id[in]:[{}]", PEOPLE[1]),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(many["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(ids(&get(&app, "/rest/people").await).len(), 4);
+}
