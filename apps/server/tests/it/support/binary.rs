@@ -87,25 +87,7 @@ pub fn post_json(port: u16, path: &str, body: &Value) -> Response {
     request(port, "POST", path, &[], Some(&body.to_string()))
 }
 
-/// A port for a spawned server, never handed out twice in this process. Ports come from below the kernel's
-/// ephemeral range (32768 and up), so a listener another test opens on port 0 — a webhook receiver, the kernel's
-/// choice — cannot take one between this check and the server's bind; a port something else holds is skipped.
-/// (Asking the kernel for a free port and closing it raced with such listeners when tests ran on many threads:
-/// a test could talk to another test's server.)
-pub fn free_port() -> u16 {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    const FIRST: u32 = 20_000;
-    const SPAN: u32 = 12_000;
-    let start = std::process::id().wrapping_mul(97) % SPAN;
-    loop {
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        assert!(n < SPAN, "no free port left for test servers");
-        let port = (FIRST + (start + n) % SPAN) as u16;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
+pub use test_support::free_port;
 
 /// The binary, serving a test database.
 pub struct Server {
@@ -113,6 +95,8 @@ pub struct Server {
     pub log: PathBuf,
     child: Child,
     pub db: TestDb,
+    /// The variables it was started with, which its siblings get too.
+    env: Vec<(String, String)>,
 }
 
 /// Spawns the binary on `database_url` and waits until it accepts connections. The free port is only free until
@@ -167,6 +151,7 @@ fn try_spawn(database_url: &str, env: &[(&str, &str)]) -> Option<(Child, u16, Pa
 /// Another server process on the same database as a [`Server`].
 pub struct Sibling {
     pub port: u16,
+    log: PathBuf,
     child: Child,
 }
 
@@ -174,6 +159,7 @@ impl Drop for Sibling {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 
@@ -181,13 +167,21 @@ impl Server {
     pub async fn start(env: &[(&str, &str)]) -> Server {
         let db = TestDb::new().await;
         let (child, port, log) = spawn(&db.url, env);
-        Server { port, log, child, db }
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Server {
+            port,
+            log,
+            child,
+            db,
+            env,
+        }
     }
 
-    /// A second process serving the same database.
+    /// A second process serving the same database, with the same variables.
     pub fn sibling(&self) -> Sibling {
-        let (child, port, _) = spawn(&self.db.url, &[]);
-        Sibling { port, child }
+        let env: Vec<(&str, &str)> = self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (child, port, log) = spawn(&self.db.url, &env);
+        Sibling { port, log, child }
     }
 
     /// Sends `signal` (`-INT`, `-TERM`) to the process.
