@@ -11,6 +11,7 @@ pub mod http;
 pub mod metrics;
 pub mod middleware;
 pub mod rate_limit;
+pub mod redis_buckets;
 pub mod request_limits;
 pub mod routes;
 pub mod secret;
@@ -47,6 +48,8 @@ pub struct AppState {
     /// Login attempts per client IP and per e-mail and IP pair, sign-ups per client IP (`SIGN_UP_RATE_LIMIT` an
     /// hour).
     pub throttles: Arc<Throttles>,
+    /// The Redis that keeps the rate buckets and throttles when `REDIS_URL` is set.
+    pub redis: Option<Arc<redis_buckets::RedisBuckets>>,
     pub metrics: Arc<metrics::Metrics>,
     pub records: Arc<RecordService<PgStore>>,
     /// The data model: the workspaces' current metadata and its changes.
@@ -86,7 +89,17 @@ impl AppState {
             data_model: data_model.clone(),
             openapi: OpenApiCache::new(config.workspace_cache_size).with_server_url(config.server_url.clone()),
         };
-        let buckets: Arc<dyn Buckets> = Arc::new(LocalBuckets::default());
+        let redis = config.redis_url.as_ref().and_then(|url| {
+            // The URL was checked with the same parser when the configuration was read.
+            redis_buckets::RedisBuckets::new(url.expose())
+                .inspect_err(|err| tracing::error!(%err, "REDIS_URL unusable; rate limits stay per process"))
+                .ok()
+                .map(Arc::new)
+        });
+        let buckets: Arc<dyn Buckets> = match &redis {
+            Some(redis) => redis.clone(),
+            None => Arc::new(LocalBuckets::default()),
+        };
         let rate_limits = rate_limit::RateLimits::new(
             buckets.clone(),
             config.rate_limit_graphql,
@@ -109,6 +122,7 @@ impl AppState {
             pool,
             auth: Arc::new(auth),
             throttles: Arc::new(throttles),
+            redis,
             metrics: Arc::new(metrics::Metrics::default()),
             records,
             data_model,

@@ -3,7 +3,8 @@
 //! `RATE_LIMIT_WORKSPACE_FACTOR` times larger and shared by all the workspace's keys and users, so that new API
 //! keys do not multiply what a workspace may spend. A fresh bucket may be spent at once; it refills continuously.
 //! Every response of the three APIs carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
-//! (Unix seconds when the bucket is full again). The buckets are spent through `twenty_auth::Buckets`.
+//! (Unix seconds when the bucket is full again). The buckets live in the process, or in Redis with `REDIS_URL`
+//! ([`crate::redis_buckets`]), so that every instance spends the same ones.
 
 use crate::AppState;
 use crate::middleware::api_error_response;

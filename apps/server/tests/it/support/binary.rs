@@ -127,6 +127,8 @@ fn try_spawn(database_url: &str, env: &[(&str, &str)]) -> Option<(Child, u16, Pa
         .env("RATE_LIMIT_REST", "100000")
         .env("RATE_LIMIT_METADATA", "100000")
         .env("DATA_DIR", std::env::temp_dir().join("twenty-server-test-data"))
+        // Shared limits only where a test asks for them, never through a Redis of the developer's environment.
+        .env_remove("REDIS_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::from(log_file));
     for (k, v) in env {
