@@ -226,6 +226,13 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let secret = secret::app_secret(config)?;
     let pool = migrate_and_connect(&db.url, config).await?;
     let state = AppState::new(config.clone(), pool.clone(), &secret);
+    // Redis is not needed to serve: unreachable, it is logged (by `ping`) and the limits count in process until
+    // it answers.
+    if let Some(redis) = &state.redis
+        && redis.ping().await.is_ok()
+    {
+        tracing::info!(redis = %redis.address, "rate limits and throttles are shared through Redis");
+    }
     let changes = state.store.listen_for_changes(&db.url);
     let recycler = twenty_storage::db::spawn_connection_recycler(&pool);
     let supervisor = db.supervise(pool.clone());

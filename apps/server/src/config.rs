@@ -94,6 +94,8 @@ pub struct Config {
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// How long an unreachable database is retried at start (`DB_CONNECT_RETRY_SECS`).
     pub db_connect_retry: Duration,
+    /// Where rate budgets and throttles are shared by every instance (`REDIS_URL`); unset: in the process.
+    pub redis_url: Option<Secret>,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -239,6 +241,7 @@ impl Config {
             webhook_concurrency: number(&get, "WEBHOOK_CONCURRENCY", 32, 1, 1024)? as usize,
             sign_up_rate_limit: number(&get, "SIGN_UP_RATE_LIMIT", 10, 0, 1_000_000)? as u32,
             rate_limit_workspace_factor: number(&get, "RATE_LIMIT_WORKSPACE_FACTOR", 4, 0, 1000)? as u32,
+            redis_url: redis_url(get("REDIS_URL"))?,
         })
     }
 
@@ -311,6 +314,7 @@ impl Config {
                 "RATE_LIMIT_WORKSPACE_FACTOR",
                 self.rate_limit_workspace_factor.to_string(),
             ),
+            ("REDIS_URL", redacted(&self.redis_url)),
         ]
     }
 }
@@ -376,6 +380,30 @@ fn server_url(raw: Option<String>) -> Result<Option<String>, ConfigError> {
         });
     }
     Ok(Some(url))
+}
+
+/// `REDIS_URL`: `redis://[user:password@]host[:port][/db]` or `unix:///path/to/socket` (parsed as the client
+/// will parse it). TLS (`rediss://`) is not built in. The value is never repeated in the error: it may hold a
+/// password.
+fn redis_url(raw: Option<String>) -> Result<Option<Secret>, ConfigError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let url = raw.trim();
+    let error = |message: String| ConfigError {
+        variable: "REDIS_URL",
+        message,
+    };
+    if url.starts_with("rediss://") || url.starts_with("valkeys://") {
+        return Err(error(
+            "TLS (rediss://) is not supported; use redis:// on a trusted network or through a local TLS tunnel".into(),
+        ));
+    }
+    match redis::IntoConnectionInfo::into_connection_info(url) {
+        Ok(_) => Ok(Some(Secret::new(url.to_string()))),
+        Err(err) => Err(error(format!(
+            "expected redis://[user:password@]host[:port][/db] or unix:///path/to/socket ({})",
+            err.to_string().replace('\n', " ")
+        ))),
+    }
 }
 
 /// `CORS_ORIGINS`: `*` (the default) or comma-separated origins such as `https://app.example.com`.
@@ -569,6 +597,41 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn redis_url_is_unset_by_default_checked_and_redacted() {
+        assert!(config(&[]).unwrap().redis_url.is_none());
+        let c = config(&[("REDIS_URL", "redis://:hunter2@cache.internal:6380/2")]).unwrap();
+        assert_eq!(
+            c.redis_url.as_ref().map(Secret::expose),
+            Some("redis://:hunter2@cache.internal:6380/2")
+        );
+        let printed = format!("{:?} {:?}", c, c.describe());
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(
+            config(&[("REDIS_URL", "unix:///run/redis.sock")])
+                .unwrap()
+                .redis_url
+                .is_some()
+        );
+        for bad in [
+            "cache.internal:6379",
+            "http://cache.internal",
+            "redis://:hunter2@cache.internal/not-a-db",
+            "rediss://:hunter2@cache.internal",
+        ] {
+            let err = config(&[("REDIS_URL", bad)]).unwrap_err();
+            assert_eq!(err.variable, "REDIS_URL", "{bad}");
+            let line = err.to_string();
+            assert!(!line.contains('\n') && !line.contains("hunter2"), "{line}");
+        }
+        assert!(
+            config(&[("REDIS_URL", "rediss://cache.internal")])
+                .unwrap_err()
+                .message
+                .contains("TLS")
+        );
     }
 
     #[test]

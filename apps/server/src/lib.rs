@@ -11,6 +11,7 @@ pub mod http;
 pub mod metrics;
 pub mod middleware;
 pub mod rate_limit;
+pub mod redis_buckets;
 pub mod request_limits;
 pub mod routes;
 pub mod secret;
@@ -23,7 +24,7 @@ use twenty_api_graphql::SchemaCache;
 use twenty_api_graphql::metadata::{MetadataSchema, metadata_schema};
 use twenty_api_rest::RestState;
 use twenty_api_rest::openapi::OpenApiCache;
-use twenty_auth::{AuthService, AuthSettings, Throttle, TokenSigner};
+use twenty_auth::{AuthService, AuthSettings, Buckets, LocalBuckets, Quota, Throttles, TokenSigner};
 use twenty_domain::query::ReadLimits;
 use twenty_domain::services::{MetadataService, RecordService};
 use twenty_storage::{PgPool, PgStore};
@@ -44,10 +45,11 @@ pub struct AppState {
     pub pool: PgPool,
     pub store: PgStore,
     pub auth: Arc<AuthService<PgStore>>,
-    /// Login attempts per client IP and per e-mail and IP pair.
-    pub login_throttle: Arc<Throttle>,
-    /// Sign-ups per client IP (`SIGN_UP_RATE_LIMIT` an hour).
-    pub sign_up_throttle: Arc<Throttle>,
+    /// Login attempts per client IP and per e-mail and IP pair, sign-ups per client IP (`SIGN_UP_RATE_LIMIT` an
+    /// hour).
+    pub throttles: Arc<Throttles>,
+    /// The Redis that keeps the rate buckets and throttles when `REDIS_URL` is set.
+    pub redis: Option<Arc<redis_buckets::RedisBuckets>>,
     pub metrics: Arc<metrics::Metrics>,
     pub records: Arc<RecordService<PgStore>>,
     /// The data model: the workspaces' current metadata and its changes.
@@ -87,7 +89,19 @@ impl AppState {
             data_model: data_model.clone(),
             openapi: OpenApiCache::new(config.workspace_cache_size).with_server_url(config.server_url.clone()),
         };
+        let redis = config.redis_url.as_ref().and_then(|url| {
+            // The URL was checked with the same parser when the configuration was read.
+            redis_buckets::RedisBuckets::new(url.expose())
+                .inspect_err(|err| tracing::error!(%err, "REDIS_URL unusable; rate limits stay per process"))
+                .ok()
+                .map(Arc::new)
+        });
+        let buckets: Arc<dyn Buckets> = match &redis {
+            Some(redis) => redis.clone(),
+            None => Arc::new(LocalBuckets::default()),
+        };
         let rate_limits = rate_limit::RateLimits::new(
+            buckets.clone(),
             config.rate_limit_graphql,
             config.rate_limit_rest,
             config.rate_limit_metadata,
@@ -97,14 +111,18 @@ impl AppState {
             max_body_bytes: config.max_body_bytes,
             timeout: config.request_timeout,
         };
-        let sign_up_throttle = Arc::new(Throttle::per_hour(config.sign_up_rate_limit));
+        let throttles = Throttles::new(
+            buckets,
+            Quota::per_minute(LOGIN_ATTEMPTS_PER_MINUTE),
+            Quota::per_hour(config.sign_up_rate_limit),
+        );
         AppState {
             request_limits,
             config: Arc::new(config),
             pool,
             auth: Arc::new(auth),
-            login_throttle: Arc::new(Throttle::per_minute(LOGIN_ATTEMPTS_PER_MINUTE)),
-            sign_up_throttle,
+            throttles: Arc::new(throttles),
+            redis,
             metrics: Arc::new(metrics::Metrics::default()),
             records,
             data_model,

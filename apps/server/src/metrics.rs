@@ -104,6 +104,11 @@ impl Metrics {
             u8::from(pool.serving_from_memory)
         );
         out.push_str(
+            "# HELP twenty_rate_limits_shared Whether rate limits and throttles are kept in Redis (REDIS_URL set and answering).\n",
+        );
+        out.push_str("# TYPE twenty_rate_limits_shared gauge\n");
+        let _ = writeln!(out, "twenty_rate_limits_shared {}", u8::from(pool.rate_limits_shared));
+        out.push_str(
             "# HELP twenty_graphql_schemas Workspaces with a GraphQL schema in memory, and distinct schemas.\n",
         );
         out.push_str("# TYPE twenty_graphql_schemas gauge\n");
@@ -123,5 +128,7 @@ pub mod deadpool_status {
         pub serving_from_memory: bool,
         /// Workspaces with a GraphQL schema in memory, and distinct schemas among them.
         pub schemas: (usize, usize),
+        /// Rate limits and throttles are kept in Redis, which answered the last check.
+        pub rate_limits_shared: bool,
     }
 }

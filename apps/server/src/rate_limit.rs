@@ -1,8 +1,10 @@
 //! Rate limits (contract §7a, §10): a token bucket (GCRA) per principal and per API (`/graphql`, `/rest`,
 //! `/metadata`), sized by `RATE_LIMIT_*` requests per minute, and one per workspace and API,
 //! `RATE_LIMIT_WORKSPACE_FACTOR` times larger and shared by all the workspace's keys and users, so that new API
-//! keys do not multiply what a workspace may spend. A fresh bucket may be spent at once; it refills continuously. Every response of the three APIs carries `X-RateLimit-Limit`,
-//! `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix seconds when the bucket is full again).
+//! keys do not multiply what a workspace may spend. A fresh bucket may be spent at once; it refills continuously.
+//! Every response of the three APIs carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
+//! (Unix seconds when the bucket is full again). The buckets live in the process, or in Redis with `REDIS_URL`
+//! ([`crate::redis_buckets`]), so that every instance spends the same ones.
 
 use crate::AppState;
 use crate::middleware::api_error_response;
@@ -11,97 +13,51 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
-use governor::clock::{Clock, DefaultClock};
-use governor::middleware::StateInformationMiddleware;
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
-use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
-use twenty_auth::Principal;
+use twenty_auth::{Bucket, Buckets, Principal, Quota, Spent};
 use twenty_domain::DomainError;
 
-type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
-
-/// One bucket per key: `None` when the limit is 0 (disabled).
-struct Budget {
-    limiter: Option<Limiter>,
-    per_minute: u32,
-}
-
-impl Budget {
-    fn new(per_minute: u32) -> Self {
-        let limiter = NonZeroU32::new(per_minute).map(|n| -> Limiter {
-            RateLimiter::new(
-                Quota::per_minute(n),
-                DefaultKeyedStateStore::default(),
-                DefaultClock::default(),
-            )
-        });
-        Budget { limiter, per_minute }
-    }
-
-    /// Spends one request of `key`'s bucket; `None` when the budget is disabled.
-    fn spend(&self, key: String) -> Option<Verdict> {
-        let limiter = self.limiter.as_ref()?;
-        let refill_secs = 60.0 / f64::from(self.per_minute.max(1));
-        let verdict = match limiter.check_key(&key) {
-            Ok(snapshot) => {
-                let remaining = snapshot.remaining_burst_capacity();
-                let missing = f64::from(self.per_minute.saturating_sub(remaining));
-                Verdict {
-                    limit: self.per_minute,
-                    remaining,
-                    reset: unix_now() + (missing * refill_secs).ceil() as u64,
-                    retry_after: None,
-                }
-            }
-            Err(not_until) => {
-                let wait = not_until
-                    .wait_time_from(DefaultClock::default().now())
-                    .as_secs_f64()
-                    .ceil()
-                    .max(1.0) as u64;
-                Verdict {
-                    limit: self.per_minute,
-                    remaining: 0,
-                    reset: unix_now() + (f64::from(self.per_minute) * refill_secs).ceil() as u64,
-                    retry_after: Some(wait),
-                }
-            }
-        };
-        if limiter.len() > 100_000 {
-            limiter.retain_recent();
-        }
-        Some(verdict)
-    }
-}
-
-/// The buckets of one API: per principal and per workspace.
+/// The budgets of one API: per principal and per workspace (`None`: not limited).
 struct ApiBudget {
-    principal: Budget,
-    workspace: Budget,
+    api: &'static str,
+    principal: Option<Quota>,
+    workspace: Option<Quota>,
 }
 
 impl ApiBudget {
-    fn new(per_minute: u32, workspace_factor: u32) -> Self {
-        let workspace = match workspace_factor {
-            0 => 0,
-            factor => per_minute.saturating_mul(factor),
-        };
+    fn new(api: &'static str, per_minute: u32, workspace_factor: u32) -> Self {
+        let principal = Quota::per_minute(per_minute);
         ApiBudget {
-            principal: Budget::new(per_minute),
-            workspace: Budget::new(workspace),
+            api,
+            principal,
+            workspace: Quota::per_minute(per_minute.saturating_mul(workspace_factor)),
         }
+    }
+
+    /// The buckets a request of `principal` spends, the principal's first.
+    fn buckets(&self, principal: &Principal) -> Vec<Bucket> {
+        let own = self.principal.map(|quota| Bucket {
+            key: format!("{}:{}", self.api, principal.key()),
+            quota,
+        });
+        let shared = self.workspace.map(|quota| Bucket {
+            key: format!("{}:workspace:{}", self.api, principal.workspace_id),
+            quota,
+        });
+        own.into_iter().chain(shared).collect()
     }
 }
 
 pub struct RateLimits {
+    buckets: Arc<dyn Buckets>,
     graphql: ApiBudget,
     rest: ApiBudget,
     metadata: ApiBudget,
 }
 
 /// What the headers say after a request was counted.
+#[derive(Debug)]
 pub struct Verdict {
     pub limit: u32,
     pub remaining: u32,
@@ -109,6 +65,17 @@ pub struct Verdict {
     pub reset: u64,
     /// Seconds until one more request is allowed, when over the limit.
     pub retry_after: Option<u64>,
+}
+
+impl Verdict {
+    fn of(spent: &Spent) -> Verdict {
+        Verdict {
+            limit: spent.limit,
+            remaining: spent.remaining,
+            reset: unix_now() + spent.full_in_secs(),
+            retry_after: spent.retry_after_secs(),
+        }
+    }
 }
 
 fn unix_now() -> u64 {
@@ -120,12 +87,13 @@ fn unix_now() -> u64 {
 
 impl RateLimits {
     /// Per-minute limits per principal of each API; each workspace may spend `workspace_factor` times as much
-    /// (`0`: no workspace budget).
-    pub fn new(graphql: u32, rest: u32, metadata: u32, workspace_factor: u32) -> Self {
+    /// (`0`: no workspace budget). The buckets are spent in `buckets`.
+    pub fn new(buckets: Arc<dyn Buckets>, graphql: u32, rest: u32, metadata: u32, workspace_factor: u32) -> Self {
         RateLimits {
-            graphql: ApiBudget::new(graphql, workspace_factor),
-            rest: ApiBudget::new(rest, workspace_factor),
-            metadata: ApiBudget::new(metadata, workspace_factor),
+            buckets,
+            graphql: ApiBudget::new("graphql", graphql, workspace_factor),
+            rest: ApiBudget::new("rest", rest, workspace_factor),
+            metadata: ApiBudget::new("metadata", metadata, workspace_factor),
         }
     }
 
@@ -138,21 +106,23 @@ impl RateLimits {
         }
     }
 
-    /// Spends one request of the principal's and of its workspace's budget for the API of `path`; `None` when
-    /// that API is not limited. The answer is the tighter of the two: a refusal, else the fewer remaining.
-    pub fn check(&self, path: &str, principal: &Principal) -> Option<Verdict> {
-        let budget = self.budget(path)?;
-        let own = budget.principal.spend(principal.key());
-        if own.as_ref().is_some_and(|v| v.retry_after.is_some()) {
-            return own;
+    /// Spends one request of the principal's and of its workspace's budget for the API of `path` (the
+    /// workspace's only when the principal's allowed it); `None` when that API is not limited. The answer is the
+    /// tighter of the two: a refusal, else the fewer remaining.
+    pub async fn check(&self, path: &str, principal: &Principal) -> Option<Verdict> {
+        let buckets = self.budget(path)?.buckets(principal);
+        if buckets.is_empty() {
+            return None;
         }
-        let shared = budget.workspace.spend(format!("workspace:{}", principal.workspace_id));
-        match (own, shared) {
-            (Some(own), Some(shared)) if shared.retry_after.is_some() || shared.remaining < own.remaining => {
-                Some(shared)
+        let spent = self.buckets.spend(&buckets).await;
+        let tightest = spent.iter().reduce(|tightest, next| {
+            if next.refused() || (!tightest.refused() && next.remaining < tightest.remaining) {
+                next
+            } else {
+                tightest
             }
-            (own, shared) => own.or(shared),
-        }
+        })?;
+        Some(Verdict::of(tightest))
     }
 }
 
@@ -181,7 +151,7 @@ pub async fn limit<B: MessageBody>(
     let principal = req.extensions().get::<Principal>().copied();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let verdict = match (principal, state) {
-        (Some(principal), Some(state)) => state.rate_limits.check(req.path(), &principal),
+        (Some(principal), Some(state)) => state.rate_limits.check(req.path(), &principal).await,
         _ => None,
     };
     let Some(verdict) = verdict else {
@@ -200,7 +170,7 @@ pub async fn limit<B: MessageBody>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use twenty_auth::Subject;
+    use twenty_auth::{LocalBuckets, Subject};
     use uuid::Uuid;
 
     fn user(workspace: u128, user: u128) -> Principal {
@@ -212,43 +182,45 @@ mod tests {
         }
     }
 
-    #[test]
-    fn budgets_are_per_api_and_per_principal_and_zero_disables() {
-        let limits = RateLimits::new(2, 0, 1, 0);
+    #[tokio::test]
+    async fn budgets_are_per_api_and_per_principal_and_zero_disables() {
+        let limits = RateLimits::new(Arc::new(LocalBuckets::default()), 2, 0, 1, 0);
         let (a, b) = (user(1, 1), user(1, 2));
-        let first = limits.check("/graphql", &a).unwrap_or_else(|| panic!("limited"));
+        let first = limits.check("/graphql", &a).await.unwrap_or_else(|| panic!("limited"));
         assert_eq!((first.limit, first.remaining, first.retry_after), (2, 1, None));
         assert!(first.reset > unix_now());
-        assert_eq!(limits.check("/graphql", &a).map(|v| v.remaining), Some(0));
-        let over = limits.check("/graphql", &a).unwrap_or_else(|| panic!("limited"));
+        assert_eq!(limits.check("/graphql", &a).await.map(|v| v.remaining), Some(0));
+        let over = limits.check("/graphql", &a).await.unwrap_or_else(|| panic!("limited"));
         assert!(over.retry_after.is_some_and(|s| s >= 1));
         assert_eq!(
-            limits.check("/graphql", &b).map(|v| v.retry_after),
+            limits.check("/graphql", &b).await.map(|v| v.retry_after),
             Some(None),
             "other principal"
         );
-        assert!(limits.check("/rest/companies", &a).is_none(), "0 disables");
+        assert!(limits.check("/rest/companies", &a).await.is_none(), "0 disables");
         assert_eq!(
-            limits.check("/metadata", &a).map(|v| v.retry_after),
+            limits.check("/metadata", &a).await.map(|v| v.retry_after),
             Some(None),
             "own budget"
         );
-        assert!(limits.check("/auth/login", &a).is_none());
+        assert!(limits.check("/auth/login", &a).await.is_none());
     }
 
-    #[test]
-    fn a_workspace_shares_factor_times_the_limit_among_its_principals() {
-        let limits = RateLimits::new(2, 2, 2, 2);
+    #[tokio::test]
+    async fn a_workspace_shares_factor_times_the_limit_among_its_principals() {
+        let limits = RateLimits::new(Arc::new(LocalBuckets::default()), 2, 2, 2, 2);
         for user_id in 0..2 {
             for _ in 0..2 {
                 let verdict = limits
                     .check("/rest/people", &user(7, user_id))
+                    .await
                     .unwrap_or_else(|| panic!("limited"));
                 assert_eq!(verdict.retry_after, None);
             }
         }
         let third = limits
             .check("/rest/people", &user(7, 3))
+            .await
             .unwrap_or_else(|| panic!("limited"));
         assert!(
             third.retry_after.is_some(),
@@ -257,6 +229,7 @@ mod tests {
         assert_eq!(third.limit, 4);
         let elsewhere = limits
             .check("/rest/people", &user(8, 3))
+            .await
             .unwrap_or_else(|| panic!("limited"));
         assert_eq!(elsewhere.retry_after, None, "another workspace");
     }

@@ -4,12 +4,34 @@
 //! when the [`TestDb`] goes away, so tests run in parallel without sharing state. The server is `DATABASE_URL`
 //! when set; otherwise a private cluster under `target/test-pg`, started once and shared by every test process
 //! (stop it with `scripts/test-cluster stop`). Workspaces are signed up as production signs them up
-//! ([`workspaces`]).
+//! ([`workspaces`]). A private Redis ([`redis`]) serves the tests of shared rate limits.
 
+pub mod redis;
 pub mod tls;
 mod workspaces;
 
+pub use redis::{TestRedis, shared_redis};
 pub use workspaces::{TEST_APP_SECRET, TEST_PASSWORD};
+
+/// A loopback port for a server a test starts (the server binary, a Redis), never handed out twice in this
+/// process. Ports come from below the kernel's ephemeral range (32768 and up), so a listener another test opens
+/// on port 0 — a webhook receiver, the kernel's choice — cannot take one between this check and the server's
+/// bind; a port something else holds is skipped. (Asking the kernel for a free port and closing it raced with
+/// such listeners when tests ran on many threads: a test could talk to another test's server.)
+pub fn free_port() -> u16 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    const FIRST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    let start = std::process::id().wrapping_mul(97) % SPAN;
+    loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        assert!(n < SPAN, "no free port left for test servers");
+        let port = (FIRST + (start + n) % SPAN) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use std::path::PathBuf;
@@ -53,26 +75,6 @@ struct ServerUrl {
     admin: String,
     /// A URL whose database name is replaced per test database.
     base: String,
-}
-
-/// A port for a spawned server (or a test's own PostgreSQL or Redis), never handed out twice in this process. Ports come from below the kernel's
-/// ephemeral range (32768 and up), so a listener another test opens on port 0 — a webhook receiver, the kernel's
-/// choice — cannot take one between this check and the server's bind; a port something else holds is skipped.
-/// (Asking the kernel for a free port and closing it raced with such listeners when tests ran on many threads:
-/// a test could talk to another test's server.)
-pub fn free_port() -> u16 {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    const FIRST: u32 = 20_000;
-    const SPAN: u32 = 12_000;
-    let start = std::process::id().wrapping_mul(97) % SPAN;
-    loop {
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        assert!(n < SPAN, "no free port left for test servers");
-        let port = (FIRST + (start + n) % SPAN) as u16;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
 }
 
 /// `target/test-pg` of this workspace (or `TWENTY_TEST_PG_DIR`) — unless, running as root, the `postgres` OS user

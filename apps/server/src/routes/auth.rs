@@ -73,7 +73,7 @@ pub async fn signup(
 ) -> Result<HttpResponse, ApiError> {
     let input = sign_up_input(&body)?;
     // Each sign-up creates a schema of its own: counted before any work.
-    state.sign_up_throttle.check_sign_up(client_ip(&req))?;
+    state.throttles.check_sign_up(client_ip(&req)).await?;
     let signed_up = state.auth.sign_up(input).await?;
     tracing::info!(workspace_id = %signed_up.workspace_id, user_id = %signed_up.user_id, "signed up");
     Ok(HttpResponse::Created().json(signed_up))
@@ -112,7 +112,7 @@ pub async fn login(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let input = login_input(&body)?;
-    state.login_throttle.check_login(client_ip(&req), &input.email)?;
+    state.throttles.check_login(client_ip(&req), &input.email).await?;
     let tokens = state
         .auth
         .login(&input.email, &input.password, input.workspace_id)

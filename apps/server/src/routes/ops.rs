@@ -28,6 +28,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         serving_from_memory: state.store.serving_from_memory(),
         schemas: (state.schemas.len(), state.schemas.distinct()),
         max_size: status.max_size,
+        rate_limits_shared: state.redis.as_ref().is_some_and(|redis| redis.is_up()),
     };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -101,10 +101,20 @@ async fn unauthenticated_requests_are_refused_before_they_are_counted() {
 
 #[actix_web::test]
 async fn new_api_keys_do_not_multiply_a_workspaces_budget() {
-    let app = TestApp::with_env(&[("RATE_LIMIT_REST", "2"), ("RATE_LIMIT_WORKSPACE_FACTOR", "2")])
-        .await
-        .with_workspace()
-        .await;
+    three_keys_share_their_workspaces_budget(&[]).await;
+}
+
+#[actix_web::test]
+async fn new_api_keys_do_not_multiply_a_workspaces_budget_kept_in_redis() {
+    let redis_url = test_support::shared_redis().url();
+    three_keys_share_their_workspaces_budget(&[("REDIS_URL", &redis_url), ("SIGN_UP_RATE_LIMIT", "0")]).await;
+}
+
+/// Two keys spend their workspace's budget of 4 (2 each), and a third key is refused by the workspace's budget.
+async fn three_keys_share_their_workspaces_budget(env: &[(&str, &str)]) {
+    let mut vars = vec![("RATE_LIMIT_REST", "2"), ("RATE_LIMIT_WORKSPACE_FACTOR", "2")];
+    vars.extend_from_slice(env);
+    let app = TestApp::with_env(&vars).await.with_workspace().await;
     let mut keys = Vec::new();
     for name in ["one", "two", "three"] {
         keys.push(app.api_key(name).await.1);
@@ -123,4 +133,35 @@ async fn new_api_keys_do_not_multiply_a_workspaces_budget() {
         Some("4"),
         "the workspace's budget is the one spent"
     );
+}
+
+#[actix_web::test]
+async fn with_redis_url_the_budgets_live_in_redis_under_prefixed_expiring_keys() {
+    let redis_url = test_support::shared_redis().url();
+    // No sign-up throttle: the admin signs up from the in-process client's address, which other tests share.
+    let env = [
+        ("REDIS_URL", redis_url.as_str()),
+        ("RATE_LIMIT_REST", "3"),
+        ("SIGN_UP_RATE_LIMIT", "0"),
+    ];
+    let app = TestApp::with_env(&env)
+        .await
+        .with_workspace()
+        .await
+        .with_api_key()
+        .await;
+    assert_eq!(spend_rest_budget(&app, &app.token).await, ["2", "1", "0"]);
+    let over = app.get("/rest/companies", Some(&app.token)).await;
+    over.expect(429);
+    let retry: u64 = over.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=20).contains(&retry), "one request every 20 s: {retry}");
+
+    let mut redis = redis::Client::open(redis_url).unwrap().get_connection().unwrap();
+    for key in [
+        format!("twenty:rl:rest:key:{}", app.api_key_id),
+        format!("twenty:rl:rest:workspace:{}", app.workspace),
+    ] {
+        let ttl: i64 = redis::cmd("PTTL").arg(&key).query(&mut redis).unwrap();
+        assert!(ttl > 0 && ttl <= 60_000, "{key} expires when full again: {ttl}");
+    }
 }

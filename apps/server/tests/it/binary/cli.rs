@@ -31,12 +31,15 @@ async fn each_invalid_configuration_value_stops_with_one_line() {
         ("RATE_LIMIT_REST", "-5"),
         ("MAX_PAGE_SIZE", "lots"),
         ("ACCESS_TOKEN_TTL_SECS", "0"),
+        ("REDIS_URL", "cache.internal:6379"),
+        ("REDIS_URL", "rediss://:hunter2@cache.internal"),
     ] {
         let out = cli(&db, &["serve"], &[(var, value)]);
-        assert!(!out.status.success(), "{var}={value} was accepted");
+        assert_eq!(out.status.code(), Some(2), "{var}={value} was accepted");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(stderr.trim().lines().count(), 1, "{var}: {stderr}");
         assert!(stderr.contains(var), "{var}: {stderr}");
+        assert!(!stderr.contains("hunter2"), "a secret is never repeated: {stderr}");
     }
     // An unreachable database is one line too.
     let out = cli(

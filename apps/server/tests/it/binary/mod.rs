@@ -1,6 +1,7 @@
 //! The tests that need the real binary, each for a reason the in-process app cannot stand in for:
 //! - [`life_cycle`]: start-up with a private PostgreSQL, SIGTERM, and what is left running afterwards;
 //! - [`siblings`]: a second process on the same database learns of changes through `LISTEN/NOTIFY`;
+//! - [`shared_limits`]: processes on one Redis (`REDIS_URL`) spend the same rate budgets and throttles;
 //! - [`statements`]: statements per request, read from a counter that is global to the process;
 //! - [`logs`]: what reaches the process's log;
 //! - [`cli`]: the command line;
@@ -9,6 +10,7 @@
 mod cli;
 mod life_cycle;
 mod logs;
+mod shared_limits;
 mod siblings;
 mod statements;
 mod tls;

@@ -95,6 +95,8 @@ pub struct Server {
     pub log: PathBuf,
     child: Child,
     pub db: TestDb,
+    /// The variables it was started with, which its siblings get too.
+    env: Vec<(String, String)>,
 }
 
 /// Spawns the binary on `database_url` and waits until it accepts connections. The free port is only free until
@@ -125,6 +127,8 @@ fn try_spawn(database_url: &str, env: &[(&str, &str)]) -> Option<(Child, u16, Pa
         .env("RATE_LIMIT_REST", "100000")
         .env("RATE_LIMIT_METADATA", "100000")
         .env("DATA_DIR", std::env::temp_dir().join("twenty-server-test-data"))
+        // Shared limits only where a test asks for them, never through a Redis of the developer's environment.
+        .env_remove("REDIS_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::from(log_file));
     for (k, v) in env {
@@ -150,6 +154,7 @@ fn try_spawn(database_url: &str, env: &[(&str, &str)]) -> Option<(Child, u16, Pa
 /// [`serve_on`]); killed when dropped.
 pub struct Sibling {
     pub port: u16,
+    log: PathBuf,
     child: Child,
 }
 
@@ -157,26 +162,35 @@ impl Drop for Sibling {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 
 /// A server process on `database_url`, which the test made (a TLS cluster, say).
 pub fn serve_on(database_url: &str, env: &[(&str, &str)]) -> Sibling {
-    let (child, port, _) = spawn(database_url, env);
-    Sibling { port, child }
+    let (child, port, log) = spawn(database_url, env);
+    Sibling { port, log, child }
 }
 
 impl Server {
     pub async fn start(env: &[(&str, &str)]) -> Server {
         let db = TestDb::new().await;
         let (child, port, log) = spawn(&db.url, env);
-        Server { port, log, child, db }
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Server {
+            port,
+            log,
+            child,
+            db,
+            env,
+        }
     }
 
-    /// A second process serving the same database.
+    /// A second process serving the same database, with the same variables.
     pub fn sibling(&self) -> Sibling {
-        let (child, port, _) = spawn(&self.db.url, &[]);
-        Sibling { port, child }
+        let env: Vec<(&str, &str)> = self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (child, port, log) = spawn(&self.db.url, &env);
+        Sibling { port, log, child }
     }
 
     /// Sends `signal` (`-INT`, `-TERM`) to the process.
