@@ -5,6 +5,7 @@ use crate::client_ip::TrustedProxies;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
+use twenty_api_rest::envelope::ResponseFormat;
 use twenty_storage::connect::with_ssl_defaults;
 
 /// A secret that never prints.
@@ -90,6 +91,8 @@ pub struct Config {
     pub allow_downgrade: bool,
     /// The public base URL (`SERVER_URL`), without a trailing slash.
     pub server_url: Option<String>,
+    /// The envelopes of `/rest` answers: the reference's, or Twenty's (contract §11).
+    pub rest_response_format: ResponseFormat,
     /// Where `/metrics` is served instead of the public port (`METRICS_ADDR`).
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// How long an unreachable database is retried at start (`DB_CONNECT_RETRY_SECS`).
@@ -215,6 +218,13 @@ impl Config {
                     });
                 }
             },
+            rest_response_format: match get("REST_RESPONSE_FORMAT") {
+                None => ResponseFormat::default(),
+                Some(value) => ResponseFormat::parse(&value).ok_or_else(|| ConfigError {
+                    variable: "REST_RESPONSE_FORMAT",
+                    message: format!("expected one of {}, got {value:?}", ResponseFormat::NAMES),
+                })?,
+            },
             rust_log: get("RUST_LOG").unwrap_or_else(|| "info".into()),
             max_body_bytes: number(&get, "MAX_BODY_BYTES", 5_242_880, 1024, 1 << 30)? as usize,
             request_timeout: Duration::from_secs(number(&get, "REQUEST_TIMEOUT_SECS", 30, 1, 3600)?),
@@ -297,6 +307,13 @@ impl Config {
             ("TRUSTED_PROXIES", self.trusted_proxies.to_string()),
             ("ALLOW_DOWNGRADE", self.allow_downgrade.to_string()),
             ("SERVER_URL", self.server_url.clone().unwrap_or_default()),
+            (
+                "REST_RESPONSE_FORMAT",
+                match self.rest_response_format {
+                    ResponseFormat::Reference => "reference".into(),
+                    ResponseFormat::Twenty => "twenty".into(),
+                },
+            ),
             ("DB_CONNECT_RETRY_SECS", self.db_connect_retry.as_secs().to_string()),
             (
                 "METRICS_ADDR",
@@ -557,6 +574,15 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.message.contains("/nonexistent/ca.pem"), "{}", err.message);
+    }
+
+    #[test]
+    fn rest_response_format_is_reference_or_twenty() {
+        assert_eq!(config(&[]).unwrap().rest_response_format, ResponseFormat::Reference);
+        let c = config(&[("REST_RESPONSE_FORMAT", "twenty")]).unwrap();
+        assert_eq!(c.rest_response_format, ResponseFormat::Twenty);
+        let err = config(&[("REST_RESPONSE_FORMAT", "graphql")]).unwrap_err();
+        assert_eq!(err.variable, "REST_RESPONSE_FORMAT");
     }
 
     #[test]

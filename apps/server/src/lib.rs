@@ -87,7 +87,10 @@ impl AppState {
         let rest = RestState {
             records: records.clone(),
             data_model: data_model.clone(),
-            openapi: OpenApiCache::new(config.workspace_cache_size).with_server_url(config.server_url.clone()),
+            openapi: OpenApiCache::new(config.workspace_cache_size)
+                .with_server_url(config.server_url.clone())
+                .with_format(config.rest_response_format),
+            format: config.rest_response_format,
         };
         let redis = config.redis_url.as_ref().and_then(|url| {
             // The URL was checked with the same parser when the configuration was read.

@@ -1,12 +1,13 @@
 //! The `/rest` routes (contract §6): list, read, create, batch create, update, soft or hard delete, and the
 //! OpenAPI document. Handlers extract, call one domain service, and wrap the result in the envelope.
 
+use crate::envelope::{ListPage, Operation, ResponseFormat};
 use crate::error::ApiError;
 use crate::openapi::OpenApiCache;
 use crate::query::{Depth, parse_list_query};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use std::future::{Ready, ready};
 use std::sync::Arc;
 use twenty_auth::Principal;
@@ -24,6 +25,8 @@ pub struct RestState {
     pub records: Arc<RecordService<PgStore>>,
     pub data_model: Arc<MetadataService<PgStore>>,
     pub openapi: OpenApiCache,
+    /// How answers are wrapped (`REST_RESPONSE_FORMAT`).
+    pub format: ResponseFormat,
 }
 
 /// The principal the authentication middleware put into the request.
@@ -281,24 +284,18 @@ async fn list(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiE
         .with_parts(true, true);
     let connection = records.find_many(&meta, &query).await?;
     let page_info = &connection.as_json()["pageInfo"];
-    let (start, end) = (page_info["startCursor"].clone(), page_info["endCursor"].clone());
-    let data: Vec<Json> = connection
-        .nodes()
-        .map(|node| {
-            let mut node = node.clone();
-            flatten_to_many(&mut node, &selection);
-            node
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "data": data,
-        "meta": {
-            "totalCount": connection.total_count(),
-            "hasMore": connection.has_next_page(),
-            "startCursor": start,
-            "endCursor": end,
-        }
-    })))
+    let page = ListPage {
+        records: connection
+            .nodes()
+            .map(|node| shaped(node.clone(), &selection))
+            .collect(),
+        total_count: connection.total_count(),
+        has_next_page: connection.has_next_page(),
+        has_previous_page: page_info["hasPreviousPage"].as_bool(),
+        start_cursor: page_info["startCursor"].clone(),
+        end_cursor: page_info["endCursor"].clone(),
+    };
+    Ok(HttpResponse::Ok().json(route.state.format.list(object, page)))
 }
 
 async fn find_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -315,21 +312,42 @@ async fn find_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, 
         .records
         .find_one(&meta, object, filter, selection.clone())
         .await?;
-    let mut record =
-        record.ok_or_else(|| ApiError(DomainError::not_found(format!("{} {id}", object.name_singular))))?;
-    flatten_to_many(&mut record, &selection);
-    Ok(HttpResponse::Ok().json(json!({ "data": record })))
+    let record = record.ok_or_else(|| ApiError(DomainError::not_found(format!("{} {id}", object.name_singular))))?;
+    let answer = route
+        .state
+        .format
+        .one(Operation::Find, object, shaped(record, &selection));
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 impl RecordRoute {
-    /// The selection of records this request answers with, by its `depth` parameter.
+    /// The selection of the records a write answers with, by its `depth` parameter: 0 or 1, as Twenty (depth 2
+    /// is for reads).
     fn selection(
         &self,
         req: &HttpRequest,
         meta: &WorkspaceMetadata,
         object: &ObjectMetadata,
     ) -> Result<Selection, ApiError> {
-        record_selection(meta, object, depth_of(req)?, self.state.records.limits())
+        let depth = depth_of(req)?;
+        if depth == Depth::RelatedOfRelated {
+            return Err(ApiError(DomainError::invalid_field(
+                "depth",
+                "must be 0 or 1 on a write (2 is for reads)",
+            )));
+        }
+        record_selection(meta, object, depth, self.state.records.limits())
+    }
+
+    /// `record` wrapped as this server answers `operation` on one record.
+    fn one(&self, operation: Operation, object: &ObjectMetadata, record: Json, selection: &Selection) -> Json {
+        self.state.format.one(operation, object, shaped(record, selection))
+    }
+
+    /// `records` wrapped as this server answers `operation` on several records.
+    fn many(&self, operation: Operation, object: &ObjectMetadata, records: Vec<Json>, selection: &Selection) -> Json {
+        let records = records.into_iter().map(|r| shaped(r, selection)).collect();
+        self.state.format.many(operation, object, records)
     }
 
     /// The mandatory filter of a bulk route (either dialect): its target.
@@ -356,10 +374,6 @@ fn shaped(mut record: Json, selection: &Selection) -> Json {
     record
 }
 
-fn shaped_all(records: Vec<Json>, selection: &Selection) -> Json {
-    Json::Array(records.into_iter().map(|r| shaped(r, selection)).collect())
-}
-
 async fn create_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
@@ -370,7 +384,7 @@ async fn create_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> R
         .records
         .create_one(&meta, object, &data, false, &selection)
         .await?;
-    Ok(HttpResponse::Created().json(json!({ "data": shaped(record, &selection) })))
+    Ok(HttpResponse::Created().json(route.one(Operation::Create, object, record, &selection)))
 }
 
 async fn create_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
@@ -387,7 +401,7 @@ async fn create_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> 
         .records
         .create_many(&meta, object, &items, false, &selection)
         .await?;
-    Ok(HttpResponse::Created().json(json!({ "data": shaped_all(records, &selection) })))
+    Ok(HttpResponse::Created().json(route.many(Operation::Create, object, records, &selection)))
 }
 
 async fn update_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
@@ -401,7 +415,7 @@ async fn update_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> R
         .records
         .update_one(&meta, object, id, &data, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "data": shaped(record, &selection) })))
+    Ok(HttpResponse::Ok().json(route.one(Operation::Update, object, record, &selection)))
 }
 
 /// `PATCH /rest/{plural}?filter=…`: the same change to every record the filter matches.
@@ -416,7 +430,7 @@ async fn update_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> 
         .records
         .update_many(&meta, object, &target, &data, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "data": shaped_all(records, &selection) })))
+    Ok(HttpResponse::Ok().json(route.many(Operation::Update, object, records, &selection)))
 }
 
 /// `destroy=true` destroys; anything else soft-deletes (Twenty's `soft_delete=false` destroys too).
@@ -437,12 +451,12 @@ async fn delete_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse
     let id = route.id()?;
     depth_of(&req)?;
     let selection = Selection::new().field(object, "id")?;
-    route
+    let record = route
         .state
         .records
         .change_one(deletion(&req)?, &meta, object, id, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "data": { "id": id, "deleted": true } })))
+    Ok(HttpResponse::Ok().json(route.one(Operation::Delete, object, record, &selection)))
 }
 
 /// `DELETE /rest/{plural}?filter=…`: soft-deletes (or, with `destroy=true`, destroys) what the filter matches.
@@ -456,7 +470,7 @@ async fn delete_many(route: RecordRoute, req: HttpRequest) -> Result<HttpRespons
         .records
         .change_many(deletion(&req)?, &meta, object, &target, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "data": shaped_all(records, &selection) })))
+    Ok(HttpResponse::Ok().json(route.many(Operation::Delete, object, records, &selection)))
 }
 
 /// `PATCH /rest/{plural}/{id}/restore`: a soft-deleted record back.
@@ -470,7 +484,7 @@ async fn restore_one(route: RecordRoute, req: HttpRequest) -> Result<HttpRespons
         .records
         .change_one(LifeCycle::Restore, &meta, object, id, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "data": shaped(record, &selection) })))
+    Ok(HttpResponse::Ok().json(route.one(Operation::Restore, object, record, &selection)))
 }
 
 /// `PATCH /rest/{plural}/restore?filter=…`: the soft-deleted records the filter matches back.
@@ -484,7 +498,7 @@ async fn restore_many(route: RecordRoute, req: HttpRequest) -> Result<HttpRespon
         .records
         .change_many(LifeCycle::Restore, &meta, object, &target, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "data": shaped_all(records, &selection) })))
+    Ok(HttpResponse::Ok().json(route.many(Operation::Restore, object, records, &selection)))
 }
 
 async fn open_api(

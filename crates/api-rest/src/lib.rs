@@ -1,9 +1,10 @@
 //! `twenty-api-rest`: the REST API (contract §6).
 //!
-//! It owns the routes and envelopes ([`handlers`]), the query-string language (`filter[..][..]`, `order[..]`,
+//! It owns the routes ([`handlers`]), the two answer shapes ([`envelope`]), the query-string language (`filter[..][..]`, `order[..]`,
 //! [`query`]) which parses into the same domain types as GraphQL, the OpenAPI document generated from metadata
 //! ([`openapi`]), and the error envelope and code → HTTP status table shared by `/rest` and `/auth` ([`error`]).
 
+pub mod envelope;
 pub mod error;
 pub mod handlers;
 pub mod openapi;

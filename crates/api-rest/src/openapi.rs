@@ -1,6 +1,7 @@
 //! The OpenAPI 3.0 document of a workspace's REST API, generated from its active objects and cached by
 //! metadata version.
 
+use crate::envelope::{Operation, ResponseFormat};
 use serde_json::{Map, Value as Json, json};
 use std::sync::Arc;
 use twenty_domain::field_type::{ScalarKind, TextFormat};
@@ -158,7 +159,7 @@ fn with(mut responses: Map<String, Json>, code: &str, response: Json) -> Json {
 }
 
 /// The whole document.
-pub fn document(meta: &WorkspaceMetadata) -> Json {
+pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
     let mut schemas = Map::new();
     schemas.insert(
         "Error".into(),
@@ -188,18 +189,51 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
         object_schemas(meta, object, &mut schemas);
         let name = object.type_name();
         let record = json!({"$ref": format!("#/components/schemas/{name}")});
-        let one = json!({"type": "object", "required": ["data"], "properties": {"data": record}});
-        let many =
-            json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": record}}});
-        let list = json!({"type": "object", "required": ["data", "meta"], "properties": {
-            "data": {"type": "array", "items": record},
-            "meta": {"type": "object", "properties": {
-                "totalCount": {"type": "integer"}, "hasMore": {"type": "boolean"},
-                "startCursor": {"type": "string", "nullable": true}, "endCursor": {"type": "string", "nullable": true}}}}});
+        // The answers, in the envelopes of `format` (see `crate::envelope`).
+        let wrapped = |key: String, value: Json| {
+            json!({"type": "object", "required": ["data"], "properties": {"data": {
+                "type": "object", "required": [key.clone()], "properties": {key: value}}}})
+        };
+        let records = json!({"type": "array", "items": record});
+        let one = |operation: Operation| match format {
+            ResponseFormat::Reference if operation == Operation::Delete => {
+                json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "object",
+                    "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean"}}}}})
+            }
+            ResponseFormat::Reference => {
+                json!({"type": "object", "required": ["data"], "properties": {"data": record}})
+            }
+            ResponseFormat::Twenty if operation == Operation::Delete => wrapped(
+                ResponseFormat::key(operation, object, false),
+                json!({"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}}}),
+            ),
+            ResponseFormat::Twenty => wrapped(ResponseFormat::key(operation, object, false), record.clone()),
+        };
+        let many = |operation: Operation| match format {
+            ResponseFormat::Reference => {
+                json!({"type": "object", "required": ["data"], "properties": {"data": records}})
+            }
+            ResponseFormat::Twenty => wrapped(ResponseFormat::key(operation, object, true), records.clone()),
+        };
+        let cursor = json!({"type": "string", "nullable": true});
+        let list = match format {
+            ResponseFormat::Reference => json!({"type": "object", "required": ["data", "meta"], "properties": {
+                "data": records,
+                "meta": {"type": "object", "properties": {
+                    "totalCount": {"type": "integer"}, "hasMore": {"type": "boolean"},
+                    "startCursor": cursor, "endCursor": cursor}}}}),
+            ResponseFormat::Twenty => {
+                let mut list = wrapped(ResponseFormat::key(Operation::Find, object, true), records.clone());
+                list["required"] = json!(["data", "pageInfo", "totalCount"]);
+                list["properties"]["pageInfo"] = json!({"type": "object", "properties": {
+                    "hasNextPage": {"type": "boolean"}, "hasPreviousPage": {"type": "boolean"},
+                    "startCursor": cursor, "endCursor": cursor}});
+                list["properties"]["totalCount"] = json!({"type": "integer"});
+                list
+            }
+        };
         let create = json!({"$ref": format!("#/components/schemas/{name}CreateInput")});
         let update = json!({"$ref": format!("#/components/schemas/{name}UpdateInput")});
-        let deleted = json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "object",
-            "properties": {"id": {"type": "string", "format": "uuid"}, "deleted": {"type": "boolean"}}}}});
         let destroy_param = json!({"name": "destroy", "in": "query", "schema": {"type": "boolean", "default": false},
                                    "description": "true removes for good; otherwise soft-deleted"});
         let plural = &object.name_plural;
@@ -225,24 +259,24 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
                         {"name": "ending_before", "in": "query", "schema": {"type": "string"},
                          "description": "a cursor (meta.startCursor of the next page): the records before it"}
                     ],
-                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("A page of records", list.clone()))
+                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("A page of records", list))
                 },
                 "post": {
                     "tags": tag, "operationId": format!("createOne{name}"), "summary": format!("Create a {}", object.label_singular),
                     "parameters": [depth_param],
                     "requestBody": json_body(create.clone()),
-                    "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created record", one.clone()))
+                    "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created record", one(Operation::Create)))
                 },
                 "patch": {
                     "tags": tag, "operationId": format!("updateMany{name}"), "summary": format!("Update the {} a filter matches", object.label_plural),
                     "parameters": [filter_param(true), depth_param],
                     "requestBody": json_body(update.clone()),
-                    "responses": with(error_responses(&[400, 401, 409, 429]), "200", ok_response("The updated records", many.clone()))
+                    "responses": with(error_responses(&[400, 401, 409, 429]), "200", ok_response("The updated records", many(Operation::Update)))
                 },
                 "delete": {
                     "tags": tag, "operationId": format!("deleteMany{name}"), "summary": format!("Delete the {} a filter matches", object.label_plural),
                     "parameters": [filter_param(true), destroy_param, depth_param],
-                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The deleted records", many.clone()))
+                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The deleted records", many(Operation::Delete)))
                 }
             }),
         );
@@ -252,7 +286,7 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
                 "patch": {
                     "tags": tag, "operationId": format!("restoreMany{name}"), "summary": format!("Restore the soft-deleted {} a filter matches", object.label_plural),
                     "parameters": [filter_param(true), depth_param],
-                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The restored records", many.clone()))
+                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The restored records", many(Operation::Restore)))
                 }
             }),
         );
@@ -262,17 +296,17 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
                 "parameters": [id_param],
                 "get": {
                     "tags": tag, "operationId": format!("findOne{name}"), "parameters": [depth_param],
-                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The record", one.clone()))
+                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The record", one(Operation::Find)))
                 },
                 "patch": {
                     "tags": tag, "operationId": format!("updateOne{name}"), "parameters": [depth_param],
                     "requestBody": json_body(update),
-                    "responses": with(error_responses(&[400, 401, 404, 409, 429]), "200", ok_response("The updated record", one.clone()))
+                    "responses": with(error_responses(&[400, 401, 404, 409, 429]), "200", ok_response("The updated record", one(Operation::Update)))
                 },
                 "delete": {
                     "tags": tag, "operationId": format!("deleteOne{name}"),
                     "parameters": [destroy_param],
-                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The deleted record's id", deleted))
+                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The deleted record's id", one(Operation::Delete)))
                 }
             }),
         );
@@ -282,7 +316,7 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
                 "parameters": [id_param],
                 "patch": {
                     "tags": tag, "operationId": format!("restoreOne{name}"), "parameters": [depth_param],
-                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The restored record", one.clone()))
+                    "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The restored record", one(Operation::Restore)))
                 }
             }),
         );
@@ -292,7 +326,7 @@ pub fn document(meta: &WorkspaceMetadata) -> Json {
                 "post": {
                     "tags": tag, "operationId": format!("createMany{name}"), "parameters": [depth_param],
                     "requestBody": json_body(json!({"type": "array", "items": create, "maxItems": 200})),
-                    "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created records", many))
+                    "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created records", many(Operation::Create)))
                 }
             }),
         );
@@ -316,6 +350,8 @@ pub struct OpenApiCache {
     entries: VersionedCache<Arc<Json>>,
     /// The public base URL (`SERVER_URL`): the documents' server is `{server_url}/rest` rather than `/rest`.
     server_url: Option<String>,
+    /// The envelopes the documents describe (`REST_RESPONSE_FORMAT`).
+    format: ResponseFormat,
 }
 
 impl OpenApiCache {
@@ -324,7 +360,14 @@ impl OpenApiCache {
         OpenApiCache {
             entries: VersionedCache::new(capacity),
             server_url: None,
+            format: ResponseFormat::default(),
         }
+    }
+
+    /// Documents describing the answers in `format`'s envelopes.
+    pub fn with_format(mut self, format: ResponseFormat) -> Self {
+        self.format = format;
+        self
     }
 
     /// Documents whose server is `{server_url}/rest` (a public base URL without a trailing slash).
@@ -335,7 +378,7 @@ impl OpenApiCache {
 
     pub fn get(&self, meta: &WorkspaceMetadata) -> Arc<Json> {
         let build = || {
-            let mut document = document(meta);
+            let mut document = document(meta, self.format);
             if let Some(base) = &self.server_url {
                 document["servers"] = json!([{"url": format!("{base}/rest")}]);
             }

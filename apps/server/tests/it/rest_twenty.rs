@@ -334,3 +334,126 @@ async fn restore_brings_soft_deleted_records_back() {
     assert_eq!(many["data"].as_array().map(Vec::len), Some(1));
     assert_eq!(ids(&get(&app, "/rest/people").await).len(), 4);
 }
+
+/// Twenty's find-many suite's `beforeAll`, on a server with `REST_RESPONSE_FORMAT=twenty`.
+async fn people_in_twenty_format() -> TestApp {
+    let app = TestApp::with_env(&[("REST_RESPONSE_FORMAT", "twenty")])
+        .await
+        .with_workspace()
+        .await;
+    let created = call(
+        &app,
+        Method::POST,
+        "/rest/companies",
+        Some(json!({"id": COMPANY, "name": "Acme"})),
+        201,
+    )
+    .await;
+    assert_eq!(created["data"]["createCompany"]["id"], json!(COMPANY));
+    let batch: Vec<Value> = PEOPLE
+        .iter()
+        .enumerate()
+        .map(|(index, id)| json!({"id": id, "city": format!("City {index}"), "position": index, "companyId": COMPANY}))
+        .collect();
+    call(&app, Method::POST, "/rest/batch/people", Some(Value::Array(batch)), 201).await;
+    app
+}
+
+/// rest-api-core-find-many: "should retrieve all people with pagination metadata" and "should limit results
+/// based on the limit parameter", with Twenty's envelope.
+#[tokio::test]
+async fn twenty_format_lists_under_the_plural_with_page_info_and_total_count() {
+    let app = people_in_twenty_format().await;
+    let answer = get(&app, "/rest/people").await;
+    assert_eq!(answer["data"]["people"].as_array().map(Vec::len), Some(4));
+    assert!(answer["pageInfo"]["startCursor"].is_string());
+    assert!(answer["pageInfo"]["endCursor"].is_string());
+    assert_eq!(answer["totalCount"], json!(4));
+    assert_eq!(answer["pageInfo"]["hasNextPage"], json!(false));
+    let limited = get(&app, "/rest/people?limit=3").await;
+    assert_eq!(limited["data"]["people"].as_array().map(Vec::len), Some(3));
+    assert_eq!(limited["totalCount"], json!(4));
+    assert_eq!(limited["pageInfo"]["hasNextPage"], json!(true));
+}
+
+/// rest-api-core-create-many: "should create many person", "should support depth 1 parameter" and "should not
+/// support depth 2 parameter".
+#[tokio::test]
+async fn twenty_format_batch_create_answers_under_create_plural_and_refuses_depth_2() {
+    let app = TestApp::with_env(&[("REST_RESPONSE_FORMAT", "twenty")])
+        .await
+        .with_workspace()
+        .await;
+    call(&app, Method::POST, "/rest/companies", Some(json!({"id": COMPANY})), 201).await;
+    let body = json!([{"id": PEOPLE[0], "companyId": COMPANY}, {"id": PEOPLE[1], "companyId": COMPANY}]);
+    let created = call(
+        &app,
+        Method::POST,
+        "/rest/batch/people?depth=1",
+        Some(body.clone()),
+        201,
+    )
+    .await;
+    let people = created["data"]["createPeople"].as_array().unwrap();
+    assert_eq!(people[0]["id"], json!(PEOPLE[0]));
+    assert_eq!(people[1]["id"], json!(PEOPLE[1]));
+    assert!(people[0]["company"].is_object() && people[0]["company"].get("people").is_none());
+    let refused = call(&app, Method::POST, "/rest/batch/people?depth=2", Some(body), 400).await;
+    assert!(refused.to_string().contains("depth"), "{refused}");
+    assert_eq!(
+        get(&app, "/rest/people").await["totalCount"],
+        json!(2),
+        "the refused batch created nothing"
+    );
+}
+
+/// rest-api-core-find-one, rest-api-core-update, rest-api-core-delete, rest-api-core-restore: one record's
+/// answers under `person`, `updatePerson`, `deletePerson`, `restorePerson`; many under the plural forms.
+#[tokio::test]
+async fn twenty_format_answers_each_operation_under_its_name() {
+    let app = people_in_twenty_format().await;
+    let path = format!("/rest/people/{}", PEOPLE[0]);
+    assert_eq!(get(&app, &path).await["data"]["person"]["id"], json!(PEOPLE[0]));
+    let updated = call(&app, Method::PATCH, &path, Some(json!({"city": "Paris"})), 200).await;
+    assert_eq!(updated["data"]["updatePerson"]["city"], json!("Paris"));
+    let deleted = call(&app, Method::DELETE, &path, None, 200).await;
+    assert_eq!(deleted["data"]["deletePerson"]["id"], json!(PEOPLE[0]));
+    let restored = call(&app, Method::PATCH, &format!("{path}/restore"), None, 200).await;
+    assert_eq!(restored["data"]["restorePerson"]["id"], json!(PEOPLE[0]));
+    let many = call(
+        &app,
+        Method::PATCH,
+        "/rest/people?filter=position[gte]:2",
+        Some(json!({"jobTitle": "Engineer"})),
+        200,
+    )
+    .await;
+    assert_eq!(many["data"]["updatePeople"].as_array().map(Vec::len), Some(2));
+    let gone = call(
+        &app,
+        Method::DELETE,
+        "/rest/people?filter=jobTitle[eq]:Engineer",
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(gone["data"]["deletePeople"].as_array().map(Vec::len), Some(2));
+    let back = call(
+        &app,
+        Method::PATCH,
+        "/rest/people/restore?filter=jobTitle[eq]:Engineer",
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(back["data"]["restorePeople"].as_array().map(Vec::len), Some(2));
+}
+
+/// The OpenAPI document follows the chosen format.
+#[tokio::test]
+async fn twenty_format_openapi_document_describes_twentys_envelopes() {
+    let app = people_in_twenty_format().await;
+    let document = get(&app, "/rest/open-api/core").await;
+    let list = &document["paths"]["/people"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(list["properties"]["data"]["required"], json!(["people"]));
+}

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 use std::path::PathBuf;
+use twenty_api_rest::envelope::ResponseFormat;
 use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
@@ -30,7 +31,7 @@ fn fixture() -> WorkspaceMetadata {
 #[test]
 fn the_fixture_document_matches_its_snapshot() {
     let meta = fixture();
-    let document = twenty_api_rest::openapi::document(&meta);
+    let document = twenty_api_rest::openapi::document(&meta, ResponseFormat::Reference);
     let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = root.join("tests/snapshots/openapi.json");
@@ -55,12 +56,51 @@ fn the_fixture_document_matches_its_snapshot() {
     );
 }
 
+/// With `REST_RESPONSE_FORMAT=twenty`, the document describes Twenty's envelopes (a valid document too: it is
+/// written beside the fixture's for `scripts/check-openapi`).
+#[test]
+fn the_twenty_format_document_describes_twentys_envelopes() {
+    let meta = fixture();
+    let document = twenty_api_rest::openapi::document(&meta, ResponseFormat::Twenty);
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/openapi");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("fixture-twenty.json"),
+        serde_json::to_string_pretty(&document).unwrap(),
+    )
+    .unwrap();
+    let answer = |path: &str, method: &str, status: &str| {
+        document["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"].clone()
+    };
+    let list = answer("/people", "get", "200");
+    assert_eq!(list["required"], json!(["data", "pageInfo", "totalCount"]));
+    assert_eq!(list["properties"]["data"]["required"], json!(["people"]));
+    assert!(list["properties"]["pageInfo"]["properties"]["endCursor"].is_object());
+    for (path, method, status, key) in [
+        ("/people", "post", "201", "createPerson"),
+        ("/batch/people", "post", "201", "createPeople"),
+        ("/people/{id}", "get", "200", "person"),
+        ("/people/{id}", "patch", "200", "updatePerson"),
+        ("/people/{id}", "delete", "200", "deletePerson"),
+        ("/people", "patch", "200", "updatePeople"),
+        ("/people", "delete", "200", "deletePeople"),
+        ("/people/{id}/restore", "patch", "200", "restorePerson"),
+        ("/people/restore", "patch", "200", "restorePeople"),
+    ] {
+        assert_eq!(
+            answer(path, method, status)["properties"]["data"]["required"],
+            json!([key]),
+            "{method} {path}"
+        );
+    }
+}
+
 /// The record, create and update schemas say what the domain's capability table says: required on create, read
 /// only, always present, and the values a formatted sub-field takes.
 #[test]
 fn the_schemas_follow_the_domains_field_rules() {
     let meta = fixture();
-    let document = twenty_api_rest::openapi::document(&meta);
+    let document = twenty_api_rest::openapi::document(&meta, ResponseFormat::Reference);
     let schemas = &document["components"]["schemas"];
     for object in meta.active_objects() {
         let name = object.type_name();
