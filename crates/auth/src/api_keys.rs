@@ -1,8 +1,8 @@
 //! API keys of a workspace: creating one (its token is shown once and never stored), listing, revoking and
 //! deleting them. Reached through [`crate::AuthService::api_keys`], which lends it the store and the signer.
 
-use crate::tokens::TokenSigner;
-use chrono::{DateTime, Utc};
+use crate::tokens::{LATEST_EXPIRY, TokenSigner, expiry_second};
+use chrono::{DateTime, SecondsFormat, Utc};
 use twenty_domain::error::{DomainError, DomainResult, Problems};
 use twenty_domain::identity::ApiKey;
 use twenty_domain::metadata::WorkspaceId;
@@ -39,8 +39,19 @@ impl<'a, S: IdentityStore> ApiKeyService<'a, S> {
             problems.push("name", "must not be empty");
         }
         check_text("name", name, 100, &mut problems);
+        // Stored as its token carries it: to the second.
+        let expires_at = expires_at.map(expiry_second);
         if expires_at.is_some_and(|e| e <= now) {
             problems.push("expiresAt", "must be in the future");
+        }
+        if expires_at.is_some_and(|e| e > LATEST_EXPIRY) {
+            problems.push(
+                "expiresAt",
+                format!(
+                    "must be at most {}",
+                    LATEST_EXPIRY.to_rfc3339_opts(SecondsFormat::Secs, true)
+                ),
+            );
         }
         problems.finish(())?;
         if !self.store.workspace_exists(workspace_id).await? {
@@ -55,8 +66,7 @@ impl<'a, S: IdentityStore> ApiKeyService<'a, S> {
             created_at: now,
             updated_at: now,
         };
-        let expires_in = expires_at.map(|e| (e - now).num_seconds().max(1) as u64);
-        let token = self.signer.api_key_token(workspace_id, key.id, expires_in)?;
+        let token = self.signer.api_key_token(workspace_id, key.id, expires_at)?;
         self.store.create_api_key(&key).await?;
         Ok((key, token))
     }

@@ -1,5 +1,6 @@
 //! JWT access, refresh and API-key tokens (HS256, key from `APP_SECRET`).
 
+use chrono::{DateTime, SubsecRound, Utc};
 use jwt_simple::prelude::*;
 use serde::{Deserialize, Serialize};
 use twenty_domain::error::{DomainError, DomainResult};
@@ -43,6 +44,20 @@ const ISSUER: &str = "twenty";
 /// "forever" is 50 years; the key's row, checked on every request, is what really decides.)
 const NO_EXPIRY: u64 = 50 * 365 * 24 * 3600;
 
+/// The latest expiry a token can carry: JWT times are whole seconds since the epoch, which jwt-simple's clock holds
+/// in 32 bits (2106-02-07T06:28:15Z).
+pub const LATEST_EXPIRY: DateTime<Utc> = match DateTime::from_timestamp_secs(u32::MAX as i64) {
+    Some(latest) => latest,
+    None => DateTime::UNIX_EPOCH,
+};
+
+/// The expiry a token can carry for an asked one: JWT times are whole seconds, so an expiry is truncated to its
+/// second. A key's `expiresAt` is stored rounded the same way, so it and its token's `exp` are one instant, and a
+/// key never outlives what was asked.
+pub fn expiry_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(0)
+}
+
 fn unauthorized() -> DomainError {
     DomainError::Unauthorized("Invalid or expired token".into())
 }
@@ -54,6 +69,28 @@ impl TokenSigner {
         }
     }
 
+    fn claims(
+        kind: TokenKind,
+        workspace_id: Uuid,
+        subject: Uuid,
+        jwt_id: Option<Uuid>,
+        ttl_secs: u64,
+    ) -> JWTClaims<TwentyClaims> {
+        let claims = Claims::with_custom_claims(TwentyClaims { workspace_id, kind }, Duration::from_secs(ttl_secs))
+            .with_subject(subject)
+            .with_issuer(ISSUER);
+        match jwt_id {
+            Some(id) => claims.with_jwt_id(id),
+            None => claims,
+        }
+    }
+
+    fn authenticate(&self, claims: JWTClaims<TwentyClaims>) -> DomainResult<String> {
+        self.key
+            .authenticate(claims)
+            .map_err(|e| DomainError::internal(format!("signing failed: {e}")))
+    }
+
     fn sign(
         &self,
         kind: TokenKind,
@@ -62,15 +99,7 @@ impl TokenSigner {
         jwt_id: Option<Uuid>,
         ttl_secs: u64,
     ) -> DomainResult<String> {
-        let mut claims = Claims::with_custom_claims(TwentyClaims { workspace_id, kind }, Duration::from_secs(ttl_secs))
-            .with_subject(subject)
-            .with_issuer(ISSUER);
-        if let Some(id) = jwt_id {
-            claims = claims.with_jwt_id(id);
-        }
-        self.key
-            .authenticate(claims)
-            .map_err(|e| DomainError::internal(format!("signing failed: {e}")))
+        self.authenticate(Self::claims(kind, workspace_id, subject, jwt_id, ttl_secs))
     }
 
     pub fn access_token(&self, workspace_id: Uuid, user_id: Uuid, ttl_secs: u64) -> DomainResult<String> {
@@ -81,20 +110,24 @@ impl TokenSigner {
         self.sign(TokenKind::Refresh, workspace_id, user_id, Some(id), ttl_secs)
     }
 
-    /// `expires_in_secs`: `None` for a key that does not expire.
+    /// An API key's token. Its `exp` is `expires_at` exactly, which must be a whole second (see
+    /// [`expiry_second`]) no later than [`LATEST_EXPIRY`]; `None` for a key that does not expire.
     pub fn api_key_token(
         &self,
         workspace_id: Uuid,
         key_id: Uuid,
-        expires_in_secs: Option<u64>,
+        expires_at: Option<DateTime<Utc>>,
     ) -> DomainResult<String> {
-        self.sign(
-            TokenKind::ApiKey,
-            workspace_id,
-            workspace_id,
-            Some(key_id),
-            expires_in_secs.unwrap_or(NO_EXPIRY).clamp(1, NO_EXPIRY),
-        )
+        let mut claims = Self::claims(TokenKind::ApiKey, workspace_id, workspace_id, Some(key_id), NO_EXPIRY);
+        if let Some(at) = expires_at {
+            if at.timestamp_subsec_nanos() != 0 || at > LATEST_EXPIRY {
+                return Err(DomainError::internal(format!("no token can expire at {at}")));
+            }
+            let secs = u64::try_from(at.timestamp())
+                .map_err(|_| DomainError::internal(format!("no token can expire at {at}")))?;
+            claims.expires_at = Some(Duration::from_secs(secs));
+        }
+        self.authenticate(claims)
     }
 
     /// Checks signature (HS256 only: `alg: none` and other algorithms fail), expiry (no clock tolerance) and
@@ -162,6 +195,37 @@ mod tests {
         assert_eq!((refresh.kind, refresh.jwt_id), (TokenKind::Refresh, Some(id)));
         let key = signer.verify(&signer.api_key_token(ws, id, None).unwrap()).unwrap();
         assert_eq!((key.kind, key.subject, key.jwt_id), (TokenKind::ApiKey, ws, Some(id)));
+    }
+
+    #[test]
+    fn an_api_key_token_expires_at_its_keys_expiry_to_the_second() {
+        let signer = TokenSigner::new(SECRET);
+        let exp_of = |token: &str| {
+            let payload = URL_SAFE_NO_PAD.decode(token.split('.').nth(1).unwrap()).unwrap();
+            serde_json::from_slice::<serde_json::Value>(&payload).unwrap()["exp"]
+                .as_i64()
+                .unwrap()
+        };
+        let at = expiry_second(Utc::now() + chrono::Duration::milliseconds(90_500));
+        let token = signer.api_key_token(Uuid::new_v4(), Uuid::new_v4(), Some(at)).unwrap();
+        assert_eq!(exp_of(&token), at.timestamp());
+        assert!(signer.verify(&token).is_ok());
+        let latest = signer
+            .api_key_token(Uuid::new_v4(), Uuid::new_v4(), Some(LATEST_EXPIRY))
+            .unwrap();
+        assert_eq!(exp_of(&latest), i64::from(u32::MAX));
+        let beyond = LATEST_EXPIRY + chrono::Duration::seconds(1);
+        assert!(
+            signer
+                .api_key_token(Uuid::new_v4(), Uuid::new_v4(), Some(beyond))
+                .is_err()
+        );
+        let fraction = at + chrono::Duration::milliseconds(1);
+        assert!(
+            signer
+                .api_key_token(Uuid::new_v4(), Uuid::new_v4(), Some(fraction))
+                .is_err()
+        );
     }
 
     #[test]

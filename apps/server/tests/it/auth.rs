@@ -356,8 +356,59 @@ async fn a_revoked_api_key_is_refused_from_the_next_request_on() {
 #[actix_web::test]
 async fn an_api_key_past_its_expiry_is_refused() {
     let app = TestApp::new().await.with_workspace().await;
-    let (_, soon) = api_key_of(&app, app.workspace, Some(1)).await;
+    // Expiry counts whole seconds: the key asked for in two seconds lives one to two.
+    let (_, soon) = api_key_of(&app, app.workspace, Some(2)).await;
+    let created = std::time::Instant::now();
     assert_ne!(app.get("/rest/companies", Some(&soon)).await.status, 401);
-    sleep_ms(1100).await;
+    sleep_ms(2100u64.saturating_sub(created.elapsed().as_millis() as u64)).await;
     refused_everywhere(&app, Some(&soon), "expired key").await;
+}
+
+/// The `exp` claim of a token, read without verification.
+fn exp_of(token: &str) -> i64 {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice::<Value>(&payload).unwrap()["exp"]
+        .as_i64()
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn an_api_key_tokens_exp_is_its_expires_at_to_the_second() {
+    let app = TestApp::new().await.with_workspace().await;
+    let create = "mutation($e: DateTime) { createOneApiKey(data: {name: \"k\", expiresAt: $e}) { token expiresAt } }";
+    // A whole second, and one with milliseconds: the key expires at the start of that second, as its token.
+    for (asked, expected) in [
+        ("2099-12-31T23:59:59Z", "2099-12-31T23:59:59.000Z"),
+        ("2099-06-30T12:00:00.750Z", "2099-06-30T12:00:00.000Z"),
+    ] {
+        let key = &app.metadata_query_with(create, json!({"e": asked})).await["createOneApiKey"];
+        assert_eq!(key["expiresAt"], json!(expected), "{asked}");
+        let expires_at = chrono::DateTime::parse_from_rfc3339(expected).unwrap().timestamp();
+        assert_eq!(exp_of(key["token"].as_str().unwrap()), expires_at, "{asked}");
+    }
+    // The service (and the CLI) round the same way.
+    let asked = chrono::Utc::now() + chrono::Duration::milliseconds(3_600_500);
+    let (key, token) = app
+        .state
+        .auth
+        .create_api_key(app.workspace, "cli", Some(asked))
+        .await
+        .unwrap();
+    let expires_at = key.expires_at.unwrap();
+    assert_eq!(expires_at.timestamp_subsec_nanos(), 0);
+    assert_eq!(expires_at.timestamp(), asked.timestamp());
+    assert_eq!(exp_of(&token), expires_at.timestamp());
+}
+
+#[actix_web::test]
+async fn an_api_key_cannot_expire_after_what_a_token_can_carry() {
+    let app = TestApp::new().await.with_workspace().await;
+    let create = "mutation($e: DateTime) { createOneApiKey(data: {name: \"k\", expiresAt: $e}) { id } }";
+    let too_late = app.metadata(create, json!({"e": "2200-01-01T00:00:00Z"})).await;
+    assert_eq!(too_late.error_code(), "VALIDATION_ERROR");
+    assert_eq!(too_late.error_fields(), ["expiresAt"]);
 }
