@@ -5,9 +5,10 @@ use crate::cost::{CostInputs, CostPlan};
 use crate::error::{document_error, rewrite_validation_message};
 use crate::limits;
 use crate::schema::{PrepareError, SchemaEntry};
+use juniper::parser::{Lexer, ParseError, ScalarToken, SourcePosition, Spanning, Token};
 use juniper::{
     DefaultScalarValue as S, EmptySubscription, ExecutionError, GraphQLError, GraphQLTypeAsync, InputValue, RootNode,
-    Value, Variables,
+    SchemaType, Value, Variables,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
@@ -199,7 +200,7 @@ where
             data: Some(data),
             spliced: Spliced::default(),
         },
-        Err(err) => GraphQLResponse::failed(graphql_errors(err)),
+        Err(err) => GraphQLResponse::failed(graphql_errors(err, &request.query, &schema.schema)),
     }
 }
 
@@ -211,7 +212,9 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
         Err(PrepareError::Limit(message)) => {
             return GraphQLResponse::failed(vec![document_error(message, ErrorCode::ValidationError, Vec::new())]);
         }
-        Err(PrepareError::Invalid(err)) => return GraphQLResponse::failed(graphql_errors(err)),
+        Err(PrepareError::Invalid(err)) => {
+            return GraphQLResponse::failed(graphql_errors(err, &request.query, &entry.schema.schema));
+        }
     };
     let variables = match &request.variables {
         Some(Json::Object(map)) => to_variables(map),
@@ -226,7 +229,7 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
             data: Some(data),
             spliced: ctx.raw.take(),
         },
-        Err(err) => GraphQLResponse::failed(graphql_errors(err)),
+        Err(err) => GraphQLResponse::failed(graphql_errors(err, &request.query, &entry.schema.schema)),
     }
 }
 
@@ -276,13 +279,26 @@ fn to_variables(map: &Map<String, Json>) -> Variables<S> {
         .collect()
 }
 
-fn graphql_errors(err: GraphQLError) -> Vec<Json> {
+/// The errors of a document that could not run. `query` and `schema` are what it was parsed with (see
+/// [`integer_beyond_32_bits`]).
+fn graphql_errors(err: GraphQLError, query: &str, schema: &SchemaType<S>) -> Vec<Json> {
     match err {
         GraphQLError::ParseError(spanning) => {
-            let start = spanning.span.start;
+            let (message, code, start) = match integer_beyond_32_bits(query, schema, spanning) {
+                Classified::Validation { literal, at } => (
+                    format!("Int cannot represent non 32-bit signed integer value: {literal}"),
+                    ErrorCode::GraphqlValidationFailed,
+                    at,
+                ),
+                Classified::Syntax(error) => (
+                    format!("Syntax error: {}", error.item),
+                    ErrorCode::GraphqlParseFailed,
+                    error.span.start,
+                ),
+            };
             vec![document_error(
-                format!("Syntax error: {}", spanning.item),
-                ErrorCode::GraphqlParseFailed,
+                message,
+                code,
                 vec![(start.line() + 1, start.column() + 1)],
             )]
         }
@@ -304,6 +320,83 @@ fn graphql_errors(err: GraphQLError) -> Vec<Json> {
             ErrorCode::GraphqlValidationFailed,
             Vec::new(),
         )],
+    }
+}
+
+/// What a parse error really is.
+enum Classified {
+    /// An integer literal beyond 32 bits in a document that is otherwise valid syntax.
+    Validation { literal: String, at: SourcePosition },
+    /// A syntax error.
+    Syntax(Spanning<ParseError>),
+}
+
+/// The one place juniper's parse errors are told apart. An integer literal of any size is valid GraphQL syntax, and
+/// graphql-js refuses one beyond 32 bits in validation (`Int cannot represent non 32-bit signed integer value`).
+/// Juniper's parser reads integer tokens as `i32` where the schema expects `Int` (or `Float`, or any scalar whose
+/// tokens it reads so), and fails the whole document at the literal instead. Rather than reading juniper's
+/// message, this re-lexes the document: when the token where parsing failed is an integer literal beyond 32 bits,
+/// the document is parsed again with every such literal replaced by `0` padded with spaces (so positions hold).
+/// If that parses — or fails only further on — the literal's size, not the syntax, was the problem; a later
+/// failure is reported as the syntax error it is.
+fn integer_beyond_32_bits(query: &str, schema: &SchemaType<S>, error: Spanning<ParseError>) -> Classified {
+    // Integer literals beyond 32 bits: (character index where each starts, its text).
+    let mut wide = Vec::new();
+    for token in Lexer::new(query) {
+        match token {
+            Ok(Spanning {
+                item: Token::Scalar(ScalarToken::Int(text)),
+                span,
+            }) if text.parse::<i32>().is_err() => wide.push((span.start.index(), text)),
+            Ok(Spanning {
+                item: Token::EndOfFile, ..
+            })
+            | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    let failed_at = error.span.start.index();
+    let Some(&(_, literal)) = wide.iter().find(|(start, _)| *start == failed_at) else {
+        return Classified::Syntax(error);
+    };
+    if !matches!(error.item, ParseError::UnexpectedToken(_)) {
+        return Classified::Syntax(error);
+    }
+    let mut patched = String::with_capacity(query.len());
+    let mut replacing = wide.iter().peekable();
+    let mut remaining = 0;
+    for (index, ch) in query.chars().enumerate() {
+        if let Some(&&(start, text)) = replacing.peek()
+            && start == index
+        {
+            replacing.next();
+            patched.push('0');
+            // Integer literals are ASCII: their length in characters is their length in bytes.
+            remaining = text.len() - 1;
+        } else if remaining > 0 {
+            patched.push(' ');
+            remaining -= 1;
+        } else {
+            patched.push(ch);
+        }
+    }
+    match juniper::parser::parse_document_source::<S>(&patched, schema) {
+        Ok(_) => Classified::Validation {
+            literal: literal.to_string(),
+            at: error.span.start,
+        },
+        Err(later) if later.span.start.index() > failed_at => {
+            // A syntax error further on, perhaps at another wide literal: name that literal, not its stand-in.
+            let original = wide.iter().find(|(start, _)| *start == later.span.start.index());
+            match (original, &later.item) {
+                (Some(&(_, text)), ParseError::UnexpectedToken(_)) => Classified::Syntax(Spanning::new(
+                    later.span,
+                    ParseError::unexpected_token(Token::Scalar(ScalarToken::Int(text))),
+                )),
+                _ => Classified::Syntax(later),
+            }
+        }
+        Err(_) => Classified::Syntax(error),
     }
 }
 
@@ -337,5 +430,68 @@ pub fn to_json(value: &Value<S>) -> Json {
         },
         Value::List(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Object(object) => Json::Object(object.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How `query`'s parse error against the metadata schema is classified: (code, message, line, column).
+    fn classify(query: &str) -> (String, String, u64, u64) {
+        let schema = crate::metadata::metadata_schema();
+        let Err(err) = juniper::parser::parse_document_source::<S>(query, &schema.schema) else {
+            panic!("{query} parses");
+        };
+        let errors = graphql_errors(GraphQLError::ParseError(err), query, &schema.schema);
+        let error = &errors[0];
+        (
+            error["extensions"]["code"].as_str().unwrap_or_default().to_string(),
+            error["message"].as_str().unwrap_or_default().to_string(),
+            error["locations"][0]["line"].as_u64().unwrap_or_default(),
+            error["locations"][0]["column"].as_u64().unwrap_or_default(),
+        )
+    }
+
+    const WIDE: &str = "99999999999999999999";
+
+    #[test]
+    fn an_integer_literal_beyond_32_bits_is_a_validation_error_at_the_literal() {
+        let message = format!("Int cannot represent non 32-bit signed integer value: {WIDE}");
+        let query = format!("{{ objects(paging: {{first: {WIDE}}}) {{ totalCount }} }}");
+        assert_eq!(
+            classify(&query),
+            ("GRAPHQL_VALIDATION_FAILED".into(), message.clone(), 1, 27)
+        );
+        let negative = format!("{{ objects(paging: {{first: -{WIDE}}}) {{ totalCount }} }}");
+        assert_eq!(classify(&negative).1, message.replace(WIDE, &format!("-{WIDE}")));
+        // Characters beyond ASCII before it do not shift the literal.
+        let accented = format!("# déjà vu\n{{ objects(paging: {{first: {WIDE}}}) {{ totalCount }} }}");
+        assert_eq!(
+            classify(&accented),
+            ("GRAPHQL_VALIDATION_FAILED".into(), message, 2, 27)
+        );
+    }
+
+    #[test]
+    fn syntax_errors_stay_syntax_errors_with_wide_literals_about() {
+        let parse_failed = |query: &str| {
+            let (code, message, line, column) = classify(query);
+            assert_eq!(code, "GRAPHQL_PARSE_FAILED", "{query}: {message}");
+            (message, line, column)
+        };
+        // Where the grammar wants a name.
+        let (message, _, column) = parse_failed(&format!("{{ objects {WIDE} }}"));
+        assert_eq!((message, column), (format!("Syntax error: Unexpected \"{WIDE}\""), 11));
+        // A wide literal in a valid place, then a syntax error: the syntax error, at its place.
+        let (message, _, column) = parse_failed(&format!("{{ objects(paging: {{first: {WIDE}}}) {{ totalCount }}"));
+        assert_eq!(message, "Syntax error: Unexpected end of input");
+        assert!(column > 27 + WIDE.len() as u64, "{column}");
+        let (message, _, column) = parse_failed(&format!(
+            "{{ objects(paging: {{first: {WIDE}}}) {{ totalCount {WIDE} }} }}"
+        ));
+        assert_eq!((message, column), (format!("Syntax error: Unexpected \"{WIDE}\""), 63));
+        // A literal within 32 bits where a name belongs.
+        parse_failed("{ objects 5 }");
     }
 }

@@ -177,3 +177,36 @@ async fn page_sizes_above_the_maximum_are_capped_not_refused() {
     let app = app().await;
     app.query("{ companies(first: 100000) { totalCount } }").await;
 }
+
+/// graphql-js: an integer literal is valid syntax whatever its size; `Int` refuses it in validation.
+const BEYOND_32_BITS: &str = "Int cannot represent non 32-bit signed integer value: 99999999999999999999";
+
+#[actix_web::test]
+async fn an_integer_literal_beyond_32_bits_fails_validation_not_parsing() {
+    let app = app().await;
+    let core = assert_error_code(
+        &app,
+        "{ companies(first: 99999999999999999999) { totalCount } }",
+        "GRAPHQL_VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(core.error()["message"], json!(BEYOND_32_BITS));
+    assert_eq!(core.error()["locations"], json!([{"line": 1, "column": 20}]));
+    assert_eq!(core.0["data"], Value::Null);
+    let metadata = app
+        .run_metadata("{ objects(paging: {first: 99999999999999999999}) { totalCount } }")
+        .await;
+    assert_eq!(metadata.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(metadata.error()["message"], json!(BEYOND_32_BITS));
+}
+
+#[actix_web::test]
+async fn a_large_integer_where_the_grammar_wants_a_name_is_still_a_syntax_error() {
+    let app = app().await;
+    for document in [
+        "{ companies 99999999999999999999 }",
+        "{ companies(99999999999999999999) { totalCount } }",
+    ] {
+        assert_error_code(&app, document, "GRAPHQL_PARSE_FAILED").await;
+    }
+}
