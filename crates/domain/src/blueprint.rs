@@ -94,7 +94,8 @@ impl FieldBlueprint {
         self
     }
 
-    /// Validates the field (name, type, options, default) and builds its metadata with a fresh id.
+    /// Validates the field (name, type, options, default) and builds its metadata with a fresh id. A field given
+    /// no options gets its type's default ones ([`default_options`]).
     pub fn to_metadata(
         &self,
         object_id: Uuid,
@@ -103,6 +104,13 @@ impl FieldBlueprint {
         path: &str,
         problems: &mut Problems,
     ) -> FieldMetadata {
+        if self.options.is_empty() && !default_options(self.field_type).is_empty() {
+            let defaulted = FieldBlueprint {
+                options: default_options(self.field_type),
+                ..self.clone()
+            };
+            return defaulted.to_metadata(object_id, standard, now, path, problems);
+        }
         if !self.is_system {
             if standard {
                 check_name_shape(&join_path(path, "name"), &self.name, problems);
@@ -210,6 +218,33 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// The values of RATING fields.
 pub const RATING_VALUES: [&str; 5] = ["RATING_1", "RATING_2", "RATING_3", "RATING_4", "RATING_5"];
+
+/// The options a field of `field_type` gets when it is given none: RATING's `RATING_1` … `RATING_5` (labelled 1 …
+/// 5, as Twenty makes them); no other type has defaults.
+pub fn default_options(field_type: FieldType) -> Vec<SelectOption> {
+    if field_type != FieldType::Rating {
+        return Vec::new();
+    }
+    RATING_VALUES
+        .iter()
+        .zip(1..)
+        .map(|(value, n)| SelectOption {
+            value: (*value).to_string(),
+            label: n.to_string(),
+            color: None,
+            position: n - 1,
+        })
+        .collect()
+}
+
+/// The options given, or the type's defaults when none are.
+pub fn options_or_default(field_type: FieldType, options: &[SelectOption]) -> Vec<SelectOption> {
+    if options.is_empty() {
+        default_options(field_type)
+    } else {
+        options.to_vec()
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct ObjectBlueprint {
@@ -551,5 +586,35 @@ mod tests {
         let mut decimal = number();
         decimal.settings = Some(serde_json::json!({"dataType": "decimal"}));
         assert_eq!(problems_of(decimal), ["settings.dataType"]);
+    }
+
+    #[test]
+    fn a_rating_given_no_options_gets_rating_1_to_5_and_other_option_types_need_some() {
+        let mut problems = Problems::new();
+        let rating =
+            FieldBlueprint::new("stars", "Stars", FieldType::Rating).default_value(serde_json::json!("RATING_3"));
+        let field = rating.to_metadata(Uuid::nil(), false, Utc::now(), "", &mut problems);
+        assert!(problems.is_empty());
+        let options: Vec<(&str, &str, i32)> = field
+            .options
+            .iter()
+            .map(|o| (o.value.as_str(), o.label.as_str(), o.position))
+            .collect();
+        assert_eq!(
+            options,
+            [
+                ("RATING_1", "1", 0),
+                ("RATING_2", "2", 1),
+                ("RATING_3", "3", 2),
+                ("RATING_4", "4", 3),
+                ("RATING_5", "5", 4)
+            ]
+        );
+        for field_type in [FieldType::Select, FieldType::MultiSelect] {
+            assert_eq!(
+                problems_of(FieldBlueprint::new("tier", "Tier", field_type)),
+                ["options"]
+            );
+        }
     }
 }

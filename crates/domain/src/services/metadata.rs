@@ -2,7 +2,7 @@
 //! change is validated against the current metadata, reported with every problem at once, and handed to the
 //! `MetadataStore`, which applies DDL and metadata rows in one transaction.
 
-use crate::blueprint::{FieldBlueprint, ObjectBlueprint, RelationBlueprint};
+use crate::blueprint::{FieldBlueprint, ObjectBlueprint, RelationBlueprint, options_or_default};
 use crate::error::{DomainError, DomainResult, FieldError, Problems};
 use crate::field_type::FieldType;
 use crate::metadata::{
@@ -312,7 +312,7 @@ impl<S: MetadataStore> MetadataService<S> {
             field.is_nullable = nullable;
         }
         if let Some(options) = &update.options {
-            field.options = options.clone();
+            field.options = options_or_default(field.field_type, options);
         }
         if let Some(default) = &update.default_value {
             field.default_value = default.clone().filter(|d| !d.is_null());

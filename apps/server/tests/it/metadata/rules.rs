@@ -158,3 +158,25 @@ async fn a_standard_field_cannot_be_deleted() {
     let deleted = delete_one(&app, "Field", &industry).await;
     assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
 }
+
+#[actix_web::test]
+async fn a_rating_field_created_without_options_gets_rating_1_to_5() {
+    let app = app().await;
+    let company = app.object_id("company").await;
+    let create = "mutation($d: CreateFieldInput!) { createOneField(data: $d) { id options } }";
+    let created = app
+        .metadata_query_with(
+            create,
+            json!({"d": {"objectMetadataId": company, "name": "stars", "label": "Stars", "type": "RATING"}}),
+        )
+        .await;
+    let options = created["createOneField"]["options"].as_array().unwrap().clone();
+    let values: Vec<&str> = options.iter().map(|o| o["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["RATING_1", "RATING_2", "RATING_3", "RATING_4", "RATING_5"]);
+    let positions: Vec<i64> = options.iter().map(|o| o["position"].as_i64().unwrap()).collect();
+    assert_eq!(positions, [0, 1, 2, 3, 4]);
+    let rated = app
+        .query("mutation { createCompany(data: {name: \"Rated\", stars: RATING_4}) { stars } }")
+        .await;
+    assert_eq!(rated["createCompany"]["stars"], json!("RATING_4"));
+}
