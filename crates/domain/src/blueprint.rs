@@ -7,7 +7,7 @@ use crate::metadata::{
     FieldMetadata, ObjectId, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
     WorkspaceMetadata, workspace_schema_name,
 };
-use crate::naming::{check_field_name, check_name_shape, check_object_name};
+use crate::naming::{check_field_name, check_labels_differ, check_name_shape, check_object_name};
 use crate::value::check_text;
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
@@ -174,6 +174,7 @@ impl FieldBlueprint {
             return;
         }
         let mut seen = Vec::new();
+        let mut positions = Vec::new();
         for (i, option) in self.options.iter().enumerate() {
             let value = &option.value;
             let valid = value
@@ -201,6 +202,10 @@ impl FieldBlueprint {
                 problems,
             );
             seen.push(value);
+            if positions.contains(&option.position) {
+                problems.push(format!("{options_path}[{i}].position"), "is used twice");
+            }
+            positions.push(option.position);
         }
         if self.field_type == FieldType::Rating
             && let Some(bad) = self.options.iter().find(|o| !RATING_VALUES.contains(&o.value.as_str()))
@@ -311,6 +316,12 @@ impl ObjectBlueprint {
             }
             check_text(&join_path(path, label), value, 100, problems);
         }
+        check_labels_differ(
+            &join_path(path, "labelPlural"),
+            &self.label_singular,
+            &self.label_plural,
+            problems,
+        );
         for (name, value) in [("description", &self.description), ("icon", &self.icon)] {
             check_text(
                 &join_path(path, name),
@@ -616,5 +627,34 @@ mod tests {
                 ["options"]
             );
         }
+    }
+
+    #[test]
+    fn option_positions_are_unique() {
+        for field_type in [FieldType::Select, FieldType::MultiSelect, FieldType::Rating] {
+            let mut field =
+                FieldBlueprint::new("tier", "Tier", field_type).options(&[("RATING_1", "1"), ("RATING_2", "2")]);
+            assert!(problems_of(field.clone()).is_empty(), "{field_type}");
+            field.options[1].position = field.options[0].position;
+            assert_eq!(problems_of(field), ["options[1].position"], "{field_type}");
+        }
+    }
+
+    #[test]
+    fn an_objects_singular_and_plural_labels_differ() {
+        let problems = |singular: &str, plural: &str| {
+            let mut problems = Problems::new();
+            ObjectBlueprint::custom("sheep", "flock", singular, plural).to_metadata(Utc::now(), "", &mut problems);
+            problems
+                .finish(())
+                .err()
+                .map(|e| e.details().iter().map(|d| d.field.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        assert!(problems("Sheep", "Flock").is_empty());
+        assert_eq!(problems("Sheep", "Sheep"), ["labelPlural"]);
+        assert_eq!(problems("Sheep", " SHEEP "), ["labelPlural"]);
+        // An empty label is reported once, by its own rule.
+        assert_eq!(problems("", " "), ["labelSingular", "labelPlural"]);
     }
 }

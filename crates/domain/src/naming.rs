@@ -187,6 +187,18 @@ pub fn check_object_name(path: &str, name: &str, problems: &mut Problems) {
     }
 }
 
+/// An object's singular and plural labels must differ (ignoring case and surrounding spaces), as Twenty requires;
+/// reported under `path`. Empty labels are reported by their own rule.
+pub fn check_labels_differ(path: &str, singular: &str, plural: &str, problems: &mut Problems) {
+    let (singular, plural) = (singular.trim(), plural.trim());
+    if !singular.is_empty() && singular.to_lowercase() == plural.to_lowercase() {
+        problems.push(
+            path,
+            "must differ from labelSingular: the singular and plural labels cannot be the same",
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use crate::metadata::{
     FieldId, FieldMetadata, ObjectId, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption,
     WorkspaceId, WorkspaceMetadata,
 };
-use crate::naming::check_field_name;
+use crate::naming::{check_field_name, check_labels_differ};
 use crate::ports::{MetadataStore, WorkspaceStore};
 use chrono::Utc;
 use serde_json::Value as Json;
@@ -225,6 +225,16 @@ impl<S: MetadataStore> MetadataService<S> {
         ];
         for (path, new, label) in labels {
             relabel(path, new, label, &mut problems);
+        }
+        // Checked when a label changes (objects made before the rule keep theirs until then), under the label that
+        // changed (the plural when both did).
+        let changed = match (&update.label_singular, &update.label_plural) {
+            (_, Some(_)) => Some("labelPlural"),
+            (Some(_), None) => Some("labelSingular"),
+            (None, None) => None,
+        };
+        if let Some(path) = changed {
+            check_labels_differ(path, &object.label_singular, &object.label_plural, &mut problems);
         }
         update.presentation.check(&mut problems);
         update

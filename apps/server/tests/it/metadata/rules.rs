@@ -46,7 +46,7 @@ async fn an_object_name_too_long_for_a_table_is_a_validation_error() {
 #[actix_web::test]
 async fn an_object_name_already_taken_is_a_conflict() {
     let app = app().await;
-    let duplicate = try_create_object(&app, "company", "firms", "C", "C").await;
+    let duplicate = try_create_object(&app, "company", "firms", "Company", "Firms").await;
     assert_eq!(duplicate.error_code(), "CONFLICT");
 }
 
@@ -157,6 +157,59 @@ async fn a_standard_field_cannot_be_deleted() {
     let industry = industry(&app).await;
     let deleted = delete_one(&app, "Field", &industry).await;
     assert_eq!(deleted.error_code(), "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn an_object_whose_singular_and_plural_labels_are_the_same_is_refused() {
+    let app = app().await;
+    for (singular, plural) in [("Sheep", "Sheep"), ("Sheep", " sheep ")] {
+        let same = try_create_object(&app, "sheep", "flock", singular, plural).await;
+        assert_eq!(same.error_code(), "VALIDATION_ERROR", "{singular:?} / {plural:?}");
+        assert_eq!(same.error_fields(), ["labelPlural"]);
+    }
+    let created = try_create_object(&app, "sheep", "flock", "Sheep", "Flock").await.data();
+    let id = &created["createOneObject"]["id"];
+    let update = "mutation($id: ID!, $d: UpdateObjectInput!) { updateOneObject(id: $id, data: $d) { id } }";
+    for data in [json!({"labelPlural": "SHEEP"}), json!({"labelSingular": "Flock"})] {
+        let same = app.metadata(update, json!({"id": id, "d": data})).await;
+        assert_eq!(same.error_code(), "VALIDATION_ERROR", "{data}");
+    }
+    let both = app
+        .metadata(
+            update,
+            json!({"id": id, "d": {"labelSingular": "Ewe", "labelPlural": "Ewes"}}),
+        )
+        .await;
+    assert!(!both.has_errors(), "{:?}", both.0);
+}
+
+/// SELECT options `A` and `B` at `positions`.
+fn options_at(positions: [i32; 2]) -> Value {
+    json!([{"value": "A", "label": "A", "position": positions[0]}, {"value": "B", "label": "B", "position": positions[1]}])
+}
+
+#[actix_web::test]
+async fn select_options_with_duplicate_positions_are_refused_on_create_and_update() {
+    let app = app().await;
+    let company = app.object_id("company").await;
+    for field_type in ["SELECT", "MULTI_SELECT"] {
+        let name = format!("tier{}", field_type.len());
+        let input = |positions| {
+            json!({"input": {"objectMetadataId": company, "name": name, "label": "Tier", "type": field_type,
+                             "options": options_at(positions)}})
+        };
+        let duplicate = app.metadata(document!("CreateField"), input([1, 1])).await;
+        assert_eq!(duplicate.error_code(), "VALIDATION_ERROR", "{field_type}");
+        assert_eq!(duplicate.error_fields(), ["options[1].position"]);
+        let created = app.metadata(document!("CreateField"), input([0, 1])).await.data();
+        let id = &created["createOneField"]["id"];
+        let update = "mutation($id: ID!, $d: UpdateFieldInput!) { updateOneField(id: $id, data: $d) { id } }";
+        let duplicate = app
+            .metadata(update, json!({"id": id, "d": {"options": options_at([2, 2])}}))
+            .await;
+        assert_eq!(duplicate.error_code(), "VALIDATION_ERROR", "{field_type}");
+        assert_eq!(duplicate.error_fields(), ["options[1].position"]);
+    }
 }
 
 #[actix_web::test]
