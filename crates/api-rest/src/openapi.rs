@@ -5,7 +5,7 @@ use crate::envelope::{Operation, ResponseFormat};
 use serde_json::{Map, Value as Json, json};
 use std::sync::Arc;
 use twenty_domain::field_type::{ScalarKind, TextFormat};
-use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, RelationStorage, WorkspaceMetadata};
+use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::value::format_values;
 use twenty_storage::cache::VersionedCache;
 
@@ -73,10 +73,10 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
     let mut required_create = Vec::new();
     for field in object.active_fields() {
         if let Some(link) = &field.relation {
-            if let RelationStorage::OwnColumn { column } = &link.storage {
+            if let Some(id_field) = field.id_field_name() {
                 let id = json!({"type": "string", "format": "uuid", "nullable": true});
-                record.insert(column.clone(), id.clone());
-                create.insert(column.clone(), id);
+                record.insert(id_field.clone(), id.clone());
+                create.insert(id_field, id);
                 if let Some(target) = meta.object(link.target_object_id).filter(|t| t.is_active) {
                     let embedded = json!({"allOf": [{"$ref": format!("#/components/schemas/{}", target.type_name())}], "nullable": true,
                                           "description": "Present with depth=1"});

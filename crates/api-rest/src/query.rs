@@ -149,9 +149,9 @@ fn bracketed<'a>(key: &'a str, prefix: &str) -> Option<(&'a str, Option<&'a str>
 fn nest(object: &ObjectMetadata, path: &str, value: InputValue) -> InputValue {
     let parts: Vec<&str> = path.split('.').collect();
     if let [relation, "id"] = parts.as_slice()
-        && let Some(column) = object.active_field(relation).and_then(|f| f.own_join_column())
+        && let Some(id_field) = object.active_field(relation).and_then(|f| f.id_field_name())
     {
-        return value.under(column);
+        return value.under(id_field);
     }
     parts.iter().rev().fold(value, |inner, part| inner.under(*part))
 }

@@ -7,7 +7,7 @@ use crate::metadata::{
     FieldMetadata, ObjectId, ObjectMetadata, OnDelete, RelationMetadata, RelationType, SelectOption, WorkspaceId,
     WorkspaceMetadata, workspace_schema_name,
 };
-use crate::naming::{check_field_name, check_labels_differ, check_name_shape, check_object_name};
+use crate::naming::{check_field_name, check_labels_differ, check_name_shape, check_object_name, identifier};
 use crate::value::check_text;
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
@@ -140,13 +140,6 @@ impl FieldBlueprint {
             problems.push(join_path(path, "settings.dataType"), "must be int or float");
         }
         let field = field_from(self, object_id, standard, now);
-        // Composite sub-fields become `<name><SubField>` columns; they must fit PostgreSQL's identifiers.
-        if field.columns().iter().any(|c| c.name.len() > MAX_IDENTIFIER_BYTES) {
-            problems.push(
-                join_path(path, "name"),
-                format!("is too long for a {} field", self.field_type),
-            );
-        }
         if let Some(default) = &self.default_value
             && !default.is_null()
         {
@@ -217,9 +210,6 @@ impl FieldBlueprint {
         }
     }
 }
-
-/// PostgreSQL identifiers longer than this are silently truncated; derived names must fit.
-pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// The values of RATING fields.
 pub const RATING_VALUES: [&str; 5] = ["RATING_1", "RATING_2", "RATING_3", "RATING_4", "RATING_5"];
@@ -330,12 +320,6 @@ impl ObjectBlueprint {
                 problems,
             );
         }
-        if self.table_name().len() > MAX_IDENTIFIER_BYTES {
-            problems.push(
-                join_path(path, "nameSingular"),
-                format!("must be at most {} characters", MAX_IDENTIFIER_BYTES - 1),
-            );
-        }
         let object_id = Uuid::new_v4();
         let mut fields: Vec<FieldMetadata> = Vec::new();
         for (j, fbp) in system_fields().iter().chain(&self.fields).enumerate() {
@@ -364,12 +348,13 @@ impl ObjectBlueprint {
         }
     }
 
-    /// The table of this object: standard objects use their name, custom ones `_` + name (as Twenty).
+    /// The table of this object: standard objects use their name, custom ones `_` + name (as Twenty), shortened by
+    /// [`identifier`] when that is too long.
     pub fn table_name(&self) -> String {
         if self.is_custom {
-            format!("_{}", self.name_singular)
+            identifier(&format!("_{}", self.name_singular))
         } else {
-            self.name_singular.clone()
+            identifier(&self.name_singular)
         }
     }
 }
@@ -425,11 +410,11 @@ impl RelationBlueprint {
         }
     }
 
-    /// The foreign-key column name: `<to-one field name>Id`.
+    /// The foreign-key column name: `<to-one field name>Id` (shortened by [`identifier`] when that is too long).
     fn join_column(&self) -> Option<String> {
         match self.relation_type {
-            RelationType::OneToMany => Some(format!("{}Id", self.to_field)),
-            RelationType::ManyToOne | RelationType::OneToOne => Some(format!("{}Id", self.from_field)),
+            RelationType::OneToMany => Some(identifier(&format!("{}Id", self.to_field))),
+            RelationType::ManyToOne | RelationType::OneToOne => Some(identifier(&format!("{}Id", self.from_field))),
             RelationType::ManyToMany => None,
         }
     }

@@ -140,9 +140,11 @@ impl ObjectMetadata {
         self.field(name).filter(|f| f.is_active)
     }
 
-    /// The active to-one relation field whose foreign-key column has this API name (`companyId` → `company`).
+    /// The active to-one relation field whose foreign key has this API name (`companyId` → `company`).
     pub fn relation_by_id_column(&self, name: &str) -> Option<&FieldMetadata> {
-        self.active_fields().find(|f| f.own_join_column() == Some(name))
+        let field = name.strip_suffix("Id")?;
+        self.active_fields()
+            .find(|f| f.name == field && f.own_join_column().is_some())
     }
 
     /// GraphQL type name: `company` → `Company`.
@@ -273,7 +275,8 @@ impl FieldMetadata {
         self.field_type.composite()
     }
 
-    /// The foreign-key column this field's own table holds, for to-one relations stored here.
+    /// The foreign-key column this field's own table holds, for to-one relations stored here: `<name>Id`, or
+    /// its shortened [`identifier`](crate::naming::identifier) when that is too long.
     pub fn own_join_column(&self) -> Option<&str> {
         match &self.relation {
             Some(RelationLink {
@@ -282,6 +285,12 @@ impl FieldMetadata {
             }) => Some(column),
             _ => None,
         }
+    }
+
+    /// The API name of the foreign key of a to-one relation stored on this object: `company` → `companyId`, in
+    /// inputs, filters, orders and records, whatever its column is called.
+    pub fn id_field_name(&self) -> Option<String> {
+        self.own_join_column().map(|_| format!("{}Id", self.name))
     }
 
     /// The columns this field occupies in its object's table (none for relations stored elsewhere).
@@ -298,11 +307,11 @@ impl FieldMetadata {
                 })
                 .collect();
         }
-        if let Some(column) = self.own_join_column() {
+        if let (Some(column), Some(api_name)) = (self.own_join_column(), self.id_field_name()) {
             return vec![Column {
                 name: column.to_string(),
                 kind: ScalarKind::Uuid,
-                field: column.to_string(),
+                field: api_name,
                 sub_field: None,
             }];
         }

@@ -4,7 +4,38 @@
 use crate::error::Problems;
 use crate::field_type::SystemField;
 
+/// Object and field names take 1..63 characters (contract §5).
 pub const MAX_NAME_LEN: usize = 63;
+
+/// PostgreSQL keeps 63 bytes of an identifier and silently drops the rest, so two longer names could meet.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// Hex digits of the SHA-256 that end a shortened identifier (64 bits).
+const IDENTIFIER_HASH_DIGITS: usize = 16;
+
+/// The SQL identifier of a name derived from metadata — a custom table `_<name>`, a composite sub-column
+/// `<field><SubField>`, a foreign key `<field>Id`. A name that fits in [`MAX_IDENTIFIER_BYTES`] is its own
+/// identifier, so every name that ever fitted keeps its table or column. A longer one becomes its first 46 bytes,
+/// `_`, and the first 16 hex digits of its SHA-256: exactly 63 bytes, with a `_` where no name that fits has one
+/// (names are letters and digits; tables add only a leading `_`), so it never meets a name that fits, nor the
+/// id-based names of sequences, indexes, constraints and junction tables (all shorter). Two shortened
+/// identifiers meet only if their hashes do; the metadata service refuses that (a taken table or column) rather
+/// than let them collide.
+pub fn identifier(name: &str) -> String {
+    if name.len() <= MAX_IDENTIFIER_BYTES {
+        return name.to_string();
+    }
+    let mut keep = MAX_IDENTIFIER_BYTES - 1 - IDENTIFIER_HASH_DIGITS;
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    let hash: String = hmac_sha256::Hash::hash(name.as_bytes())
+        .iter()
+        .take(IDENTIFIER_HASH_DIGITS / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{}_{hash}", &name[..keep])
+}
 
 /// Names no object or field may take besides the system fields' ([`SystemField`]): API words, GraphQL and SQL
 /// keywords, and the names of static GraphQL types (an object named `pageInfo` would otherwise shadow `PageInfo`).
@@ -213,6 +244,32 @@ mod tests {
     fn accepts_camel_case_names() {
         assert_eq!(problems_of(|p| check_field_name("name", "parkingSpaces", p)), 0);
         assert_eq!(problems_of(|p| check_object_name("nameSingular", "property", p)), 0);
+    }
+
+    #[test]
+    fn identifiers_keep_names_that_fit_and_shorten_longer_ones_apart() {
+        for fits in [
+            "company",
+            "_property",
+            "annualRecurringRevenueAmountMicros",
+            &"a".repeat(63),
+        ] {
+            assert_eq!(identifier(fits), fits);
+        }
+        let table = format!("_{}", "g".repeat(63));
+        let other = format!("_{}h", "g".repeat(62));
+        let (a, b) = (identifier(&table), identifier(&other));
+        assert_eq!((a.len(), b.len()), (63, 63));
+        assert_ne!(a, b, "names sharing their first 63 bytes stay apart");
+        assert!(a.starts_with(&table[..46]) && a[46..].starts_with('_'), "{a}");
+        assert!(a[47..].chars().all(|c| c.is_ascii_hexdigit()), "{a}");
+        assert_eq!(identifier(&table), a, "the same name, the same identifier");
+        let column = format!("{}AmountMicros", "p".repeat(63));
+        assert_eq!(identifier(&column).len(), 63);
+        assert_ne!(
+            identifier(&column),
+            identifier(&format!("{}CurrencyCode", "p".repeat(63)))
+        );
     }
 
     #[test]

@@ -84,7 +84,8 @@ pub enum FieldShape {
         enum_index: usize,
         multi: bool,
     },
-    /// A to-one relation; `id_column` when the foreign key is stored on this object.
+    /// A to-one relation; `id_column`, the API name of its foreign key (`companyId`), when the key is stored on this
+    /// object.
     ToOne {
         target: usize,
         id_column: Option<String>,
@@ -267,9 +268,9 @@ fn shape_of(field: &FieldMetadata, by_object_id: &HashMap<ObjectId, usize>) -> O
     if let Some(link) = &field.relation {
         let target = *by_object_id.get(&link.target_object_id)?;
         return Some(match &link.storage {
-            RelationStorage::OwnColumn { column } => FieldShape::ToOne {
+            RelationStorage::OwnColumn { .. } => FieldShape::ToOne {
                 target,
-                id_column: Some(column.clone()),
+                id_column: field.id_field_name(),
             },
             RelationStorage::TargetColumn { .. } if link.is_to_one() => FieldShape::ToOne {
                 target,

@@ -5,6 +5,7 @@
 
 pub mod operator;
 
+use crate::naming::identifier;
 pub use operator::{Operand, Operator, operators_of, operators_of_kind, orderable};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -333,12 +334,12 @@ impl SystemField {
 }
 
 /// The column holding a composite sub-field: `annualRecurringRevenue` + `amountMicros` →
-/// `annualRecurringRevenueAmountMicros`, as in Twenty.
+/// `annualRecurringRevenueAmountMicros`, as in Twenty (shortened by [`identifier`] when that is too long).
 pub fn composite_column(field: &str, sub_field: &str) -> String {
     let mut chars = sub_field.chars();
     match chars.next() {
-        Some(first) => format!("{field}{}{}", first.to_ascii_uppercase(), chars.as_str()),
-        None => field.to_string(),
+        Some(first) => identifier(&format!("{field}{}{}", first.to_ascii_uppercase(), chars.as_str())),
+        None => identifier(field),
     }
 }
 

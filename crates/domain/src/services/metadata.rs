@@ -124,21 +124,20 @@ impl PresentationUpdate {
     }
 }
 
-/// Names an object's fields already use: field names and every stored column (generated foreign keys and
-/// composite sub-columns such as `nameFirstName`).
+/// Names an object's fields already use: field names, the API names of generated foreign keys (`companyId`) and
+/// every stored column (those keys, composite sub-columns such as `nameFirstName`).
 fn taken_names(object: &ObjectMetadata) -> Vec<String> {
-    object
-        .fields
-        .iter()
-        .flat_map(|f| std::iter::once(f.name.clone()).chain(f.columns().into_iter().map(|c| c.name)))
-        .collect()
+    object.fields.iter().flat_map(names_of).collect()
 }
 
-/// The names a new field would occupy on its object.
+/// The names a field occupies on its object.
 fn names_of(field: &FieldMetadata) -> Vec<String> {
-    std::iter::once(field.name.clone())
-        .chain(field.columns().into_iter().map(|c| c.name))
-        .collect()
+    let mut names = vec![field.name.clone()];
+    for column in field.columns() {
+        names.push(column.name);
+        names.push(column.field);
+    }
+    names
 }
 
 pub struct MetadataService<S> {
@@ -196,6 +195,13 @@ impl<S: MetadataStore> MetadataService<S> {
             {
                 return Err(conflict(path, format!("An object named `{name}` already exists")));
             }
+        }
+        // A shortened table name (a name of 63 characters) meeting another's: refused rather than shared.
+        if meta.objects.iter().any(|o| o.table_name == object.table_name) {
+            return Err(conflict(
+                "nameSingular",
+                format!("The table `{}` is already taken", object.table_name),
+            ));
         }
         self.store.create_object(meta, &object).await?;
         Ok(object)
@@ -443,9 +449,6 @@ impl<S: MetadataStore> MetadataService<S> {
                 taken.extend(names_of(other));
             }
             for name in names_of(field) {
-                if name.len() > crate::blueprint::MAX_IDENTIFIER_BYTES {
-                    return Err(DomainError::invalid_field(path, "is too long"));
-                }
                 if taken.contains(&name) {
                     return Err(conflict(
                         path,

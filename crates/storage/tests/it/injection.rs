@@ -161,7 +161,7 @@ async fn values_too_large_for_a_unique_index_are_validation_errors() {
     assert_eq!(err.code(), twenty_domain::ErrorCode::ValidationError, "{err:?}");
 }
 
-/// Review findings: names that collide with composite sub-columns or exceed identifier length, self-relations whose
+/// Review findings: names that collide with composite sub-columns or exceed 63 characters, self-relations whose
 /// sides collide, statements with more values than the protocol carries, upserts of soft-deleted records, and
 /// destroying a record a RESTRICT relation still references — all 4xx, none a database error.
 #[tokio::test]
@@ -194,13 +194,14 @@ async fn review_findings_are_client_errors() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict, "{err:?}");
-    let long = "a".repeat(60);
+    // Names take at most 63 characters (what they derive is shortened to fit: `identifiers`).
+    let long = "a".repeat(64);
     let err = service
         .create_field(&fx.meta, person, &FieldBlueprint::new(&long, "x", FieldType::Currency))
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ValidationError, "{err:?}");
-    let long_object = ObjectBlueprint::custom(&"b".repeat(63), "bees", "B", "Bs");
+    let long_object = ObjectBlueprint::custom(&"b".repeat(64), "bees", "B", "Bs");
     assert_eq!(
         service.create_object(&fx.meta, &long_object).await.unwrap_err().code(),
         ErrorCode::ValidationError

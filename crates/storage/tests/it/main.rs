@@ -4,6 +4,7 @@
 mod events;
 mod filters;
 mod helpers;
+mod identifiers;
 mod injection;
 mod ordering;
 mod paging;

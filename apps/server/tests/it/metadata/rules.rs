@@ -233,3 +233,90 @@ async fn a_rating_field_created_without_options_gets_rating_1_to_5() {
         .await;
     assert_eq!(rated["createCompany"]["stars"], json!("RATING_4"));
 }
+
+/// A name of exactly 63 characters: `prefix` padded with `x`.
+fn name_63(prefix: &str) -> String {
+    format!("{prefix}{}", "x".repeat(63 - prefix.len()))
+}
+
+#[actix_web::test]
+async fn names_of_63_characters_are_accepted_for_objects_and_fields() {
+    let app = app().await;
+    // Two objects whose names share their first 62 characters: their tables must not collide.
+    let (singular_a, singular_b) = (name_63("gizmo") + "", format!("{}b", &name_63("gizmo")[..62]));
+    let (plural_a, plural_b) = (name_63("gizmos"), format!("{}b", &name_63("gizmos")[..62]));
+    let mut ids = Vec::new();
+    for (singular, plural) in [(&singular_a, &plural_a), (&singular_b, &plural_b)] {
+        let created = try_create_object(&app, singular, plural, "Gizmo", "Gizmos").await;
+        assert!(!created.has_errors(), "{singular}: {:?}", created.0);
+        ids.push(created.data()["createOneObject"]["id"].as_str().unwrap().to_string());
+    }
+    // Fields of 63 characters, composite ones too, whose columns would share their first 63 bytes.
+    let (text, money, person) = (name_63("label"), name_63("price"), name_63("owner"));
+    for (name, field_type) in [(&text, "TEXT"), (&money, "CURRENCY"), (&person, "FULL_NAME")] {
+        let input = json!({"input": {"objectMetadataId": ids[0], "name": name, "label": "L", "type": field_type}});
+        let created = app.metadata(document!("CreateField"), input).await;
+        assert!(!created.has_errors(), "{field_type}: {:?}", created.0);
+    }
+    let type_a = {
+        let mut t = singular_a.clone();
+        t.replace_range(..1, "G");
+        t
+    };
+    let create = format!(
+        "mutation($d: {type_a}CreateInput!) {{ create{type_a}(data: $d) {{ {text} {money} {{ amountMicros currencyCode }} {person} {{ firstName lastName }} }} }}"
+    );
+    let data = json!({text.clone(): "hello", money.clone(): {"amountMicros": 1500000, "currencyCode": "EUR"},
+                      person.clone(): {"firstName": "Ada", "lastName": "L"}});
+    let created = app.query_with(&create, json!({"d": data})).await;
+    assert_eq!(created[format!("create{type_a}")], data);
+    let type_b = format!("G{}", &singular_b[1..]);
+    app.query(&format!("mutation {{ create{type_b}(data: {{}}) {{ id }} }}"))
+        .await;
+    for (plural, count) in [(&plural_a, 1), (&plural_b, 1)] {
+        let total = app.query(&format!("{{ {plural} {{ totalCount }} }}")).await;
+        assert_eq!(total[plural.as_str()]["totalCount"], json!(count), "{plural}");
+    }
+    let filtered = app
+        .query(&format!("{{ {plural_a}(filter: {{{money}: {{currencyCode: {{eq: \"EUR\"}}}}}}, orderBy: [{{{person}: {{firstName: AscNullsFirst}}}}]) {{ totalCount }} }}"))
+        .await;
+    assert_eq!(filtered[plural_a.as_str()]["totalCount"], json!(1));
+}
+
+#[actix_web::test]
+async fn relation_names_of_63_characters_are_accepted() {
+    let app = app().await;
+    let company = app.object_id("company").await;
+    let person = app.object_id("person").await;
+    let (from, to) = (name_63("favourites"), name_63("favouriteOf"));
+    let created = app
+        .metadata(
+            document!("CreateRelation"),
+            json!({"input": {"relationType": "ONE_TO_MANY", "fromObjectMetadataId": company, "toObjectMetadataId": person,
+                             "fromFieldMetadataName": from, "toFieldMetadataName": to}}),
+        )
+        .await;
+    assert!(!created.has_errors(), "{:?}", created.0);
+    let acme = app
+        .query("mutation { createCompany(data: {name: \"Acme\"}) { id } }")
+        .await;
+    let acme = acme["createCompany"]["id"].clone();
+    let create = format!("mutation($c: ID!) {{ createPerson(data: {{{to}Id: $c}}) {{ {to}Id {to} {{ name }} }} }}");
+    let person = app.query_with(&create, json!({"c": acme})).await;
+    assert_eq!(person["createPerson"][format!("{to}Id")], acme);
+    assert_eq!(person["createPerson"][to.as_str()]["name"], json!("Acme"));
+    let from_company = app
+        .query(&format!(
+            "{{ companies(first: 10) {{ edges {{ node {{ {from} {{ totalCount }} }} }} }} }}"
+        ))
+        .await;
+    assert_eq!(
+        from_company["companies"]["edges"][0]["node"][from.as_str()]["totalCount"],
+        json!(1)
+    );
+    let by_id = format!("query($c: ID!) {{ people(filter: {{{to}Id: {{eq: $c}}}}) {{ totalCount }} }}");
+    assert_eq!(
+        app.query_with(&by_id, json!({"c": acme})).await["people"]["totalCount"],
+        json!(1)
+    );
+}
