@@ -245,8 +245,10 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
                     "tags": tag, "operationId": format!("findMany{name}"), "summary": format!("List {}", object.label_plural),
                     "parameters": [
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 60}},
-                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0},
-                         "description": "the reference's paging; not with starting_after / ending_before"},
+                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                         "description": "the reference's paging (0 when absent); not with Twenty's filter, order_by, \
+                                         starting_after or ending_before. No declared default, so that generated \
+                                         clients do not send it with those"},
                         depth_param,
                         filter_param(false),
                         {"name": "order_by", "in": "query", "schema": {"type": "string"},
