@@ -207,6 +207,13 @@ pub struct Column {
     pub sub_field: Option<&'static str>,
 }
 
+impl Column {
+    /// Whether the column can hold NULL: only the system fields that every record has cannot.
+    pub fn nullable(&self) -> bool {
+        self.sub_field.is_some() || !SystemField::from_name(&self.field).is_some_and(SystemField::always_set)
+    }
+}
+
 impl FieldMetadata {
     /// The system field this is, for the fields the server maintains.
     pub fn system_field(&self) -> Option<SystemField> {

@@ -78,7 +78,10 @@ fn the_twenty_format_document_describes_twentys_envelopes() {
     for parameter in parameters {
         let name = parameter["name"].as_str().unwrap();
         if !["limit", "depth"].contains(&name) {
-            assert!(parameter["schema"].get("default").is_none(), "{name} declares a default");
+            assert!(
+                parameter["schema"].get("default").is_none(),
+                "{name} declares a default"
+            );
         }
     }
     let list = answer("/people", "get", "200");

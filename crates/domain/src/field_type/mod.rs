@@ -297,6 +297,11 @@ impl SystemField {
         }
     }
 
+    /// Whether every record has a value: all but `deletedAt` (the DDL declares them `NOT NULL`).
+    pub fn always_set(self) -> bool {
+        !matches!(self, SystemField::DeletedAt)
+    }
+
     pub fn from_name(name: &str) -> Option<SystemField> {
         SystemField::ALL.into_iter().find(|f| f.name() == name)
     }

@@ -233,7 +233,9 @@ fn cursor_expr(alias: &str, terms: &[OrderTerm]) -> Sql {
 }
 
 /// Rows strictly after the cursor `values` in the order `terms` (NULL-aware):
-/// `(k0 after v0) OR (k0 = v0 AND k1 after v1) OR …`.
+/// `(k0 after v0) OR (k0 = v0 AND k1 after v1) OR …`, and, in front, the redundant "`k0` at or after `v0`": an
+/// index on `k0` can start its scan at the cursor from that, where the disjunction alone makes PostgreSQL walk the
+/// index from its start and filter (a page deep in a long list read every row before it).
 fn keyset_after(alias: &str, terms: &[OrderTerm], values: &[Value]) -> Sql {
     let mut disjuncts = Vec::new();
     for i in 0..terms.len().min(values.len()) {
@@ -249,7 +251,44 @@ fn keyset_after(alias: &str, terms: &[OrderTerm], values: &[Value]) -> Sql {
     }
     let mut sql = Sql::text("((");
     sql.append(Sql::join(disjuncts, ") OR (")).push("))");
-    sql
+    match terms
+        .first()
+        .zip(values.first())
+        .and_then(|(term, value)| at_or_after(alias, term, value))
+    {
+        Some(mut bound) => {
+            bound.push(" AND ").append(sql);
+            bound
+        }
+        None => sql,
+    }
+}
+
+/// "At or after `value`" for the first sort key, when it narrows anything: `k >= v` (`<=` descending), with the
+/// NULLs of a nullable key when they sort last; `k IS NULL` after a NULL sorted last.
+fn at_or_after(alias: &str, term: &OrderTerm, value: &Value) -> Option<Sql> {
+    let mut sql = Sql::new();
+    if value.is_null() {
+        if term.nulls_first {
+            return None;
+        }
+        sql.column(alias, &term.column.name).push(" IS NULL");
+        return Some(sql);
+    }
+    let op = match term.direction {
+        SortDirection::Asc => " >= ",
+        SortDirection::Desc => " <= ",
+    };
+    let nulls_follow = !term.nulls_first && term.column.nullable();
+    sql.push("(")
+        .column(alias, &term.column.name)
+        .push(op)
+        .bind_value(term.column.kind, value);
+    if nulls_follow {
+        sql.push(" OR ").column(alias, &term.column.name).push(" IS NULL");
+    }
+    sql.push(")");
+    Some(sql)
 }
 
 fn equal_value(alias: &str, term: &OrderTerm, value: &Value) -> Sql {
@@ -281,7 +320,8 @@ fn after_value(alias: &str, term: &OrderTerm, value: &Value) -> Option<Sql> {
         .column(alias, &term.column.name)
         .push(op)
         .bind_value(term.column.kind, value);
-    if !term.nulls_first {
+    // NULLs sorted last come after every value — unless the column never holds one.
+    if !term.nulls_first && term.column.nullable() {
         sql.push(" OR ").column(alias, &term.column.name).push(" IS NULL");
     }
     sql.push(")");
