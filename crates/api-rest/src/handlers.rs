@@ -2,6 +2,7 @@
 //! OpenAPI document. Handlers extract, call one domain service, and wrap the result in the envelope.
 
 use crate::error::ApiError;
+use crate::metadata::MetadataApi;
 use crate::openapi::OpenApiCache;
 use crate::query::{Depth, parse_list_query};
 use actix_web::dev::Payload;
@@ -24,6 +25,8 @@ pub struct RestState {
     pub records: Arc<RecordService<PgStore>>,
     pub data_model: Arc<MetadataService<PgStore>>,
     pub openapi: OpenApiCache,
+    /// The metadata routes' envelope and OpenAPI document.
+    pub metadata: MetadataApi,
 }
 
 /// The principal the authentication middleware put into the request.
@@ -46,8 +49,10 @@ impl FromRequest for Authenticated {
 
 /// Registers the routes; mount under `/rest` behind authentication. `PUT` is Twenty's alias of `PATCH`; the
 /// bulk routes (`PATCH` / `DELETE /rest/{plural}?filter=…`, `PATCH /rest/{plural}/restore?filter=…`) and
-/// `PATCH /rest/{plural}/{id}/restore` are Twenty's (contract §11).
+/// `PATCH /rest/{plural}/{id}/restore` are Twenty's (contract §11), as are the metadata routes
+/// ([`crate::metadata`]), registered first so that `/{plural}/{id}` does not take `/metadata/objects`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    crate::metadata::configure(cfg);
     cfg.route("/open-api/core", web::get().to(open_api))
         .route("/batch/{plural}", web::post().to(create_many))
         .route("/{plural}", web::get().to(list))
