@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 use twenty_api_rest::envelope::ResponseFormat;
+use twenty_api_rest::metadata::MetadataFormat;
 use twenty_storage::connect::with_ssl_defaults;
 
 /// A secret that never prints.
@@ -99,6 +100,8 @@ pub struct Config {
     pub db_connect_retry: Duration,
     /// Where rate budgets and throttles are shared by every instance (`REDIS_URL`); unset: in the process.
     pub redis_url: Option<Secret>,
+    /// The envelope of `/rest/metadata/*` answers (`REST_METADATA_FORMAT`: Twenty's legacy one, or its direct one).
+    pub rest_metadata_format: MetadataFormat,
 }
 
 /// One bad variable: the process stops with this single line.
@@ -252,6 +255,13 @@ impl Config {
             sign_up_rate_limit: number(&get, "SIGN_UP_RATE_LIMIT", 10, 0, 1_000_000)? as u32,
             rate_limit_workspace_factor: number(&get, "RATE_LIMIT_WORKSPACE_FACTOR", 4, 0, 1000)? as u32,
             redis_url: redis_url(get("REDIS_URL"))?,
+            rest_metadata_format: match get("REST_METADATA_FORMAT") {
+                None => MetadataFormat::default(),
+                Some(raw) => MetadataFormat::parse(raw.trim()).ok_or_else(|| ConfigError {
+                    variable: "REST_METADATA_FORMAT",
+                    message: format!("expected `legacy` or `direct`, got {raw:?}"),
+                })?,
+            },
         })
     }
 
@@ -332,6 +342,13 @@ impl Config {
                 self.rate_limit_workspace_factor.to_string(),
             ),
             ("REDIS_URL", redacted(&self.redis_url)),
+            (
+                "REST_METADATA_FORMAT",
+                match self.rest_metadata_format {
+                    MetadataFormat::Legacy => "legacy".into(),
+                    MetadataFormat::Direct => "direct".into(),
+                },
+            ),
         ]
     }
 }

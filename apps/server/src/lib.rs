@@ -23,6 +23,7 @@ use std::sync::Arc;
 use twenty_api_graphql::SchemaCache;
 use twenty_api_graphql::metadata::{MetadataSchema, metadata_schema};
 use twenty_api_rest::RestState;
+use twenty_api_rest::metadata::MetadataApi;
 use twenty_api_rest::openapi::OpenApiCache;
 use twenty_auth::{AuthService, AuthSettings, Buckets, LocalBuckets, Quota, Throttles, TokenSigner};
 use twenty_domain::query::ReadLimits;
@@ -91,6 +92,7 @@ impl AppState {
                 .with_server_url(config.server_url.clone())
                 .with_format(config.rest_response_format),
             format: config.rest_response_format,
+            metadata: MetadataApi::new(config.rest_metadata_format, config.server_url.as_deref()),
         };
         let redis = config.redis_url.as_ref().and_then(|url| {
             // The URL was checked with the same parser when the configuration was read.

@@ -97,11 +97,14 @@ impl RateLimits {
         }
     }
 
+    /// The API a path belongs to; Twenty's REST metadata routes (`/rest/metadata/…`) are the metadata API's.
     fn budget(&self, path: &str) -> Option<&ApiBudget> {
-        match path.trim_start_matches('/').split('/').next() {
-            Some("graphql") => Some(&self.graphql),
-            Some("rest") => Some(&self.rest),
-            Some("metadata") => Some(&self.metadata),
+        let mut segments = path.trim_start_matches('/').split('/');
+        match (segments.next(), segments.next()) {
+            (Some("graphql"), _) => Some(&self.graphql),
+            (Some("rest"), Some("metadata")) => Some(&self.metadata),
+            (Some("rest"), _) => Some(&self.rest),
+            (Some("metadata"), _) => Some(&self.metadata),
             _ => None,
         }
     }
@@ -204,6 +207,32 @@ mod tests {
             "own budget"
         );
         assert!(limits.check("/auth/login", &a).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn rest_metadata_routes_spend_the_metadata_budget() {
+        let limits = RateLimits::new(Arc::new(LocalBuckets::default()), 0, 5, 1, 0);
+        let a = user(1, 1);
+        let first = limits
+            .check("/rest/metadata/objects", &a)
+            .await
+            .unwrap_or_else(|| panic!("limited"));
+        assert_eq!((first.limit, first.remaining), (1, 0), "the metadata budget");
+        let over = limits.check("/metadata", &a).await.unwrap_or_else(|| panic!("limited"));
+        assert!(
+            over.retry_after.is_some(),
+            "one budget for /metadata and /rest/metadata"
+        );
+        let records = limits
+            .check("/rest/metadataThings", &a)
+            .await
+            .unwrap_or_else(|| panic!("limited"));
+        assert_eq!(records.limit, 5, "records of another object are REST's");
+        let document = limits
+            .check("/rest/open-api/metadata", &a)
+            .await
+            .unwrap_or_else(|| panic!("limited"));
+        assert_eq!(document.limit, 5, "the OpenAPI documents are REST's");
     }
 
     #[tokio::test]

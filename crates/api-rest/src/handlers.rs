@@ -3,6 +3,7 @@
 
 use crate::envelope::{ListPage, Operation, ResponseFormat};
 use crate::error::ApiError;
+use crate::metadata::MetadataApi;
 use crate::openapi::OpenApiCache;
 use crate::query::{Depth, parse_list_query};
 use actix_web::dev::Payload;
@@ -27,6 +28,8 @@ pub struct RestState {
     pub openapi: OpenApiCache,
     /// How answers are wrapped (`REST_RESPONSE_FORMAT`).
     pub format: ResponseFormat,
+    /// The metadata routes' envelope and OpenAPI document.
+    pub metadata: MetadataApi,
 }
 
 /// The principal the authentication middleware put into the request.
@@ -49,8 +52,10 @@ impl FromRequest for Authenticated {
 
 /// Registers the routes; mount under `/rest` behind authentication. `PUT` is Twenty's alias of `PATCH`; the
 /// bulk routes (`PATCH` / `DELETE /rest/{plural}?filter=…`, `PATCH /rest/{plural}/restore?filter=…`) and
-/// `PATCH /rest/{plural}/{id}/restore` are Twenty's (contract §11).
+/// `PATCH /rest/{plural}/{id}/restore` are Twenty's (contract §11), as are the metadata routes
+/// ([`crate::metadata`]), registered first so that `/{plural}/{id}` does not take `/metadata/objects`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    crate::metadata::configure(cfg);
     cfg.route("/open-api/core", web::get().to(open_api))
         .route("/batch/{plural}", web::post().to(create_many))
         .route("/{plural}", web::get().to(list))

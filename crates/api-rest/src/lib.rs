@@ -2,11 +2,13 @@
 //!
 //! It owns the routes ([`handlers`]), the two answer shapes ([`envelope`]), the query-string language (`filter[..][..]`, `order[..]`,
 //! [`query`]) which parses into the same domain types as GraphQL, the OpenAPI document generated from metadata
-//! ([`openapi`]), and the error envelope and code → HTTP status table shared by `/rest` and `/auth` ([`error`]).
+//! ([`openapi`]), Twenty's metadata routes `/rest/metadata/*` over the same `MetadataService` as `/metadata`
+//! ([`metadata`]), and the error envelope and code → HTTP status table shared by `/rest` and `/auth` ([`error`]).
 
 pub mod envelope;
 pub mod error;
 pub mod handlers;
+pub mod metadata;
 pub mod openapi;
 pub mod query;
 

@@ -230,6 +230,43 @@ pub fn check_labels_differ(path: &str, singular: &str, plural: &str, problems: &
     }
 }
 
+/// The camelCase name a label stands for, as Twenty derives names from labels: words are runs of ASCII letters and
+/// digits (a capital letter after a lowercase one starts a word); the first word is lowercased, each other one
+/// capitalised. `"Quote Sections"` → `quoteSections`, `"API keys"` → `apiKeys`. Characters outside ASCII letters
+/// and digits only separate words; the result is checked like any name by whoever uses it.
+pub fn name_from_label(label: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in label.chars() {
+        if !c.is_ascii_alphanumeric() {
+            words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c);
+    }
+    words.extend((!current.is_empty()).then_some(current));
+    let mut name = String::new();
+    for (i, word) in words.iter().enumerate() {
+        let lower = word.to_ascii_lowercase();
+        if i == 0 {
+            name.push_str(&lower);
+        } else {
+            let mut chars = lower.chars();
+            if let Some(first) = chars.next() {
+                name.push(first.to_ascii_uppercase());
+                name.push_str(chars.as_str());
+            }
+        }
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,5 +318,20 @@ mod tests {
             assert_eq!(problems_of(|p| check_field_name("name", reserved, p)), 1, "{reserved}");
         }
         assert_eq!(problems_of(|p| check_object_name("n", "companyConnection", p)), 1);
+    }
+
+    #[test]
+    fn names_from_labels_are_camel_case() {
+        for (label, name) in [
+            ("Quote Sections", "quoteSections"),
+            ("API keys", "apiKeys"),
+            ("  person's  company ", "personSCompany"),
+            ("fooBar baz", "fooBarBaz"),
+            ("Opportunity", "opportunity"),
+            ("Étage", "tage"),
+            ("", ""),
+        ] {
+            assert_eq!(name_from_label(label), name, "{label:?}");
+        }
     }
 }

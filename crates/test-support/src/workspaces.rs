@@ -131,5 +131,9 @@ fn new_relation(meta: &WorkspaceMetadata, relation: &RelationBlueprint) -> NewRe
         to_name: relation.to_field.clone(),
         to_label: Some(relation.to_label.clone()),
         on_delete: Some(relation.on_delete),
+        from_icon: None,
+        to_icon: None,
+        from_description: None,
+        to_description: None,
     }
 }

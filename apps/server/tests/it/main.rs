@@ -13,6 +13,7 @@ mod notifications;
 mod ops;
 mod rate_limits;
 mod rest;
+mod rest_metadata;
 mod rest_twenty;
 mod support;
 mod throttles;

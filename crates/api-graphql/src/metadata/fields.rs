@@ -5,9 +5,8 @@ use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, timestamp};
 use super::{MetadataContext, parse_id, presentation};
 use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
 use twenty_domain::DomainResult;
-use twenty_domain::blueprint::FieldBlueprint;
-use twenty_domain::metadata::{FieldMetadata, SelectOption};
-use twenty_domain::services::FieldUpdate;
+use twenty_domain::metadata::FieldMetadata;
+use twenty_domain::services::{FieldSettingsInput as Settings, FieldUpdate, NewField, OptionInput};
 
 /// A field of an object.
 #[derive(Clone)]
@@ -119,31 +118,16 @@ pub struct UpdateFieldInput {
     options: Option<Vec<FieldOptionInput>>,
 }
 
-fn options_of(options: Option<Vec<FieldOptionInput>>) -> Vec<SelectOption> {
+fn options_of(options: Vec<FieldOptionInput>) -> Vec<OptionInput> {
     options
-        .unwrap_or_default()
         .into_iter()
-        .enumerate()
-        .map(|(i, o)| SelectOption {
+        .map(|o| OptionInput {
             value: o.value,
             label: o.label,
             color: o.color,
-            position: o.position.unwrap_or(i as i32),
+            position: o.position,
         })
         .collect()
-}
-
-/// The `settings` JSON of a new field: only what was given.
-fn settings_of(settings: Option<FieldSettingsInput>) -> Option<serde_json::Value> {
-    let s = settings?;
-    let mut settings = serde_json::Map::new();
-    if let Some(data_type) = s.data_type {
-        settings.insert("dataType".into(), data_type.into());
-    }
-    if s.is_indexed == Some(true) {
-        settings.insert("isIndexed".into(), true.into());
-    }
-    (!settings.is_empty()).then_some(serde_json::Value::Object(settings))
 }
 
 pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<ID>) -> DomainResult<FieldConnection> {
@@ -163,17 +147,24 @@ pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<I
 pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) -> DomainResult<FieldNode> {
     let object_id = parse_id(&data.object_metadata_id, "objectMetadataId")?;
     let meta = context.meta().await?;
-    let mut blueprint = FieldBlueprint::new(&data.name, &data.label, data.field_type.0);
-    blueprint.description = data.description;
-    blueprint.icon = data.icon;
-    blueprint.is_nullable = data.is_nullable.unwrap_or(true);
-    blueprint.is_unique = data.is_unique.unwrap_or(false);
-    blueprint.default_value = data.default_value.map(|v| v.0).filter(|v| !v.is_null());
-    blueprint.options = options_of(data.options);
-    blueprint.settings = settings_of(data.settings);
+    let input = NewField {
+        name: data.name,
+        label: data.label,
+        field_type: data.field_type.0,
+        description: data.description,
+        icon: data.icon,
+        is_nullable: data.is_nullable,
+        is_unique: data.is_unique,
+        default_value: data.default_value.map(|v| v.0),
+        options: data.options.map(options_of),
+        settings: data.settings.map(|s| Settings {
+            data_type: s.data_type,
+            is_indexed: s.is_indexed,
+        }),
+    };
     context
         .data_model()
-        .create_field(&meta, object_id, &blueprint)
+        .create_field(&meta, object_id, &input.blueprint())
         .await
         .map(FieldNode)
 }
@@ -187,7 +178,7 @@ pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldI
         presentation: presentation(data.description, data.icon, data.is_active),
         is_nullable: data.is_nullable,
         default_value: data.default_value.map(|v| Some(v.0)),
-        options: data.options.map(|o| options_of(Some(o))),
+        options: data.options.map(|o| OptionInput::positioned(options_of(o))),
     };
     context
         .data_model()

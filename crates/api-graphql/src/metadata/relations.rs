@@ -118,6 +118,10 @@ pub(super) async fn create(context: &MetadataContext, data: CreateRelationInput)
         to_name: data.to_field_metadata_name,
         to_label: data.to_field_metadata_label,
         on_delete: data.on_delete.map(OnDeleteEnum::to_domain),
+        from_icon: None,
+        to_icon: None,
+        from_description: None,
+        to_description: None,
     };
     context
         .data_model()

@@ -167,3 +167,40 @@ fn the_schemas_follow_the_domains_field_rules() {
         }
     }
 }
+
+/// The metadata document (`GET /rest/open-api/metadata`) in both envelopes is committed and compared, and written
+/// beside the fixture's for `scripts/check-openapi`.
+#[test]
+fn the_metadata_documents_match_their_snapshots() {
+    use twenty_api_rest::metadata::{MetadataFormat, openapi};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("../../target/openapi");
+    std::fs::create_dir_all(&out).unwrap();
+    for (format, name) in [
+        (MetadataFormat::Legacy, "metadata"),
+        (MetadataFormat::Direct, "metadata-direct"),
+    ] {
+        let document = openapi::document(format, None);
+        let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
+        let path = root.join(format!("tests/snapshots/openapi-{name}.json"));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        std::fs::write(out.join(format!("{name}.json")), &text).unwrap();
+        assert!(
+            std::fs::read_to_string(&path).unwrap_or_default() == text,
+            "the metadata OpenAPI document differs from {}; review and rerun with UPDATE_SNAPSHOTS=1 to accept",
+            path.display()
+        );
+        assert_eq!(document["servers"], json!([{"url": "/rest/metadata"}]));
+        let created =
+            &document["paths"]["/fields"]["post"]["responses"]["201"]["content"]["application/json"]["schema"];
+        let expected = match format {
+            MetadataFormat::Legacy => json!({"type": "object", "required": ["data"], "properties": {"data": {
+                "type": "object", "required": ["createOneField"],
+                "properties": {"createOneField": {"$ref": "#/components/schemas/Field"}}}}}),
+            MetadataFormat::Direct => json!({"$ref": "#/components/schemas/Field"}),
+        };
+        assert_eq!(created, &expected);
+    }
+}

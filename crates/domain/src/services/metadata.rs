@@ -48,6 +48,89 @@ pub struct NewRelation {
     pub to_name: String,
     pub to_label: Option<String>,
     pub on_delete: Option<OnDelete>,
+    /// The icons and descriptions of the two relation fields (none unless given).
+    pub from_icon: Option<String>,
+    pub to_icon: Option<String>,
+    pub from_description: Option<String>,
+    pub to_description: Option<String>,
+}
+
+/// One option of a new or changed SELECT, MULTI_SELECT or RATING field, as the APIs take it: the position may be
+/// left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionInput {
+    pub value: String,
+    pub label: String,
+    pub color: Option<String>,
+    pub position: Option<i32>,
+}
+
+impl OptionInput {
+    /// The options in the order given; an option without a position takes its index in the list.
+    pub fn positioned(options: Vec<OptionInput>) -> Vec<SelectOption> {
+        options
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| SelectOption {
+                value: o.value,
+                label: o.label,
+                color: o.color,
+                position: o.position.unwrap_or(i as i32),
+            })
+            .collect()
+    }
+}
+
+/// The settings a new field may be given: `dataType` (`int` or `float`, for NUMBER) and `isIndexed`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldSettingsInput {
+    pub data_type: Option<String>,
+    pub is_indexed: Option<bool>,
+}
+
+impl FieldSettingsInput {
+    /// The `settings` JSON of a new field: only what was given (`isIndexed` only when true).
+    fn to_json(&self) -> Option<Json> {
+        let mut settings = serde_json::Map::new();
+        if let Some(data_type) = &self.data_type {
+            settings.insert("dataType".into(), data_type.clone().into());
+        }
+        if self.is_indexed == Some(true) {
+            settings.insert("isIndexed".into(), true.into());
+        }
+        (!settings.is_empty()).then_some(Json::Object(settings))
+    }
+}
+
+/// `createOneField`'s input as the APIs take it (any type but RELATION); [`NewField::blueprint`] applies the
+/// defaults: nullable, not unique, no default (a null default is none), no options, no settings.
+#[derive(Debug, Clone)]
+pub struct NewField {
+    pub name: String,
+    pub label: String,
+    pub field_type: FieldType,
+    pub description: Option<String>,
+    pub icon: Option<String>,
+    pub is_nullable: Option<bool>,
+    pub is_unique: Option<bool>,
+    pub default_value: Option<Json>,
+    pub options: Option<Vec<OptionInput>>,
+    pub settings: Option<FieldSettingsInput>,
+}
+
+impl NewField {
+    /// The blueprint [`MetadataService::create_field`] validates and creates.
+    pub fn blueprint(&self) -> FieldBlueprint {
+        let mut blueprint = FieldBlueprint::new(&self.name, &self.label, self.field_type);
+        blueprint.description = self.description.clone();
+        blueprint.icon = self.icon.clone();
+        blueprint.is_nullable = self.is_nullable.unwrap_or(true);
+        blueprint.is_unique = self.is_unique.unwrap_or(false);
+        blueprint.default_value = self.default_value.clone().filter(|v| !v.is_null());
+        blueprint.options = OptionInput::positioned(self.options.clone().unwrap_or_default());
+        blueprint.settings = self.settings.as_ref().and_then(FieldSettingsInput::to_json);
+        blueprint
+    }
 }
 
 fn conflict(field: &str, message: String) -> DomainError {
@@ -399,6 +482,14 @@ impl<S: MetadataStore> MetadataService<S> {
                 check_label(path, label, &mut problems);
             }
         }
+        for (path, text) in [
+            ("fromIcon", &input.from_icon),
+            ("toIcon", &input.to_icon),
+            ("fromDescription", &input.from_description),
+            ("toDescription", &input.to_description),
+        ] {
+            check_optional_text(path, &Some(text.clone()), &mut problems);
+        }
         if from.id == to.id && input.from_name == input.to_name {
             problems.push(
                 "toFieldMetadataName",
@@ -425,20 +516,28 @@ impl<S: MetadataStore> MetadataService<S> {
         let relation = blueprint.to_metadata(from.id, to.id, Uuid::new_v4());
         let (from_link, to_link) = relation.links();
         let now = Utc::now();
-        let side = |object: &ObjectMetadata, id, name: &str, label: &str, link| {
+        let side = |object: &ObjectMetadata, id, (name, label): (&str, &str), (icon, description), link| {
             let mut field = FieldBlueprint::new(name, label, FieldType::Relation).to_metadata_unchecked(object.id, now);
             field.id = id;
+            field.icon = icon;
+            field.description = description;
             field.relation = Some(link);
             field
         };
         let from_field = side(
             from,
             relation.from_field_id,
-            &input.from_name,
-            &blueprint.from_label,
+            (&input.from_name, &blueprint.from_label),
+            (input.from_icon.clone(), input.from_description.clone()),
             from_link,
         );
-        let to_field = side(to, relation.to_field_id, &input.to_name, &blueprint.to_label, to_link);
+        let to_field = side(
+            to,
+            relation.to_field_id,
+            (&input.to_name, &blueprint.to_label),
+            (input.to_icon.clone(), input.to_description.clone()),
+            to_link,
+        );
         for (path, object, field, other) in [
             ("fromFieldMetadataName", from, &from_field, &to_field),
             ("toFieldMetadataName", to, &to_field, &from_field),

@@ -215,6 +215,10 @@ async fn review_findings_are_client_errors() {
         to_name: "parent".into(),
         to_label: None,
         on_delete: None,
+        from_icon: None,
+        to_icon: None,
+        from_description: None,
+        to_description: None,
     };
     assert_eq!(
         service
