@@ -466,6 +466,17 @@ async fn delete_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse
 
 /// `DELETE /rest/{plural}?filter=…`: soft-deletes (or, with `destroy=true`, destroys) what the filter matches.
 async fn delete_many(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let change = deletion(&req)?;
+    change_many(route, req, change, Operation::Delete).await
+}
+
+/// A life-cycle change of every record the request's (mandatory) filter matches, answered as `operation`.
+async fn change_many(
+    route: RecordRoute,
+    req: HttpRequest,
+    change: LifeCycle,
+    operation: Operation,
+) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let target = route.filter_target(&req, &meta, object)?;
@@ -473,9 +484,9 @@ async fn delete_many(route: RecordRoute, req: HttpRequest) -> Result<HttpRespons
     let records = route
         .state
         .records
-        .change_many(deletion(&req)?, &meta, object, &target, &selection)
+        .change_many(change, &meta, object, &target, &selection)
         .await?;
-    Ok(HttpResponse::Ok().json(route.many(Operation::Delete, object, records, &selection)))
+    Ok(HttpResponse::Ok().json(route.many(operation, object, records, &selection)))
 }
 
 /// `PATCH /rest/{plural}/{id}/restore`: a soft-deleted record back.
@@ -494,16 +505,7 @@ async fn restore_one(route: RecordRoute, req: HttpRequest) -> Result<HttpRespons
 
 /// `PATCH /rest/{plural}/restore?filter=…`: the soft-deleted records the filter matches back.
 async fn restore_many(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let meta = route.workspace().await?;
-    let object = route.object(&meta)?;
-    let target = route.filter_target(&req, &meta, object)?;
-    let selection = route.selection(&req, &meta, object)?;
-    let records = route
-        .state
-        .records
-        .change_many(LifeCycle::Restore, &meta, object, &target, &selection)
-        .await?;
-    Ok(HttpResponse::Ok().json(route.many(Operation::Restore, object, records, &selection)))
+    change_many(route, req, LifeCycle::Restore, Operation::Restore).await
 }
 
 async fn open_api(

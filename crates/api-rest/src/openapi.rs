@@ -125,7 +125,8 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
     );
 }
 
-fn error_responses(codes: &[u16]) -> Map<String, Json> {
+/// The error answers of an operation, by status (the contract's error envelope), for both OpenAPI documents.
+pub(crate) fn error_responses(codes: &[u16]) -> Map<String, Json> {
     codes
         .iter()
         .map(|code| {

@@ -19,15 +19,8 @@ async fn prepared(prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Val
     TestApp::new().await.with_prepared_workspace(prepare).await
 }
 
-/// The JSON answer to a REST request that must have `status`.
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
-    let res = app.rest(method.clone(), path, body).await;
-    assert_eq!(res.status, status, "{method} {path}: {}", res.body);
-    res.json()
-}
-
 async fn list(app: &TestApp, path: &str) -> Value {
-    call(app, Method::GET, path, None, 200).await
+    app.rest_expect(Method::GET, path, None, 200).await
 }
 
 /// `key` of every record a list request answers.
@@ -45,7 +38,7 @@ async fn names(app: &TestApp, path: &str) -> Vec<String> {
 }
 
 async fn create(app: &TestApp, path: &str, body: Value) -> Value {
-    call(app, Method::POST, path, Some(body), 201).await
+    app.rest_expect(Method::POST, path, Some(body), 201).await
 }
 
 /// "New Company" (Technology, 100 employees) through the reference's create request: its record.
@@ -125,7 +118,7 @@ async fn patch_changes_the_given_fields_and_the_update_time() {
     let (app, id) = new_company_app().await;
     let changes = json!({"employees": 150, "linkedinLink": "https://linkedin.com/company/new-co"});
     let path = format!("/rest/companies/{id}");
-    let patched = call(&app, Method::PATCH, &path, Some(changes), 200).await;
+    let patched = app.rest_expect(Method::PATCH, &path, Some(changes), 200).await;
     assert_eq!(patched["data"]["employees"], json!(150));
     assert_eq!(
         patched["data"]["linkedinLink"],
@@ -183,7 +176,7 @@ async fn opportunities_are_filtered_by_stage() {
 async fn delete_answers_deleted_and_hides_the_record() {
     let (app, id) = new_company_app().await;
     let path = format!("/rest/companies/{id}");
-    let deleted = call(&app, Method::DELETE, &path, None, 200).await;
+    let deleted = app.rest_expect(Method::DELETE, &path, None, 200).await;
     assert_eq!(deleted, json!({"data": {"id": id, "deleted": true}}));
     assert_eq!(app.rest_get(&path).await.status, 404);
 }
@@ -191,9 +184,10 @@ async fn delete_answers_deleted_and_hides_the_record() {
 #[actix_web::test]
 async fn delete_with_destroy_removes_a_deleted_record() {
     let (app, id) = new_company_app().await;
-    call(&app, Method::DELETE, &format!("/rest/companies/{id}"), None, 200).await;
+    app.rest_expect(Method::DELETE, &format!("/rest/companies/{id}"), None, 200)
+        .await;
     let destroy = format!("/rest/companies/{id}?destroy=true");
-    let destroyed = call(&app, Method::DELETE, &destroy, None, 200).await;
+    let destroyed = app.rest_expect(Method::DELETE, &destroy, None, 200).await;
     assert_eq!(destroyed["data"]["deleted"], json!(true));
 }
 
@@ -201,7 +195,7 @@ async fn delete_with_destroy_removes_a_deleted_record() {
 async fn a_delete_whose_destroy_flag_is_given_twice_with_different_values_is_refused_and_deletes_nothing() {
     let (app, id) = new_company_app().await;
     let destroy_twice = format!("/rest/companies/{id}?destroy=false&destroy=true");
-    let refused = call(&app, Method::DELETE, &destroy_twice, None, 400).await;
+    let refused = app.rest_expect(Method::DELETE, &destroy_twice, None, 400).await;
     assert_eq!(refused["error"]["code"], json!("VALIDATION_ERROR"), "{refused}");
     assert_eq!(app.rest_get(&format!("/rest/companies/{id}")).await.status, 200);
 }
@@ -226,8 +220,9 @@ async fn a_custom_object_is_served_at_once() {
     let listed = list(&app, "/rest/properties?limit=10").await;
     assert_eq!(listed["data"][0]["address"], json!("1 Elm St"));
     let path = format!("/rest/properties/{property_id}");
-    call(&app, Method::PATCH, &path, Some(json!({"address": "2 Oak Ave"})), 200).await;
-    call(&app, Method::DELETE, &path, None, 200).await;
+    app.rest_expect(Method::PATCH, &path, Some(json!({"address": "2 Oak Ave"})), 200)
+        .await;
+    app.rest_expect(Method::DELETE, &path, None, 200).await;
     assert_eq!(
         list(&app, "/rest/properties?limit=10").await["meta"]["totalCount"],
         json!(0)

@@ -16,14 +16,8 @@ use serde_json::{Value, json};
 /// Twenty's `NON_EXISTENT_UUID`.
 const NON_EXISTENT_UUID: &str = "00000000-0000-4000-8000-000000000000";
 
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
-    let res = app.rest(method.clone(), path, body).await;
-    assert_eq!(res.status, status, "{method} {path}: {}", res.body);
-    res.json()
-}
-
 async fn get(app: &TestApp, path: &str) -> Value {
-    call(app, Method::GET, path, None, 200).await
+    app.rest_expect(Method::GET, path, None, 200).await
 }
 
 /// An error answer in the contract's REST envelope, with `status` and `code`; its `details` fields.
@@ -279,14 +273,17 @@ async fn an_object_is_created_with_its_system_fields() {
         "labelSingular": "Post Obj xyz", "labelPlural": "Post Objs xyz",
         "icon": "IconTestPipe", "isLabelSyncedWithName": false,
     });
-    let body = call(&app, Method::POST, "/rest/metadata/objects", Some(input), 201).await;
+    let body = app
+        .rest_expect(Method::POST, "/rest/metadata/objects", Some(input), 201)
+        .await;
     let object = &body["data"]["createOneObject"];
     assert!(object["id"].is_string());
     assert_eq!(object["nameSingular"], json!("postObjxyz"));
     assert_eq!(object["icon"], json!("IconTestPipe"));
     assert_eq!(object["fields"].as_array().unwrap().len(), 5);
     // The object's records are served at once, by REST and GraphQL.
-    call(&app, Method::POST, "/rest/postObjxyzs", Some(json!({})), 201).await;
+    app.rest_expect(Method::POST, "/rest/postObjxyzs", Some(json!({})), 201)
+        .await;
     let listed = app.query("{ postObjxyzs { totalCount } }").await;
     assert_eq!(listed["postObjxyzs"]["totalCount"], json!(1));
 }
@@ -371,21 +368,23 @@ async fn an_object_is_relabelled_with_patch_or_put() {
     let (id, _) = object_via_graphql(&app, "upd").await;
     for (method, label) in [(Method::PATCH, "Updated abc"), (Method::PUT, "PutUpdate abc")] {
         let path = format!("/rest/metadata/objects/{id}");
-        let body = call(&app, method, &path, Some(json!({"labelSingular": label})), 200).await;
+        let body = app
+            .rest_expect(method, &path, Some(json!({"labelSingular": label})), 200)
+            .await;
         let object = &body["data"]["updateOneObject"];
         assert_eq!(object["id"], json!(id));
         assert_eq!(object["labelSingular"], json!(label));
         assert!(object["fields"].is_array());
     }
     let description = json!({"description": "Kept", "icon": null});
-    let body = call(
-        &app,
-        Method::PATCH,
-        &format!("/rest/metadata/objects/{id}"),
-        Some(description),
-        200,
-    )
-    .await;
+    let body = app
+        .rest_expect(
+            Method::PATCH,
+            &format!("/rest/metadata/objects/{id}"),
+            Some(description),
+            200,
+        )
+        .await;
     assert_eq!(body["data"]["updateOneObject"]["description"], json!("Kept"));
     assert_eq!(body["data"]["updateOneObject"]["icon"], Value::Null, "null clears");
     let rename = json!({"nameSingular": "renamed"});
@@ -424,9 +423,11 @@ async fn an_object_is_deactivated_then_deleted() {
     let app = TestApp::new().await.with_workspace().await;
     let (id, _) = object_via_graphql(&app, "del").await;
     let path = format!("/rest/metadata/objects/{id}");
-    let patched = call(&app, Method::PATCH, &path, Some(json!({"isActive": false})), 200).await;
+    let patched = app
+        .rest_expect(Method::PATCH, &path, Some(json!({"isActive": false})), 200)
+        .await;
     assert_eq!(patched["data"]["updateOneObject"]["isActive"], json!(false));
-    let deleted = call(&app, Method::DELETE, &path, None, 200).await;
+    let deleted = app.rest_expect(Method::DELETE, &path, None, 200).await;
     assert_eq!(deleted["data"]["deleteOneObject"]["id"], json!(id));
     error(&app, Method::GET, &path, None, 404, "NOT_FOUND").await;
     // Standard objects are deactivated, never deleted.
@@ -517,7 +518,9 @@ async fn a_text_field_is_created() {
     let (parent, _) = object_via_graphql(&app, "parent").await;
     let input = json!({"objectMetadataId": parent, "type": "TEXT", "name": "postFieldxyz", "label": "Post Field xyz",
                        "isLabelSyncedWithName": false});
-    let body = call(&app, Method::POST, "/rest/metadata/fields", Some(input), 201).await;
+    let body = app
+        .rest_expect(Method::POST, "/rest/metadata/fields", Some(input), 201)
+        .await;
     let field = &body["data"]["createOneField"];
     assert!(field["id"].is_string());
     assert_eq!(field["name"], json!("postFieldxyz"));
@@ -620,7 +623,7 @@ async fn a_field_is_relabelled_with_patch_or_put() {
     let (id, _) = field_via_graphql(&app, &parent, "upd").await;
     for (method, label) in [(Method::PATCH, "Updated Field abc"), (Method::PUT, "PutField abc")] {
         let path = format!("/rest/metadata/fields/{id}");
-        let body = call(&app, method, &path, Some(json!({"label": label})), 200).await;
+        let body = app.rest_expect(method, &path, Some(json!({"label": label})), 200).await;
         assert_eq!(body["data"]["updateOneField"]["id"], json!(id));
         assert_eq!(body["data"]["updateOneField"]["label"], json!(label));
     }
@@ -655,7 +658,7 @@ async fn a_field_is_deleted() {
     let (parent, _) = object_via_graphql(&app, "parent").await;
     let (id, _) = field_via_graphql(&app, &parent, "del").await;
     let path = format!("/rest/metadata/fields/{id}");
-    let deleted = call(&app, Method::DELETE, &path, None, 200).await;
+    let deleted = app.rest_expect(Method::DELETE, &path, None, 200).await;
     assert_eq!(deleted["data"]["deleteOneField"]["id"], json!(id));
     error(&app, Method::GET, &path, None, 404, "NOT_FOUND").await;
     error(
@@ -694,20 +697,22 @@ async fn the_direct_format_serves_the_unified_page_envelope() {
         assert_eq!(page_info["endCursor"].is_string(), !data.is_empty(), "{path}");
         assert!(body["totalCount"].is_u64());
     }
-    let created = call(
-        &app,
-        Method::POST,
-        "/rest/metadata/objects",
-        Some(object_input("direct")),
-        201,
-    )
-    .await;
+    let created = app
+        .rest_expect(
+            Method::POST,
+            "/rest/metadata/objects",
+            Some(object_input("direct")),
+            201,
+        )
+        .await;
     assert!(created.get("data").is_none(), "the object itself: {created}");
     let id = created["id"].as_str().unwrap();
     let read = get(&app, &format!("/rest/metadata/objects/{id}")).await;
     assert_eq!(read["id"], json!(id));
     assert!(read["fields"].is_array());
-    let deleted = call(&app, Method::DELETE, &format!("/rest/metadata/objects/{id}"), None, 200).await;
+    let deleted = app
+        .rest_expect(Method::DELETE, &format!("/rest/metadata/objects/{id}"), None, 200)
+        .await;
     assert_eq!(deleted["id"], json!(id));
 }
 
@@ -718,7 +723,9 @@ async fn a_custom_object_lives_and_dies_through_rest() {
     let app = TestApp::new().await.with_workspace().await;
     let object = json!({"nameSingular": "listing", "namePlural": "listings", "labelSingular": "Listing",
                         "labelPlural": "Listings", "description": "Homes for sale"});
-    let created = call(&app, Method::POST, "/rest/metadata/objects", Some(object), 201).await;
+    let created = app
+        .rest_expect(Method::POST, "/rest/metadata/objects", Some(object), 201)
+        .await;
     let id = created["data"]["createOneObject"]["id"].as_str().unwrap().to_string();
     let listed = get(&app, "/rest/metadata/objects").await;
     assert!(ids(items(&listed, "objects")).contains(&id.as_str()));
@@ -727,8 +734,7 @@ async fn a_custom_object_lives_and_dies_through_rest() {
         json!("Homes for sale")
     );
     let relabel = json!({"labelSingular": "Home", "labelPlural": "Homes"});
-    call(
-        &app,
+    app.rest_expect(
         Method::PATCH,
         &format!("/rest/metadata/objects/{id}"),
         Some(relabel),
@@ -738,29 +744,28 @@ async fn a_custom_object_lives_and_dies_through_rest() {
 
     let text = json!({"objectMetadataId": id, "type": "TEXT", "name": "address", "label": "Address", "isNullable": false,
                       "defaultValue": "unknown", "icon": "IconMap"});
-    let text =
-        call(&app, Method::POST, "/rest/metadata/fields", Some(text), 201).await["data"]["createOneField"].clone();
+    let text = app
+        .rest_expect(Method::POST, "/rest/metadata/fields", Some(text), 201)
+        .await["data"]["createOneField"]
+        .clone();
     assert_eq!(text["isNullable"], json!(false));
     assert_eq!(text["defaultValue"], json!("unknown"));
     let select = json!({"objectMetadataId": id, "type": "SELECT", "name": "status", "label": "Status",
                         "options": [{"id": "5f0cc7a2-6a3a-4c0f-a7f4-8b9b3d2b8a11", "value": "FOR_SALE", "label": "For sale", "color": "green"},
                                     {"value": "SOLD", "label": "Sold", "position": 5}],
                         "defaultValue": "FOR_SALE"});
-    let select =
-        call(&app, Method::POST, "/rest/metadata/fields", Some(select), 201).await["data"]["createOneField"].clone();
+    let select = app
+        .rest_expect(Method::POST, "/rest/metadata/fields", Some(select), 201)
+        .await["data"]["createOneField"]
+        .clone();
     assert_eq!(
         select["options"],
         json!([{"value": "FOR_SALE", "label": "For sale", "color": "green", "position": 0},
                {"value": "SOLD", "label": "Sold", "position": 5}])
     );
-    let record = call(
-        &app,
-        Method::POST,
-        "/rest/listings",
-        Some(json!({"status": "SOLD"})),
-        201,
-    )
-    .await;
+    let record = app
+        .rest_expect(Method::POST, "/rest/listings", Some(json!({"status": "SOLD"})), 201)
+        .await;
     assert_eq!(record["data"]["address"], json!("unknown"));
     let bad_record = app
         .rest(Method::POST, "/rest/listings", Some(json!({"status": "RENTED"})))
@@ -770,36 +775,30 @@ async fn a_custom_object_lives_and_dies_through_rest() {
     let options = json!({"options": [{"value": "FOR_SALE", "label": "For sale"}, {"value": "SOLD", "label": "Sold"},
                                      {"value": "RENTED", "label": "Rented"}], "description": "Where it stands"});
     let status = select["id"].as_str().unwrap();
-    let updated = call(
-        &app,
-        Method::PATCH,
-        &format!("/rest/metadata/fields/{status}"),
-        Some(options),
-        200,
-    )
-    .await;
+    let updated = app
+        .rest_expect(
+            Method::PATCH,
+            &format!("/rest/metadata/fields/{status}"),
+            Some(options),
+            200,
+        )
+        .await;
     assert_eq!(
         updated["data"]["updateOneField"]["options"].as_array().unwrap().len(),
         3
     );
-    call(
-        &app,
-        Method::POST,
-        "/rest/listings",
-        Some(json!({"status": "RENTED"})),
-        201,
-    )
-    .await;
+    app.rest_expect(Method::POST, "/rest/listings", Some(json!({"status": "RENTED"})), 201)
+        .await;
     let deactivate = json!({"isActive": false});
     let text_id = text["id"].as_str().unwrap();
-    let off = call(
-        &app,
-        Method::PATCH,
-        &format!("/rest/metadata/fields/{text_id}"),
-        Some(deactivate),
-        200,
-    )
-    .await;
+    let off = app
+        .rest_expect(
+            Method::PATCH,
+            &format!("/rest/metadata/fields/{text_id}"),
+            Some(deactivate),
+            200,
+        )
+        .await;
     assert_eq!(off["data"]["updateOneField"]["isActive"], json!(false));
     let records = get(&app, "/rest/listings").await;
     assert!(
@@ -808,14 +807,8 @@ async fn a_custom_object_lives_and_dies_through_rest() {
     );
 
     for field in [text_id, status] {
-        call(
-            &app,
-            Method::DELETE,
-            &format!("/rest/metadata/fields/{field}"),
-            None,
-            200,
-        )
-        .await;
+        app.rest_expect(Method::DELETE, &format!("/rest/metadata/fields/{field}"), None, 200)
+            .await;
     }
     let own = get(&app, &format!("/rest/metadata/fields?objectMetadataId={id}")).await;
     assert_eq!(own["totalCount"], json!(5), "the system fields are left");
@@ -829,7 +822,8 @@ async fn a_custom_object_lives_and_dies_through_rest() {
         "VALIDATION_ERROR",
     )
     .await;
-    call(&app, Method::DELETE, &format!("/rest/metadata/objects/{id}"), None, 200).await;
+    app.rest_expect(Method::DELETE, &format!("/rest/metadata/objects/{id}"), None, 200)
+        .await;
     let gone = app.rest_get("/rest/listings").await;
     assert_eq!(gone.status, 404, "{}", gone.body);
 }
@@ -845,7 +839,9 @@ async fn relations_are_created_and_deleted_as_relation_fields() {
                        "isNullable": true, "icon": "IconBuilding", "isLabelSyncedWithName": false,
                        "relationCreationPayload": {"type": "MANY_TO_ONE", "targetObjectMetadataId": company,
                                                    "targetFieldLabel": "Rest Tests rel", "targetFieldIcon": "IconList"}});
-    let created = call(&app, Method::POST, "/rest/metadata/fields", Some(field), 201).await;
+    let created = app
+        .rest_expect(Method::POST, "/rest/metadata/fields", Some(field), 201)
+        .await;
     let field = &created["data"]["createOneField"];
     assert_eq!(field["type"], json!("RELATION"));
     assert_eq!(field["icon"], json!("IconBuilding"));
@@ -875,23 +871,18 @@ async fn relations_are_created_and_deleted_as_relation_fields() {
         relation
     );
 
-    let acme = call(
-        &app,
-        Method::POST,
-        "/rest/companies",
-        Some(json!({"name": "Acme"})),
-        201,
-    )
-    .await;
+    let acme = app
+        .rest_expect(Method::POST, "/rest/companies", Some(json!({"name": "Acme"})), 201)
+        .await;
     let acme = acme["data"]["id"].as_str().unwrap();
-    let linked = call(
-        &app,
-        Method::POST,
-        "/rest/restTestrels",
-        Some(json!({"companyId": acme})),
-        201,
-    )
-    .await;
+    let linked = app
+        .rest_expect(
+            Method::POST,
+            "/rest/restTestrels",
+            Some(json!({"companyId": acme})),
+            201,
+        )
+        .await;
     assert_eq!(linked["data"]["companyId"], json!(acme));
 
     // Nothing to change on a relation itself; its fields are relabelled.
@@ -913,24 +904,18 @@ async fn relations_are_created_and_deleted_as_relation_fields() {
         "NOT_FOUND",
     )
     .await;
-    let relabelled = call(
-        &app,
-        Method::PATCH,
-        &format!("/rest/metadata/fields/{inverse}"),
-        Some(json!({"label": "Listings"})),
-        200,
-    )
-    .await;
+    let relabelled = app
+        .rest_expect(
+            Method::PATCH,
+            &format!("/rest/metadata/fields/{inverse}"),
+            Some(json!({"label": "Listings"})),
+            200,
+        )
+        .await;
     assert_eq!(relabelled["data"]["updateOneField"]["label"], json!("Listings"));
 
-    call(
-        &app,
-        Method::DELETE,
-        &format!("/rest/metadata/fields/{inverse}"),
-        None,
-        200,
-    )
-    .await;
+    app.rest_expect(Method::DELETE, &format!("/rest/metadata/fields/{inverse}"), None, 200)
+        .await;
     for gone in [
         format!("/rest/metadata/relations/{relation_id}"),
         format!("/rest/metadata/fields/{inverse}"),
@@ -959,7 +944,9 @@ async fn relations_are_created_and_deleted_through_their_own_route() {
     let body = json!({"relationType": "ONE_TO_MANY", "fromObjectMetadataId": person, "toObjectMetadataId": listing,
                       "fromName": "listings", "fromLabel": "Listings", "toName": "agent", "toLabel": "Agent",
                       "toIcon": "IconUser"});
-    let created = call(&app, Method::POST, "/rest/metadata/relations", Some(body), 201).await;
+    let created = app
+        .rest_expect(Method::POST, "/rest/metadata/relations", Some(body), 201)
+        .await;
     let relation = &created["data"]["createOneRelation"];
     assert_eq!(relation["relationType"], json!("ONE_TO_MANY"));
     assert_eq!(relation["onDelete"], json!("SET_NULL"));
@@ -977,7 +964,9 @@ async fn relations_are_created_and_deleted_through_their_own_route() {
 
     let graphql_names = json!({"relationType": "MANY_TO_MANY", "fromObjectMetadataId": person, "toObjectMetadataId": listing,
                                "fromFieldMetadataName": "favourites", "toFieldMetadataName": "fans"});
-    let many = call(&app, Method::POST, "/rest/metadata/relations", Some(graphql_names), 201).await;
+    let many = app
+        .rest_expect(Method::POST, "/rest/metadata/relations", Some(graphql_names), 201)
+        .await;
     let many_id = many["data"]["createOneRelation"]["id"].as_str().unwrap().to_string();
 
     let before = data_model(&app).await;
@@ -1024,14 +1013,14 @@ async fn relations_are_created_and_deleted_through_their_own_route() {
     assert_eq!(fields, ["relationCreationPayload"]);
     assert_eq!(data_model(&app).await, before);
 
-    let deleted = call(
-        &app,
-        Method::DELETE,
-        &format!("/rest/metadata/relations/{many_id}"),
-        None,
-        200,
-    )
-    .await;
+    let deleted = app
+        .rest_expect(
+            Method::DELETE,
+            &format!("/rest/metadata/relations/{many_id}"),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(deleted["data"]["deleteOneRelation"]["id"], json!(many_id));
     error(
         &app,
@@ -1053,7 +1042,9 @@ async fn another_workspaces_metadata_is_not_found() {
     let company = owner.object_id("company").await;
     let relation = json!({"relationType": "ONE_TO_MANY", "fromObjectMetadataId": company, "toObjectMetadataId": object,
                           "fromName": "mines", "toName": "company"});
-    let relation = call(&owner, Method::POST, "/rest/metadata/relations", Some(relation), 201).await;
+    let relation = owner
+        .rest_expect(Method::POST, "/rest/metadata/relations", Some(relation), 201)
+        .await;
     let relation = relation["data"]["createOneRelation"]["id"]
         .as_str()
         .unwrap()
@@ -1103,14 +1094,9 @@ async fn another_workspaces_metadata_is_not_found() {
 #[tokio::test]
 async fn rest_and_graphql_metadata_see_each_others_changes() {
     let app = TestApp::new().await.with_workspace().await;
-    let created = call(
-        &app,
-        Method::POST,
-        "/rest/metadata/objects",
-        Some(object_input("both")),
-        201,
-    )
-    .await;
+    let created = app
+        .rest_expect(Method::POST, "/rest/metadata/objects", Some(object_input("both")), 201)
+        .await;
     let id = created["data"]["createOneObject"]["id"].as_str().unwrap().to_string();
     let seen = app
         .metadata_query_with(
@@ -1131,8 +1117,7 @@ async fn rest_and_graphql_metadata_see_each_others_changes() {
     let (field, _) = field_via_graphql(&app, &id, "gql").await;
     let read = get(&app, &format!("/rest/metadata/fields/{field}")).await;
     assert_eq!(read["data"]["field"]["name"], json!("restTestFieldgql"));
-    call(
-        &app,
+    app.rest_expect(
         Method::PATCH,
         &format!("/rest/metadata/fields/{field}"),
         Some(json!({"label": "From REST"})),
@@ -1147,7 +1132,8 @@ async fn rest_and_graphql_metadata_see_each_others_changes() {
         .await;
     assert_eq!(node_where(&seen["fields"], "id", &field)["label"], json!("From REST"));
 
-    call(&app, Method::DELETE, &format!("/rest/metadata/objects/{id}"), None, 200).await;
+    app.rest_expect(Method::DELETE, &format!("/rest/metadata/objects/{id}"), None, 200)
+        .await;
     let gone = app
         .metadata("query($id: ID!) { object(id: $id) { id } }", json!({"id": id}))
         .await;

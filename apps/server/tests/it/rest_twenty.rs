@@ -15,21 +15,14 @@ const PEOPLE: [&str; 4] = [
     "20202020-0000-4000-8000-0000000000a4",
 ];
 
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
-    let res = app.rest(method.clone(), path, body).await;
-    assert_eq!(res.status, status, "{method} {path}: {}", res.body);
-    res.json()
-}
-
 async fn get(app: &TestApp, path: &str) -> Value {
-    call(app, Method::GET, path, None, 200).await
+    app.rest_expect(Method::GET, path, None, 200).await
 }
 
 /// Twenty's `beforeAll` of the find-many suite: one company, four people at positions 0–3 with a city each.
 async fn people() -> TestApp {
     let app = TestApp::new().await.with_workspace().await;
-    call(
-        &app,
+    app.rest_expect(
         Method::POST,
         "/rest/companies",
         Some(json!({"id": COMPANY, "name": "Acme", "domainName": "acme.example"})),
@@ -37,8 +30,7 @@ async fn people() -> TestApp {
     )
     .await;
     for (index, id) in PEOPLE.iter().enumerate() {
-        call(
-            &app,
+        app.rest_expect(
             Method::POST,
             "/rest/people",
             Some(json!({"id": id, "city": format!("City {index}"), "position": index, "companyId": COMPANY})),
@@ -144,14 +136,9 @@ async fn find_many_pages_in_the_order_asked_for() {
 #[tokio::test]
 async fn find_many_refuses_an_invalid_cursor_with_400() {
     let app = people().await;
-    let answer = call(
-        &app,
-        Method::GET,
-        "/rest/people?starting_after=invalid-cursor",
-        None,
-        400,
-    )
-    .await;
+    let answer = app
+        .rest_expect(Method::GET, "/rest/people?starting_after=invalid-cursor", None, 400)
+        .await;
     assert!(answer.to_string().contains("invalid cursor"), "{answer}");
 }
 
@@ -224,14 +211,14 @@ async fn conjunctions_lists_quotes_and_null_checks_filter_records() {
 #[tokio::test]
 async fn mixing_the_two_dialects_is_400_naming_both() {
     let app = people().await;
-    let answer = call(
-        &app,
-        Method::GET,
-        "/rest/people?filter[city][eq]=a&filter=city[eq]:b",
-        None,
-        400,
-    )
-    .await;
+    let answer = app
+        .rest_expect(
+            Method::GET,
+            "/rest/people?filter[city][eq]=a&filter=city[eq]:b",
+            None,
+            400,
+        )
+        .await;
     let text = answer.to_string();
     assert!(
         text.contains("filter[city][eq]") && text.contains("cannot be mixed"),
@@ -244,26 +231,28 @@ async fn mixing_the_two_dialects_is_400_naming_both() {
 async fn put_updates_like_patch_and_writes_honour_depth() {
     let app = people().await;
     let path = format!("/rest/people/{}?depth=1", PEOPLE[0]);
-    let updated = call(&app, Method::PUT, &path, Some(json!({"city": "Paris"})), 200).await;
+    let updated = app
+        .rest_expect(Method::PUT, &path, Some(json!({"city": "Paris"})), 200)
+        .await;
     assert_eq!(updated["data"]["city"], json!("Paris"));
     assert_eq!(updated["data"]["company"]["id"], json!(COMPANY));
-    let created = call(
-        &app,
-        Method::POST,
-        "/rest/people?depth=1",
-        Some(json!({"city": "Lyon", "companyId": COMPANY})),
-        201,
-    )
-    .await;
+    let created = app
+        .rest_expect(
+            Method::POST,
+            "/rest/people?depth=1",
+            Some(json!({"city": "Lyon", "companyId": COMPANY})),
+            201,
+        )
+        .await;
     assert_eq!(created["data"]["company"]["name"], json!("Acme"));
-    let batch = call(
-        &app,
-        Method::POST,
-        "/rest/batch/people?depth=1",
-        Some(json!([{"city": "Nice", "companyId": COMPANY}])),
-        201,
-    )
-    .await;
+    let batch = app
+        .rest_expect(
+            Method::POST,
+            "/rest/batch/people?depth=1",
+            Some(json!([{"city": "Nice", "companyId": COMPANY}])),
+            201,
+        )
+        .await;
     assert_eq!(batch["data"][0]["company"]["id"], json!(COMPANY));
 }
 
@@ -271,37 +260,34 @@ async fn put_updates_like_patch_and_writes_honour_depth() {
 #[tokio::test]
 async fn update_and_delete_many_by_filter() {
     let app = people().await;
-    let updated = call(
-        &app,
-        Method::PATCH,
-        "/rest/people?filter=position[gte]:2",
-        Some(json!({"jobTitle": "Engineer"})),
-        200,
-    )
-    .await;
+    let updated = app
+        .rest_expect(
+            Method::PATCH,
+            "/rest/people?filter=position[gte]:2",
+            Some(json!({"jobTitle": "Engineer"})),
+            200,
+        )
+        .await;
     assert_eq!(updated["data"].as_array().map(Vec::len), Some(2));
     assert_eq!(
         ids(&get(&app, "/rest/people?filter=jobTitle[eq]:Engineer").await).len(),
         2
     );
 
-    let refused = call(&app, Method::PATCH, "/rest/people", Some(json!({"jobTitle": "x"})), 400).await;
+    let refused = app
+        .rest_expect(Method::PATCH, "/rest/people", Some(json!({"jobTitle": "x"})), 400)
+        .await;
     assert!(refused.to_string().contains("filter"), "{refused}");
-    call(&app, Method::DELETE, "/rest/people", None, 400).await;
+    app.rest_expect(Method::DELETE, "/rest/people", None, 400).await;
     assert_eq!(
         ids(&get(&app, "/rest/people?filter=jobTitle[eq]:x").await).len(),
         0,
         "nothing changed"
     );
 
-    let deleted = call(
-        &app,
-        Method::DELETE,
-        "/rest/people?filter=jobTitle[eq]:Engineer",
-        None,
-        200,
-    )
-    .await;
+    let deleted = app
+        .rest_expect(Method::DELETE, "/rest/people?filter=jobTitle[eq]:Engineer", None, 200)
+        .await;
     assert_eq!(deleted["data"].as_array().map(Vec::len), Some(2));
     assert_eq!(ids(&get(&app, "/rest/people").await).len(), 2);
 }
@@ -310,27 +296,24 @@ async fn update_and_delete_many_by_filter() {
 #[tokio::test]
 async fn restore_brings_soft_deleted_records_back() {
     let app = people().await;
-    call(&app, Method::DELETE, &format!("/rest/people/{}", PEOPLE[0]), None, 200).await;
-    call(&app, Method::DELETE, &format!("/rest/people/{}", PEOPLE[1]), None, 200).await;
+    app.rest_expect(Method::DELETE, &format!("/rest/people/{}", PEOPLE[0]), None, 200)
+        .await;
+    app.rest_expect(Method::DELETE, &format!("/rest/people/{}", PEOPLE[1]), None, 200)
+        .await;
     assert_eq!(ids(&get(&app, "/rest/people").await).len(), 2);
-    let restored = call(
-        &app,
-        Method::PATCH,
-        &format!("/rest/people/{}/restore", PEOPLE[0]),
-        None,
-        200,
-    )
-    .await;
+    let restored = app
+        .rest_expect(Method::PATCH, &format!("/rest/people/{}/restore", PEOPLE[0]), None, 200)
+        .await;
     assert_eq!(restored["data"]["id"], json!(PEOPLE[0]));
     assert!(restored["data"]["deletedAt"].is_null());
-    let many = call(
-        &app,
-        Method::PATCH,
-        &format!("/rest/people/restore?filter=id[in]:[{}]", PEOPLE[1]),
-        None,
-        200,
-    )
-    .await;
+    let many = app
+        .rest_expect(
+            Method::PATCH,
+            &format!("/rest/people/restore?filter=id[in]:[{}]", PEOPLE[1]),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(many["data"].as_array().map(Vec::len), Some(1));
     assert_eq!(ids(&get(&app, "/rest/people").await).len(), 4);
 }
@@ -341,21 +324,22 @@ async fn people_in_twenty_format() -> TestApp {
         .await
         .with_workspace()
         .await;
-    let created = call(
-        &app,
-        Method::POST,
-        "/rest/companies",
-        Some(json!({"id": COMPANY, "name": "Acme"})),
-        201,
-    )
-    .await;
+    let created = app
+        .rest_expect(
+            Method::POST,
+            "/rest/companies",
+            Some(json!({"id": COMPANY, "name": "Acme"})),
+            201,
+        )
+        .await;
     assert_eq!(created["data"]["createCompany"]["id"], json!(COMPANY));
     let batch: Vec<Value> = PEOPLE
         .iter()
         .enumerate()
         .map(|(index, id)| json!({"id": id, "city": format!("City {index}"), "position": index, "companyId": COMPANY}))
         .collect();
-    call(&app, Method::POST, "/rest/batch/people", Some(Value::Array(batch)), 201).await;
+    app.rest_expect(Method::POST, "/rest/batch/people", Some(Value::Array(batch)), 201)
+        .await;
     app
 }
 
@@ -384,21 +368,19 @@ async fn twenty_format_batch_create_answers_under_create_plural_and_refuses_dept
         .await
         .with_workspace()
         .await;
-    call(&app, Method::POST, "/rest/companies", Some(json!({"id": COMPANY})), 201).await;
+    app.rest_expect(Method::POST, "/rest/companies", Some(json!({"id": COMPANY})), 201)
+        .await;
     let body = json!([{"id": PEOPLE[0], "companyId": COMPANY}, {"id": PEOPLE[1], "companyId": COMPANY}]);
-    let created = call(
-        &app,
-        Method::POST,
-        "/rest/batch/people?depth=1",
-        Some(body.clone()),
-        201,
-    )
-    .await;
+    let created = app
+        .rest_expect(Method::POST, "/rest/batch/people?depth=1", Some(body.clone()), 201)
+        .await;
     let people = created["data"]["createPeople"].as_array().unwrap();
     assert_eq!(people[0]["id"], json!(PEOPLE[0]));
     assert_eq!(people[1]["id"], json!(PEOPLE[1]));
     assert!(people[0]["company"].is_object() && people[0]["company"].get("people").is_none());
-    let refused = call(&app, Method::POST, "/rest/batch/people?depth=2", Some(body), 400).await;
+    let refused = app
+        .rest_expect(Method::POST, "/rest/batch/people?depth=2", Some(body), 400)
+        .await;
     assert!(refused.to_string().contains("depth"), "{refused}");
     assert_eq!(
         get(&app, "/rest/people").await["totalCount"],
@@ -414,38 +396,37 @@ async fn twenty_format_answers_each_operation_under_its_name() {
     let app = people_in_twenty_format().await;
     let path = format!("/rest/people/{}", PEOPLE[0]);
     assert_eq!(get(&app, &path).await["data"]["person"]["id"], json!(PEOPLE[0]));
-    let updated = call(&app, Method::PATCH, &path, Some(json!({"city": "Paris"})), 200).await;
+    let updated = app
+        .rest_expect(Method::PATCH, &path, Some(json!({"city": "Paris"})), 200)
+        .await;
     assert_eq!(updated["data"]["updatePerson"]["city"], json!("Paris"));
-    let deleted = call(&app, Method::DELETE, &path, None, 200).await;
+    let deleted = app.rest_expect(Method::DELETE, &path, None, 200).await;
     assert_eq!(deleted["data"]["deletePerson"]["id"], json!(PEOPLE[0]));
-    let restored = call(&app, Method::PATCH, &format!("{path}/restore"), None, 200).await;
+    let restored = app
+        .rest_expect(Method::PATCH, &format!("{path}/restore"), None, 200)
+        .await;
     assert_eq!(restored["data"]["restorePerson"]["id"], json!(PEOPLE[0]));
-    let many = call(
-        &app,
-        Method::PATCH,
-        "/rest/people?filter=position[gte]:2",
-        Some(json!({"jobTitle": "Engineer"})),
-        200,
-    )
-    .await;
+    let many = app
+        .rest_expect(
+            Method::PATCH,
+            "/rest/people?filter=position[gte]:2",
+            Some(json!({"jobTitle": "Engineer"})),
+            200,
+        )
+        .await;
     assert_eq!(many["data"]["updatePeople"].as_array().map(Vec::len), Some(2));
-    let gone = call(
-        &app,
-        Method::DELETE,
-        "/rest/people?filter=jobTitle[eq]:Engineer",
-        None,
-        200,
-    )
-    .await;
+    let gone = app
+        .rest_expect(Method::DELETE, "/rest/people?filter=jobTitle[eq]:Engineer", None, 200)
+        .await;
     assert_eq!(gone["data"]["deletePeople"].as_array().map(Vec::len), Some(2));
-    let back = call(
-        &app,
-        Method::PATCH,
-        "/rest/people/restore?filter=jobTitle[eq]:Engineer",
-        None,
-        200,
-    )
-    .await;
+    let back = app
+        .rest_expect(
+            Method::PATCH,
+            "/rest/people/restore?filter=jobTitle[eq]:Engineer",
+            None,
+            200,
+        )
+        .await;
     assert_eq!(back["data"]["restorePeople"].as_array().map(Vec::len), Some(2));
 }
 

@@ -3,6 +3,7 @@
 
 use super::page::MAX_METADATA_PAGE;
 use super::view::MetadataFormat;
+use crate::openapi::error_responses;
 use serde_json::{Map, Value as Json, json};
 use twenty_domain::field_type::FieldType;
 
@@ -175,26 +176,6 @@ fn schemas() -> Map<String, Json> {
                 "onDelete": {"type": "string", "enum": ON_DELETE}}}),
     );
     schemas
-}
-
-fn error_responses(codes: &[u16]) -> Map<String, Json> {
-    codes
-        .iter()
-        .map(|code| {
-            let description = match code {
-                400 => "Invalid input",
-                401 => "Missing or invalid token",
-                404 => "Not found",
-                409 => "Conflict",
-                429 => "Rate limit exceeded",
-                _ => "Error",
-            };
-            (
-                code.to_string(),
-                json!({"description": description, "content": {"application/json": {"schema": schema_ref("Error")}}}),
-            )
-        })
-        .collect()
 }
 
 fn answer(status: &str, description: &str, schema: Json, errors: &[u16]) -> Json {

@@ -274,6 +274,13 @@ impl TestApp {
         self.call(request).await
     }
 
+    /// The JSON answer to a REST request that must answer `status`.
+    pub async fn rest_expect(&self, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
+        let res = self.rest(method.clone(), path, body).await;
+        assert_eq!(res.status, status, "{method} {path}: {}", res.body);
+        res.json()
+    }
+
     pub async fn rest_get(&self, path: &str) -> Response {
         self.rest(Method::GET, path, None).await
     }
