@@ -2,16 +2,17 @@
 
 use crate::context::{CoreContext, Spliced};
 use crate::cost::{CostInputs, CostPlan};
-use crate::error::{document_error, rewrite_validation_message};
+use crate::error::{OBJECT_LITERAL, document_error, rewrite_validation_message};
 use crate::limits;
 use crate::schema::{PrepareError, SchemaEntry};
+use crate::tunnel;
 use juniper::parser::{Lexer, ParseError, ScalarToken, SourcePosition, Spanning, Token};
 use juniper::{
     DefaultScalarValue as S, EmptySubscription, ExecutionError, GraphQLError, GraphQLTypeAsync, InputValue, RootNode,
     SchemaType, Value, Variables,
 };
 use serde::Deserialize;
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 use std::collections::HashMap;
 use twenty_domain::ErrorCode;
 
@@ -185,15 +186,14 @@ where
     C: juniper::Context + Sync + Send,
 {
     let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
-    if let Ok(document) = juniper::parser::parse_document_source::<S>(&request.query, &schema.schema)
-        && let Err(message) = limits::check(&document, operation)
-    {
-        return GraphQLResponse::failed(vec![document_error(message, ErrorCode::ValidationError, Vec::new())]);
+    let mut variable_types = Vec::new();
+    if let Ok(document) = juniper::parser::parse_document_source::<S>(&request.query, &schema.schema) {
+        if let Err(message) = limits::check(&document, operation) {
+            return GraphQLResponse::failed(vec![document_error(message, ErrorCode::ValidationError, Vec::new())]);
+        }
+        variable_types = tunnel::variable_types(&document, operation);
     }
-    let variables = match &request.variables {
-        Some(Json::Object(map)) => to_variables(map),
-        _ => Variables::new(),
-    };
+    let variables = to_variables(request, &variable_types, &schema.schema);
     match juniper::execute(&request.query, operation, schema, &variables, ctx).await {
         Ok((data, errors)) => GraphQLResponse {
             errors: errors.iter().map(execution_error).collect(),
@@ -216,10 +216,7 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
             return GraphQLResponse::failed(graphql_errors(err, &request.query, &entry.schema.schema));
         }
     };
-    let variables = match &request.variables {
-        Some(Json::Object(map)) => to_variables(map),
-        _ => Variables::new(),
-    };
+    let variables = to_variables(request, &prepared.variable_types, &entry.schema.schema);
     if let Err(error) = check_cost(entry, &prepared.cost, &variables, ctx).await {
         return GraphQLResponse::failed(vec![error]);
     }
@@ -268,12 +265,19 @@ async fn check_cost(
     Ok(())
 }
 
-fn to_variables(map: &Map<String, Json>) -> Variables<S> {
-    map.iter()
+/// The request's variables as juniper takes them, with `JSON` objects and lists encoded ([`tunnel`]) according to
+/// `types`, the declared types of the operation's variables.
+fn to_variables(request: &GraphQLRequest, types: &[(String, String)], schema: &SchemaType<S>) -> Variables<S> {
+    let Some(Json::Object(map)) = &request.variables else {
+        return Variables::new();
+    };
+    let mut map = map.clone();
+    tunnel::encode_variables(&mut map, types, schema);
+    map.into_iter()
         .map(|(k, v)| {
             (
-                k.clone(),
-                serde_json::from_value::<InputValue<S>>(v.clone()).unwrap_or(InputValue::Null),
+                k,
+                serde_json::from_value::<InputValue<S>>(v).unwrap_or(InputValue::Null),
             )
         })
         .collect()
@@ -290,11 +294,14 @@ fn graphql_errors(err: GraphQLError, query: &str, schema: &SchemaType<S>) -> Vec
                     ErrorCode::GraphqlValidationFailed,
                     at,
                 ),
-                Classified::Syntax(error) => (
-                    format!("Syntax error: {}", error.item),
-                    ErrorCode::GraphqlParseFailed,
-                    error.span.start,
-                ),
+                Classified::Syntax(error) => match object_literal_at_a_scalar(query, schema, &error) {
+                    Some(at) => (OBJECT_LITERAL.to_string(), ErrorCode::GraphqlValidationFailed, at),
+                    None => (
+                        format!("Syntax error: {}", error.item),
+                        ErrorCode::GraphqlParseFailed,
+                        error.span.start,
+                    ),
+                },
             };
             vec![document_error(
                 message,
@@ -400,6 +407,64 @@ fn integer_beyond_32_bits(query: &str, schema: &SchemaType<S>, error: Spanning<P
     }
 }
 
+/// Where an object literal stands in place of a scalar or an enum, when that is what `error` is. Juniper's parser
+/// reads object literals only where the schema expects an input object and fails the whole document at the `{`
+/// otherwise; graphql-js refuses such a (well-formed) literal in validation. As for [`integer_beyond_32_bits`], the document is
+/// parsed again with the literal replaced by `0` padded with spaces (newlines kept, so positions hold): if that
+/// parses — or fails only further on — the literal, not the syntax, was the problem.
+fn object_literal_at_a_scalar(
+    query: &str,
+    schema: &SchemaType<S>,
+    error: &Spanning<ParseError>,
+) -> Option<SourcePosition> {
+    if !matches!(error.item, ParseError::UnexpectedToken(_)) {
+        return None;
+    }
+    let failed_at = error.span.start.index();
+    let mut tokens = Lexer::new(query)
+        .map_while(Result::ok)
+        .skip_while(|t| t.span.start.index() < failed_at);
+    let opening = tokens
+        .next()
+        .filter(|t| t.item == Token::CurlyOpen && t.span.start.index() == failed_at)?;
+    // The character index just after the matching `}`.
+    let mut depth = 1usize;
+    let mut end = None;
+    for token in tokens {
+        match token.item {
+            Token::CurlyOpen => depth += 1,
+            Token::CurlyClose => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(token.span.end.index());
+                    break;
+                }
+            }
+            Token::EndOfFile => break,
+            _ => {}
+        }
+    }
+    let end = end?;
+    // The literal itself must be well-formed: it is parsed where no type is expected, as an argument of a field
+    // the parser does not know.
+    let literal: String = query.chars().skip(failed_at).take(end - failed_at).collect();
+    juniper::parser::parse_document_source::<S>(&format!("{{ __typename(literal: {literal}) }}"), schema).ok()?;
+    let patched: String = query
+        .chars()
+        .enumerate()
+        .map(|(index, ch)| match index {
+            i if i == failed_at => '0',
+            i if i > failed_at && i < end && ch != '\n' && ch != '\r' => ' ',
+            _ => ch,
+        })
+        .collect();
+    match juniper::parser::parse_document_source::<S>(&patched, schema) {
+        Ok(_) => Some(opening.span.start),
+        Err(later) if later.span.start.index() > failed_at => Some(opening.span.start),
+        Err(_) => None,
+    }
+}
+
 fn execution_error(error: &ExecutionError<S>) -> Json {
     let location = error.location();
     let mut out = json!({
@@ -471,6 +536,35 @@ mod tests {
             classify(&accented),
             ("GRAPHQL_VALIDATION_FAILED".into(), message, 2, 27)
         );
+    }
+
+    #[test]
+    fn an_object_literal_where_a_scalar_is_expected_is_a_validation_error_at_the_literal() {
+        let create = |default: &str| {
+            format!(
+                "mutation {{ createOneField(data: {{objectMetadataId: \"x\", name: \"n\", label: \"l\", type: JSON, defaultValue: {default}}}) {{ id }} }}"
+            )
+        };
+        for (default, column) in [("{a: [1, {b: 2}]}", 106), ("{}", 106), ("[1, {a: 1}]", 110)] {
+            let (code, message, line, at) = classify(&create(default));
+            assert_eq!(
+                (code.as_str(), line, at),
+                ("GRAPHQL_VALIDATION_FAILED", 1, column),
+                "{default}"
+            );
+            assert!(message.ends_with("must be passed as a variable"), "{message}");
+        }
+        // Across lines, and followed by a real syntax error: the literal is reported first.
+        let (code, _, line, column) = classify(&create("{a:\n 1}").replace("{ id }", "{ id"));
+        assert_eq!((code.as_str(), line, column), ("GRAPHQL_VALIDATION_FAILED", 1, 106));
+        // Braces where the grammar wants something else stay syntax errors.
+        for query in [
+            "fragment F { id } { objects { totalCount } }",
+            "{ objects { totalCount } { id } }",
+            "{ objects(paging: {first: {a: }}) { totalCount } }",
+        ] {
+            assert_eq!(classify(query).0, "GRAPHQL_PARSE_FAILED", "{query}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! ([`selection`]); the document limits ([`limits`]) and cost ([`cost`]); the response of a root field shaped in one pass from
 //! PostgreSQL's JSON ([`output`]). It also owns the metadata API's static schema and resolvers ([`metadata`]).
 //! Both share execution with the contract's error format ([`execute`], [`error`]) and the scalar pattern
-//! ([`scalars`]).
+//! ([`scalars`]); [`tunnel`] carries `JSON` objects and lists in variables past juniper.
 
 pub mod context;
 pub mod cost;
@@ -18,6 +18,7 @@ pub mod root;
 pub mod scalars;
 pub mod schema;
 pub mod selection;
+pub mod tunnel;
 pub mod types;
 
 pub use context::CoreContext;

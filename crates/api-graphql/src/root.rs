@@ -5,6 +5,7 @@ use crate::context::CoreContext;
 use crate::error::field_error;
 use crate::output;
 use crate::selection::{argument, connection_query, input_argument, node_selection, object_in};
+use crate::tunnel;
 use crate::types::{DynInput, JsonView, RootOperation, TypeInfo, TypeKind, connection_args, generated_type};
 use juniper::meta::Field;
 use juniper::{
@@ -113,6 +114,18 @@ fn uuid_argument(field: &juniper::LookAheadSelection<'_, S>, name: &str) -> Doma
     Uuid::parse_str(&value).map_err(|_| DomainError::invalid_field(name, "must be a UUID"))
 }
 
+/// The record data of a create or update root field, with its `JSON` values decoded ([`crate::tunnel`]).
+fn data_argument(field: &juniper::LookAheadSelection<'_, S>, schema: &juniper::SchemaType<S>) -> DomainResult<Json> {
+    let mut data = argument(field, "data").unwrap_or(Json::Null);
+    let data_type = schema
+        .concrete_mutation_type()
+        .and_then(|mutation| mutation.name())
+        .and_then(|mutation| tunnel::argument_type(schema, mutation, field.field_original_name(), "data"))
+        .ok_or_else(|| DomainError::internal("a mutation's `data` argument is not in the schema"))?;
+    tunnel::decode(&mut data, &data_type, schema).map_err(|message| DomainError::invalid_field("data", message))?;
+    Ok(data)
+}
+
 /// `ids` and/or `filter` of a bulk mutation; at least one is required.
 fn bulk_target(
     meta: &WorkspaceMetadata,
@@ -180,7 +193,7 @@ async fn resolve_root(
         output::write_list(&node_ti, &rows, &plan(), &mut text);
         Ok(ctx.raw.splice(text))
     };
-    let data = || argument(&field, "data").unwrap_or(Json::Null);
+    let data = || data_argument(&field, executor.schema());
     let upsert = || argument(&field, "upsert").and_then(|v| v.as_bool()).unwrap_or(false);
     Ok(match op {
         RootOperation::FindMany => {
@@ -204,10 +217,10 @@ async fn resolve_root(
             one(records.find_one(meta, object, filter, node()?).await?)
         }
         RootOperation::CreateOne => one(Some(
-            records.create_one(meta, object, &data(), upsert(), &node()?).await?,
+            records.create_one(meta, object, &data()?, upsert(), &node()?).await?,
         )),
         RootOperation::CreateMany => {
-            let items = match data() {
+            let items = match data()? {
                 Json::Array(items) => items,
                 _ => return Err(DomainError::invalid_field("data", "expected a list")),
             };
@@ -215,11 +228,11 @@ async fn resolve_root(
         }
         RootOperation::UpdateOne => {
             let id = uuid_argument(&field, "id")?;
-            one(Some(records.update_one(meta, object, id, &data(), &node()?).await?))
+            one(Some(records.update_one(meta, object, id, &data()?, &node()?).await?))
         }
         RootOperation::UpdateMany => {
             let target = bulk_target(meta, object, &field)?;
-            many(records.update_many(meta, object, &target, &data(), &node()?).await?)
+            many(records.update_many(meta, object, &target, &data()?, &node()?).await?)
         }
         RootOperation::DeleteOne | RootOperation::DestroyOne | RootOperation::RestoreOne => {
             let id = uuid_argument(&field, "id")?;

@@ -26,6 +26,12 @@ pub(crate) fn number_or_string_token(token: ScalarToken<'_>) -> ParseScalarResul
     }
 }
 
+/// A literal token at a `JSON` position: a number or a string, a string that begins with the tunnel's mark
+/// escaped ([`crate::tunnel`]).
+pub(crate) fn json_token(token: ScalarToken<'_>) -> ParseScalarResult<S> {
+    number_or_string_token(token).map(crate::tunnel::escape_token)
+}
+
 pub(crate) fn as_string(v: &InputValue<S>) -> Option<&str> {
     match v {
         InputValue::Scalar(S::String(s)) => Some(s),
@@ -188,9 +194,14 @@ juniper_scalar!(BigInt, "BigInt", description: "A 64-bit integer: integer litera
 
 #[derive(Debug, Clone, Copy)]
 pub struct Json;
-juniper_scalar!(Json, "JSON", description: "Any JSON value. In GraphQL documents, objects and lists are passed as variables or as JSON text.",
-    token: number_or_string_token,
-    input: |v| matches!(v, InputValue::Scalar(_) | InputValue::Null).then_some(Json),
+juniper_scalar!(Json, "JSON", description: "Any JSON value. Objects and lists are passed as variables.",
+    token: json_token,
+    // Objects and lists arrive as strings that carry them (`crate::tunnel`); the resolvers decode them.
+    input: |v| match v {
+        InputValue::Scalar(S::String(s)) => crate::tunnel::decode_str(s).is_ok().then_some(Json),
+        InputValue::Scalar(_) | InputValue::Null => Some(Json),
+        _ => None,
+    },
     output: no_output);
 
 pub const DIRECTIONS: [&str; 6] = [

@@ -21,10 +21,12 @@ pub struct SchemaEntry {
     documents: Mutex<HashMap<DocumentKey, Arc<Prepared>>>,
 }
 
-/// A document ready to run: validated, with its cost plan.
+/// A document ready to run: validated, with its cost plan and the declared types of its operation's variables
+/// (for [`crate::tunnel::encode_variables`]).
 pub struct Prepared {
     pub document: PreparedDocument,
     pub cost: CostPlan,
+    pub variable_types: Vec<(String, String)>,
 }
 
 /// Documents kept per schema; a full cache starts over (clients send few distinct documents).
@@ -82,12 +84,15 @@ impl SchemaEntry {
             return Ok(found.clone());
         }
         // A document that does not parse is reported by validation, below.
-        let cost = match juniper::parser::parse_document_source::<S>(query, &self.schema.schema) {
+        let (cost, variable_types) = match juniper::parser::parse_document_source::<S>(query, &self.schema.schema) {
             Ok(document) => {
                 crate::limits::check(&document, operation).map_err(PrepareError::Limit)?;
-                CostPlan::new(&document, operation, &self.types)
+                (
+                    CostPlan::new(&document, operation, &self.types),
+                    crate::tunnel::variable_types(&document, operation),
+                )
             }
-            Err(_) => CostPlan::default(),
+            Err(_) => (CostPlan::default(), Vec::new()),
         };
         let source = DocumentSource {
             schema: self.schema.clone(),
@@ -100,6 +105,7 @@ impl SchemaEntry {
         let prepared = Arc::new(Prepared {
             document: prepared,
             cost,
+            variable_types,
         });
         if let Ok(mut documents) = self.documents.lock() {
             if documents.len() >= DOCUMENTS_PER_SCHEMA {

@@ -1,7 +1,7 @@
 //! The leaf types of the metadata API: `JSON` (defaults, options, settings), `DateTime`, and the
 //! `FieldMetadataType` enum, whose values are the domain's field types so the two lists cannot drift apart.
 
-use crate::scalars::{juniper_scalar, number_or_string_token, string_token};
+use crate::scalars::{json_token, juniper_scalar, number_or_string_token, string_token};
 use crate::types::{Leaf, leaf_value};
 use juniper::meta::EnumValue;
 use juniper::{DefaultScalarValue as S, InputValue, Value};
@@ -24,12 +24,13 @@ pub(super) fn timestamp(t: chrono::DateTime<chrono::Utc>) -> DateTimeValue {
     DateTimeValue(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
+/// A `JSON` argument as JSON. Objects and lists arrive as strings that carry them ([`crate::tunnel`]).
 fn scalar_json(v: &InputValue<S>) -> Option<Json> {
     Some(match v {
         InputValue::Null => Json::Null,
         InputValue::Scalar(S::Int(i)) => Json::from(*i),
         InputValue::Scalar(S::Float(f)) => serde_json::Number::from_f64(*f).map(Json::Number)?,
-        InputValue::Scalar(S::String(s)) => Json::String(s.clone()),
+        InputValue::Scalar(S::String(s)) => crate::tunnel::decode_str(s).ok()?,
         InputValue::Scalar(S::Boolean(b)) => Json::Bool(*b),
         InputValue::Enum(e) => Json::String(e.clone()),
         _ => return None,
@@ -37,7 +38,7 @@ fn scalar_json(v: &InputValue<S>) -> Option<Json> {
 }
 
 juniper_scalar!(JsonValue, "JSON",
-    token: number_or_string_token,
+    token: json_token,
     input: |v| scalar_json(v).map(JsonValue),
     output: |v| leaf_value(Leaf::Json, &v.0));
 
