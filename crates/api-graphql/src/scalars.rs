@@ -187,10 +187,20 @@ juniper_scalar!(BigInt, "BigInt", description: "A 64-bit integer: integer litera
     output: no_output);
 
 #[derive(Debug, Clone, Copy)]
+pub struct BigFloat;
+juniper_scalar!(BigFloat, "BigFloat", description: "An exact decimal, returned as a string (\"12.50\"); taken as a string or a number.",
+    token: number_or_string_token,
+    input: |v| match v {
+        InputValue::Scalar(S::Int(_) | S::Float(_) | S::String(_)) => Some(BigFloat),
+        _ => None,
+    },
+    output: no_output);
+
+#[derive(Debug, Clone, Copy)]
 pub struct Json;
 juniper_scalar!(Json, "JSON", description: "Any JSON value. In GraphQL documents, objects and lists are passed as variables or as JSON text.",
     token: number_or_string_token,
-    input: |v| matches!(v, InputValue::Scalar(_) | InputValue::Null).then_some(Json),
+    input: |v| matches!(v, InputValue::Scalar(_) | InputValue::Null | InputValue::List(_) | InputValue::Object(_)).then_some(Json),
     output: no_output);
 
 pub const DIRECTIONS: [&str; 6] = [
