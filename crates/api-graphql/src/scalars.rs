@@ -193,6 +193,16 @@ juniper_scalar!(BigInt, "BigInt", description: "A 64-bit integer: integer litera
     output: no_output);
 
 #[derive(Debug, Clone, Copy)]
+pub struct BigFloat;
+juniper_scalar!(BigFloat, "BigFloat", description: "An exact decimal, returned as a string (\"12.50\"); taken as a string or a number.",
+    token: number_or_string_token,
+    input: |v| match v {
+        InputValue::Scalar(S::Int(_) | S::Float(_) | S::String(_)) => Some(BigFloat),
+        _ => None,
+    },
+    output: no_output);
+
+#[derive(Debug, Clone, Copy)]
 pub struct Json;
 juniper_scalar!(Json, "JSON", description: "Any JSON value. Objects and lists are passed as variables.",
     token: json_token,

@@ -4,7 +4,7 @@
 use crate::envelope::{Operation, ResponseFormat};
 use serde_json::{Map, Value as Json, json};
 use std::sync::Arc;
-use twenty_domain::field_type::{ScalarKind, TextFormat};
+use twenty_domain::field_type::{ListItems, ScalarKind, SubFormat, TextFormat};
 use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::value::format_values;
 use twenty_storage::cache::VersionedCache;
@@ -20,6 +20,7 @@ fn leaf_schema(kind: ScalarKind, field: &FieldMetadata) -> Json {
         ScalarKind::Date => json!({"type": "string", "format": "date"}),
         ScalarKind::TextArray => json!({"type": "array", "items": {"type": "string"}}),
         ScalarKind::Json => json!({}),
+        ScalarKind::Decimal => json!({"type": "string", "format": "decimal", "example": "12.50"}),
     };
     let options: Vec<&str> = field.option_values().collect();
     if field.field_type.has_options() && !options.is_empty() {
@@ -28,10 +29,55 @@ fn leaf_schema(kind: ScalarKind, field: &FieldMetadata) -> Json {
             _ => schema["enum"] = json!(options),
         }
     }
-    match field.field_type.text_format() {
-        Some(TextFormat::Email) => schema["format"] = json!("email"),
-        Some(TextFormat::Url) => schema["format"] = json!("uri"),
-        Some(TextFormat::Phone) | None => {}
+    if let Some(format) = field.field_type.text_format() {
+        text_format(&mut schema, format);
+    }
+    schema
+}
+
+fn text_format(schema: &mut Json, format: TextFormat) {
+    match format {
+        TextFormat::Email => schema["format"] = json!("email"),
+        TextFormat::Url => schema["format"] = json!("uri"),
+        TextFormat::Phone | TextFormat::Link => {}
+    }
+}
+
+/// The schema of a value of a sub-field format (`kind` is the sub-field's storage kind).
+fn format_schema(format: SubFormat, kind: ScalarKind, field: &FieldMetadata) -> Json {
+    let mut schema = match format {
+        SubFormat::List(ListItems::Text(item)) => {
+            return json!({"type": "array", "items": format_schema(*item, ScalarKind::Text, field)});
+        }
+        SubFormat::List(ListItems::Object(properties)) => {
+            let properties: Map<String, Json> = properties
+                .iter()
+                .map(|p| {
+                    let schema = match p.format {
+                        Some(format) => format_schema(format, ScalarKind::Text, field),
+                        None => json!({"type": "string"}),
+                    };
+                    (p.name.to_string(), nullable(schema))
+                })
+                .collect();
+            return json!({"type": "array", "items": {"type": "object", "properties": properties}});
+        }
+        _ => leaf_schema(kind, field),
+    };
+    let values = format_values(format);
+    if !values.is_empty() {
+        schema["enum"] = json!(values);
+    }
+    if let Some(pattern) = format.pattern() {
+        schema["pattern"] = json!(pattern);
+    }
+    match format {
+        SubFormat::Text(text) => text_format(&mut schema, text),
+        SubFormat::Range(low, high) => {
+            schema["minimum"] = json!(low);
+            schema["maximum"] = json!(high);
+        }
+        _ => {}
     }
     schema
 }
@@ -53,7 +99,7 @@ fn field_schema(field: &FieldMetadata) -> Option<Json> {
             .iter()
             .map(|s| {
                 let sub = match s.format {
-                    Some(format) => json!({"type": "string", "enum": format_values(format)}),
+                    Some(format) => format_schema(format, s.kind, field),
                     None => leaf_schema(s.kind, field),
                 };
                 (s.name.to_string(), nullable(sub))

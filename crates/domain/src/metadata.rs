@@ -271,10 +271,18 @@ impl FieldMetadata {
             FieldType::Boolean => ScalarKind::Boolean,
             FieldType::DateTime => ScalarKind::Timestamp,
             FieldType::Date => ScalarKind::Date,
-            FieldType::MultiSelect => ScalarKind::TextArray,
+            FieldType::MultiSelect | FieldType::Array => ScalarKind::TextArray,
+            FieldType::Numeric => ScalarKind::Decimal,
             FieldType::Json => ScalarKind::Json,
             FieldType::Uuid => ScalarKind::Uuid,
-            FieldType::Currency | FieldType::FullName | FieldType::Relation => return None,
+            FieldType::Currency
+            | FieldType::FullName
+            | FieldType::Emails
+            | FieldType::Phones
+            | FieldType::Links
+            | FieldType::Address
+            | FieldType::RichText
+            | FieldType::Relation => return None,
         })
     }
 

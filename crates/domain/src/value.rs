@@ -1,7 +1,7 @@
 //! Typed values and the validation and coercion of input values per field type (contract §8, last paragraph).
 
 use crate::error::Problems;
-use crate::field_type::{ScalarKind, SubFormat, TextFormat};
+use crate::field_type::{ListItems, ScalarKind, SubFormat, TextFormat};
 use crate::metadata::{Column, FieldMetadata};
 use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Utc};
 use serde_json::Value as Json;
@@ -20,6 +20,8 @@ pub enum Value {
     Date(NaiveDate),
     TextArray(Vec<String>),
     Json(Json),
+    /// An exact decimal in its canonical text (checked by [`parse_decimal`]).
+    Decimal(String),
 }
 
 impl Value {
@@ -82,7 +84,42 @@ pub fn parse_scalar(kind: ScalarKind, json: &Json) -> Result<Value, String> {
             _ => Err("expected a list of strings".into()),
         },
         ScalarKind::Json => Ok(Value::Json(json.clone())),
+        ScalarKind::Decimal => parse_decimal(json).map(Value::Decimal),
     }
+}
+
+/// An exact decimal: a JSON number, or a string of an optional sign, digits with an optional fraction, and an
+/// optional exponent of at most three digits (`"-12.50"`, `"1e6"`); at most 100 characters.
+pub fn parse_decimal(json: &Json) -> Result<String, String> {
+    const MSG: &str = "expected a decimal number such as \"12.50\"";
+    let text = match json {
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => s.trim().to_string(),
+        _ => return Err(MSG.into()),
+    };
+    is_decimal(&text).then_some(text).ok_or_else(|| MSG.into())
+}
+
+fn is_decimal(s: &str) -> bool {
+    if s.len() > 100 {
+        return false;
+    }
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let mantissa = mantissa.strip_prefix(['-', '+']).unwrap_or(mantissa);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
+    let mantissa_ok = digits(int)
+        && digits(frac)
+        && !(int.is_empty() && frac.is_empty())
+        && !(mantissa.ends_with('.') && frac.is_empty() && int.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        (1..=3).contains(&e.len()) && digits(e)
+    });
+    mantissa_ok && exponent_ok
 }
 
 pub const NUL_MESSAGE: &str = "must not contain NUL (\\u0000) characters";
@@ -169,6 +206,16 @@ pub fn is_valid_url(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '[' || c == ']')
 }
 
+/// A link: an absolute http(s) URL, or one without its scheme whose host has a dot (`twenty.com/about`), as
+/// Twenty accepts them.
+pub fn is_valid_link(s: &str) -> bool {
+    if s.contains("://") {
+        return is_valid_url(s);
+    }
+    let host = s.split(['/', '?', '#', ':']).next().unwrap_or("");
+    host.contains('.') && !host.starts_with('.') && is_valid_url(&format!("https://{s}"))
+}
+
 /// A plausible phone number: `+`, digits, spaces, `-`, `(`, `)`, `.`, with 3 to 20 digits.
 pub fn is_valid_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
@@ -198,21 +245,115 @@ pub fn is_currency_code(s: &str) -> bool {
     CURRENCY_CODES.contains(&s)
 }
 
-/// The values a sub-field of `format` may take, beyond its storage kind.
+/// Active ISO 3166-1 alpha-2 country codes.
+pub const COUNTRY_CODES: &[&str] = &[
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD",
+    "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA",
+    "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE",
+    "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA",
+    "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK",
+    "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP",
+    "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT",
+    "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS",
+    "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ",
+    "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS",
+    "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST",
+    "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW",
+    "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA",
+    "ZM", "ZW",
+];
+
+/// An international calling code: `+` and one to four digits.
+pub fn is_calling_code(s: &str) -> bool {
+    s.strip_prefix('+')
+        .is_some_and(|d| (1..=4).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The values a sub-field of `format` may take, beyond its storage kind (empty: any of its kind).
 pub fn format_values(format: SubFormat) -> &'static [&'static str] {
     match format {
         SubFormat::CurrencyCode => CURRENCY_CODES,
+        SubFormat::CountryCode => COUNTRY_CODES,
+        SubFormat::CallingCode | SubFormat::Text(_) | SubFormat::Range(..) | SubFormat::List(_) => &[],
     }
 }
 
-/// Checks a sub-field value against its format (`NULL` always passes).
-pub fn check_sub_format(format: SubFormat, value: &Value) -> Result<(), &'static str> {
-    match (format, value) {
-        (SubFormat::CurrencyCode, Value::Text(code)) if !is_currency_code(code) => {
-            Err("must be a three-letter ISO 4217 currency code")
-        }
+/// Checks a sub-field value against its format (`NULL`, and the empty string for text formats, always pass).
+pub fn check_sub_format(format: SubFormat, value: &Value) -> Result<(), String> {
+    match value {
+        Value::Null => Ok(()),
+        Value::Text(s) if s.is_empty() => Ok(()),
+        Value::Text(s) => check_format_text(format, s),
+        Value::Float(f) => match format {
+            SubFormat::Range(low, high) if *f < f64::from(low) || *f > f64::from(high) => {
+                Err(format!("must be between {low} and {high}"))
+            }
+            _ => Ok(()),
+        },
+        Value::Json(json) => match format {
+            SubFormat::List(items) => check_list(items, json),
+            _ => Ok(()),
+        },
         _ => Ok(()),
     }
+}
+
+fn check_format_text(format: SubFormat, s: &str) -> Result<(), String> {
+    match format {
+        SubFormat::CurrencyCode if !is_currency_code(s) => Err("must be a three-letter ISO 4217 currency code".into()),
+        SubFormat::CountryCode if !COUNTRY_CODES.contains(&s) => {
+            Err("must be a two-letter ISO 3166-1 alpha-2 country code".into())
+        }
+        SubFormat::CallingCode if !is_calling_code(s) => Err("must be a calling code: `+` and 1 to 4 digits".into()),
+        SubFormat::Text(text) => check_text_format(text, s),
+        _ => Ok(()),
+    }
+}
+
+/// A JSON list whose items have the list's format; problems name the item (`[1].url: …`).
+fn check_list(items: ListItems, json: &Json) -> Result<(), String> {
+    let Json::Array(list) = json else {
+        return Err(match items {
+            ListItems::Text(_) => "expected a list of strings".into(),
+            ListItems::Object(properties) => format!("expected a list of objects with {}", property_list(properties)),
+        });
+    };
+    for (i, item) in list.iter().enumerate() {
+        match (items, item) {
+            (ListItems::Text(format), Json::String(s)) => {
+                check_format_text(*format, s).map_err(|msg| format!("[{i}]: {msg}"))?
+            }
+            (ListItems::Text(_), _) => return Err(format!("[{i}]: expected a string")),
+            (ListItems::Object(properties), Json::Object(map)) => {
+                for (key, value) in map {
+                    let Some(property) = properties.iter().find(|p| p.name == key) else {
+                        return Err(format!(
+                            "[{i}].{key}: unknown property; expected {}",
+                            property_list(properties)
+                        ));
+                    };
+                    match value {
+                        Json::Null => {}
+                        Json::String(s) if s.is_empty() => {}
+                        Json::String(s) => {
+                            if let Some(format) = property.format {
+                                check_format_text(format, s).map_err(|msg| format!("[{i}].{key}: {msg}"))?
+                            }
+                        }
+                        _ => return Err(format!("[{i}].{key}: expected a string")),
+                    }
+                }
+            }
+            (ListItems::Object(properties), _) => {
+                return Err(format!("[{i}]: expected an object with {}", property_list(properties)));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn property_list(properties: &[crate::field_type::ItemProperty]) -> String {
+    properties.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
 }
 
 /// Validates and converts one input value of `field` into its columns' values. Problems are reported under
@@ -257,7 +398,14 @@ pub fn coerce_field_input(
                     if let Some(format) = format
                         && let Err(msg) = check_sub_format(format, &v)
                     {
-                        problems.push(&sub_path, msg);
+                        match msg.strip_prefix('[') {
+                            // A list item's problem names the item in the path.
+                            Some(rest) => match rest.split_once(": ") {
+                                Some((item, text)) => problems.push(format!("{sub_path}[{item}"), text),
+                                None => problems.push(&sub_path, msg),
+                            },
+                            None => problems.push(&sub_path, msg),
+                        }
                     }
                     out.push((column, v));
                 }
@@ -304,6 +452,10 @@ fn check_text_format(format: TextFormat, s: &str) -> Result<(), String> {
     let (valid, expected) = match format {
         TextFormat::Email => (is_valid_email(s), "must be a valid email address"),
         TextFormat::Url => (is_valid_url(s), "must be an absolute http(s) URL"),
+        TextFormat::Link => (
+            is_valid_link(s),
+            "must be a URL such as https://twenty.com or twenty.com",
+        ),
         TextFormat::Phone => (
             is_valid_phone(s),
             "must be a phone number (digits, spaces, +, -, parentheses, dots)",

@@ -18,6 +18,7 @@ pub fn sql_type(kind: ScalarKind) -> &'static str {
         ScalarKind::Date => "date",
         ScalarKind::TextArray => "text[]",
         ScalarKind::Json => "jsonb",
+        ScalarKind::Decimal => "numeric",
     }
 }
 

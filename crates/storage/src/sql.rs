@@ -25,6 +25,8 @@ pub enum Bind {
     TextArray(Option<Vec<String>>),
     UuidArray(Vec<Uuid>),
     Json(Option<serde_json::Value>),
+    /// An exact decimal, sent as its text.
+    Numeric(Option<String>),
 }
 
 impl Bind {
@@ -41,6 +43,7 @@ impl Bind {
                 ScalarKind::Date => Bind::Date(None),
                 ScalarKind::TextArray => Bind::TextArray(None),
                 ScalarKind::Json => Bind::Json(None),
+                ScalarKind::Decimal => Bind::Numeric(None),
             },
             Value::Text(s) => Bind::Text(Some(s.clone())),
             Value::Float(f) => Bind::Float(Some(*f)),
@@ -52,6 +55,7 @@ impl Bind {
             Value::Date(d) => Bind::Date(Some(*d)),
             Value::TextArray(items) => Bind::TextArray(Some(items.clone())),
             Value::Json(j) => Bind::Json(Some(j.clone())),
+            Value::Decimal(d) => Bind::Numeric(Some(d.clone())),
         }
     }
 }
@@ -70,6 +74,7 @@ impl Bind {
             Bind::TextArray(_) => "text[]",
             Bind::UuidArray(_) => "uuid[]",
             Bind::Json(_) => "jsonb",
+            Bind::Numeric(_) => "numeric",
         }
     }
 
@@ -82,7 +87,7 @@ impl Bind {
             format!("{{{}}}", quoted.join(","))
         }
         match self {
-            Bind::Text(v) => v.clone(),
+            Bind::Text(v) | Bind::Numeric(v) => v.clone(),
             Bind::Float(v) => v.map(|f| f.to_string()),
             Bind::BigInt(v) => v.map(|i| i.to_string()),
             Bind::Bool(v) => v.map(|b| b.to_string()),
@@ -289,6 +294,12 @@ impl QueryFragment<Pg> for Sql {
                     Bind::TextArray(v) => out.push_bind_param::<Nullable<Array<Text>>, _>(v)?,
                     Bind::UuidArray(v) => out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(v)?,
                     Bind::Json(v) => out.push_bind_param::<Nullable<Jsonb>, _>(v)?,
+                    // Sent as text and cast, so no decimal library sits between the client's digits and the column.
+                    Bind::Numeric(v) => {
+                        out.push_sql("CAST(");
+                        out.push_bind_param::<Nullable<Text>, _>(v)?;
+                        out.push_sql(" AS numeric)");
+                    }
                 },
             }
         }

@@ -5,6 +5,7 @@
 
 mod auth;
 mod binary;
+mod field_types;
 mod graphql;
 mod identity;
 mod limits;

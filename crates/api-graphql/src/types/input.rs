@@ -4,7 +4,7 @@
 
 use super::generated_type;
 use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
-use crate::scalars::{BigInt, Date, DateTime, FilterIs, Json as JsonScalar, OrderByDirection};
+use crate::scalars::{BigFloat, BigInt, Date, DateTime, FilterIs, Json as JsonScalar, OrderByDirection};
 use juniper::meta::{Argument, EnumValue};
 use juniper::{
     DefaultScalarValue as S, ExecutionResult, Executor, FieldError, FromInputValue, GraphQLType, ID, InputValue,
@@ -38,6 +38,9 @@ fn leaf_arg(registry: &mut Registry<S>, name: &str, leaf: Leaf, required: bool, 
         Leaf::Date => wrapped_arg::<Date>,
         Leaf::Json => wrapped_arg::<JsonScalar>,
         Leaf::BigInt => wrapped_arg::<BigInt>,
+        Leaf::BigFloat => wrapped_arg::<BigFloat>,
+        // A list of text is written as a list, and compared with lists (`containsAny: [..]`).
+        Leaf::StringList => return wrapped_arg::<String>(registry, name, &(), required, true),
     };
     arg(registry, name, &(), required, list)
 }
@@ -99,7 +102,8 @@ fn input_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Argument<S>>
             let mut args = Vec::new();
             for f in &types.objects[i].fields {
                 match &f.shape {
-                    FieldShape::Leaf(Leaf::Json) | FieldShape::Enum { multi: true, .. } => {}
+                    FieldShape::Leaf(leaf) if !leaf.orderable() => {}
+                    FieldShape::Enum { multi: true, .. } => {}
                     FieldShape::Leaf(_) | FieldShape::Enum { multi: false, .. } => {
                         args.push(registry.arg::<Option<OrderByDirection>>(f.name.clone(), &()))
                     }
@@ -180,6 +184,7 @@ fn input_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Argument<S>>
         TypeKind::CompositeOrderBy(c) => c
             .sub_fields()
             .iter()
+            .filter(|s| twenty_domain::field_type::orderable(s.kind))
             .map(|s| registry.arg::<Option<OrderByDirection>>(s.name, &()))
             .collect(),
         TypeKind::CompositeInput(c) => c

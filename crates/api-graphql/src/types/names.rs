@@ -23,12 +23,18 @@ pub enum Leaf {
     Date,
     Json,
     BigInt,
+    /// An exact decimal (`NUMERIC`), a string on the wire.
+    BigFloat,
+    /// A list of text (`ARRAY`).
+    StringList,
 }
 
 impl Leaf {
     fn of_kind(kind: ScalarKind) -> Leaf {
         match kind {
-            ScalarKind::Text | ScalarKind::TextArray => Leaf::String,
+            ScalarKind::Text => Leaf::String,
+            ScalarKind::TextArray => Leaf::StringList,
+            ScalarKind::Decimal => Leaf::BigFloat,
             ScalarKind::Float => Leaf::Float,
             ScalarKind::BigInt => Leaf::BigInt,
             ScalarKind::Boolean => Leaf::Boolean,
@@ -51,6 +57,8 @@ impl Leaf {
             Leaf::Date => ScalarKind::Date,
             Leaf::Json => ScalarKind::Json,
             Leaf::BigInt => ScalarKind::BigInt,
+            Leaf::BigFloat => ScalarKind::Decimal,
+            Leaf::StringList => ScalarKind::TextArray,
         }
     }
 
@@ -70,7 +78,14 @@ impl Leaf {
             Leaf::Date => "DateFilter",
             Leaf::Json => "JSONFilter",
             Leaf::BigInt => "BigIntFilter",
+            Leaf::BigFloat => "BigFloatFilter",
+            Leaf::StringList => "ArrayFilter",
         }
+    }
+
+    /// Whether records may be ordered by a field of this leaf (the domain's rule for its storage kind).
+    pub(crate) fn orderable(self) -> bool {
+        twenty_domain::field_type::orderable(self.storage_kind())
     }
 }
 

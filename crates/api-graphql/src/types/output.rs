@@ -3,7 +3,7 @@
 use super::input::connection_args;
 use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
 use super::{DynEnum, JsonView};
-use crate::scalars::{BigInt, Date, DateTime, Json as JsonScalar};
+use crate::scalars::{BigFloat, BigInt, Date, DateTime, Json as JsonScalar};
 use juniper::meta::{Argument, Field};
 use juniper::{DefaultScalarValue as S, ID, Registry};
 
@@ -23,6 +23,8 @@ fn leaf_field(registry: &mut Registry<S>, name: &str, leaf: Leaf, non_null: bool
         (Leaf::Date, _) => registry.field::<Option<Date>>(name, &()),
         (Leaf::Json, _) => registry.field::<Option<JsonScalar>>(name, &()),
         (Leaf::BigInt, _) => registry.field::<Option<BigInt>>(name, &()),
+        (Leaf::BigFloat, _) => registry.field::<Option<BigFloat>>(name, &()),
+        (Leaf::StringList, _) => registry.field::<Option<Vec<Option<String>>>>(name, &()),
     }
 }
 

@@ -22,7 +22,14 @@ pub fn workspace() -> Arc<WorkspaceMetadata> {
         .field(F::new("extra", "Extra", FieldType::Json))
         .field(F::new("listedOn", "Listed on", FieldType::Date))
         .field(F::new("agentEmail", "Agent", FieldType::Email))
-        .field(F::new("externalId", "External id", FieldType::Uuid));
+        .field(F::new("externalId", "External id", FieldType::Uuid))
+        .field(F::new("emails", "Emails", FieldType::Emails))
+        .field(F::new("phones", "Phones", FieldType::Phones))
+        .field(F::new("links", "Links", FieldType::Links))
+        .field(F::new("location", "Location", FieldType::Address))
+        .field(F::new("tags", "Tags", FieldType::Array))
+        .field(F::new("notes", "Notes", FieldType::RichText))
+        .field(F::new("commission", "Commission", FieldType::Numeric));
     let meta = standard_objects()
         .object(property)
         .build(uuid::Uuid::nil(), chrono::Utc::now())

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A field type of the metadata model: the reference's fourteen plus `FULL_NAME`, `UUID` and `POSITION`.
+/// A field type of the metadata model: the reference's fourteen, `FULL_NAME`, `UUID` and `POSITION`, and the
+/// custom-field types of contract §11 (`EMAILS` … `NUMERIC`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FieldType {
@@ -32,10 +33,17 @@ pub enum FieldType {
     FullName,
     Uuid,
     Position,
+    Emails,
+    Phones,
+    Links,
+    Address,
+    Array,
+    RichText,
+    Numeric,
 }
 
 impl FieldType {
-    pub const ALL: [FieldType; 17] = [
+    pub const ALL: [FieldType; 24] = [
         FieldType::Text,
         FieldType::Number,
         FieldType::Boolean,
@@ -53,6 +61,13 @@ impl FieldType {
         FieldType::FullName,
         FieldType::Uuid,
         FieldType::Position,
+        FieldType::Emails,
+        FieldType::Phones,
+        FieldType::Links,
+        FieldType::Address,
+        FieldType::Array,
+        FieldType::RichText,
+        FieldType::Numeric,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +89,13 @@ impl FieldType {
             FieldType::FullName => "FULL_NAME",
             FieldType::Uuid => "UUID",
             FieldType::Position => "POSITION",
+            FieldType::Emails => "EMAILS",
+            FieldType::Phones => "PHONES",
+            FieldType::Links => "LINKS",
+            FieldType::Address => "ADDRESS",
+            FieldType::Array => "ARRAY",
+            FieldType::RichText => "RICH_TEXT",
+            FieldType::Numeric => "NUMERIC",
         }
     }
 
@@ -104,12 +126,19 @@ impl FieldType {
             | FieldType::Relation
             | FieldType::Json
             | FieldType::Uuid
-            | FieldType::Position => TypeTraits::PLAIN,
+            | FieldType::Position
+            | FieldType::Array
+            | FieldType::Numeric => TypeTraits::PLAIN,
             FieldType::Email => text(TextFormat::Email),
             FieldType::Phone => text(TextFormat::Phone),
             FieldType::Url => text(TextFormat::Url),
             FieldType::Currency => composite(CompositeType::Currency),
             FieldType::FullName => composite(CompositeType::FullName),
+            FieldType::Emails => composite(CompositeType::Emails),
+            FieldType::Phones => composite(CompositeType::Phones),
+            FieldType::Links => composite(CompositeType::Links),
+            FieldType::Address => composite(CompositeType::Address),
+            FieldType::RichText => composite(CompositeType::RichText),
             FieldType::Select | FieldType::MultiSelect | FieldType::Rating => OPTIONS,
         }
     }
@@ -180,6 +209,8 @@ pub enum TextFormat {
     Url,
     /// A phone number: digits, spaces, `+`, `-`, parentheses, dots.
     Phone,
+    /// A link: an absolute http(s) URL, or one without its scheme (`twenty.com/about`).
+    Link,
 }
 
 /// How one stored value is represented: the column type and the wire form.
@@ -194,6 +225,8 @@ pub enum ScalarKind {
     Date,
     TextArray,
     Json,
+    /// An exact decimal (`numeric`), written as a string on the wire so no digit is lost.
+    Decimal,
 }
 
 /// The composite field types; each is stored as one column per sub-field.
@@ -201,6 +234,11 @@ pub enum ScalarKind {
 pub enum CompositeType {
     Currency,
     FullName,
+    Emails,
+    Phones,
+    Links,
+    Address,
+    RichText,
 }
 
 /// One sub-field of a composite type.
@@ -214,12 +252,128 @@ pub struct SubField {
     pub format: Option<SubFormat>,
 }
 
-/// A value format of a composite sub-field.
+/// A value format of a composite sub-field. Text formats accept the empty string as "no value" (what Twenty's
+/// clients send for an unset sub-field); list formats are JSON lists whose items have the format
+/// [`SubFormat::list_items`] gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubFormat {
     /// A three-letter ISO 4217 code of [`crate::value::CURRENCY_CODES`].
     CurrencyCode,
+    /// A two-letter ISO 3166-1 alpha-2 code of [`crate::value::COUNTRY_CODES`].
+    CountryCode,
+    /// An international calling code: `+` and one to four digits.
+    CallingCode,
+    /// Text of the [`TextFormat`].
+    Text(TextFormat),
+    /// A number within an inclusive range.
+    Range(i16, i16),
+    /// A JSON list of items.
+    List(ListItems),
 }
+
+/// The items of a [`SubFormat::List`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListItems {
+    /// Strings of the format.
+    Text(&'static SubFormat),
+    /// Objects with these string properties (each optional, `null` allowed), and no others.
+    Object(&'static [ItemProperty]),
+}
+
+/// One property of the objects of a [`ListItems::Object`] list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemProperty {
+    pub name: &'static str,
+    pub format: Option<SubFormat>,
+}
+
+/// The text formats of links: a URL, with or without its `http(s)://` scheme (as Twenty accepts them).
+const LINK_URL: SubFormat = SubFormat::Text(TextFormat::Link);
+const EMAIL: SubFormat = SubFormat::Text(TextFormat::Email);
+
+impl SubFormat {
+    /// The pattern text values must match, as a regular expression for API documents.
+    pub fn pattern(self) -> Option<&'static str> {
+        match self {
+            SubFormat::CallingCode => Some("^\\+[0-9]{1,4}$"),
+            _ => None,
+        }
+    }
+}
+
+const fn sub(name: &'static str, kind: ScalarKind, as_type: FieldType, format: Option<SubFormat>) -> SubField {
+    SubField {
+        name,
+        kind,
+        as_type,
+        format,
+    }
+}
+const fn text(name: &'static str, format: Option<SubFormat>) -> SubField {
+    sub(name, ScalarKind::Text, FieldType::Text, format)
+}
+const fn json_list(name: &'static str, items: ListItems) -> SubField {
+    sub(name, ScalarKind::Json, FieldType::Json, Some(SubFormat::List(items)))
+}
+const fn float(name: &'static str, format: Option<SubFormat>) -> SubField {
+    sub(name, ScalarKind::Float, FieldType::Number, format)
+}
+
+const FULL_NAME_SUB_FIELDS: &[SubField] = &[text("firstName", None), text("lastName", None)];
+const EMAILS_SUB_FIELDS: &[SubField] = &[
+    text("primaryEmail", Some(EMAIL)),
+    json_list("additionalEmails", ListItems::Text(&EMAIL)),
+];
+const PHONES_SUB_FIELDS: &[SubField] = &[
+    text("primaryPhoneNumber", Some(SubFormat::Text(TextFormat::Phone))),
+    text("primaryPhoneCountryCode", Some(SubFormat::CountryCode)),
+    text("primaryPhoneCallingCode", Some(SubFormat::CallingCode)),
+    json_list(
+        "additionalPhones",
+        ListItems::Object(&[
+            ItemProperty {
+                name: "number",
+                format: Some(SubFormat::Text(TextFormat::Phone)),
+            },
+            ItemProperty {
+                name: "countryCode",
+                format: Some(SubFormat::CountryCode),
+            },
+            ItemProperty {
+                name: "callingCode",
+                format: Some(SubFormat::CallingCode),
+            },
+        ]),
+    ),
+];
+const LINKS_SUB_FIELDS: &[SubField] = &[
+    text("primaryLinkUrl", Some(LINK_URL)),
+    text("primaryLinkLabel", None),
+    json_list(
+        "secondaryLinks",
+        ListItems::Object(&[
+            ItemProperty {
+                name: "url",
+                format: Some(LINK_URL),
+            },
+            ItemProperty {
+                name: "label",
+                format: None,
+            },
+        ]),
+    ),
+];
+const ADDRESS_SUB_FIELDS: &[SubField] = &[
+    text("addressStreet1", None),
+    text("addressStreet2", None),
+    text("addressCity", None),
+    text("addressState", None),
+    text("addressCountry", None),
+    text("addressPostcode", None),
+    float("addressLat", Some(SubFormat::Range(-90, 90))),
+    float("addressLng", Some(SubFormat::Range(-180, 180))),
+];
+const RICH_TEXT_SUB_FIELDS: &[SubField] = &[text("blocknote", None), text("markdown", None)];
 
 impl CompositeType {
     pub fn sub_fields(self) -> &'static [SubField] {
@@ -238,20 +392,12 @@ impl CompositeType {
                     format: Some(SubFormat::CurrencyCode),
                 },
             ],
-            CompositeType::FullName => &[
-                SubField {
-                    name: "firstName",
-                    kind: ScalarKind::Text,
-                    as_type: FieldType::Text,
-                    format: None,
-                },
-                SubField {
-                    name: "lastName",
-                    kind: ScalarKind::Text,
-                    as_type: FieldType::Text,
-                    format: None,
-                },
-            ],
+            CompositeType::FullName => FULL_NAME_SUB_FIELDS,
+            CompositeType::Emails => EMAILS_SUB_FIELDS,
+            CompositeType::Phones => PHONES_SUB_FIELDS,
+            CompositeType::Links => LINKS_SUB_FIELDS,
+            CompositeType::Address => ADDRESS_SUB_FIELDS,
+            CompositeType::RichText => RICH_TEXT_SUB_FIELDS,
         }
     }
 
@@ -264,6 +410,11 @@ impl CompositeType {
         match self {
             CompositeType::Currency => "Currency",
             CompositeType::FullName => "FullName",
+            CompositeType::Emails => "Emails",
+            CompositeType::Phones => "Phones",
+            CompositeType::Links => "Links",
+            CompositeType::Address => "Address",
+            CompositeType::RichText => "RichText",
         }
     }
 }

@@ -123,7 +123,9 @@ pub fn operators_of_kind(kind: ScalarKind) -> &'static [Operator] {
         ScalarKind::Boolean => BOOLEAN,
         ScalarKind::Json => NULL_CHECK,
         ScalarKind::TextArray => MULTI_OPTION,
-        ScalarKind::Float | ScalarKind::BigInt | ScalarKind::Timestamp | ScalarKind::Date => ORDERED,
+        ScalarKind::Float | ScalarKind::BigInt | ScalarKind::Decimal | ScalarKind::Timestamp | ScalarKind::Date => {
+            ORDERED
+        }
     }
 }
 

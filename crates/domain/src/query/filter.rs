@@ -297,7 +297,10 @@ fn parse_comparison(
             .map(|i| i.as_str().map(str::to_string).ok_or("expected a list of strings"))
             .collect::<Result<Vec<_>, _>>()?;
         check_list_length(items.len())?;
-        match items.iter().find(|v| !field.option_values().any(|o| o == v.as_str())) {
+        let bad = items
+            .iter()
+            .find(|v| as_type.has_options() && !field.option_values().any(|o| o == v.as_str()));
+        match bad {
             Some(bad) => Err(not_an_option(bad)),
             None => Ok(items),
         }

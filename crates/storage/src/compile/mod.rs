@@ -197,6 +197,10 @@ fn output_value(alias: &str, column: &Column) -> Sql {
                 // captured statement) would take for a variable.
                 .push(" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS.MS\"Z\"')");
         }
+        // Exact decimals travel as strings: a JSON number would lose digits in most clients.
+        ScalarKind::Decimal => {
+            sql.column(alias, &column.name).push("::text");
+        }
         _ => {
             sql.column(alias, &column.name);
         }

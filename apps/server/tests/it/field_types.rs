@@ -1,0 +1,469 @@
+//! The custom-field types of contract §11 (`EMAILS`, `PHONES`, `LINKS`, `ADDRESS`, `ARRAY`, `RICH_TEXT`,
+//! `NUMERIC`), each end to end: created through `/metadata`, written and read through GraphQL and REST, filtered by
+//! every sub-field, ordered where orderable, and bad values refused with VALIDATION_ERROR, nothing written.
+
+use crate::support::TestApp;
+use actix_web::http::Method;
+use serde_json::{Value, json};
+
+/// One type under test: two records' values (`low` sorts before `high` on every orderable sub-field), and the
+/// filters and bad values to try.
+struct Case {
+    field_type: &'static str,
+    /// The field's GraphQL selection (`{ primaryEmail additionalEmails }` or empty for a leaf).
+    selection: &'static str,
+    low: Value,
+    high: Value,
+    /// (sub-field or "" for the field itself, operator, operand) filters that match `low` only.
+    filters: Vec<(&'static str, &'static str, Value)>,
+    /// Sub-fields (or "" for the field itself) to order by.
+    orderable: Vec<&'static str>,
+    /// Sub-fields not orderable (refused in an order).
+    not_orderable: Vec<&'static str>,
+    /// Bad values, each with the error path that must be named (`f.primaryEmail`).
+    bad: Vec<(Value, &'static str)>,
+}
+
+const FIELD: &str = "f";
+
+/// An app with a custom object `gadget` holding a TEXT field `name` and a field `f` of `field_type`, created through `/metadata`.
+async fn gadgets(field_type: &str) -> TestApp {
+    let app = TestApp::new().await.with_workspace().await;
+    let object = app
+        .metadata_query("mutation { createOneObject(data: {nameSingular: \"gadget\", namePlural: \"gadgets\", labelSingular: \"Gadget\", labelPlural: \"Gadgets\"}) { id } }")
+        .await;
+    app.metadata_query_with(
+        "mutation($d: CreateFieldInput!) { createOneField(data: $d) { id } }",
+        json!({"d": {"objectMetadataId": object["createOneObject"]["id"], "name": "name", "label": "Name", "type": "TEXT"}}),
+    )
+    .await;
+    let created = app
+        .metadata_query_with(
+            "mutation($d: CreateFieldInput!) { createOneField(data: $d) { id type } }",
+            json!({"d": {"objectMetadataId": object["createOneObject"]["id"], "name": FIELD, "label": "F", "type": field_type}}),
+        )
+        .await;
+    assert_eq!(created["createOneField"]["type"], json!(field_type));
+    app
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The text of an operand in a REST query string (lists comma-separated).
+fn query_text(operand: &Value) -> String {
+    match operand {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(query_text).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+fn path_of(sub: &str) -> String {
+    if sub.is_empty() {
+        FIELD.to_string()
+    } else {
+        format!("{FIELD}.{sub}")
+    }
+}
+
+/// `{f: {sub: inner}}` or `{f: inner}`.
+fn nested(sub: &str, inner: Value) -> Value {
+    if sub.is_empty() {
+        json!({FIELD: inner})
+    } else {
+        json!({FIELD: {sub: inner}})
+    }
+}
+
+async fn count(app: &TestApp) -> u64 {
+    app.query("{ gadgets { totalCount } }").await["gadgets"]["totalCount"]
+        .as_u64()
+        .unwrap()
+}
+
+/// A value as a GraphQL variable can carry it: juniper takes no list or object for a scalar (`JSON`), so JSON
+/// sub-fields are left out (and written through REST).
+fn graphql_value(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_array() && !v.is_object())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+async fn run(case: Case) {
+    let app = gadgets(case.field_type).await;
+    let sel = case.selection;
+
+    // GraphQL: create low, read it back as written.
+    let created = app
+        .query_with(
+            &format!("mutation($d: GadgetCreateInput!) {{ createGadget(data: $d) {{ id name {FIELD} {sel} }} }}"),
+            json!({"d": {"name": "low", FIELD: graphql_value(&case.low)}}),
+        )
+        .await;
+    let low_id = created["createGadget"]["id"].as_str().unwrap().to_string();
+    let mut expected = graphql_value(&case.low);
+    if let (Some(map), Some(read)) = (expected.as_object_mut(), created["createGadget"][FIELD].as_object()) {
+        for (k, v) in read {
+            map.entry(k.clone()).or_insert(v.clone());
+        }
+    }
+    assert_eq!(created["createGadget"][FIELD], expected, "{created}");
+    // Low's full value, JSON sub-fields included, through REST.
+    app.rest(
+        Method::PATCH,
+        &format!("/rest/gadgets/{low_id}"),
+        Some(json!({FIELD: case.low})),
+    )
+    .await
+    .expect(200);
+
+    // REST: create high (first as low's value, then updated through PATCH).
+    let res = app
+        .rest(
+            Method::POST,
+            "/rest/gadgets",
+            Some(json!({"name": "high", FIELD: case.low})),
+        )
+        .await;
+    let high = res.expect(201);
+    let high_id = high["data"]["id"].as_str().unwrap().to_string();
+    let patched = app
+        .rest(
+            Method::PATCH,
+            &format!("/rest/gadgets/{high_id}"),
+            Some(json!({FIELD: case.high})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(patched["data"][FIELD], case.high, "{patched}");
+    let read = app.rest_get(&format!("/rest/gadgets/{low_id}")).await.expect(200);
+    assert_eq!(read["data"][FIELD], case.low, "{read}");
+
+    // GraphQL update round trip on low (same value), and read through GraphQL.
+    let updated = app
+        .query_with(
+            &format!(
+                "mutation($id: ID!, $d: GadgetUpdateInput!) {{ updateGadget(id: $id, data: $d) {{ {FIELD} {sel} }} }}"
+            ),
+            json!({"id": low_id, "d": {FIELD: graphql_value(&case.low)}}),
+        )
+        .await;
+    assert_eq!(updated["updateGadget"][FIELD], case.low, "{updated}");
+    let one = app
+        .query_with(
+            &format!("query($id: ID!) {{ gadget(filter: {{id: {{eq: $id}}}}) {{ {FIELD} {sel} }} }}"),
+            json!({"id": high_id}),
+        )
+        .await;
+    assert_eq!(one["gadget"][FIELD], case.high, "{one}");
+
+    // Filters: each matches low only, on both APIs and both REST dialects.
+    for (sub, op, operand) in &case.filters {
+        let filter = nested(sub, json!({*op: operand}));
+        let listed = app
+            .query_with(
+                "query($f: GadgetFilterInput) { gadgets(filter: $f) { edges { node { name } } } }",
+                json!({"f": filter}),
+            )
+            .await;
+        let names: Vec<&str> = listed["gadgets"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["low"], "GraphQL filter {filter}");
+        let text = query_text(operand);
+        let bracket = format!(
+            "/rest/gadgets?filter[{}][{op}]={}",
+            percent(&path_of(sub)),
+            percent(&text)
+        );
+        let twenty_operand = match operand {
+            Value::Array(_) => format!("[{text}]"),
+            Value::String(s) if *op != "is" => format!("\"{s}\""),
+            _ => text.clone(),
+        };
+        let twenty = format!(
+            "/rest/gadgets?filter={}",
+            percent(&format!("{}[{op}]:{twenty_operand}", path_of(sub)))
+        );
+        for path in [bracket, twenty] {
+            let listed = app.rest_get(&path).await.expect(200);
+            let names: Vec<&str> = listed["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, ["low"], "REST {path}");
+        }
+    }
+
+    // Orders.
+    for sub in &case.orderable {
+        for (direction, expected) in [("AscNullsLast", ["low", "high"]), ("DescNullsLast", ["high", "low"])] {
+            let order = nested(sub, json!(direction));
+            let listed = app
+                .query_with(
+                    "query($o: [GadgetOrderByInput!]) { gadgets(orderBy: $o) { edges { node { name } } } }",
+                    json!({"o": [order]}),
+                )
+                .await;
+            let names: Vec<&str> = listed["gadgets"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, expected, "GraphQL order {order}");
+            let path = format!(
+                "/rest/gadgets?order_by={}",
+                percent(&format!("{}[{direction}]", path_of(sub)))
+            );
+            let listed = app.rest_get(&path).await.expect(200);
+            let names: Vec<&str> = listed["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, expected, "REST {path}");
+        }
+    }
+    for sub in &case.not_orderable {
+        let path = format!(
+            "/rest/gadgets?order_by={}",
+            percent(&format!("{}[AscNullsFirst]", path_of(sub)))
+        );
+        let res = app.rest_get(&path).await;
+        assert_eq!(res.status, 400, "{path}: {}", res.body);
+        assert_eq!(res.error_code(), "VALIDATION_ERROR");
+    }
+
+    // Bad values: refused on both APIs, naming the field, and nothing written.
+    for (bad, path) in &case.bad {
+        let gql = app
+            .graphql(
+                "mutation($d: GadgetCreateInput!) { createGadget(data: $d) { id } }",
+                json!({"d": {"name": "bad", FIELD: bad}}),
+            )
+            .await;
+        // A value of the wrong GraphQL type fails the document's validation; the rest fail the domain's.
+        let code = gql.error_code();
+        assert!(
+            code == "VALIDATION_ERROR" || code == "GRAPHQL_VALIDATION_FAILED",
+            "{bad}: {}",
+            gql.0
+        );
+        // GraphQL's own validation names the field's parts its way (`In field "f": In field "markdown"`).
+        let named = path.split(['.', '[']).nth(1).unwrap_or(FIELD);
+        assert!(
+            gql.0.to_string().contains(named),
+            "{bad} should name {named}: {}",
+            gql.0
+        );
+        let res = app
+            .rest(Method::POST, "/rest/gadgets", Some(json!({"name": "bad", FIELD: bad})))
+            .await;
+        assert_eq!(res.status, 400, "{bad}: {}", res.body);
+        assert_eq!(res.error_code(), "VALIDATION_ERROR");
+        assert!(res.body.contains(path), "{bad} should name {path}: {}", res.body);
+        let res = app
+            .rest(
+                Method::PATCH,
+                &format!("/rest/gadgets/{low_id}"),
+                Some(json!({FIELD: bad})),
+            )
+            .await;
+        assert_eq!(res.status, 400, "{bad}: {}", res.body);
+        assert_eq!(count(&app).await, 2);
+        let read = app.rest_get(&format!("/rest/gadgets/{low_id}")).await.expect(200);
+        assert_eq!(read["data"][FIELD], case.low, "{read}");
+    }
+
+    // The types are in the schema and the OpenAPI document.
+    let document = app
+        .get(&format!("/rest/open-api/core?token={}", app.token), None)
+        .await
+        .expect(200);
+    assert!(
+        document["components"]["schemas"]["Gadget"]["properties"][FIELD].is_object(),
+        "{}",
+        document["components"]["schemas"]["Gadget"]
+    );
+}
+
+#[actix_web::test]
+async fn array_fields_hold_lists_of_text() {
+    run(Case {
+        field_type: "ARRAY",
+        selection: "",
+        low: json!(["red", "green"]),
+        high: json!(["blue"]),
+        filters: vec![
+            ("", "containsAny", json!(["green", "yellow"])),
+            ("", "containsAll", json!(["green", "red"])),
+        ],
+        orderable: vec![],
+        not_orderable: vec![""],
+        bad: vec![(json!("red"), "f"), (json!([1, 2]), "f")],
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn numeric_fields_hold_exact_decimals_as_strings() {
+    run(Case {
+        field_type: "NUMERIC",
+        selection: "",
+        low: json!("12.50"),
+        high: json!("123456789012345678901234567890.123456789"),
+        filters: vec![("", "eq", json!("12.5")), ("", "lt", json!("100"))],
+        orderable: vec![""],
+        not_orderable: vec![],
+        bad: vec![(json!("twelve"), "f"), (json!("1.2.3"), "f"), (json!(true), "f")],
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn emails_fields_have_a_primary_email_and_additional_ones() {
+    run(Case {
+        field_type: "EMAILS",
+        selection: "{ primaryEmail additionalEmails }",
+        low: json!({"primaryEmail": "ada@example.com", "additionalEmails": ["ada@work.example.com"]}),
+        high: json!({"primaryEmail": "bob@example.com", "additionalEmails": null}),
+        filters: vec![
+            ("primaryEmail", "eq", json!("ada@example.com")),
+            ("primaryEmail", "like", json!("ada%")),
+            ("additionalEmails", "is", json!("NOT_NULL")),
+        ],
+        orderable: vec!["primaryEmail"],
+        not_orderable: vec!["additionalEmails"],
+        bad: vec![
+            (json!({"primaryEmail": "not-an-email"}), "f.primaryEmail"),
+            (
+                json!({"additionalEmails": ["ok@example.com", "nope"]}),
+                "f.additionalEmails[1]",
+            ),
+            (json!({"additionalEmails": "ok@example.com"}), "f.additionalEmails"),
+            (json!({"secondaryEmail": "ok@example.com"}), "f.secondaryEmail"),
+        ],
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn links_fields_have_a_primary_link_and_secondary_ones() {
+    run(Case {
+        field_type: "LINKS",
+        selection: "{ primaryLinkUrl primaryLinkLabel secondaryLinks }",
+        low: json!({"primaryLinkUrl": "https://a.example.com", "primaryLinkLabel": "A", "secondaryLinks": [{"url": "docs.example.com/x", "label": "Docs"}]}),
+        high: json!({"primaryLinkUrl": "b.example.com", "primaryLinkLabel": "B", "secondaryLinks": null}),
+        filters: vec![
+            ("primaryLinkUrl", "eq", json!("https://a.example.com")),
+            ("primaryLinkLabel", "eq", json!("A")),
+            ("secondaryLinks", "is", json!("NOT_NULL")),
+        ],
+        orderable: vec!["primaryLinkLabel"],
+        not_orderable: vec!["secondaryLinks"],
+        bad: vec![
+            (json!({"primaryLinkUrl": "not a url"}), "f.primaryLinkUrl"),
+            (json!({"secondaryLinks": [{"url": "javascript:alert(1)"}]}), "f.secondaryLinks[0].url"),
+            (json!({"secondaryLinks": [{"href": "a.example.com"}]}), "f.secondaryLinks[0].href"),
+        ],
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn phones_fields_have_a_primary_phone_and_additional_ones() {
+    run(Case {
+        field_type: "PHONES",
+        selection: "{ primaryPhoneNumber primaryPhoneCountryCode primaryPhoneCallingCode additionalPhones }",
+        low: json!({"primaryPhoneNumber": "612345678", "primaryPhoneCountryCode": "FR", "primaryPhoneCallingCode": "+33", "additionalPhones": [{"number": "5550123", "countryCode": "US", "callingCode": "+1"}]}),
+        high: json!({"primaryPhoneNumber": "712345678", "primaryPhoneCountryCode": "GB", "primaryPhoneCallingCode": "+44", "additionalPhones": null}),
+        filters: vec![
+            ("primaryPhoneNumber", "eq", json!("612345678")),
+            ("primaryPhoneCountryCode", "eq", json!("FR")),
+            ("primaryPhoneCallingCode", "eq", json!("+33")),
+            ("additionalPhones", "is", json!("NOT_NULL")),
+        ],
+        orderable: vec!["primaryPhoneNumber", "primaryPhoneCountryCode", "primaryPhoneCallingCode"],
+        not_orderable: vec!["additionalPhones"],
+        bad: vec![
+            (json!({"primaryPhoneNumber": "call me"}), "f.primaryPhoneNumber"),
+            (json!({"primaryPhoneCountryCode": "France"}), "f.primaryPhoneCountryCode"),
+            (json!({"primaryPhoneCallingCode": "33"}), "f.primaryPhoneCallingCode"),
+            (json!({"primaryPhoneCallingCode": "+12345"}), "f.primaryPhoneCallingCode"),
+            (json!({"additionalPhones": [{"number": "5550123", "callingCode": "1"}]}), "f.additionalPhones[0].callingCode"),
+        ],
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn address_fields_have_twentys_eight_sub_fields() {
+    run(Case {
+        field_type: "ADDRESS",
+        selection: "{ addressStreet1 addressStreet2 addressCity addressState addressCountry addressPostcode addressLat addressLng }",
+        low: json!({"addressStreet1": "1 Elm St", "addressStreet2": "Apt 1", "addressCity": "Boston", "addressState": "MA", "addressCountry": "United States", "addressPostcode": "02101", "addressLat": 42.36, "addressLng": -71.06}),
+        high: json!({"addressStreet1": "2 Oak Ave", "addressStreet2": "Apt 2", "addressCity": "Paris", "addressState": "NY", "addressCountry": "X France", "addressPostcode": "75001", "addressLat": 48.86, "addressLng": 2.35}),
+        filters: vec![
+            ("addressStreet1", "eq", json!("1 Elm St")),
+            ("addressStreet2", "eq", json!("Apt 1")),
+            ("addressCity", "ilike", json!("bos%")),
+            ("addressState", "eq", json!("MA")),
+            ("addressCountry", "startsWith", json!("United")),
+            ("addressPostcode", "eq", json!("02101")),
+            ("addressLat", "lt", json!(45)),
+            ("addressLng", "lt", json!(0)),
+        ],
+        orderable: vec![
+            "addressStreet1",
+            "addressStreet2",
+            "addressCity",
+            "addressState",
+            "addressCountry",
+            "addressPostcode",
+            "addressLat",
+            "addressLng",
+        ],
+        not_orderable: vec![],
+        bad: vec![
+            (json!({"addressLat": 91}), "f.addressLat"),
+            (json!({"addressLng": "east"}), "f.addressLng"),
+            (json!({"addressZipCode": "02101"}), "f.addressZipCode"),
+        ],
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn rich_text_fields_have_blocknote_and_markdown() {
+    run(Case {
+        field_type: "RICH_TEXT",
+        selection: "{ blocknote markdown }",
+        low: json!({"blocknote": "[{\"type\":\"paragraph\",\"content\":\"a\"}]", "markdown": "a"}),
+        high: json!({"blocknote": "[{\"type\":\"paragraph\",\"content\":\"b\"}]", "markdown": "b"}),
+        filters: vec![("markdown", "eq", json!("a")), ("blocknote", "like", json!("%\"a\"%"))],
+        orderable: vec!["markdown", "blocknote"],
+        not_orderable: vec![],
+        bad: vec![(json!({"markdown": 5}), "f.markdown"), (json!("text"), "f")],
+    })
+    .await;
+}
