@@ -38,7 +38,7 @@ fn the_fixture_schema_matches_its_committed_sdl() {
     for expected in [
         "type Company {",
         "input CompanyFilterInput {",
-        "companies(filter: CompanyFilterInput, orderBy: [CompanyOrderByInput!], first: Int, last: Int, after: String, before: String): CompanyConnection!",
+        "companies(filter: CompanyFilterInput, orderBy: [CompanyOrderByInput], first: Int, last: Int, after: String, before: String): CompanyConnection!",
         "createCompanies(data: [CompanyCreateInput!]!, upsert: Boolean): [Company!]!",
         "enum OpportunityStageEnum {",
         "scalar OrderByDirection",
