@@ -1,6 +1,7 @@
 //! Fields of the metadata API: the `Field` type, its inputs, and the field resolvers.
 
-use super::connection::connection;
+use super::connection::{CursorPaging, connection, first_of};
+use super::filter::FieldFilter;
 use super::objects::refuse_label_sync;
 use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, UuidValue, timestamp};
 use super::{MetadataContext, parse_id, presentation};
@@ -174,16 +175,26 @@ fn settings_of(settings: Option<FieldSettingsInput>) -> Option<serde_json::Value
     (!settings.is_empty()).then_some(serde_json::Value::Object(settings))
 }
 
-pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<ID>) -> DomainResult<FieldConnection> {
+pub(super) async fn list(
+    context: &MetadataContext,
+    object_metadata_id: Option<ID>,
+    paging: Option<CursorPaging>,
+    filter: Option<FieldFilter>,
+) -> DomainResult<FieldConnection> {
     let meta = context.meta().await?;
     let object = object_metadata_id
         .map(|id| parse_id(&id, "objectMetadataId"))
         .transpose()?;
+    let filter = filter.unwrap_or_default();
     let fields: Vec<FieldNode> = meta
         .objects
         .iter()
         .filter(|o| object.is_none_or(|id| id == o.id))
-        .flat_map(|o| o.fields.iter().cloned().map(FieldNode))
+        .flat_map(|o| o.fields.iter())
+        .filter(|f| filter.accepts(f))
+        .take(first_of(paging))
+        .cloned()
+        .map(FieldNode)
         .collect();
     Ok(fields.into())
 }

@@ -8,6 +8,7 @@
 pub mod api_keys;
 pub mod connection;
 pub mod fields;
+pub mod filter;
 pub mod objects;
 pub mod relations;
 pub mod scalars;
@@ -16,6 +17,7 @@ pub mod webhooks;
 use crate::error::field_error;
 use api_keys::{ApiKeyNode, CreateApiKeyInput};
 use connection::CursorPaging;
+use filter::{FieldFilter, ObjectFilter};
 use fields::{
     CreateFieldInput, CreateOneFieldMetadataInput, DeleteOneFieldInput, FieldConnection, FieldNode, UpdateFieldInput,
     UpdateOneFieldMetadataInput,
@@ -125,18 +127,29 @@ pub struct MetadataQuery;
 
 #[graphql_object(name = "MetaQuery", context = MetadataContext, scalar = S)]
 impl MetadataQuery {
-    /// Every object, active or not, each with its fields.
-    async fn objects(context: &MetadataContext, paging: Option<CursorPaging>) -> FieldResult<ObjectConnection> {
-        objects::list(context, paging).await.map_err(field_error)
+    /// Every object, active or not, each with its fields; `filter` (Twenty's `ObjectFilter`) keeps those it accepts.
+    async fn objects(
+        context: &MetadataContext,
+        paging: Option<CursorPaging>,
+        filter: Option<ObjectFilter>,
+    ) -> FieldResult<ObjectConnection> {
+        objects::list(context, paging, filter).await.map_err(field_error)
     }
 
     async fn object(context: &MetadataContext, id: ID) -> FieldResult<ObjectNode> {
         objects::get(context, id).await.map_err(field_error)
     }
 
-    /// Every field of the workspace, or of one object.
-    async fn fields(context: &MetadataContext, object_metadata_id: Option<ID>) -> FieldResult<FieldConnection> {
-        fields::list(context, object_metadata_id).await.map_err(field_error)
+    /// Every field of the workspace, or of one object; `filter` (Twenty's `FieldFilter`) keeps those it accepts.
+    async fn fields(
+        context: &MetadataContext,
+        object_metadata_id: Option<ID>,
+        paging: Option<CursorPaging>,
+        filter: Option<FieldFilter>,
+    ) -> FieldResult<FieldConnection> {
+        fields::list(context, object_metadata_id, paging, filter)
+            .await
+            .map_err(field_error)
     }
 
     async fn relations(context: &MetadataContext) -> FieldResult<RelationConnection> {

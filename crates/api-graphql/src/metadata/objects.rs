@@ -1,7 +1,8 @@
 //! Objects of the metadata API: the `Object` type with its fields, its inputs, and the object resolvers.
 
-use super::connection::{CursorPaging, connection};
+use super::connection::{CursorPaging, connection, first_of};
 use super::fields::{FieldConnection, FieldNode};
+use super::filter::ObjectFilter;
 use super::scalars::{DateTimeValue, UuidValue, timestamp};
 use super::{MetadataContext, parse_id, presentation};
 use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
@@ -152,13 +153,22 @@ pub(super) fn refuse_label_sync(label_synced: Option<bool>) -> DomainResult<()> 
     Ok(())
 }
 
-pub(super) async fn list(context: &MetadataContext, paging: Option<CursorPaging>) -> DomainResult<ObjectConnection> {
+pub(super) async fn list(
+    context: &MetadataContext,
+    paging: Option<CursorPaging>,
+    filter: Option<ObjectFilter>,
+) -> DomainResult<ObjectConnection> {
     let meta = context.meta().await?;
-    let mut objects = meta.objects.clone();
-    if let Some(first) = paging.and_then(|p| p.first) {
-        objects.truncate(first.max(0) as usize);
-    }
-    Ok(objects.into_iter().map(ObjectNode).collect::<Vec<_>>().into())
+    let filter = filter.unwrap_or_default();
+    let objects: Vec<ObjectNode> = meta
+        .objects
+        .iter()
+        .filter(|o| filter.accepts(o))
+        .take(first_of(paging))
+        .cloned()
+        .map(ObjectNode)
+        .collect();
+    Ok(objects.into())
 }
 
 pub(super) async fn get(context: &MetadataContext, id: ID) -> DomainResult<ObjectNode> {

@@ -4,7 +4,7 @@
 //! metadata/suites/…`, their query factories verbatim); exactly one form per mutation.
 
 use super::{app, field_names};
-use crate::support::{Gql, TestApp};
+use crate::support::{Gql, TestApp, node_texts};
 use serde_json::{Value, json};
 
 // Twenty's query factories (`…/object-metadata/utils/*-query-factory.util.ts`, `…/field-metadata/utils/…`).
@@ -232,4 +232,97 @@ async fn both_forms_or_neither_is_a_validation_error_and_changes_nothing() {
         "field unchanged and kept"
     );
     assert_eq!(custom_objects(&app).await, ["listing"]);
+}
+
+// Twenty's `find-many-object-metadata-query-factory.util.ts` and `find-many-fields-metadata-query-factory.util.ts`.
+const FIND_MANY_OBJECTS: &str = "query ObjectsMetadata($filter: ObjectFilter!, $paging: CursorPaging!) {
+  objects(filter: $filter, paging: $paging) { edges { node { id nameSingular isCustom isActive isSystem } } } }";
+const FIND_MANY_FIELDS: &str = "query FieldsMetadata($filter: FieldFilter!, $paging: CursorPaging!) {
+  fields(paging: $paging, filter: $filter) { edges { node { id name label type objectMetadataId isCustom } } } }";
+
+async fn objects_where(app: &TestApp, filter: Value) -> Vec<String> {
+    let found = app
+        .metadata_query_with(FIND_MANY_OBJECTS, json!({"filter": filter, "paging": {"first": 1000}}))
+        .await;
+    let mut names = node_texts(&found["objects"], "nameSingular");
+    names.sort();
+    names
+}
+
+/// Replays the lists of Twenty's `rename-custom-object.integration-spec.ts` (`standardObjectsGraphqlOperation`:
+/// `filter: {isCustom: {isNot: true}}, paging: {first: 1000}`; `fieldsGraphqlOperation`: `filter: {}`), then each
+/// comparison, `and` / `or`, and `paging.first`.
+#[actix_web::test]
+async fn objects_and_fields_take_twentys_paging_and_filter() {
+    let app = app().await;
+    let listing = create_listing(&app).await;
+    let standard = objects_where(&app, json!({"isCustom": {"isNot": true}})).await;
+    assert!(standard.contains(&"company".to_string()) && standard.contains(&"person".to_string()));
+    assert!(!standard.contains(&"listing".to_string()));
+    assert_eq!(objects_where(&app, json!({"isCustom": {"is": true}})).await, ["listing"]);
+    let all = objects_where(&app, json!({})).await;
+    assert_eq!(all.len(), standard.len() + 1);
+
+    let company = app.object_id("company").await;
+    assert_eq!(objects_where(&app, json!({"id": {"eq": company}})).await, ["company"]);
+    assert_eq!(
+        objects_where(&app, json!({"id": {"in": [company, listing]}})).await,
+        ["company", "listing"]
+    );
+    assert_eq!(
+        objects_where(&app, json!({"id": {"notIn": [company]}})).await.len(),
+        all.len() - 1
+    );
+    assert_eq!(
+        objects_where(&app, json!({"or": [{"id": {"eq": company}}, {"isCustom": {"is": true}}]})).await,
+        ["company", "listing"]
+    );
+    assert_eq!(
+        objects_where(&app, json!({"and": [{"isCustom": {"is": true}}, {"id": {"neq": listing}}]})).await,
+        Vec::<String>::new()
+    );
+    app.metadata_query_with(UPDATE_ONE_OBJECT, json!({"idToUpdate": listing, "updatePayload": {"isActive": false}}))
+        .await;
+    assert_eq!(objects_where(&app, json!({"isActive": {"is": false}})).await, ["listing"]);
+    let system = objects_where(&app, json!({"isSystem": {"is": true}})).await;
+    assert!(!system.contains(&"company".to_string()));
+    let first_two = app
+        .metadata_query_with(FIND_MANY_OBJECTS, json!({"filter": {}, "paging": {"first": 2}}))
+        .await;
+    assert_eq!(first_two["objects"]["edges"].as_array().unwrap().len(), 2);
+
+    let fields = |filter: Value| {
+        let app = &app;
+        async move {
+            let found = app
+                .metadata_query_with(FIND_MANY_FIELDS, json!({"filter": filter, "paging": {"first": 1000}}))
+                .await;
+            found["fields"]["edges"].as_array().unwrap().clone()
+        }
+    };
+    let every = fields(json!({})).await;
+    assert!(every.iter().any(|e| e["node"]["objectMetadataId"] == json!(company)));
+    let of_listing = fields(json!({"objectMetadataId": {"eq": listing}})).await;
+    assert!(!of_listing.is_empty() && of_listing.len() < every.len());
+    assert!(of_listing.iter().all(|e| e["node"]["objectMetadataId"] == json!(listing)));
+    let id_field = of_listing.iter().find(|e| e["node"]["name"] == json!("id")).unwrap();
+    let by_id = fields(json!({"id": {"eq": id_field["node"]["id"]}})).await;
+    assert_eq!(by_id.len(), 1);
+    let custom_of_company = fields(json!({"and": [{"objectMetadataId": {"eq": company}}, {"isCustom": {"is": true}}]})).await;
+    assert!(custom_of_company.is_empty(), "company has no custom field yet");
+}
+
+/// An unknown filter field, comparison or malformed UUID fails validation, as in Twenty's schema.
+#[actix_web::test]
+async fn unknown_metadata_filters_fail_validation() {
+    let app = app().await;
+    for (document, variables) in [
+        ("{ objects(filter: {nameSingular: {eq: \"company\"}}) { edges { node { id } } } }", json!({})),
+        ("{ objects(filter: {isCustom: {eq: true}}) { edges { node { id } } } }", json!({})),
+        ("{ fields(filter: {type: {eq: \"TEXT\"}}) { edges { node { id } } } }", json!({})),
+        (FIND_MANY_OBJECTS, json!({"filter": {"id": {"eq": "not-a-uuid"}}, "paging": {}})),
+    ] {
+        let answer = app.metadata(document, variables).await;
+        assert_eq!(answer.error_code(), "GRAPHQL_VALIDATION_FAILED", "{document}");
+    }
 }
