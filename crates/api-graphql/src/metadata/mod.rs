@@ -13,6 +13,7 @@ pub mod objects;
 pub mod relations;
 pub mod scalars;
 pub mod webhooks;
+pub mod workspace;
 
 use crate::error::field_error;
 use api_keys::{ApiKeyNode, CreateApiKeyInput};
@@ -45,6 +46,8 @@ pub struct MetadataContext {
     pub auth: Arc<AuthService<PgStore>>,
     pub principal: Principal,
     pub allow_private_webhooks: bool,
+    /// The server's public base URL (`SERVER_URL`), told as `currentWorkspace.workspaceUrls.subdomainUrl`.
+    pub server_url: Option<String>,
 }
 
 impl juniper::Context for MetadataContext {}
@@ -127,6 +130,11 @@ pub struct MetadataQuery;
 
 #[graphql_object(name = "MetaQuery", context = MetadataContext, scalar = S)]
 impl MetadataQuery {
+    /// The workspace of the API key or user asking (Twenty's `Workspace`).
+    async fn current_workspace(context: &MetadataContext) -> FieldResult<workspace::WorkspaceNode> {
+        workspace::current(context).await.map_err(field_error)
+    }
+
     /// Every object, active or not, each with its fields; `filter` (Twenty's `ObjectFilter`) keeps those it accepts.
     async fn objects(
         context: &MetadataContext,

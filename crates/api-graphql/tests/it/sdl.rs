@@ -99,6 +99,7 @@ async fn metadata_introspection_is_written_for_the_conformance_check() {
             },
         },
         allow_private_webhooks: false,
+        server_url: None,
     };
     let schema = metadata_schema();
     let (value, errors) = juniper::introspect(&schema, &ctx, juniper::IntrospectionFormat::All).unwrap();

@@ -326,3 +326,38 @@ async fn unknown_metadata_filters_fail_validation() {
         assert_eq!(answer.error_code(), "GRAPHQL_VALIDATION_FAILED", "{document}");
     }
 }
+
+/// `currentWorkspace` answers the asking principal's workspace — for the admin's access token and for an API key —
+/// with the name given at sign-up, `ACTIVE`, and the fields `twenty-sdk` asks for (`validateAuth`'s
+/// `currentWorkspace { id }`, `getCurrentWorkspaceFrontendUrl`'s `workspaceUrls { subdomainUrl customUrl }`).
+#[actix_web::test]
+async fn current_workspace_answers_the_principals_workspace() {
+    let app = TestApp::with_env(&[("SERVER_URL", "https://crm.example.com")])
+        .await
+        .with_workspace()
+        .await;
+    let whole = "query { currentWorkspace { id displayName logo activationStatus createdAt updatedAt
+        workspaceUrls { subdomainUrl customUrl } } }";
+    let as_user = app.metadata_query(whole).await;
+    let workspace = &as_user["currentWorkspace"];
+    assert_eq!(workspace["id"], json!(app.workspace.to_string()));
+    assert_eq!(workspace["displayName"], json!("Acme"));
+    assert_eq!(workspace["logo"], Value::Null);
+    assert_eq!(workspace["activationStatus"], json!("ACTIVE"));
+    assert!(workspace["createdAt"].as_str().unwrap().ends_with('Z'));
+    assert!(workspace["updatedAt"].is_string());
+    assert_eq!(
+        workspace["workspaceUrls"],
+        json!({"subdomainUrl": "https://crm.example.com", "customUrl": null})
+    );
+    let (_, key) = app.api_key("sdk").await;
+    let sdk = "\n        query CurrentWorkspace {\n          currentWorkspace {\n            id\n          }\n        }\n      ";
+    let as_key = app.document("/metadata", &key, sdk, json!({})).await.gql_ok();
+    assert_eq!(as_key.data()["currentWorkspace"], json!({"id": app.workspace.to_string()}));
+
+    // Another workspace's principal sees its own.
+    let other = TestApp::new().await.with_workspace().await;
+    let theirs = other.metadata_query("{ currentWorkspace { id } }").await;
+    assert_eq!(theirs["currentWorkspace"]["id"], json!(other.workspace.to_string()));
+    assert_ne!(other.workspace, app.workspace);
+}
