@@ -18,11 +18,11 @@ pub mod workspace;
 use crate::error::field_error;
 use api_keys::{ApiKeyNode, CreateApiKeyInput};
 use connection::CursorPaging;
-use filter::{FieldFilter, ObjectFilter};
 use fields::{
     CreateFieldInput, CreateOneFieldMetadataInput, DeleteOneFieldInput, FieldConnection, FieldNode, UpdateFieldInput,
     UpdateOneFieldMetadataInput,
 };
+use filter::{FieldFilter, ObjectFilter};
 use juniper::{DefaultScalarValue as S, EmptySubscription, FieldResult, ID, RootNode, graphql_object};
 use objects::{
     CreateObjectInput, CreateOneObjectInput, DeleteOneObjectInput, ObjectConnection, ObjectNode, UpdateObjectInput,

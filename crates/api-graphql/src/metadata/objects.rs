@@ -6,11 +6,11 @@ use super::filter::ObjectFilter;
 use super::scalars::{DateTimeValue, UuidValue, timestamp};
 use super::{MetadataContext, parse_id, presentation};
 use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
-use uuid::Uuid;
 use twenty_domain::blueprint::ObjectBlueprint;
 use twenty_domain::metadata::ObjectMetadata;
 use twenty_domain::services::ObjectUpdate;
 use twenty_domain::{DomainError, DomainResult};
+use uuid::Uuid;
 
 /// An object (GraphQL type name `Object`, as in Twenty).
 #[derive(Clone)]

@@ -207,7 +207,10 @@ async fn order_by_takes_a_list_of_nullable_items_as_twenty_declares_it() {
             .collect::<Vec<_>>()
     };
     let by_variable = app
-        .query_with(twenty, json!({"orderBy": [null, {"employees": "DescNullsLast"}, null], "first": 10}))
+        .query_with(
+            twenty,
+            json!({"orderBy": [null, {"employees": "DescNullsLast"}, null], "first": 10}),
+        )
         .await;
     assert_eq!(names(&by_variable), ["B", "A"]);
     let only_nulls = app.query_with(twenty, json!({"orderBy": [null]})).await;

@@ -77,7 +77,10 @@ async fn twenty_input_forms_create_update_and_delete_an_object() {
         json!({"id": listing, "labelSingular": "Home", "labelPlural": "Homes", "isActive": true})
     );
     let deactivated = app
-        .metadata_query_with(UPDATE_ONE_OBJECT, json!({"idToUpdate": listing, "updatePayload": {"isActive": false}}))
+        .metadata_query_with(
+            UPDATE_ONE_OBJECT,
+            json!({"idToUpdate": listing, "updatePayload": {"isActive": false}}),
+        )
         .await;
     assert_eq!(deactivated["updateOneObject"]["isActive"], json!(false));
     let deleted = app
@@ -103,10 +106,15 @@ async fn twenty_input_forms_create_update_and_delete_a_field() {
     let house = created["createOneField"]["id"].as_str().unwrap().to_string();
     assert!(field_names(&app, &listing).await.contains(&"house".to_string()));
     let updated = app
-        .metadata_query_with(UPDATE_ONE_FIELD, json!({"idToUpdate": house, "updatePayload": {"isActive": false}}))
+        .metadata_query_with(
+            UPDATE_ONE_FIELD,
+            json!({"idToUpdate": house, "updatePayload": {"isActive": false}}),
+        )
         .await;
     assert_eq!(updated["updateOneField"], json!({"id": house, "isActive": false}));
-    let deleted = app.metadata_query_with(DELETE_ONE_FIELD, json!({"idToDelete": house})).await;
+    let deleted = app
+        .metadata_query_with(DELETE_ONE_FIELD, json!({"idToDelete": house}))
+        .await;
     assert_eq!(deleted["deleteOneField"]["id"], json!(house));
     assert!(!field_names(&app, &listing).await.contains(&"house".to_string()));
     app.metadata_query_with(DELETE_ONE_OBJECT, json!({"idToDelete": listing}))
@@ -146,7 +154,8 @@ async fn both_forms_share_the_services_validation() {
 async fn both_forms_or_neither_is_a_validation_error_and_changes_nothing() {
     let app = app().await;
     let listing = create_listing(&app).await;
-    let object = json!({"nameSingular": "home", "namePlural": "homes", "labelSingular": "Home", "labelPlural": "Homes"});
+    let object =
+        json!({"nameSingular": "home", "namePlural": "homes", "labelSingular": "Home", "labelPlural": "Homes"});
     let both = app
         .metadata(
             "mutation($d: CreateObjectInput!, $i: CreateOneObjectInput!) { createOneObject(data: $d, input: $i) { id } }",
@@ -167,13 +176,22 @@ async fn both_forms_or_neither_is_a_validation_error_and_changes_nothing() {
     assert_validation(&update_both, "update with both");
     for (what, document) in [
         ("update with neither", "mutation { updateOneObject { id } }".to_string()),
-        ("update with id only", format!("mutation {{ updateOneObject(id: \"{listing}\") {{ id }} }}")),
-        ("update with data only", "mutation { updateOneObject(data: {labelSingular: \"X\"}) { id } }".to_string()),
+        (
+            "update with id only",
+            format!("mutation {{ updateOneObject(id: \"{listing}\") {{ id }} }}"),
+        ),
+        (
+            "update with data only",
+            "mutation { updateOneObject(data: {labelSingular: \"X\"}) { id } }".to_string(),
+        ),
     ] {
         assert_validation(&app.metadata(&document, json!({})).await, what);
     }
     let labels = app
-        .metadata_query_with("query($id: ID!) { object(id: $id) { labelSingular } }", json!({"id": listing}))
+        .metadata_query_with(
+            "query($id: ID!) { object(id: $id) { labelSingular } }",
+            json!({"id": listing}),
+        )
         .await;
     assert_eq!(labels["object"]["labelSingular"], json!("Listing"), "label unchanged");
 
@@ -190,7 +208,10 @@ async fn both_forms_or_neither_is_a_validation_error_and_changes_nothing() {
         "field create with neither",
     );
     let names = field_names(&app, &listing).await;
-    assert!(!names.iter().any(|n| n == "one" || n == "two"), "no field created: {names:?}");
+    assert!(
+        !names.iter().any(|n| n == "one" || n == "two"),
+        "no field created: {names:?}"
+    );
     let created = app
         .metadata_query_with(CREATE_ONE_FIELD, json!({"input": {"field": field("kept")}}))
         .await;
@@ -210,13 +231,16 @@ async fn both_forms_or_neither_is_a_validation_error_and_changes_nothing() {
         let id = if resource == "Field" { &kept } else { &listing };
         let delete_both = app
             .metadata(
-                &format!("mutation($id: ID!, $u: UUID!) {{ deleteOne{resource}(id: $id, input: {{id: $u}}) {{ id }} }}"),
+                &format!(
+                    "mutation($id: ID!, $u: UUID!) {{ deleteOne{resource}(id: $id, input: {{id: $u}}) {{ id }} }}"
+                ),
                 json!({"id": id, "u": id}),
             )
             .await;
         assert_validation(&delete_both, "delete with both");
         assert_validation(
-            &app.metadata(&format!("mutation {{ deleteOne{resource} {{ id }} }}"), json!({})).await,
+            &app.metadata(&format!("mutation {{ deleteOne{resource} {{ id }} }}"), json!({}))
+                .await,
             "delete with neither",
         );
     }
@@ -259,7 +283,10 @@ async fn objects_and_fields_take_twentys_paging_and_filter() {
     let standard = objects_where(&app, json!({"isCustom": {"isNot": true}})).await;
     assert!(standard.contains(&"company".to_string()) && standard.contains(&"person".to_string()));
     assert!(!standard.contains(&"listing".to_string()));
-    assert_eq!(objects_where(&app, json!({"isCustom": {"is": true}})).await, ["listing"]);
+    assert_eq!(
+        objects_where(&app, json!({"isCustom": {"is": true}})).await,
+        ["listing"]
+    );
     let all = objects_where(&app, json!({})).await;
     assert_eq!(all.len(), standard.len() + 1);
 
@@ -274,16 +301,30 @@ async fn objects_and_fields_take_twentys_paging_and_filter() {
         all.len() - 1
     );
     assert_eq!(
-        objects_where(&app, json!({"or": [{"id": {"eq": company}}, {"isCustom": {"is": true}}]})).await,
+        objects_where(
+            &app,
+            json!({"or": [{"id": {"eq": company}}, {"isCustom": {"is": true}}]})
+        )
+        .await,
         ["company", "listing"]
     );
     assert_eq!(
-        objects_where(&app, json!({"and": [{"isCustom": {"is": true}}, {"id": {"neq": listing}}]})).await,
+        objects_where(
+            &app,
+            json!({"and": [{"isCustom": {"is": true}}, {"id": {"neq": listing}}]})
+        )
+        .await,
         Vec::<String>::new()
     );
-    app.metadata_query_with(UPDATE_ONE_OBJECT, json!({"idToUpdate": listing, "updatePayload": {"isActive": false}}))
-        .await;
-    assert_eq!(objects_where(&app, json!({"isActive": {"is": false}})).await, ["listing"]);
+    app.metadata_query_with(
+        UPDATE_ONE_OBJECT,
+        json!({"idToUpdate": listing, "updatePayload": {"isActive": false}}),
+    )
+    .await;
+    assert_eq!(
+        objects_where(&app, json!({"isActive": {"is": false}})).await,
+        ["listing"]
+    );
     let system = objects_where(&app, json!({"isSystem": {"is": true}})).await;
     assert!(!system.contains(&"company".to_string()));
     let first_two = app
@@ -304,11 +345,16 @@ async fn objects_and_fields_take_twentys_paging_and_filter() {
     assert!(every.iter().any(|e| e["node"]["objectMetadataId"] == json!(company)));
     let of_listing = fields(json!({"objectMetadataId": {"eq": listing}})).await;
     assert!(!of_listing.is_empty() && of_listing.len() < every.len());
-    assert!(of_listing.iter().all(|e| e["node"]["objectMetadataId"] == json!(listing)));
+    assert!(
+        of_listing
+            .iter()
+            .all(|e| e["node"]["objectMetadataId"] == json!(listing))
+    );
     let id_field = of_listing.iter().find(|e| e["node"]["name"] == json!("id")).unwrap();
     let by_id = fields(json!({"id": {"eq": id_field["node"]["id"]}})).await;
     assert_eq!(by_id.len(), 1);
-    let custom_of_company = fields(json!({"and": [{"objectMetadataId": {"eq": company}}, {"isCustom": {"is": true}}]})).await;
+    let custom_of_company =
+        fields(json!({"and": [{"objectMetadataId": {"eq": company}}, {"isCustom": {"is": true}}]})).await;
     assert!(custom_of_company.is_empty(), "company has no custom field yet");
 }
 
@@ -317,10 +363,22 @@ async fn objects_and_fields_take_twentys_paging_and_filter() {
 async fn unknown_metadata_filters_fail_validation() {
     let app = app().await;
     for (document, variables) in [
-        ("{ objects(filter: {nameSingular: {eq: \"company\"}}) { edges { node { id } } } }", json!({})),
-        ("{ objects(filter: {isCustom: {eq: true}}) { edges { node { id } } } }", json!({})),
-        ("{ fields(filter: {type: {eq: \"TEXT\"}}) { edges { node { id } } } }", json!({})),
-        (FIND_MANY_OBJECTS, json!({"filter": {"id": {"eq": "not-a-uuid"}}, "paging": {}})),
+        (
+            "{ objects(filter: {nameSingular: {eq: \"company\"}}) { edges { node { id } } } }",
+            json!({}),
+        ),
+        (
+            "{ objects(filter: {isCustom: {eq: true}}) { edges { node { id } } } }",
+            json!({}),
+        ),
+        (
+            "{ fields(filter: {type: {eq: \"TEXT\"}}) { edges { node { id } } } }",
+            json!({}),
+        ),
+        (
+            FIND_MANY_OBJECTS,
+            json!({"filter": {"id": {"eq": "not-a-uuid"}}, "paging": {}}),
+        ),
     ] {
         let answer = app.metadata(document, variables).await;
         assert_eq!(answer.error_code(), "GRAPHQL_VALIDATION_FAILED", "{document}");
@@ -353,7 +411,10 @@ async fn current_workspace_answers_the_principals_workspace() {
     let (_, key) = app.api_key("sdk").await;
     let sdk = "\n        query CurrentWorkspace {\n          currentWorkspace {\n            id\n          }\n        }\n      ";
     let as_key = app.document("/metadata", &key, sdk, json!({})).await.gql_ok();
-    assert_eq!(as_key.data()["currentWorkspace"], json!({"id": app.workspace.to_string()}));
+    assert_eq!(
+        as_key.data()["currentWorkspace"],
+        json!({"id": app.workspace.to_string()})
+    );
 
     // Another workspace's principal sees its own.
     let other = TestApp::new().await.with_workspace().await;
