@@ -11,7 +11,7 @@ use serde_json::json;
 use std::time::Duration;
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
-use twenty_domain::identity::{ApiKey, NewAccount, RefreshTokenRecord, User};
+use twenty_domain::identity::{ApiKey, NewAccount, RefreshTokenRecord, User, Workspace};
 use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::ports::IdentityStore;
 use twenty_domain::value::{check_text, is_valid_email};
@@ -294,6 +294,14 @@ impl<S: IdentityStore> AuthService<S> {
             }
             TokenKind::Refresh => Err(invalid_token()),
         }
+    }
+
+    /// The workspace a principal belongs to (its name and times); `NOT_FOUND` when it no longer exists.
+    pub async fn workspace(&self, principal: &Principal) -> DomainResult<Workspace> {
+        self.store
+            .find_workspace(principal.workspace_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("workspace"))
     }
 
     /// The API keys of workspaces: create, list, revoke, delete.

@@ -3,7 +3,7 @@
 //! backend (or a test double in an embedding service) can implement them too.
 
 use crate::error::DomainResult;
-use crate::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User};
+use crate::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User, Workspace};
 use crate::metadata::{FieldMetadata, ObjectId, ObjectMetadata, RelationMetadata, WorkspaceId, WorkspaceMetadata};
 use crate::query::{ConnectionQuery, Selection};
 use crate::record::{LifeCycle, RecordInput, RecordTarget};
@@ -211,6 +211,10 @@ pub trait IdentityStore: Send + Sync {
 
     /// Whether the workspace exists.
     fn workspace_exists(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<bool>> + Send;
+
+    /// The workspace's row, or `None` when it does not exist.
+    fn find_workspace(&self, workspace_id: WorkspaceId)
+    -> impl Future<Output = DomainResult<Option<Workspace>>> + Send;
 }
 
 /// Persistence of webhook subscriptions (scoped to a workspace) and of their deliveries.

@@ -12,7 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value as Json;
 use std::sync::Arc;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
-use twenty_domain::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User};
+use twenty_domain::identity::{ApiKey, Membership, NewAccount, RefreshTokenRecord, User, Workspace};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
 use twenty_domain::ports::IdentityStore;
 use twenty_domain::query::Selection;
@@ -396,5 +396,26 @@ impl IdentityStore for PgStore {
             .optional()
             .map_err(to_domain)?;
         Ok(found.is_some())
+    }
+
+    async fn find_workspace(&self, workspace_id: WorkspaceId) -> DomainResult<Option<Workspace>> {
+        let found: Option<(Uuid, String, DateTime<Utc>, DateTime<Utc>)> = workspace::table
+            .find(workspace_id)
+            .select((
+                workspace::id,
+                workspace::display_name,
+                workspace::created_at,
+                workspace::updated_at,
+            ))
+            .first(&mut self.conn().await?)
+            .await
+            .optional()
+            .map_err(to_domain)?;
+        Ok(found.map(|(id, display_name, created_at, updated_at)| Workspace {
+            id,
+            display_name,
+            created_at,
+            updated_at,
+        }))
     }
 }

@@ -18,6 +18,7 @@ pub async fn metadata(
         auth: state.auth.clone(),
         principal,
         allow_private_webhooks: state.config.webhook_allow_private_urls,
+        server_url: state.config.server_url.clone(),
     };
     Ok(HttpResponse::Ok().json(execute(&state.metadata_schema, &ctx, &request).await))
 }

@@ -33,6 +33,13 @@ pub struct CursorPaging {
     pub(super) before: Option<String>,
 }
 
+/// How many items a list keeps: `paging.first` (at least 0), or all.
+pub(super) fn first_of(paging: Option<CursorPaging>) -> usize {
+    paging
+        .and_then(|p| p.first)
+        .map_or(usize::MAX, |first| first.max(0) as usize)
+}
+
 /// Declares `$connection { edges: [$edge], pageInfo, totalCount }` and `$edge { node: $node, cursor }`, and builds
 /// the connection from a whole list of nodes (`From<Vec<$node>>`).
 macro_rules! connection {

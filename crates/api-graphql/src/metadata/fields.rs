@@ -1,12 +1,15 @@
 //! Fields of the metadata API: the `Field` type, its inputs, and the field resolvers.
 
-use super::connection::connection;
-use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, timestamp};
+use super::connection::{CursorPaging, connection, first_of};
+use super::filter::FieldFilter;
+use super::objects::refuse_label_sync;
+use super::scalars::{DateTimeValue, FieldTypeValue, JsonValue, UuidValue, timestamp};
 use super::{MetadataContext, parse_id, presentation};
 use juniper::{DefaultScalarValue as S, GraphQLInputObject, ID, graphql_object};
 use twenty_domain::DomainResult;
 use twenty_domain::metadata::FieldMetadata;
 use twenty_domain::services::{FieldSettingsInput as Settings, FieldUpdate, NewField, OptionInput};
+use uuid::Uuid;
 
 /// A field of an object.
 #[derive(Clone)]
@@ -103,6 +106,15 @@ pub struct CreateFieldInput {
     default_value: Option<JsonValue>,
     options: Option<Vec<FieldOptionInput>>,
     settings: Option<FieldSettingsInput>,
+    /// Twenty's clients send `false`; names are never derived from labels here, so `true` is refused.
+    is_label_synced_with_name: Option<bool>,
+}
+
+/// Twenty's `createOneField(input:)`.
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct CreateOneFieldMetadataInput {
+    pub(super) field: CreateFieldInput,
 }
 
 #[derive(GraphQLInputObject)]
@@ -116,6 +128,23 @@ pub struct UpdateFieldInput {
     is_nullable: Option<bool>,
     default_value: Option<JsonValue>,
     options: Option<Vec<FieldOptionInput>>,
+    /// As on create: `true` is refused.
+    is_label_synced_with_name: Option<bool>,
+}
+
+/// Twenty's `updateOneField(input:)`.
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct UpdateOneFieldMetadataInput {
+    pub(super) id: UuidValue,
+    pub(super) update: UpdateFieldInput,
+}
+
+/// Twenty's `deleteOneField(input:)`.
+#[derive(GraphQLInputObject)]
+#[graphql(scalar = S)]
+pub struct DeleteOneFieldInput {
+    pub(super) id: UuidValue,
 }
 
 fn options_of(options: Vec<FieldOptionInput>) -> Vec<OptionInput> {
@@ -130,21 +159,32 @@ fn options_of(options: Vec<FieldOptionInput>) -> Vec<OptionInput> {
         .collect()
 }
 
-pub(super) async fn list(context: &MetadataContext, object_metadata_id: Option<ID>) -> DomainResult<FieldConnection> {
+pub(super) async fn list(
+    context: &MetadataContext,
+    object_metadata_id: Option<ID>,
+    paging: Option<CursorPaging>,
+    filter: Option<FieldFilter>,
+) -> DomainResult<FieldConnection> {
     let meta = context.meta().await?;
     let object = object_metadata_id
         .map(|id| parse_id(&id, "objectMetadataId"))
         .transpose()?;
+    let filter = filter.unwrap_or_default();
     let fields: Vec<FieldNode> = meta
         .objects
         .iter()
         .filter(|o| object.is_none_or(|id| id == o.id))
-        .flat_map(|o| o.fields.iter().cloned().map(FieldNode))
+        .flat_map(|o| o.fields.iter())
+        .filter(|f| filter.accepts(f))
+        .take(first_of(paging))
+        .cloned()
+        .map(FieldNode)
         .collect();
     Ok(fields.into())
 }
 
 pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) -> DomainResult<FieldNode> {
+    refuse_label_sync(data.is_label_synced_with_name)?;
     let object_id = parse_id(&data.object_metadata_id, "objectMetadataId")?;
     let meta = context.meta().await?;
     let input = NewField {
@@ -169,8 +209,8 @@ pub(super) async fn create(context: &MetadataContext, data: CreateFieldInput) ->
         .map(FieldNode)
 }
 
-pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldInput) -> DomainResult<FieldNode> {
-    let id = parse_id(&id, "id")?;
+pub(super) async fn update(context: &MetadataContext, id: Uuid, data: UpdateFieldInput) -> DomainResult<FieldNode> {
+    refuse_label_sync(data.is_label_synced_with_name)?;
     let meta = context.meta().await?;
     let update = FieldUpdate {
         name: data.name,
@@ -187,8 +227,7 @@ pub(super) async fn update(context: &MetadataContext, id: ID, data: UpdateFieldI
         .map(FieldNode)
 }
 
-pub(super) async fn delete(context: &MetadataContext, id: ID) -> DomainResult<FieldNode> {
-    let id = parse_id(&id, "id")?;
+pub(super) async fn delete(context: &MetadataContext, id: Uuid) -> DomainResult<FieldNode> {
     let meta = context.meta().await?;
     context.data_model().delete_field(&meta, id).await.map(FieldNode)
 }

@@ -16,6 +16,11 @@ pub struct JsonValue(pub Json);
 #[derive(Debug, Clone)]
 pub struct DateTimeValue(pub String);
 
+/// A UUID (`UUID`, as Twenty's metadata inputs type their ids): a string that parses as a UUID, or the value is
+/// refused while the document's variables are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UuidValue(pub uuid::Uuid);
+
 /// The field type enum (`FieldMetadataType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldTypeValue(pub FieldType);
@@ -52,6 +57,14 @@ juniper_scalar!(DateTimeValue, "DateTime",
     },
     output: |v| Value::scalar(v.0.clone()));
 
+juniper_scalar!(UuidValue, "UUID",
+    token: string_token,
+    input: |v| match v {
+        InputValue::Scalar(S::String(s)) => uuid::Uuid::parse_str(s).ok().map(UuidValue),
+        _ => None,
+    },
+    output: |v| Value::scalar(v.0.to_string()));
+
 juniper_scalar!(FieldTypeValue, "FieldMetadataType",
     enum_values: FieldType::ALL.iter().map(|t| EnumValue::new(t.as_str())).collect(),
     token: string_token,
@@ -68,6 +81,12 @@ juniper_scalar!(FieldTypeValue, "FieldMetadataType",
 impl juniper::ToInputValue<S> for JsonValue {
     fn to_input_value(&self) -> InputValue<S> {
         serde_json::from_value(self.0.clone()).unwrap_or(InputValue::Null)
+    }
+}
+
+impl juniper::ToInputValue<S> for UuidValue {
+    fn to_input_value(&self) -> InputValue<S> {
+        InputValue::scalar(self.0.to_string())
     }
 }
 

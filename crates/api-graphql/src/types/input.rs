@@ -59,7 +59,9 @@ fn enum_arg(registry: &mut Registry<S>, name: &str, info: &TypeInfo, required: b
 pub fn connection_args(registry: &mut Registry<S>, info: &TypeInfo, object: usize) -> Vec<Argument<S>> {
     vec![
         dyn_arg(registry, "filter", &info.with(TypeKind::Filter(object)), false, false),
-        dyn_arg(registry, "orderBy", &info.with(TypeKind::OrderBy(object)), false, true),
+        // `[…OrderByInput]`, items nullable as Twenty's front-end declares it (null items are ignored); a
+        // variable declared `[…OrderByInput!]` still fits.
+        registry.arg::<Option<Vec<Option<DynInput>>>>("orderBy".to_string(), &info.with(TypeKind::OrderBy(object))),
         registry.arg::<Option<i32>>("first", &()),
         registry.arg::<Option<i32>>("last", &()),
         registry.arg::<Option<String>>("after", &()),

@@ -72,7 +72,8 @@ pub fn parse_order(
     match input {
         None | Some(InputValue::Null) => {}
         Some(InputValue::List(items)) => {
-            for (i, item) in items.iter().enumerate() {
+            // Null items are ignored (Twenty's clients declare `[…OrderByInput]`).
+            for (i, item) in items.iter().enumerate().filter(|(_, item)| !item.is_null()) {
                 parse_order_object(object, item, &format!("orderBy[{i}]"), &mut terms, &mut problems);
             }
         }

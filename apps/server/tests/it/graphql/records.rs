@@ -190,3 +190,37 @@ async fn a_field_added_through_the_domain_is_usable_within_a_second() {
         .await;
     assert_eq!(gold["companies"]["edges"], json!([{"node": {"name": "Gold"}}]));
 }
+
+/// Twenty's front-end (and twenty-mcp) declare `$orderBy: [CompanyOrderByInput]`: the document validates, null
+/// items are ignored, and the other items order the list; a literal list with a null item too.
+#[actix_web::test]
+async fn order_by_takes_a_list_of_nullable_items_as_twenty_declares_it() {
+    let app = app().await;
+    a_and_b(&app).await;
+    let twenty = "query($orderBy: [CompanyOrderByInput], $first: Int) { companies(orderBy: $orderBy, first: $first) { edges { node { name } } } }";
+    let names = |data: &Value| {
+        data["companies"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let by_variable = app
+        .query_with(
+            twenty,
+            json!({"orderBy": [null, {"employees": "DescNullsLast"}, null], "first": 10}),
+        )
+        .await;
+    assert_eq!(names(&by_variable), ["B", "A"]);
+    let only_nulls = app.query_with(twenty, json!({"orderBy": [null]})).await;
+    assert_eq!(names(&only_nulls).len(), 2);
+    let literal = app
+        .query("{ companies(orderBy: [null, {name: DescNullsLast}]) { edges { node { name } } } }")
+        .await;
+    assert_eq!(names(&literal), ["B", "A"]);
+    // The reference's form is unchanged: a variable of non-null items still fits.
+    let strict = "query($o: [CompanyOrderByInput!]) { companies(orderBy: $o) { edges { node { name } } } }";
+    let reference = app.query_with(strict, json!({"o": [{"name": "AscNullsFirst"}]})).await;
+    assert_eq!(names(&reference), ["A", "B"]);
+}

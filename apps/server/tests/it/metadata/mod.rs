@@ -5,6 +5,7 @@ mod fields;
 mod reference;
 mod rules;
 mod storage;
+mod twenty;
 
 use crate::support::{Gql, TestApp, node_texts};
 use serde_json::{Value, json};
