@@ -244,11 +244,16 @@ fn client_config(mode: SslMode, root: Option<&RootCert>) -> Result<rustls::Clien
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| StorageError::InvalidUrl(format!("TLS: {e}")))?;
+    let algorithms = provider.signature_verification_algorithms;
     let verifier: Arc<dyn ServerCertVerifier> = match (mode, root) {
-        (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => Arc::new(AnyServer {
-            algorithms: provider.signature_verification_algorithms,
+        (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => Arc::new(Relaxed {
+            chain: None,
+            algorithms,
         }),
-        (SslMode::Require | SslMode::VerifyCa, _) => Arc::new(ChainOnly(web_pki(root, provider)?)),
+        (SslMode::Require | SslMode::VerifyCa, _) => Arc::new(Relaxed {
+            chain: Some(web_pki(root, provider)?),
+            algorithms,
+        }),
         (SslMode::VerifyFull, _) => web_pki(root, provider)?,
     };
     Ok(builder
@@ -287,23 +292,34 @@ fn web_pki(root: Option<&RootCert>, provider: Arc<CryptoProvider>) -> Result<Arc
         .map_err(|e| StorageError::InvalidUrl(format!("TLS: {e}")))
 }
 
-/// `prefer`, and `require` without roots: encrypted, but whoever answers is accepted (libpq's rule). The handshake
-/// signatures are still checked, so the peer holds the key of the certificate it shows.
+/// Every mode below `verify-full`: encrypted, with the certificate checked no further than libpq does. Without
+/// `chain` (`prefer`, and `require` without roots) whoever answers is accepted; with it (`verify-ca`, and `require`
+/// with an `sslrootcert`) the chain must lead to a trusted root, but the host name is not compared. The handshake
+/// signatures are always checked, so the peer holds the key of the certificate it shows.
 #[derive(Debug)]
-struct AnyServer {
+struct Relaxed {
+    chain: Option<Arc<WebPkiServerVerifier>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for AnyServer {
+impl ServerCertVerifier for Relaxed {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
     }
 
     fn verify_tls12_signature(
@@ -326,53 +342,6 @@ impl ServerCertVerifier for AnyServer {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the chain must lead to a trusted root; the host name is not compared.
-#[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for ChainOnly {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
     }
 }
 
