@@ -369,26 +369,10 @@ fn integer_beyond_32_bits(query: &str, schema: &SchemaType<S>, error: Spanning<P
     if !matches!(error.item, ParseError::UnexpectedToken(_)) {
         return Classified::Syntax(error);
     }
-    let mut patched = String::with_capacity(query.len());
-    let mut replacing = wide.iter().peekable();
-    let mut remaining = 0;
-    for (index, ch) in query.chars().enumerate() {
-        if let Some(&&(start, text)) = replacing.peek()
-            && start == index
-        {
-            replacing.next();
-            patched.push('0');
-            // Integer literals are ASCII: their length in characters is their length in bytes.
-            remaining = text.len() - 1;
-        } else if remaining > 0 {
-            patched.push(' ');
-            remaining -= 1;
-        } else {
-            patched.push(ch);
-        }
-    }
-    match juniper::parser::parse_document_source::<S>(&patched, schema) {
-        Ok(_) => Classified::Validation {
+    // Integer literals are ASCII: their length in characters is their length in bytes.
+    let stand_ins: Vec<(usize, usize)> = wide.iter().map(|&(start, text)| (start, start + text.len())).collect();
+    match parse_with_stand_ins(query, schema, &stand_ins) {
+        Ok(()) => Classified::Validation {
             literal: literal.to_string(),
             at: error.span.start,
         },
@@ -409,9 +393,8 @@ fn integer_beyond_32_bits(query: &str, schema: &SchemaType<S>, error: Spanning<P
 
 /// Where an object literal stands in place of a scalar or an enum, when that is what `error` is. Juniper's parser
 /// reads object literals only where the schema expects an input object and fails the whole document at the `{`
-/// otherwise; graphql-js refuses such a (well-formed) literal in validation. As for [`integer_beyond_32_bits`], the document is
-/// parsed again with the literal replaced by `0` padded with spaces (newlines kept, so positions hold): if that
-/// parses — or fails only further on — the literal, not the syntax, was the problem.
+/// otherwise; graphql-js refuses such a (well-formed) literal in validation. As for [`integer_beyond_32_bits`], the
+/// document is parsed again with the literal stood in for ([`parse_with_stand_ins`]): if that parses — or fails only further on — the literal, not the syntax, was the problem.
 fn object_literal_at_a_scalar(
     query: &str,
     schema: &SchemaType<S>,
@@ -449,20 +432,33 @@ fn object_literal_at_a_scalar(
     // the parser does not know.
     let literal: String = query.chars().skip(failed_at).take(end - failed_at).collect();
     juniper::parser::parse_document_source::<S>(&format!("{{ __typename(literal: {literal}) }}"), schema).ok()?;
-    let patched: String = query
-        .chars()
-        .enumerate()
-        .map(|(index, ch)| match index {
-            i if i == failed_at => '0',
-            i if i > failed_at && i < end && ch != '\n' && ch != '\r' => ' ',
-            _ => ch,
-        })
-        .collect();
-    match juniper::parser::parse_document_source::<S>(&patched, schema) {
-        Ok(_) => Some(opening.span.start),
+    match parse_with_stand_ins(query, schema, &[(failed_at, end)]) {
+        Ok(()) => Some(opening.span.start),
         Err(later) if later.span.start.index() > failed_at => Some(opening.span.start),
         Err(_) => None,
     }
+}
+
+/// Parses `query` again with each character range `[start, end)` of `stand_ins` replaced by `0` padded with spaces
+/// (line breaks kept, so every position holds): how the two checks above tell a literal juniper's parser cannot
+/// read from a syntax error.
+fn parse_with_stand_ins(
+    query: &str,
+    schema: &SchemaType<S>,
+    stand_ins: &[(usize, usize)],
+) -> Result<(), Spanning<ParseError>> {
+    let patched: String = query
+        .chars()
+        .enumerate()
+        .map(
+            |(index, ch)| match stand_ins.iter().find(|(start, end)| (*start..*end).contains(&index)) {
+                Some((start, _)) if *start == index => '0',
+                Some(_) if ch != '\n' && ch != '\r' => ' ',
+                _ => ch,
+            },
+        )
+        .collect();
+    juniper::parser::parse_document_source::<S>(&patched, schema).map(|_| ())
 }
 
 fn execution_error(error: &ExecutionError<S>) -> Json {
