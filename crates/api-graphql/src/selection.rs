@@ -7,7 +7,7 @@ use juniper::{DefaultScalarValue as S, LookAheadSelection, LookAheadValue};
 use serde_json::{Map, Value as Json};
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
-use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, ReadLimits, Selection};
+use twenty_domain::query::{ConnectionQuery, Cursors, InputValue, PageArgs, ReadLimits, Selection};
 
 /// The JSON key of a relation selected under response key `key`. Scalars are stored under their field name, so
 /// relations get a prefix no field name can have: an alias such as `id: company { id }` cannot clash.
@@ -171,12 +171,17 @@ pub fn connection_query(
     let edges = || children.iter().filter(|c| c.field_original_name() == "edges");
     let page_infos = || children.iter().filter(|c| c.field_original_name() == "pageInfo");
     let page_info = page_infos().next().is_some();
-    let cursors = edges().any(|e| e.children().iter().any(|c| c.field_original_name() == "cursor"))
-        || page_infos().any(|p| {
-            p.children()
-                .iter()
-                .any(|c| matches!(c.field_original_name(), "startCursor" | "endCursor"))
-        });
+    let cursors = if edges().any(|e| e.children().iter().any(|c| c.field_original_name() == "cursor")) {
+        Cursors::Every
+    } else if page_infos().any(|p| {
+        p.children()
+            .iter()
+            .any(|c| matches!(c.field_original_name(), "startCursor" | "endCursor"))
+    }) {
+        Cursors::Ends
+    } else {
+        Cursors::None
+    };
     let node_children: Vec<LookAheadSelection<'_, S>> = children
         .iter()
         .filter(|c| c.field_original_name() == "edges")

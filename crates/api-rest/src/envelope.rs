@@ -121,4 +121,27 @@ impl ResponseFormat {
             }),
         }
     }
+
+    /// Likely duplicates (`POST /rest/{plural}/duplicates`): one page per record asked about, in Twenty's shape
+    /// (`{"data": [{"personDuplicates": […], "pageInfo": …, "totalCount": n}]}`) whatever the format — the route is
+    /// Twenty's, the reference has none.
+    pub fn duplicates(self, object: &ObjectMetadata, pages: Vec<ListPage>) -> Json {
+        let key = format!("{}Duplicates", object.name_singular);
+        let pages: Vec<Json> = pages
+            .into_iter()
+            .map(|page| {
+                json!({
+                    key.as_str(): page.records,
+                    "pageInfo": {
+                        "hasNextPage": page.has_next_page,
+                        "hasPreviousPage": page.has_previous_page,
+                        "startCursor": page.start_cursor,
+                        "endCursor": page.end_cursor,
+                    },
+                    "totalCount": page.total_count,
+                })
+            })
+            .collect();
+        json!({ "data": pages })
+    }
 }

@@ -15,9 +15,11 @@ use twenty_auth::Principal;
 use twenty_domain::DomainError;
 use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
-use twenty_domain::query::{ConnectionQuery, Filter, InputValue, Page, PageArgs, ReadLimits, Selection, SelectionItem};
+use twenty_domain::query::{
+    Connection, ConnectionQuery, Cursors, Filter, InputValue, Page, PageArgs, ReadLimits, Selection, SelectionItem,
+};
 use twenty_domain::record::{LifeCycle, RecordTarget};
-use twenty_domain::services::{MetadataService, RecordService};
+use twenty_domain::services::{DuplicateSource, MetadataService, RecordService};
 use twenty_storage::PgStore;
 use uuid::Uuid;
 
@@ -64,6 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{plural}", web::put().to(update_many))
         .route("/{plural}", web::delete().to(delete_many))
         .route("/{plural}/restore", web::patch().to(restore_many))
+        .route("/{plural}/duplicates", web::post().to(find_duplicates))
         .route("/{plural}/{id}", web::get().to(find_one))
         .route("/{plural}/{id}", web::patch().to(update_one))
         .route("/{plural}/{id}", web::put().to(update_one))
@@ -186,7 +189,7 @@ fn related_selection(
         } else if to_many && !link.is_to_one() {
             let connection = ConnectionQuery::from_input(meta, target, None, None, &PageArgs::default(), limits)?
                 .with_node(Selection::full_record(target))
-                .with_parts(false, false);
+                .with_parts(Cursors::None, false);
             selection = selection.to_many(object, &field.name, &field.name, connection)?;
         }
     }
@@ -286,21 +289,64 @@ async fn list(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiE
     let query = query
         .with_node(selection.clone())
         .with_total_count(true)
-        .with_parts(true, true);
+        .with_parts(Cursors::Ends, true);
     let connection = records.find_many(&meta, &query).await?;
+    let page = list_page(connection, &selection);
+    Ok(HttpResponse::Ok().json(route.state.format.list(object, page)))
+}
+
+/// A page read from storage, its records shaped as REST answers them.
+fn list_page(connection: Connection, selection: &Selection) -> ListPage {
     let page_info = &connection.as_json()["pageInfo"];
-    let page = ListPage {
-        records: connection
-            .nodes()
-            .map(|node| shaped(node.clone(), &selection))
-            .collect(),
+    ListPage {
+        records: connection.nodes().map(|node| shaped(node.clone(), selection)).collect(),
         total_count: connection.total_count(),
         has_next_page: connection.has_next_page(),
         has_previous_page: page_info["hasPreviousPage"].as_bool(),
         start_cursor: page_info["startCursor"].clone(),
         end_cursor: page_info["endCursor"].clone(),
+    }
+}
+
+/// `POST /rest/{plural}/duplicates` with `{"data": [records]}` or `{"ids": [ids]}` (exactly one of them): the
+/// likely duplicates of each, as Twenty's route answers.
+async fn find_duplicates(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let object = route.object(&meta)?;
+    let selection = record_selection(&meta, object, depth_of(&req)?, route.state.records.limits())?;
+    let source = duplicate_source(&body_json(&body)?)?;
+    let pages = route
+        .state
+        .records
+        .find_duplicates(&meta, object, &source, &selection)
+        .await?;
+    let pages = pages.into_iter().map(|page| list_page(page, &selection)).collect();
+    Ok(HttpResponse::Ok().json(route.state.format.duplicates(object, pages)))
+}
+
+/// The body of a duplicates request: `data` (a list of records) or `ids` (a list of UUIDs), not both.
+fn duplicate_source(body: &Json) -> Result<DuplicateSource, ApiError> {
+    let Json::Object(fields) = body else {
+        return Err(ApiError(DomainError::validation("The body must be a JSON object")));
     };
-    Ok(HttpResponse::Ok().json(route.state.format.list(object, page)))
+    let invalid = |field: &str, message: &str| ApiError(DomainError::invalid_field(field, message));
+    match (fields.get("data"), fields.get("ids")) {
+        (Some(_), Some(_)) => Err(ApiError(DomainError::validation(
+            "You cannot provide both \"data\" and \"ids\" arguments",
+        ))),
+        (None, None) => Err(ApiError(DomainError::validation(
+            "You have to provide either \"data\" or \"ids\" argument",
+        ))),
+        (Some(Json::Array(records)), None) => Ok(DuplicateSource::Data(records.clone())),
+        (Some(_), None) => Err(invalid("data", "must be a list of records")),
+        (None, Some(Json::Array(ids))) => ids
+            .iter()
+            .map(|id| id.as_str().and_then(|id| Uuid::parse_str(id).ok()))
+            .collect::<Option<Vec<Uuid>>>()
+            .map(DuplicateSource::Ids)
+            .ok_or_else(|| invalid("ids", "must be a list of UUIDs")),
+        (None, Some(_)) => Err(invalid("ids", "must be a list of UUIDs")),
+    }
 }
 
 async fn find_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {

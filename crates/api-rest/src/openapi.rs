@@ -339,6 +339,30 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
                 }
             }),
         );
+        let duplicates_page = json!({"type": "object", "properties": {
+            format!("{}Duplicates", object.name_singular): records,
+            "pageInfo": {"type": "object", "properties": {
+                "hasNextPage": {"type": "boolean"}, "hasPreviousPage": {"type": "boolean"},
+                "startCursor": cursor, "endCursor": cursor}},
+            "totalCount": {"type": "integer"}}});
+        paths.insert(
+            format!("/{plural}/duplicates"),
+            json!({
+                "post": {
+                    "tags": tag, "operationId": format!("find{name}Duplicates"),
+                    "summary": format!("Find likely duplicates of {}", object.label_plural),
+                    "description": "Give either data (records, as they would be created) or ids (of stored records): \
+                                    the answer has one page of likely duplicates per record, in the same order",
+                    "parameters": [depth_param],
+                    "requestBody": json_body(json!({"type": "object", "properties": {
+                        "data": {"type": "array", "items": create.clone()},
+                        "ids": {"type": "array", "items": {"type": "string", "format": "uuid"}}}})),
+                    "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The likely duplicates of each record",
+                        json!({"type": "object", "required": ["data"], "properties": {
+                            "data": {"type": "array", "items": duplicates_page}}})))
+                }
+            }),
+        );
         paths.insert(
             format!("/{plural}/{{id}}"),
             json!({

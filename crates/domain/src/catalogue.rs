@@ -2,7 +2,7 @@
 
 use crate::blueprint::{FieldBlueprint as F, ObjectBlueprint as O, RelationBlueprint as R, WorkspaceBlueprint};
 use crate::field_type::FieldType::*;
-use crate::metadata::{OnDelete, RelationType::*};
+use crate::metadata::{ObjectMetadata, OnDelete, RelationType::*};
 use serde_json::json;
 
 /// The standard data model: company, person, opportunity, task, note, workspaceMember, taskTarget, noteTarget.
@@ -154,5 +154,19 @@ mod tests {
         assert_eq!(company, Some(16));
         let person = meta.object_by_singular("person");
         assert!(person.and_then(|p| p.relation_by_id_column("companyId")).is_some());
+    }
+}
+
+/// What makes two records of a standard object likely duplicates (Twenty's `duplicateCriteria`): each criterion is
+/// the field paths (`field`, or `field.subField` of a composite) whose values must all be equal. Custom objects
+/// have none.
+pub fn duplicate_criteria(object: &ObjectMetadata) -> &'static [&'static [&'static str]] {
+    if object.is_custom {
+        return &[];
+    }
+    match object.name_singular.as_str() {
+        "company" => &[&["name"], &["domainName"]],
+        "person" => &[&["name.firstName", "name.lastName"], &["email"], &["linkedinLink"]],
+        _ => &[],
     }
 }

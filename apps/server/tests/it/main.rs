@@ -14,6 +14,7 @@ mod notifications;
 mod ops;
 mod rate_limits;
 mod rest;
+mod rest_duplicates;
 mod rest_metadata;
 mod rest_twenty;
 mod support;

@@ -18,9 +18,9 @@ pub use selection::{Selection, SelectionItem};
 use serde_json::Value as Json;
 
 /// One list read: the records of `object_id` matching `filter`, in `order`, one `page` of them, each shaped by
-/// `node`; `total_count` asks for the number of all matching records, `cursors` for each edge's cursor (and
-/// `pageInfo`'s start and end cursors), `page_info` for `pageInfo`. Storage answers it with one statement and
-/// computes only what was asked for.
+/// `node`; `total_count` asks for the number of all matching records, `cursors` for which cursors (see
+/// [`Cursors`]), `page_info` for `pageInfo`. Storage answers it with one statement and computes only what was asked
+/// for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionQuery {
     pub object_id: ObjectId,
@@ -29,8 +29,17 @@ pub struct ConnectionQuery {
     pub page: Page,
     pub node: Selection,
     pub total_count: bool,
-    pub cursors: bool,
+    pub cursors: Cursors,
     pub page_info: bool,
+}
+
+/// The cursors a connection carries: none, only `pageInfo`'s start and end cursors (a list answer that pages on
+/// with them), or every edge's cursor as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursors {
+    None,
+    Ends,
+    Every,
 }
 
 impl ConnectionQuery {
@@ -95,7 +104,7 @@ impl ConnectionQuery {
             page,
             node: Selection::new(),
             total_count: false,
-            cursors: true,
+            cursors: Cursors::Every,
             page_info: true,
         }
     }
@@ -110,8 +119,8 @@ impl ConnectionQuery {
         self
     }
 
-    /// Which parts of the connection besides the nodes are needed (both by default).
-    pub fn with_parts(mut self, cursors: bool, page_info: bool) -> Self {
+    /// Which parts of the connection besides the nodes are needed (every cursor and `pageInfo` by default).
+    pub fn with_parts(mut self, cursors: Cursors, page_info: bool) -> Self {
         self.cursors = cursors;
         self.page_info = page_info;
         self

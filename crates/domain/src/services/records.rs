@@ -4,7 +4,7 @@
 use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
 use crate::ports::RecordStore;
-use crate::query::{Connection, ConnectionQuery, Filter, Page, ReadLimits, Selection, order::finish_order};
+use crate::query::{Connection, ConnectionQuery, Cursors, Filter, Page, ReadLimits, Selection, order::finish_order};
 use crate::record::{LifeCycle, RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -52,7 +52,7 @@ impl<S: RecordStore> RecordService<S> {
             page: Page::Forward { first: 1, after: None },
             node: selection,
             total_count: false,
-            cursors: false,
+            cursors: Cursors::None,
             page_info: false,
         };
         let connection = Connection::from_json(self.store.find(meta, &query).await?);

@@ -5,7 +5,7 @@ use super::{Compiler, and_all};
 use crate::sql::{Bind, Sql};
 use twenty_domain::error::DomainResult;
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage};
-use twenty_domain::query::{ConnectionQuery, OrderTerm, Page, SortDirection};
+use twenty_domain::query::{ConnectionQuery, Cursors, OrderTerm, Page, SortDirection};
 use twenty_domain::value::Value;
 
 /// How a nested connection's rows hang off the parent row under `alias`.
@@ -47,6 +47,10 @@ impl Compiler<'_> {
         // 1. The page of base rows: filtered, ordered, limited to size + 1 when `pageInfo` must tell whether more
         // exist, to size otherwise.
         let probe = query.page_info;
+        // Only the page's first and last rows need a cursor when the edges carry none: the last is found by the
+        // row count, so it is counted then too.
+        let ends_only = query.cursors == Cursors::Ends;
+        let counted = probe || ends_only;
         let t = self.alias("t");
         let mut conditions = self.base_conditions(query, parent, &t)?;
         if let Some(values) = cursor {
@@ -69,7 +73,7 @@ impl Compiler<'_> {
         let p = self.alias("p");
         let mut numbered = Sql::text("SELECT ");
         numbered.push(&p).push(".*, row_number() OVER () AS \"__rn\"");
-        if probe {
+        if counted {
             numbered.push(", count(*) OVER () AS \"__n\"");
         }
         numbered.push(" FROM (").append(base).push(") ").push(&p);
@@ -79,8 +83,24 @@ impl Compiler<'_> {
         let (node, joins) = self.node(&q, &query.node)?;
         let mut rows = Sql::text("SELECT ");
         rows.append(node).push(" AS n, ");
-        if query.cursors {
-            rows.append(cursor_expr(&q, &query.order)).push(" AS c, ");
+        match query.cursors {
+            Cursors::None => {}
+            Cursors::Every => {
+                rows.append(cursor_expr(&q, &query.order)).push(" AS c, ");
+            }
+            Cursors::Ends => {
+                rows.push("CASE WHEN ")
+                    .push(&q)
+                    .push(".\"__rn\" = 1 OR ")
+                    .push(&q)
+                    .push(".\"__rn\" = LEAST(")
+                    .push(&q)
+                    .push(".\"__n\", ")
+                    .bind(Bind::BigInt(Some(size)))
+                    .push(") THEN ")
+                    .append(cursor_expr(&q, &query.order))
+                    .push(" END AS c, ");
+            }
         }
         rows.push(&q).push(".\"__rn\" AS o");
         if probe {
@@ -104,7 +124,7 @@ impl Compiler<'_> {
                 .push(")");
         };
         let mut sql = Sql::text("SELECT json_build_object('edges', COALESCE(json_agg(json_build_object('node', r.n");
-        if query.cursors {
+        if query.cursors == Cursors::Every {
             sql.push(", 'cursor', r.c");
         }
         sql.push(") ORDER BY r.o ").push(natural).push(")");
@@ -126,7 +146,7 @@ impl Compiler<'_> {
             sql.push(", 'pageInfo', json_build_object('hasNextPage', ")
                 .append(has_next);
             sql.push(", 'hasPreviousPage', ").append(has_previous);
-            if query.cursors {
+            if query.cursors != Cursors::None {
                 sql.push(", 'startCursor', (array_agg(r.c ORDER BY r.o ")
                     .push(natural)
                     .push(")");

@@ -233,3 +233,76 @@ async fn bad_page_arguments_are_validation_errors() {
     let q = query(&fx.meta, company, None, None, first(100_000)).unwrap();
     assert_eq!(q.page.size(), 200);
 }
+
+/// `Cursors::Ends` (a REST list) computes only `pageInfo`'s cursors: the same as the first and last edges' cursors
+/// of `Cursors::Every`, forward and backward, full and partial pages; its edges carry none.
+#[tokio::test]
+async fn end_cursors_alone_equal_the_first_and_last_edge_cursors() {
+    use twenty_domain::query::Cursors;
+    let fx = Fixture::standard().await;
+    seed_thousand(&fx.db, &fx.meta).await;
+    let company = object(&fx.meta, "company");
+    let order = json!([{"employees": "DescNullsLast"}, {"name": "AscNullsFirst"}]);
+    let every = |args: PageArgs| {
+        query(&fx.meta, company, None, Some(order.clone()), args)
+            .unwrap()
+            .with_node(fields(company, &["id"]))
+    };
+    let first_page = page(
+        &fx.db,
+        &fx.meta,
+        &order,
+        PageArgs {
+            first: Some(7),
+            ..PageArgs::default()
+        },
+    )
+    .await;
+    let middle = first_page["pageInfo"]["endCursor"].as_str().unwrap().to_string();
+    let cases = [
+        PageArgs {
+            first: Some(7),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            first: Some(7),
+            after: Some(middle.clone()),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            last: Some(5),
+            before: Some(middle.clone()),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            last: Some(3),
+            ..PageArgs::default()
+        },
+        PageArgs {
+            last: Some(2000),
+            ..PageArgs::default()
+        },
+    ];
+    for args in cases {
+        let full = fx
+            .db
+            .records()
+            .find_many(&fx.meta, &every(args.clone()))
+            .await
+            .unwrap()
+            .into_json();
+        let ends = every(args.clone()).with_parts(Cursors::Ends, true);
+        let ends = fx.db.records().find_many(&fx.meta, &ends).await.unwrap().into_json();
+        let edges = full["edges"].as_array().unwrap();
+        assert!(!edges.is_empty(), "{args:?}");
+        assert_eq!(ends["pageInfo"]["startCursor"], edges[0]["cursor"], "{args:?}");
+        assert_eq!(
+            ends["pageInfo"]["endCursor"],
+            edges[edges.len() - 1]["cursor"],
+            "{args:?}"
+        );
+        assert_eq!(ends["pageInfo"], full["pageInfo"], "{args:?}");
+        assert_eq!(ids(&ends), ids(&full), "{args:?}");
+        assert!(ends["edges"][0].get("cursor").is_none(), "{args:?}");
+    }
+}
