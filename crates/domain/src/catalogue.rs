@@ -136,6 +136,20 @@ fn owned(parent: (&str, &str, &str), child: (&str, &str, &str)) -> R {
     R::new(OneToMany, parent, child).on_delete(OnDelete::Cascade)
 }
 
+/// What makes two records of a standard object likely duplicates (Twenty's `duplicateCriteria`): each criterion is
+/// the field paths (`field`, or `field.subField` of a composite) whose values must all be equal. Custom objects
+/// have none.
+pub fn duplicate_criteria(object: &ObjectMetadata) -> &'static [&'static [&'static str]] {
+    if object.is_custom {
+        return &[];
+    }
+    match object.name_singular.as_str() {
+        "company" => &[&["name"], &["domainName"]],
+        "person" => &[&["name.firstName", "name.lastName"], &["email"], &["linkedinLink"]],
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,19 +168,5 @@ mod tests {
         assert_eq!(company, Some(16));
         let person = meta.object_by_singular("person");
         assert!(person.and_then(|p| p.relation_by_id_column("companyId")).is_some());
-    }
-}
-
-/// What makes two records of a standard object likely duplicates (Twenty's `duplicateCriteria`): each criterion is
-/// the field paths (`field`, or `field.subField` of a composite) whose values must all be equal. Custom objects
-/// have none.
-pub fn duplicate_criteria(object: &ObjectMetadata) -> &'static [&'static [&'static str]] {
-    if object.is_custom {
-        return &[];
-    }
-    match object.name_singular.as_str() {
-        "company" => &[&["name"], &["domainName"]],
-        "person" => &[&["name.firstName", "name.lastName"], &["email"], &["linkedinLink"]],
-        _ => &[],
     }
 }
