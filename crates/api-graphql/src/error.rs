@@ -73,15 +73,16 @@ pub fn rewrite_validation_message(message: &str) -> String {
     {
         return format!("Field '{field}' doesn't exist on type '{type_name}'");
     }
-    // Juniper refuses a list literal wherever one value is expected, `JSON` included (see `crate::tunnel`).
+    // Juniper refuses a list literal wherever one value is expected (at a `JSON` position it arrives encoded, see
+    // `crate::literals`).
     message.replace("Input lists are not literals", LIST_LITERAL)
 }
 
 /// Why a list literal is refused where one value is expected.
-const LIST_LITERAL: &str = "A list literal stands where one value is expected; a JSON value that is a list or an object must be passed as a variable";
+const LIST_LITERAL: &str = "A list literal stands where one value is expected";
 
 /// Why an object literal is refused where a scalar or an enum is expected.
-pub const OBJECT_LITERAL: &str = "An object literal stands where a scalar or an enum is expected; a JSON value that is an object or a list must be passed as a variable";
+pub const OBJECT_LITERAL: &str = "An object literal stands where a scalar or an enum is expected";
 
 #[cfg(test)]
 mod tests {
@@ -119,7 +120,7 @@ mod tests {
         assert_eq!(rewrite_validation_message("Something else"), "Something else");
         assert!(
             rewrite_validation_message(r#"Error on "In" field "j": Input lists are not literals"#)
-                .ends_with("a list or an object must be passed as a variable")
+                .ends_with("A list literal stands where one value is expected")
         );
     }
 }

@@ -5,13 +5,15 @@
 //! ([`selection`]); the document limits ([`limits`]) and cost ([`cost`]); the response of a root field shaped in one pass from
 //! PostgreSQL's JSON ([`output`]). It also owns the metadata API's static schema and resolvers ([`metadata`]).
 //! Both share execution with the contract's error format ([`execute`], [`error`]) and the scalar pattern
-//! ([`scalars`]); [`tunnel`] carries `JSON` objects and lists in variables past juniper.
+//! ([`scalars`]); [`tunnel`] and [`literals`] carry `JSON` objects and lists, in variables and in literals, past
+//! juniper.
 
 pub mod context;
 pub mod cost;
 pub mod error;
 pub mod execute;
 pub mod limits;
+pub mod literals;
 pub mod metadata;
 pub mod output;
 pub mod root;

@@ -26,10 +26,10 @@ pub(crate) fn number_or_string_token(token: ScalarToken<'_>) -> ParseScalarResul
     }
 }
 
-/// A literal token at a `JSON` position: a number or a string, a string that begins with the tunnel's mark
-/// escaped ([`crate::tunnel`]).
+/// A literal token at a `JSON` position: a number or a string (objects, lists and marked strings arrive encoded,
+/// see [`crate::literals`]).
 pub(crate) fn json_token(token: ScalarToken<'_>) -> ParseScalarResult<S> {
-    number_or_string_token(token).map(crate::tunnel::escape_token)
+    number_or_string_token(token)
 }
 
 pub(crate) fn as_string(v: &InputValue<S>) -> Option<&str> {

@@ -41,6 +41,8 @@ struct DocumentKey {
 /// What a prepared document borrows: the schema it was validated against and its own text.
 pub struct DocumentSource {
     schema: Arc<Schema>,
+    /// The text juniper reads: the client's, with its `JSON` literals encoded ([`crate::literals`]).
+    text: String,
     key: DocumentKey,
 }
 
@@ -83,8 +85,9 @@ impl SchemaEntry {
         {
             return Ok(found.clone());
         }
+        let text = crate::literals::encode_literals(query, &self.schema.schema).into_owned();
         // A document that does not parse is reported by validation, below.
-        let (cost, variable_types) = match juniper::parser::parse_document_source::<S>(query, &self.schema.schema) {
+        let (cost, variable_types) = match juniper::parser::parse_document_source::<S>(&text, &self.schema.schema) {
             Ok(document) => {
                 crate::limits::check(&document, operation).map_err(PrepareError::Limit)?;
                 (
@@ -96,10 +99,11 @@ impl SchemaEntry {
         };
         let source = DocumentSource {
             schema: self.schema.clone(),
+            text,
             key: key.clone(),
         };
         let prepared = PreparedDocument::try_new(source, |source| {
-            ValidatedOperation::new(&source.key.query, source.key.operation.as_deref(), &source.schema)
+            ValidatedOperation::new(&source.text, source.key.operation.as_deref(), &source.schema)
         })
         .map_err(PrepareError::Invalid)?;
         let prepared = Arc::new(Prepared {

@@ -1,16 +1,15 @@
 //! JSON objects and lists through juniper, which refuses them wherever a scalar is expected (upstream issue
 //! graphql-rust/juniper#280) while `JSON` must take any JSON value (contract §11).
 //!
-//! Before juniper sees a request's variables, [`encode_variables`] walks each one along its declared type and, at
-//! every position whose type is the `JSON` scalar, replaces an object or a list with a string: [`MARK`] followed by
-//! the value's JSON text. Juniper then checks and carries a string scalar. The code that turns arguments into
-//! domain values walks them along their declared type again and [`decode`]s those strings back.
+//! Before juniper sees a request, [`encode_variables`] walks each of its variables along its declared type, and
+//! [`crate::literals::encode_literals`] each literal argument of its document along the argument's type; at every
+//! position whose type is the `JSON` scalar, an object or a list becomes a string: [`MARK`] followed by the value's
+//! JSON text. Juniper then checks and carries a string scalar. The code that turns arguments into domain values
+//! walks them along their declared type again and [`decode`]s those strings back.
 //!
 //! Decoding is unambiguous: a string that a client sends at a `JSON` position and that begins with [`MARK`] is
-//! encoded too (as the JSON text of that string), in variables here and in literals by the `JSON` scalars' token
-//! parsers ([`escape_token`]). Strings at other positions are never encoded nor decoded, whatever they hold.
-//! Object and list *literals* are not tunnelled: juniper's parser refuses them before any of this code runs (see
-//! `execute::object_literal_at_a_scalar`).
+//! encoded too (as the JSON text of that string), in variables and in literals alike. Strings at other positions
+//! are never encoded nor decoded, whatever they hold.
 
 use juniper::meta::MetaType;
 use juniper::{DefaultScalarValue as S, Definition, SchemaType};
@@ -20,17 +19,21 @@ use serde_json::{Map, Value as Json};
 pub const MARK: &str = "\u{FDD0}json:";
 
 /// The name both schemas give their JSON scalar.
-const JSON_SCALAR: &str = "JSON";
+pub(crate) const JSON_SCALAR: &str = "JSON";
 
-/// The value as it travels through juniper: objects, lists and strings that begin with [`MARK`] become a marked
-/// string; everything else stays as it is.
-fn encode(value: &mut Json) {
-    let tunnelled = match value {
+/// Whether `value` travels encoded: objects, lists, and strings that begin with [`MARK`].
+pub(crate) fn tunnelled(value: &Json) -> bool {
+    match value {
         Json::Array(_) | Json::Object(_) => true,
         Json::String(s) => s.starts_with(MARK),
         _ => false,
-    };
-    if tunnelled {
+    }
+}
+
+/// The value as it travels through juniper: a [`tunnelled`] value becomes a marked string; everything else stays
+/// as it is.
+pub(crate) fn encode(value: &mut Json) {
+    if tunnelled(value) {
         *value = Json::String(format!("{MARK}{value}"));
     }
 }
@@ -41,15 +44,6 @@ pub fn decode_str(s: &str) -> Result<Json, String> {
     match s.strip_prefix(MARK) {
         Some(text) => serde_json::from_str(text).map_err(|e| format!("an encoded JSON value does not parse: {e}")),
         None => Ok(Json::String(s.to_string())),
-    }
-}
-
-/// A literal string at a `JSON` position, as the `JSON` scalars' token parsers keep it: one that begins with
-/// [`MARK`] is encoded, so that [`decode_str`] gives it back unchanged.
-pub fn escape_token(value: S) -> S {
-    match value {
-        S::String(s) if s.starts_with(MARK) => S::String(format!("{MARK}{}", Json::String(s))),
-        other => other,
     }
 }
 
@@ -172,12 +166,6 @@ mod tests {
             };
             assert_eq!(back, value);
         }
-        // A literal token carrying the mark is escaped the same way.
-        let S::String(escaped) = escape_token(S::String(format!("{MARK}{{}}"))) else {
-            panic!("not a string");
-        };
-        assert_eq!(decode_str(&escaped), Ok(json!(format!("{MARK}{{}}"))));
-        assert_eq!(escape_token(S::String("x".into())), S::String("x".into()));
     }
 
     #[test]
