@@ -1,0 +1,142 @@
+//! Twenty's REST metadata API (contract §11): requests replayed from Twenty's integration tests
+//! (`packages/twenty-server/test/integration/rest/suites/{object-metadata,field-metadata,metadata-list-contract}
+//! .integration-spec.ts` in twentyhq/twenty), each test naming the `it(...)` it comes from, plus what this server
+//! adds: relations, the contract's error envelope, workspace isolation, the rate budget and the OpenAPI document.
+//! Twenty's "legacy format" (`{"data": {"objects": [..]}}`) is the default; its "new format" is
+//! `REST_METADATA_FORMAT=direct`.
+//!
+//! Where the contract differs from Twenty the test says so: a duplicate name is 409 `CONFLICT` (Twenty: 400), and
+//! an unknown field id in a PATCH is 404 `NOT_FOUND` (Twenty: 400).
+
+pub(super) use crate::support::app::unique_email;
+pub(super) use crate::support::*;
+pub(super) use actix_web::http::Method;
+pub(super) use serde_json::{Value, json};
+
+/// Twenty's `NON_EXISTENT_UUID`.
+pub(super) const NON_EXISTENT_UUID: &str = "00000000-0000-4000-8000-000000000000";
+
+pub(super) async fn get(app: &TestApp, path: &str) -> Value {
+    app.rest_expect(Method::GET, path, None, 200).await
+}
+
+/// An error answer in the contract's REST envelope, with `status` and `code`; its `details` fields.
+pub(super) async fn error(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    status: u16,
+    code: &str,
+) -> Vec<String> {
+    let res = app.rest(method.clone(), path, body).await;
+    assert_eq!(res.status, status, "{method} {path}: {}", res.body);
+    let error = &res.json()["error"];
+    assert_eq!(error["code"], json!(code), "{}", res.body);
+    assert_eq!(error["statusCode"], json!(status), "{}", res.body);
+    assert!(error["message"].is_string(), "{}", res.body);
+    res.error_fields()
+}
+
+/// A REST request with another principal's token.
+pub(super) async fn rest_as(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Response {
+    let request = actix_web::test::TestRequest::default()
+        .method(method)
+        .uri(path)
+        .insert_header(("authorization", format!("Bearer {token}")));
+    let request = match body {
+        Some(body) => request.set_json(body),
+        None => request,
+    };
+    app.call(request).await
+}
+
+/// Twenty's `buildUniqueObjectInput` with a fixed suffix.
+pub(super) fn object_input(suffix: &str) -> Value {
+    json!({
+        "nameSingular": format!("restTest{suffix}"),
+        "namePlural": format!("restTest{suffix}s"),
+        "labelSingular": format!("Rest Test {suffix}"),
+        "labelPlural": format!("Rest Tests {suffix}"),
+        "icon": "IconTestPipe",
+        "isLabelSyncedWithName": false,
+    })
+}
+
+/// Twenty's `createTestObjectViaGraphql`: the object through `/metadata`; its id and input.
+pub(super) async fn object_via_graphql(app: &TestApp, suffix: &str) -> (String, Value) {
+    let mut input = object_input(suffix);
+    input.as_object_mut().unwrap().remove("isLabelSyncedWithName");
+    let created = app
+        .metadata_query_with(
+            "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }",
+            json!({"d": input}),
+        )
+        .await;
+    (
+        created["createOneObject"]["id"].as_str().unwrap().to_string(),
+        object_input(suffix),
+    )
+}
+
+/// Twenty's `buildUniqueFieldInput` with a fixed suffix.
+pub(super) fn field_input(object_id: &str, suffix: &str) -> Value {
+    json!({
+        "objectMetadataId": object_id,
+        "type": "TEXT",
+        "name": format!("restTestField{suffix}"),
+        "label": format!("Rest Test Field {suffix}"),
+        "isLabelSyncedWithName": false,
+    })
+}
+
+/// Twenty's `createTestFieldViaGraphql`: a TEXT field through `/metadata`; its id and input.
+pub(super) async fn field_via_graphql(app: &TestApp, object_id: &str, suffix: &str) -> (String, Value) {
+    let mut input = field_input(object_id, suffix);
+    input.as_object_mut().unwrap().remove("isLabelSyncedWithName");
+    let created = app
+        .metadata_query_with(
+            "mutation($d: CreateFieldInput!) { createOneField(data: $d) { id } }",
+            json!({"d": input}),
+        )
+        .await;
+    (
+        created["createOneField"]["id"].as_str().unwrap().to_string(),
+        field_input(object_id, suffix),
+    )
+}
+
+/// A workspace with Twenty's seeded test objects (`beforeAll` of `GET /metadata/objects`: three objects).
+pub(super) async fn seeded(env: &[(&str, &str)]) -> (TestApp, Vec<String>) {
+    let app = TestApp::with_env(env).await.with_workspace().await;
+    let mut ids = Vec::new();
+    for suffix in ["a", "b", "c"] {
+        ids.push(object_via_graphql(&app, suffix).await.0);
+    }
+    (app, ids)
+}
+
+/// Twenty's `extractMetadataListPayload`: the items of either envelope.
+pub(super) fn items<'a>(body: &'a Value, key: &str) -> &'a Vec<Value> {
+    let data = if body["data"].is_array() {
+        &body["data"]
+    } else {
+        &body["data"][key]
+    };
+    data.as_array().unwrap_or_else(|| panic!("no list in {body}"))
+}
+
+pub(super) fn ids(list: &[Value]) -> Vec<&str> {
+    list.iter().map(|item| item["id"].as_str().unwrap()).collect()
+}
+
+/// The object count and the names of every object, from `/metadata`: what a refused change must leave as it was.
+pub(super) async fn data_model(app: &TestApp) -> Value {
+    app.metadata_query("{ objects { edges { node { nameSingular labelSingular isActive fields { edges { node { name label } } } } } } }")
+        .await
+}
+
+mod access;
+mod fields;
+mod objects;
+mod relations;
