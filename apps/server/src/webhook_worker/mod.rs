@@ -11,6 +11,7 @@
 
 mod client;
 
+use crate::metrics::{DeliveryOutcome, Metrics};
 use client::Client;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -63,10 +64,15 @@ impl WorkerSettings {
     }
 }
 
-/// Runs until `stop` turns true, then finishes the deliveries in flight.
-pub fn spawn(pool: PgPool, settings: WorkerSettings, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+/// Runs until `stop` turns true, then finishes the deliveries in flight. Attempts are counted in `metrics`.
+pub fn spawn(
+    pool: PgPool,
+    metrics: Arc<Metrics>,
+    settings: WorkerSettings,
+    stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        Scheduler::new(pool, settings).run(stop).await;
+        Scheduler::new(pool, metrics, settings).run(stop).await;
         tracing::info!("webhook worker stopped");
     })
 }
@@ -105,6 +111,7 @@ impl Target {
 
 struct Scheduler {
     pool: PgPool,
+    metrics: Arc<Metrics>,
     settings: WorkerSettings,
     client: Arc<Client>,
     in_flight: JoinSet<Finished>,
@@ -115,10 +122,11 @@ struct Scheduler {
 }
 
 impl Scheduler {
-    fn new(pool: PgPool, settings: WorkerSettings) -> Scheduler {
+    fn new(pool: PgPool, metrics: Arc<Metrics>, settings: WorkerSettings) -> Scheduler {
         let client = Arc::new(Client::new(settings.timeout, settings.allow_private_urls));
         Scheduler {
             pool,
+            metrics,
             settings,
             client,
             in_flight: JoinSet::new(),
@@ -312,6 +320,11 @@ impl Scheduler {
             }
             _ => None,
         };
+        self.metrics.webhook_delivery(match outcome {
+            AttemptOutcome::Delivered { .. } => DeliveryOutcome::Delivered,
+            AttemptOutcome::Failed { .. } if retry_in.is_some() => DeliveryOutcome::Retrying,
+            AttemptOutcome::Failed { .. } => DeliveryOutcome::Failed,
+        });
         match outcome {
             AttemptOutcome::Delivered { http_status } => {
                 tracing::info!(webhook_id = %delivery.webhook_id, event = %delivery.event.event, http_status, "webhook delivered")
