@@ -2,7 +2,8 @@
 //! atomics (one add for the count, one for the latency bucket, one for the sum; no lookup, no lock); everything
 //! else — the pool, the outbox backlog, the schema cache, the process — is read when scraped ([`Snapshot`]). The
 //! families are assembled with the `prometheus` crate's data model and written by its text encoder; its process
-//! collector reads CPU, memory and open file descriptors from `/proc`.
+//! collector reads CPU, memory and open file descriptors from `/proc` (CPU time made precise to the clock tick,
+//! [`precise_cpu`]).
 
 use prometheus::core::Collector;
 use prometheus::process_collector::ProcessCollector;
@@ -199,7 +200,7 @@ impl Metrics {
             MetricType::COUNTER,
             deliveries,
         ));
-        families.extend(self.process.collect());
+        families.extend(self.process.collect().into_iter().map(precise_cpu));
         // A family without samples cannot be written (and says nothing).
         families.retain(|f| !f.get_metric().is_empty());
         let mut out = String::with_capacity(16 * 1024);
@@ -356,6 +357,23 @@ fn snapshot_families(now: &Snapshot) -> Vec<MetricFamily> {
         ));
     }
     families
+}
+
+/// `process_cpu_seconds_total` to the clock tick: the process collector divides the ticks by the tick rate in
+/// integers, so a server that spends half a second of CPU a minute would show a staircase of whole seconds.
+fn precise_cpu(mut family: MetricFamily) -> MetricFamily {
+    if family.get_name() != "process_cpu_seconds_total" {
+        return family;
+    }
+    let Ok(stat) = procfs::process::Process::myself().and_then(|p| p.stat()) else {
+        return family;
+    };
+    let mut counter = Counter::default();
+    counter.set_value((stat.utime + stat.stime) as f64 / procfs::ticks_per_second().max(1) as f64);
+    let mut metric = Metric::default();
+    metric.set_counter(counter);
+    family.set_metric(vec![metric]);
+    family
 }
 
 fn family(name: &str, help: &str, kind: MetricType, metrics: Vec<Metric>) -> MetricFamily {

@@ -174,11 +174,10 @@ mod tests {
     fn the_operation_is_named_by_the_document_else_by_the_request() {
         let named = info("mutation Rename { __typename }", None);
         assert_eq!((named.name.as_deref(), named.kind), (Some("Rename"), Some("mutation")));
-        let anonymous = info("{ __typename }", Some("Asked"));
-        assert_eq!(
-            (anonymous.name.as_deref(), anonymous.kind),
-            (Some("Asked"), Some("query"))
-        );
+        let anonymous = info("{ __typename }", None);
+        assert_eq!((anonymous.name.as_deref(), anonymous.kind), (None, Some("query")));
+        // A name the document does not have: no operation runs (juniper says so); the request's name is kept.
+        assert_eq!(info("{ __typename }", Some("Asked")), OperationInfo::requested(Some("Asked")));
         let chosen = info("query A { __typename } mutation B { __typename }", Some("B"));
         assert_eq!((chosen.name.as_deref(), chosen.kind), (Some("B"), Some("mutation")));
         // Two operations and no name: none is chosen; only the request's name is known.
