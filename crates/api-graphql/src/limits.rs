@@ -177,7 +177,10 @@ mod tests {
         let anonymous = info("{ __typename }", None);
         assert_eq!((anonymous.name.as_deref(), anonymous.kind), (None, Some("query")));
         // A name the document does not have: no operation runs (juniper says so); the request's name is kept.
-        assert_eq!(info("{ __typename }", Some("Asked")), OperationInfo::requested(Some("Asked")));
+        assert_eq!(
+            info("{ __typename }", Some("Asked")),
+            OperationInfo::requested(Some("Asked"))
+        );
         let chosen = info("query A { __typename } mutation B { __typename }", Some("B"));
         assert_eq!((chosen.name.as_deref(), chosen.kind), (Some("B"), Some("mutation")));
         // Two operations and no name: none is chosen; only the request's name is known.
