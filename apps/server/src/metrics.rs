@@ -1,6 +1,8 @@
 //! Prometheus metrics (`/metrics`, contract §9). What happens on the request path is counted into fixed arrays of
-//! atomics (one add for the count, one for the latency bucket, one for the sum; no lookup, no lock); everything
-//! else — the pool, the outbox backlog, the schema cache, the process — is read when scraped ([`Snapshot`]). The
+//! atomics (one add for the count, one for the latency bucket, one for the sum; no lookup, no lock); the webhook
+//! worker reports its attempts and, every few seconds, the outbox backlog; everything else — the pool, the schema
+//! cache, the process — is read when scraped ([`Snapshot`]), without a statement to the database (the statement
+//! counter stays a count of what requests cost). The
 //! families are assembled with the `prometheus` crate's data model and written by its text encoder; its process
 //! collector reads CPU, memory and open file descriptors from `/proc` (CPU time made precise to the clock tick,
 //! [`precise_cpu`]).
@@ -8,6 +10,7 @@
 use prometheus::core::Collector;
 use prometheus::process_collector::ProcessCollector;
 use prometheus::proto::{Bucket, Counter, Gauge, Histogram, LabelPair, Metric, MetricFamily, MetricType};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use twenty_domain::ErrorCode;
@@ -107,6 +110,9 @@ pub struct Metrics {
     /// GraphQL errors by code, on `/graphql` (0) and `/metadata` (1).
     graphql_errors: [[AtomicU64; ErrorCode::ALL.len()]; 2],
     webhook_deliveries: [AtomicU64; DeliveryOutcome::ALL.len()],
+    /// Events not yet fanned out, and deliveries waiting, as the webhook worker last counted them; unknown until it
+    /// has.
+    outbox_backlog: Mutex<Option<(u64, u64)>>,
     process: ProcessCollector,
 }
 
@@ -116,6 +122,7 @@ impl Default for Metrics {
             requests: Default::default(),
             graphql_errors: Default::default(),
             webhook_deliveries: Default::default(),
+            outbox_backlog: Mutex::new(None),
             process: ProcessCollector::for_self(),
         }
     }
@@ -134,9 +141,6 @@ pub struct Snapshot {
     /// Workspaces with a GraphQL schema in memory, and distinct schemas among them.
     pub schemas: (usize, usize),
     pub schema_cache: twenty_api_graphql::schema::SchemaCacheStats,
-    /// Events not yet fanned out to webhooks, and deliveries waiting to be (re)tried; `None` when the database did
-    /// not answer.
-    pub outbox_backlog: Option<(u64, u64)>,
 }
 
 /// The database pool's figures, decoupled from deadpool's type.
@@ -182,11 +186,29 @@ impl Metrics {
         self.webhook_deliveries[outcome as usize].fetch_add(1, Ordering::Relaxed);
     }
 
+    /// The outbox backlog as the webhook worker counted it: events not yet fanned out, deliveries waiting.
+    pub fn outbox_backlog(&self, events: u64, deliveries: u64) {
+        if let Ok(mut backlog) = self.outbox_backlog.lock() {
+            *backlog = Some((events, deliveries));
+        }
+    }
+
     /// The text exposition format.
     pub fn render(&self, now: &Snapshot) -> String {
         let mut families = self.request_families();
         families.push(self.graphql_error_family());
         families.extend(snapshot_families(now));
+        if let Some((events, deliveries)) = self.outbox_backlog.lock().ok().and_then(|b| *b) {
+            families.push(family(
+                "twenty_webhook_outbox_backlog",
+                "Events not yet fanned out to webhooks, and deliveries waiting to be sent or retried.",
+                MetricType::GAUGE,
+                vec![
+                    gauge(&[("queue", "events")], events as f64),
+                    gauge(&[("queue", "deliveries")], deliveries as f64),
+                ],
+            ));
+        }
         let deliveries = DeliveryOutcome::ALL
             .iter()
             .map(|o| {
@@ -284,7 +306,7 @@ impl Metrics {
 /// The families read at scrape time.
 fn snapshot_families(now: &Snapshot) -> Vec<MetricFamily> {
     let pool = now.pool;
-    let mut families = vec![
+    vec![
         family(
             "twenty_db_pool_connections",
             "Database pool connections: max (PG_POOL_MAX_CONNECTIONS), open, idle, in use.",
@@ -344,25 +366,13 @@ fn snapshot_families(now: &Snapshot) -> Vec<MetricFamily> {
                 counter(&[("kind", "shared")], now.schema_cache.shared_hits),
             ],
         ),
-    ];
-    if let Some((events, deliveries)) = now.outbox_backlog {
-        families.push(family(
-            "twenty_webhook_outbox_backlog",
-            "Events not yet fanned out to webhooks, and deliveries waiting to be sent or retried.",
-            MetricType::GAUGE,
-            vec![
-                gauge(&[("queue", "events")], events as f64),
-                gauge(&[("queue", "deliveries")], deliveries as f64),
-            ],
-        ));
-    }
-    families
+    ]
 }
 
 /// `process_cpu_seconds_total` to the clock tick: the process collector divides the ticks by the tick rate in
 /// integers, so a server that spends half a second of CPU a minute would show a staircase of whole seconds.
 fn precise_cpu(mut family: MetricFamily) -> MetricFamily {
-    if family.get_name() != "process_cpu_seconds_total" {
+    if family.name() != "process_cpu_seconds_total" {
         return family;
     }
     let Ok(stat) = procfs::process::Process::myself().and_then(|p| p.stat()) else {

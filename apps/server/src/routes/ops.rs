@@ -34,22 +34,8 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         rate_limits_shared: state.redis.as_ref().is_some_and(|redis| redis.is_up()),
         schemas: (state.schemas.len(), state.schemas.distinct()),
         schema_cache: state.schemas.stats(),
-        outbox_backlog: outbox_backlog(&state).await,
     };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render(&now))
-}
-
-/// The webhook outbox's backlog; `None` when the database does not answer within a second (the scrape still gets
-/// everything else).
-async fn outbox_backlog(state: &AppState) -> Option<(u64, u64)> {
-    let counted = async {
-        let mut conn = state.pool.get().await.ok()?;
-        twenty_storage::webhooks::backlog(&mut conn).await.ok()
-    };
-    tokio::time::timeout(std::time::Duration::from_secs(1), counted)
-        .await
-        .ok()
-        .flatten()
 }

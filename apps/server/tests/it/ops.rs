@@ -259,7 +259,8 @@ pub fn parse_exposition(text: &str) -> HashMap<String, Family> {
 
 #[actix_web::test]
 async fn metrics_carry_every_family_of_the_contract_with_its_labels() {
-    let app = TestApp::new().await.with_workspace().await;
+    // The webhook worker counts the outbox backlog, as under `serve`.
+    let app = TestApp::new().await.with_workspace().await.with_webhook_worker();
     // One request of each API; errors on both GraphQL APIs, one a 200 answer, one refused before execution.
     assert_eq!(app.get("/healthz", None).await.status, 200);
     assert_eq!(
@@ -347,7 +348,7 @@ async fn metrics_carry_every_family_of_the_contract_with_its_labels() {
     }
     assert_eq!(family("twenty_db_pool_waiting", "gauge", &[]).value(&[]), 0.0);
 
-    // Webhooks: deliveries by outcome, and the outbox backlog (the sign-up wrote events; no worker runs here).
+    // Webhooks: deliveries by outcome, and the outbox backlog (the sign-up wrote events; no webhook is subscribed).
     let deliveries = family("twenty_webhook_deliveries_total", "counter", &["outcome"]);
     for outcome in ["delivered", "retrying", "failed"] {
         assert_eq!(deliveries.value(&[("outcome", outcome)]), 0.0);
