@@ -226,6 +226,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let secret = secret::app_secret(config)?;
     let pool = migrate_and_connect(&db.url, config).await?;
     let state = AppState::new(config.clone(), pool.clone(), &secret);
+    let worker_metrics = state.metrics.clone();
     // Redis is not needed to serve: unreachable, it is logged (by `ping`) and the limits count in process until
     // it answers.
     if let Some(redis) = &state.redis
@@ -265,6 +266,7 @@ async fn serve(config: &Config, db: &Database) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = crate::webhook_worker::spawn(
         pool,
+        worker_metrics,
         crate::webhook_worker::WorkerSettings::from_config(config, std::time::Duration::from_millis(500)),
         stopped,
     );

@@ -153,3 +153,48 @@ pub fn init_logging(config: &Config) {
             .try_init(),
     };
 }
+
+/// How a fatal start-up error is printed (one line on stderr, then the process exits): as given, or with
+/// `LOG_FORMAT=json` as a JSON line shaped like the other log lines (`timestamp`, `level`, `fields.message`,
+/// `fields.exit_code`, `target`). Written directly rather than through `tracing`, so that no `RUST_LOG` filter can
+/// hide it and it works before logging is set up (a configuration that does not load).
+pub fn fatal_line(format: LogFormat, line: &str, exit_code: u8) -> String {
+    match format {
+        LogFormat::Pretty => line.to_string(),
+        LogFormat::Json => serde_json::json!({
+            "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            "level": "ERROR",
+            "fields": {
+                "message": line.strip_prefix("error: ").unwrap_or(line),
+                "exit_code": exit_code,
+            },
+            "target": "twenty_server",
+        })
+        .to_string(),
+    }
+}
+
+/// The log format asked for by `LOG_FORMAT` alone, for a fatal error when the rest of the configuration does not
+/// load (an unknown value: the plain format).
+pub fn requested_log_format() -> LogFormat {
+    match std::env::var("LOG_FORMAT").as_deref().map(str::trim) {
+        Ok("json") => LogFormat::Json,
+        _ => LogFormat::Pretty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fatal_line_is_a_json_line_in_json_mode() {
+        assert_eq!(fatal_line(LogFormat::Pretty, "error: boom", 1), "error: boom");
+        let line = fatal_line(LogFormat::Json, "error: database unreachable\nat start", 1);
+        assert!(!line.contains('\n'), "{line}");
+        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed["level"], "ERROR");
+        assert_eq!(parsed["fields"]["message"], "database unreachable\nat start");
+        assert_eq!(parsed["fields"]["exit_code"], 1);
+    }
+}

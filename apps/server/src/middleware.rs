@@ -2,14 +2,16 @@
 //! protected APIs (`require_principal`).
 
 use crate::AppState;
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BodySize, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use actix_web::http::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use std::time::Instant;
 use tracing::Instrument;
+use twenty_api_graphql::Outcome;
 use twenty_api_rest::{ApiError, status_of};
+use twenty_auth::Principal;
 use twenty_domain::DomainError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -24,34 +26,74 @@ fn request_id(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
-/// Wraps every request in a span (request id, method, path — never the query string, which may hold a token),
-/// logs its outcome, counts it, and echoes the request id.
+/// Wraps every request in a span (request id, client IP, method, path — never the query string, which may hold a
+/// token) for what is logged while it runs, then writes its access-log line, counts it, and echoes the request id.
+///
+/// The line (target `twenty_server::access`, message `request completed`) carries `request_id`, `client_ip`,
+/// `method`, `path`, `status`, `bytes` (the response body; absent for a streamed one), `elapsed_ms` (to the
+/// microsecond), `user_agent`, `principal` (`user`, `api_key` or `anonymous`) and `workspace_id` when authenticated,
+/// and on `/graphql` and `/metadata` `operation_name`, `operation_type` and `error_code` (the first error of the
+/// answer, also of a 200 answer) from the [`Outcome`] the handler left in the response's extensions.
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = request_id(&req);
     let path = req.path().to_string();
+    let method = req.method().clone();
+    let client_ip = client_ip(req.request());
+    // A cheap clone (the header's bytes are shared), read after the request was handed on.
+    let user_agent = req.headers().get(USER_AGENT).cloned();
     let span = tracing::info_span!(
         "request",
         request_id = %id,
-        client_ip = %client_ip(req.request()),
-        method = %req.method(),
+        client_ip = %client_ip,
+        method = %method,
         path = %path,
         workspace_id = tracing::field::Empty,
         principal = tracing::field::Empty,
     );
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let started = Instant::now();
-    let result = next.call(req).instrument(span.clone()).await;
-    let status = match &result {
-        Ok(res) => res.status().as_u16(),
-        Err(e) => e.as_response_error().status_code().as_u16(),
-    };
+    let mut result = next.call(req).instrument(span).await;
     let elapsed = started.elapsed();
-    span.in_scope(|| tracing::info!(status, elapsed_ms = elapsed.as_secs_f64() * 1000.0, "request completed"));
+    let (status, bytes, principal, outcome) = match &mut result {
+        Ok(res) => {
+            let principal = res.request().extensions().get::<Principal>().copied();
+            let bytes = match res.response().body().size() {
+                BodySize::Sized(n) => Some(n),
+                BodySize::None => Some(0),
+                BodySize::Stream => None,
+            };
+            let outcome = res.response_mut().extensions_mut().remove::<Outcome>();
+            (res.status().as_u16(), bytes, principal, outcome)
+        }
+        Err(e) => (e.as_response_error().status_code().as_u16(), None, None, None),
+    };
+    let operation = outcome.as_ref().map(|o| &o.operation);
+    tracing::info!(
+        target: "twenty_server::access",
+        request_id = %id,
+        client_ip = %client_ip,
+        method = %method,
+        path = %path,
+        status,
+        bytes,
+        elapsed_ms = elapsed.as_micros() as f64 / 1000.0,
+        user_agent = user_agent.as_ref().and_then(|v| v.to_str().ok()),
+        principal = principal.map_or("anonymous", |p| p.kind()),
+        workspace_id = principal.map(|p| tracing::field::display(p.workspace_id)),
+        operation_name = operation.and_then(|o| o.name.as_deref()),
+        operation_type = operation.and_then(|o| o.kind),
+        error_code = outcome.as_ref().and_then(|o| o.error_codes.first()).map(|c| c.as_str()),
+        "request completed"
+    );
     if let Some(state) = state {
-        state.metrics.observe(&path, status, elapsed);
+        let api = crate::metrics::Api::of(&path);
+        state.metrics.observe(api, status, elapsed);
+        if let Some(outcome) = &outcome {
+            state.metrics.graphql_errors(api, &outcome.error_codes);
+        }
     }
     let mut res = result?;
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -172,8 +214,22 @@ impl ResponseError for GraphQLHttpError {
         let mut response =
             HttpResponse::build(self.status_code()).json(twenty_api_graphql::error::request_error_body(&self.0));
         twenty_api_rest::set_retry_after(&mut response, &self.0);
+        // For the access log: the request never reached an operation.
+        response.extensions_mut().insert(Outcome {
+            error_codes: vec![self.0.code()],
+            ..Outcome::default()
+        });
         response
     }
+}
+
+/// A GraphQL answer with its [`Outcome`] in the response's extensions, for the access log and the metrics.
+pub fn graphql_answer(response: &twenty_api_graphql::execute::GraphQLResponse) -> HttpResponse {
+    let mut answer = HttpResponse::Ok()
+        .content_type("application/json")
+        .body(response.to_bytes());
+    answer.extensions_mut().insert(response.outcome());
+    answer
 }
 
 /// The body of a GraphQL request; a body that is not one is a 400 in the GraphQL error format.

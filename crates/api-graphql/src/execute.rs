@@ -3,7 +3,7 @@
 use crate::context::{CoreContext, Spliced};
 use crate::cost::{CostInputs, CostPlan};
 use crate::error::{OBJECT_LITERAL, document_error, rewrite_validation_message};
-use crate::limits;
+use crate::limits::{self, OperationInfo};
 use crate::literals;
 use crate::schema::{PrepareError, SchemaEntry};
 use crate::tunnel;
@@ -47,14 +47,43 @@ pub struct GraphQLResponse {
     data: Option<Value<S>>,
     /// Root-field results written as JSON text, standing in `data` as placeholders.
     spliced: Spliced,
+    /// The operation that ran (or was asked for), for the access log.
+    operation: OperationInfo,
+}
+
+/// What the access log and the metrics need of one GraphQL answer, handed to the HTTP layer beside its body (a 200
+/// answer that carries errors must be told from a success without reading the body again).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub operation: OperationInfo,
+    /// The code of each error of the answer, in order; empty when it has none.
+    pub error_codes: Vec<ErrorCode>,
 }
 
 impl GraphQLResponse {
-    fn failed(errors: Vec<Json>) -> Self {
+    fn failed(errors: Vec<Json>, operation: OperationInfo) -> Self {
         GraphQLResponse {
             errors,
             data: None,
             spliced: Spliced::default(),
+            operation,
+        }
+    }
+
+    /// The operation and the error codes of this answer.
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            operation: self.operation.clone(),
+            error_codes: self
+                .errors
+                .iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .and_then(ErrorCode::parse)
+                        .unwrap_or(ErrorCode::InternalError)
+                })
+                .collect(),
         }
     }
 
@@ -189,9 +218,12 @@ where
     let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
     let query = literals::encode_literals(&request.query, &schema.schema);
     let mut variable_types = Vec::new();
+    let mut info = OperationInfo::requested(operation);
     if let Ok(document) = juniper::parser::parse_document_source::<S>(&query, &schema.schema) {
+        info = OperationInfo::of(&document, operation);
         if let Err(message) = limits::check(&document, operation) {
-            return GraphQLResponse::failed(vec![document_error(message, ErrorCode::ValidationError, Vec::new())]);
+            let error = document_error(message, ErrorCode::ValidationError, Vec::new());
+            return GraphQLResponse::failed(vec![error], info);
         }
         variable_types = tunnel::variable_types(&document, operation);
     }
@@ -201,8 +233,9 @@ where
             errors: errors.iter().map(execution_error).collect(),
             data: Some(data),
             spliced: Spliced::default(),
+            operation: info,
         },
-        Err(err) => GraphQLResponse::failed(graphql_errors(err, &query, &schema.schema)),
+        Err(err) => GraphQLResponse::failed(graphql_errors(err, &query, &schema.schema), info),
     }
 }
 
@@ -211,26 +244,29 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
     let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
     let prepared = match entry.prepare(&request.query, operation) {
         Ok(prepared) => prepared,
-        Err(PrepareError::Limit(message)) => {
-            return GraphQLResponse::failed(vec![document_error(message, ErrorCode::ValidationError, Vec::new())]);
+        Err(PrepareError::Limit(message, info)) => {
+            let error = document_error(message, ErrorCode::ValidationError, Vec::new());
+            return GraphQLResponse::failed(vec![error], info);
         }
-        Err(PrepareError::Invalid(err)) => {
+        Err(PrepareError::Invalid(err, info)) => {
             // Positions are in the text juniper read.
             let query = literals::encode_literals(&request.query, &entry.schema.schema);
-            return GraphQLResponse::failed(graphql_errors(err, &query, &entry.schema.schema));
+            return GraphQLResponse::failed(graphql_errors(err, &query, &entry.schema.schema), info);
         }
     };
+    let info = prepared.operation.clone();
     let variables = to_variables(request, &prepared.variable_types, &entry.schema.schema);
     if let Err(error) = check_cost(entry, &prepared.cost, &variables, ctx).await {
-        return GraphQLResponse::failed(vec![error]);
+        return GraphQLResponse::failed(vec![error], info);
     }
     match prepared.document.borrow_dependent().execute(&variables, ctx).await {
         Ok((data, errors)) => GraphQLResponse {
             errors: errors.iter().map(execution_error).collect(),
             data: Some(data),
             spliced: ctx.raw.take(),
+            operation: info,
         },
-        Err(err) => GraphQLResponse::failed(graphql_errors(err, &request.query, &entry.schema.schema)),
+        Err(err) => GraphQLResponse::failed(graphql_errors(err, &request.query, &entry.schema.schema), info),
     }
 }
 

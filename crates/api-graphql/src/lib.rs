@@ -24,5 +24,6 @@ pub mod tunnel;
 pub mod types;
 
 pub use context::CoreContext;
-pub use execute::{GraphQLRequest, execute};
+pub use execute::{GraphQLRequest, Outcome, execute};
+pub use limits::OperationInfo;
 pub use schema::{Schema, SchemaCache, build_schema};

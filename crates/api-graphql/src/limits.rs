@@ -1,9 +1,11 @@
 //! Limits checked on the document before anything executes (contract §4.6): depth (introspection fields do not
 //! count) and the number of root fields. The nesting of connections is checked while building the queries. The
-//! operation a document runs is chosen here once for the limits and the cost plan (`chosen_operation`).
+//! operation a document runs is chosen here once for the limits, the cost plan (`chosen_operation`) and the access
+//! log ([`OperationInfo`]).
 
-use juniper::{DefaultScalarValue as S, Definition, Selection};
+use juniper::{DefaultScalarValue as S, Definition, Operation, OperationType, Selection};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub const MAX_DEPTH: usize = 10;
 pub const MAX_ROOT_FIELDS: usize = 20;
@@ -11,30 +13,77 @@ pub const MAX_ROOT_FIELDS: usize = 20;
 /// The fragments of a document, by name.
 pub(crate) type Fragments<'d, 'a> = HashMap<&'a str, &'d [Selection<'a, S>]>;
 
-/// The selections of the operation `operation_name` (the only one when no name is given) and the document's
-/// fragments; `None` when no operation can be chosen (juniper reports that).
+/// The operation `operation_name` of a document (the only one when no name is given); `None` when no operation can
+/// be chosen (juniper reports that).
+fn find_operation<'d, 'a>(
+    document: &'d [Definition<'a, S>],
+    operation_name: Option<&str>,
+) -> Option<&'d Operation<'a, S>> {
+    let mut operations = document.iter().filter_map(|d| match d {
+        Definition::Operation(o) => Some(&o.item),
+        Definition::Fragment(_) => None,
+    });
+    match operation_name {
+        Some(name) => operations.find(|o| o.name.as_ref().is_some_and(|n| n.item == name)),
+        None => {
+            let only = operations.next();
+            operations.next().is_none().then_some(only).flatten()
+        }
+    }
+}
+
+/// The selections of the chosen operation ([`find_operation`]) and the document's fragments.
 pub(crate) fn chosen_operation<'d, 'a>(
     document: &'d [Definition<'a, S>],
     operation_name: Option<&str>,
 ) -> Option<(&'d [Selection<'a, S>], Fragments<'d, 'a>)> {
-    let mut fragments: Fragments<'_, '_> = HashMap::new();
-    let mut operations = Vec::new();
-    for definition in document {
-        match definition {
-            Definition::Fragment(f) => {
-                fragments.insert(f.item.name.item, f.item.selection_set.as_slice());
-            }
-            Definition::Operation(o) => operations.push(&o.item),
+    let operation = find_operation(document, operation_name)?;
+    let fragments: Fragments<'_, '_> = document
+        .iter()
+        .filter_map(|d| match d {
+            Definition::Fragment(f) => Some((f.item.name.item, f.item.selection_set.as_slice())),
+            Definition::Operation(_) => None,
+        })
+        .collect();
+    Some((operation.selection_set.as_slice(), fragments))
+}
+
+/// What the access log says of the operation a request runs: its name and its type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The operation's name in the document, else the request's `operationName`.
+    pub name: Option<Arc<str>>,
+    /// `query`, `mutation` or `subscription`; `None` when the document does not parse or names no operation.
+    pub kind: Option<&'static str>,
+}
+
+impl OperationInfo {
+    /// The chosen operation of a parsed document; `requested` is the request's `operationName`.
+    pub fn of(document: &[Definition<'_, S>], requested: Option<&str>) -> OperationInfo {
+        match find_operation(document, requested) {
+            Some(operation) => OperationInfo {
+                name: operation
+                    .name
+                    .as_ref()
+                    .map(|n| Arc::from(n.item))
+                    .or_else(|| requested.map(Arc::from)),
+                kind: Some(match operation.operation_type {
+                    OperationType::Query => "query",
+                    OperationType::Mutation => "mutation",
+                    OperationType::Subscription => "subscription",
+                }),
+            },
+            None => OperationInfo::requested(requested),
         }
     }
-    let operation = match operation_name {
-        Some(name) => operations
-            .into_iter()
-            .find(|o| o.name.as_ref().is_some_and(|n| n.item == name)),
-        None if operations.len() == 1 => operations.into_iter().next(),
-        None => None,
-    }?;
-    Some((operation.selection_set.as_slice(), fragments))
+
+    /// Only what the request says: its `operationName` (a document that does not parse).
+    pub fn requested(requested: Option<&str>) -> OperationInfo {
+        OperationInfo {
+            name: requested.map(Arc::from),
+            kind: None,
+        }
+    }
 }
 
 /// `Err(message)` when the chosen operation breaks a limit. Documents that do not parse or whose operation
@@ -109,4 +158,34 @@ fn depth<'a>(selections: &[Selection<'a, S>], fragments: &Fragments<'_, 'a>, see
         })
         .max()
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(query: &str, requested: Option<&str>) -> OperationInfo {
+        let schema = crate::metadata::metadata_schema();
+        let document = juniper::parser::parse_document_source::<S>(query, &schema.schema).unwrap_or_default();
+        OperationInfo::of(&document, requested)
+    }
+
+    #[test]
+    fn the_operation_is_named_by_the_document_else_by_the_request() {
+        let named = info("mutation Rename { __typename }", None);
+        assert_eq!((named.name.as_deref(), named.kind), (Some("Rename"), Some("mutation")));
+        let anonymous = info("{ __typename }", None);
+        assert_eq!((anonymous.name.as_deref(), anonymous.kind), (None, Some("query")));
+        // A name the document does not have: no operation runs (juniper says so); the request's name is kept.
+        assert_eq!(
+            info("{ __typename }", Some("Asked")),
+            OperationInfo::requested(Some("Asked"))
+        );
+        let chosen = info("query A { __typename } mutation B { __typename }", Some("B"));
+        assert_eq!((chosen.name.as_deref(), chosen.kind), (Some("B"), Some("mutation")));
+        // Two operations and no name: none is chosen; only the request's name is known.
+        let ambiguous = info("query A { __typename } query B { __typename }", None);
+        assert_eq!(ambiguous, OperationInfo::default());
+        assert_eq!(info("{ oops", Some("Broken")), OperationInfo::requested(Some("Broken")));
+    }
 }

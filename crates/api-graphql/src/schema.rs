@@ -2,10 +2,12 @@
 
 use crate::context::CoreContext;
 use crate::cost::CostPlan;
+use crate::limits::OperationInfo;
 use crate::root::Root;
 use crate::types::{TypeInfo, TypeKind, WorkspaceTypes};
 use juniper::{DefaultScalarValue as S, EmptySubscription, GraphQLError, RootNode, ValidatedOperation};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::WorkspaceMetadata;
@@ -27,6 +29,8 @@ pub struct Prepared {
     pub document: PreparedDocument,
     pub cost: CostPlan,
     pub variable_types: Vec<(String, String)>,
+    /// The operation's name and type, for the access log.
+    pub operation: OperationInfo,
 }
 
 /// Documents kept per schema; a full cache starts over (clients send few distinct documents).
@@ -87,15 +91,19 @@ impl SchemaEntry {
         }
         let text = crate::literals::encode_literals(query, &self.schema.schema).into_owned();
         // A document that does not parse is reported by validation, below.
-        let (cost, variable_types) = match juniper::parser::parse_document_source::<S>(&text, &self.schema.schema) {
+        let (cost, variable_types, info) = match juniper::parser::parse_document_source::<S>(&text, &self.schema.schema)
+        {
             Ok(document) => {
-                crate::limits::check(&document, operation).map_err(PrepareError::Limit)?;
+                let info = OperationInfo::of(&document, operation);
+                crate::limits::check(&document, operation)
+                    .map_err(|message| PrepareError::Limit(message, info.clone()))?;
                 (
                     CostPlan::new(&document, operation, &self.types),
                     crate::tunnel::variable_types(&document, operation),
+                    info,
                 )
             }
-            Err(_) => (CostPlan::default(), Vec::new()),
+            Err(_) => (CostPlan::default(), Vec::new(), OperationInfo::requested(operation)),
         };
         let source = DocumentSource {
             schema: self.schema.clone(),
@@ -105,11 +113,12 @@ impl SchemaEntry {
         let prepared = PreparedDocument::try_new(source, |source| {
             ValidatedOperation::new(&source.text, source.key.operation.as_deref(), &source.schema)
         })
-        .map_err(PrepareError::Invalid)?;
+        .map_err(|err| PrepareError::Invalid(err, info.clone()))?;
         let prepared = Arc::new(Prepared {
             document: prepared,
             cost,
             variable_types,
+            operation: info,
         });
         if let Ok(mut documents) = self.documents.lock() {
             if documents.len() >= DOCUMENTS_PER_SCHEMA {
@@ -121,13 +130,13 @@ impl SchemaEntry {
     }
 }
 
-/// Why a document cannot run.
+/// Why a document cannot run, with what is known of its operation (for the access log).
 #[derive(Debug)]
 pub enum PrepareError {
     /// Over the contract's document limits (`VALIDATION_ERROR`).
-    Limit(String),
+    Limit(String, OperationInfo),
     /// Not parseable or not valid against the schema.
-    Invalid(GraphQLError),
+    Invalid(GraphQLError, OperationInfo),
 }
 
 /// Builds the core schema of one workspace. Juniper panics on names it cannot accept; metadata validation keeps
@@ -158,6 +167,20 @@ pub fn build_schema(meta: Arc<WorkspaceMetadata>) -> DomainResult<Schema> {
 pub struct SchemaCache {
     by_workspace: VersionedCache<Arc<SchemaEntry>>,
     by_shape: Mutex<HashMap<String, Weak<SchemaEntry>>>,
+    lookups: AtomicU64,
+    shared_hits: AtomicU64,
+    builds: AtomicU64,
+}
+
+/// How the cache has answered since the process started (`/metrics`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SchemaCacheStats {
+    /// The workspace's own schema was in memory.
+    pub hits: u64,
+    /// Another workspace's schema with the same data model was in memory.
+    pub shared_hits: u64,
+    /// A schema was built from metadata.
+    pub builds: u64,
 }
 
 impl SchemaCache {
@@ -165,15 +188,21 @@ impl SchemaCache {
         SchemaCache {
             by_workspace: VersionedCache::new(capacity),
             by_shape: Mutex::new(HashMap::new()),
+            lookups: AtomicU64::new(0),
+            shared_hits: AtomicU64::new(0),
+            builds: AtomicU64::new(0),
         }
     }
 
     pub fn get(&self, meta: &Arc<WorkspaceMetadata>) -> DomainResult<Arc<SchemaEntry>> {
+        self.lookups.fetch_add(1, Ordering::Relaxed);
         self.by_workspace.get_or_build(meta.workspace_id, meta.version, || {
             let key = meta.shape_key();
             if let Some(shared) = self.shared(&key) {
+                self.shared_hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(shared);
             }
+            self.builds.fetch_add(1, Ordering::Relaxed);
             let entry = Arc::new(SchemaEntry::new(build_schema(meta.clone())?));
             if let Ok(mut shapes) = self.by_shape.lock() {
                 // Forget data models no workspace in memory uses any more.
@@ -186,6 +215,20 @@ impl SchemaCache {
 
     fn shared(&self, key: &str) -> Option<Arc<SchemaEntry>> {
         self.by_shape.lock().ok()?.get(key).and_then(Weak::upgrade)
+    }
+
+    /// Hits and builds so far.
+    pub fn stats(&self) -> SchemaCacheStats {
+        let shared_hits = self.shared_hits.load(Ordering::Relaxed);
+        let builds = self.builds.load(Ordering::Relaxed);
+        SchemaCacheStats {
+            hits: self
+                .lookups
+                .load(Ordering::Relaxed)
+                .saturating_sub(shared_hits + builds),
+            shared_hits,
+            builds,
+        }
     }
 
     /// Workspaces whose schema is in memory.

@@ -45,6 +45,27 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::ValidationError,
+        ErrorCode::Conflict,
+        ErrorCode::RateLimitExceeded,
+        ErrorCode::InternalError,
+        ErrorCode::ServiceUnavailable,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::RequestTimeout,
+        ErrorCode::RequestHeaderFieldsTooLarge,
+        ErrorCode::GraphqlParseFailed,
+        ErrorCode::GraphqlValidationFailed,
+    ];
+
+    /// The code spelled `code` (as [`ErrorCode::as_str`] spells it).
+    pub fn parse(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Unauthorized => "UNAUTHORIZED",
@@ -288,6 +309,16 @@ pub fn join_path(prefix: &str, field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_parses_back_from_its_spelling() {
+        let spellings: std::collections::HashSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(spellings.len(), ErrorCode::ALL.len());
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("NOT_A_CODE"), None);
+    }
 
     #[test]
     fn an_internal_error_keeps_its_cause_for_the_log_only() {

@@ -370,3 +370,21 @@ pub async fn record_attempt(
         .map_err(to_domain)?;
     Ok(())
 }
+
+/// The outbox backlog (`/metrics`): events not yet fanned out to webhooks, and deliveries waiting to be sent or
+/// retried. Both are counted on partial indexes of the pending rows.
+pub async fn backlog(conn: &mut AsyncPgConnection) -> DomainResult<(u64, u64)> {
+    let events: i64 = event_outbox::table
+        .filter(event_outbox::dispatched_at.is_null())
+        .count()
+        .get_result(conn)
+        .await
+        .map_err(to_domain)?;
+    let deliveries: i64 = webhook_delivery::table
+        .filter(webhook_delivery::status.eq(DeliveryStatus::Pending.as_str()))
+        .count()
+        .get_result(conn)
+        .await
+        .map_err(to_domain)?;
+    Ok((events.max(0) as u64, deliveries.max(0) as u64))
+}

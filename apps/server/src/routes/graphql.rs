@@ -1,7 +1,7 @@
 //! `POST /graphql` (the core API) and `GET /graphql` (GraphiQL for browsers).
 
 use crate::AppState;
-use crate::middleware::{GraphQLHttpError, graphql_request};
+use crate::middleware::{GraphQLHttpError, graphql_answer, graphql_request};
 use actix_web::{HttpResponse, web};
 use twenty_api_graphql::CoreContext;
 use twenty_api_graphql::execute::execute_prepared;
@@ -22,10 +22,7 @@ pub async fn graphql(
         raw: Default::default(),
         max_query_cost: state.config.max_query_cost,
     };
-    let response = execute_prepared(&entry, &ctx, &request).await;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .body(response.to_bytes()))
+    Ok(graphql_answer(&execute_prepared(&entry, &ctx, &request).await))
 }
 
 /// GraphiQL, for a person with a browser; it sends the token the user pastes into its headers editor.

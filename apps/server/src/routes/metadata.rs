@@ -1,7 +1,7 @@
 //! `POST /metadata`: the metadata API (objects, fields, relations, API keys, webhooks).
 
 use crate::AppState;
-use crate::middleware::{GraphQLHttpError, graphql_request};
+use crate::middleware::{GraphQLHttpError, graphql_answer, graphql_request};
 use actix_web::{HttpResponse, web};
 use twenty_api_graphql::execute;
 use twenty_api_graphql::metadata::MetadataContext;
@@ -20,5 +20,5 @@ pub async fn metadata(
         allow_private_webhooks: state.config.webhook_allow_private_urls,
         server_url: state.config.server_url.clone(),
     };
-    Ok(HttpResponse::Ok().json(execute(&state.metadata_schema, &ctx, &request).await))
+    Ok(graphql_answer(&execute(&state.metadata_schema, &ctx, &request).await))
 }

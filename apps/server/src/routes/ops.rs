@@ -1,7 +1,7 @@
 //! Operations: health, readiness, metrics.
 
 use crate::AppState;
-use crate::metrics::deadpool_status::Status;
+use crate::metrics::{PoolStatus, Snapshot};
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
@@ -19,18 +19,23 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Prometheus text format.
+/// Prometheus text format (see [`crate::metrics`]).
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let status = state.pool.status();
-    let pool = Status {
-        size: status.size,
-        available: status.available,
+    let now = Snapshot {
+        pool: PoolStatus {
+            max_size: status.max_size,
+            size: status.size,
+            available: status.available,
+            waiting: status.waiting,
+        },
+        statements: twenty_storage::statements_executed(),
         serving_from_memory: state.store.serving_from_memory(),
-        schemas: (state.schemas.len(), state.schemas.distinct()),
-        max_size: status.max_size,
         rate_limits_shared: state.redis.as_ref().is_some_and(|redis| redis.is_up()),
+        schemas: (state.schemas.len(), state.schemas.distinct()),
+        schema_cache: state.schemas.stats(),
     };
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&pool))
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(&now))
 }

@@ -11,6 +11,7 @@
 
 mod client;
 
+use crate::metrics::{DeliveryOutcome, Metrics};
 use client::Client;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use twenty_domain::webhook::{AttemptOutcome, DueDelivery, TargetProblem, TargetUrl, backoff};
 use twenty_storage::PgPool;
-use twenty_storage::webhooks::{claim_due, fan_out, record_attempt, release};
+use twenty_storage::webhooks::{backlog, claim_due, fan_out, record_attempt, release};
 use uuid::Uuid;
 
 /// Deliveries in flight to one target at most.
@@ -39,6 +40,9 @@ const LEASE_MARGIN: Duration = Duration::from_secs(60);
 
 /// A finished delivery triggers a new claiming round only when the last one is at least this old.
 const MIN_ROUND_GAP: Duration = Duration::from_millis(20);
+
+/// How often the outbox backlog is counted for `/metrics` (two index-only counts).
+const BACKLOG_EVERY: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -63,10 +67,15 @@ impl WorkerSettings {
     }
 }
 
-/// Runs until `stop` turns true, then finishes the deliveries in flight.
-pub fn spawn(pool: PgPool, settings: WorkerSettings, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+/// Runs until `stop` turns true, then finishes the deliveries in flight. Attempts are counted in `metrics`.
+pub fn spawn(
+    pool: PgPool,
+    metrics: Arc<Metrics>,
+    settings: WorkerSettings,
+    stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        Scheduler::new(pool, settings).run(stop).await;
+        Scheduler::new(pool, metrics, settings).run(stop).await;
         tracing::info!("webhook worker stopped");
     })
 }
@@ -105,6 +114,7 @@ impl Target {
 
 struct Scheduler {
     pool: PgPool,
+    metrics: Arc<Metrics>,
     settings: WorkerSettings,
     client: Arc<Client>,
     in_flight: JoinSet<Finished>,
@@ -112,19 +122,23 @@ struct Scheduler {
     /// The target of every webhook seen, to skip the closed ones when claiming.
     webhook_targets: HashMap<Uuid, String>,
     last_round: Instant,
+    /// When the outbox backlog was last counted.
+    backlog_counted: Option<Instant>,
 }
 
 impl Scheduler {
-    fn new(pool: PgPool, settings: WorkerSettings) -> Scheduler {
+    fn new(pool: PgPool, metrics: Arc<Metrics>, settings: WorkerSettings) -> Scheduler {
         let client = Arc::new(Client::new(settings.timeout, settings.allow_private_urls));
         Scheduler {
             pool,
+            metrics,
             settings,
             client,
             in_flight: JoinSet::new(),
             targets: HashMap::new(),
             webhook_targets: HashMap::new(),
             last_round: Instant::now(),
+            backlog_counted: None,
         }
     }
 
@@ -133,6 +147,7 @@ impl Scheduler {
             if let Err(e) = self.round().await {
                 tracing::warn!(error = %e, "webhook worker round failed; retrying");
             }
+            self.count_backlog().await;
             // Wait for the poll interval; a finished delivery starts the next one of its target at once, and a
             // new round when the last one is a little while ago.
             let next_round = self.last_round + self.settings.poll_interval;
@@ -159,6 +174,23 @@ impl Scheduler {
             .collect();
         if let Err(e) = self.release(&waiting).await {
             tracing::warn!(error = %e, "cannot release the waiting webhook deliveries; they are due again after their lease");
+        }
+    }
+
+    /// Counts the outbox backlog for `/metrics`, every [`BACKLOG_EVERY`] at most (here rather than at scrape time,
+    /// so that scraping sends no statement).
+    async fn count_backlog(&mut self) {
+        if self.backlog_counted.is_some_and(|at| at.elapsed() < BACKLOG_EVERY) {
+            return;
+        }
+        self.backlog_counted = Some(Instant::now());
+        let counted = match self.pool.get().await {
+            Ok(mut conn) => backlog(&mut conn).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match counted {
+            Ok((events, deliveries)) => self.metrics.outbox_backlog(events, deliveries),
+            Err(e) => tracing::debug!(error = %e, "cannot count the webhook outbox backlog"),
         }
     }
 
@@ -312,6 +344,11 @@ impl Scheduler {
             }
             _ => None,
         };
+        self.metrics.webhook_delivery(match outcome {
+            AttemptOutcome::Delivered { .. } => DeliveryOutcome::Delivered,
+            AttemptOutcome::Failed { .. } if retry_in.is_some() => DeliveryOutcome::Retrying,
+            AttemptOutcome::Failed { .. } => DeliveryOutcome::Failed,
+        });
         match outcome {
             AttemptOutcome::Delivered { http_status } => {
                 tracing::info!(webhook_id = %delivery.webhook_id, event = %delivery.event.event, http_status, "webhook delivered")

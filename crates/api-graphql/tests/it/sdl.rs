@@ -122,11 +122,11 @@ fn a_document_is_validated_once_per_schema() {
     // Invalid documents and documents over the limits are answered, never kept.
     assert!(matches!(
         entry.prepare("{ companies { nope } }", None),
-        Err(PrepareError::Invalid(_))
+        Err(PrepareError::Invalid(..))
     ));
     assert!(matches!(
         entry.prepare("{ companies { nope } }", None),
-        Err(PrepareError::Invalid(_))
+        Err(PrepareError::Invalid(..))
     ));
     let deep = format!(
         "{{ companies {{ edges {{ node {{ {}id{} }} }} }} }}",

@@ -24,11 +24,11 @@ fn processes_mentioning(needle: &str) -> Vec<String> {
 }
 
 /// `twenty-server serve` on a private cluster under `DATA_DIR` = `dir/data`, ready.
-struct PrivateServer {
+pub(super) struct PrivateServer {
     child: Child,
-    port: u16,
+    pub(super) port: u16,
     /// The test's directory (the data directory is `data` inside it).
-    dir: PathBuf,
+    pub(super) dir: PathBuf,
     /// Whether dropping this server removes `dir` (the first server of a test directory does).
     owns_dir: bool,
 }
@@ -50,7 +50,7 @@ fn spawn_serve(dir: &Path, port: u16) -> Child {
 
 impl PrivateServer {
     /// A server in a fresh test directory.
-    fn start() -> PrivateServer {
+    pub(super) fn start() -> PrivateServer {
         let dir = test_support::test_cluster_dir()
             .parent()
             .unwrap()

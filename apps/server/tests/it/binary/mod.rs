@@ -5,11 +5,13 @@
 //! - [`statements`]: statements per request, read from a counter that is global to the process;
 //! - [`logs`]: what reaches the process's log;
 //! - [`cli`]: the command line;
-//! - [`tls`]: serving a database that accepts TLS connections only.
+//! - [`tls`]: serving a database that accepts TLS connections only;
+//! - [`readme`]: the README's quick start, command by command, on a fresh data directory.
 
 mod cli;
 mod life_cycle;
 mod logs;
+mod readme;
 mod shared_limits;
 mod siblings;
 mod statements;

@@ -134,8 +134,12 @@ impl TestApp {
     pub fn with_webhook_worker(mut self) -> TestApp {
         let settings = WorkerSettings::from_config(&self.state.config, Duration::from_millis(100));
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        self.background
-            .push(webhook_worker::spawn(self.state.pool.clone(), settings, stopped));
+        self.background.push(webhook_worker::spawn(
+            self.state.pool.clone(),
+            self.state.metrics.clone(),
+            settings,
+            stopped,
+        ));
         self.stop_worker = Some(stop);
         self
     }
