@@ -12,6 +12,9 @@ use uuid::Uuid;
 pub enum WriteMode {
     Create,
     Update,
+    /// A create that restores records as an export wrote them: the system timestamps (`createdAt`, `updatedAt`,
+    /// `deletedAt`) are accepted too, so imported records keep their history (the CLI's `import`).
+    Import,
 }
 
 /// One record's validated input.
@@ -51,14 +54,14 @@ impl RecordInput {
             let system = SystemField::from_name(key);
             if system == Some(SystemField::Id) {
                 match (mode, parse_scalar(ScalarKind::Uuid, value)) {
-                    (WriteMode::Create, Ok(Value::Uuid(id))) => input.id = Some(id),
-                    (WriteMode::Create, Ok(_)) => {}
-                    (WriteMode::Create, Err(msg)) => problems.push(&here, msg),
                     (WriteMode::Update, _) => problems.push(&here, "is read-only"),
+                    (_, Ok(Value::Uuid(id))) => input.id = Some(id),
+                    (_, Ok(_)) => {}
+                    (_, Err(msg)) => problems.push(&here, msg),
                 }
                 continue;
             }
-            if system.is_some_and(SystemField::is_read_only) {
+            if system.is_some_and(SystemField::is_read_only) && mode != WriteMode::Import {
                 problems.push(&here, "is read-only");
                 continue;
             }
@@ -120,7 +123,7 @@ impl RecordInput {
                 _ => problems.push(&here, format!("unknown field on {}", object.name_singular)),
             }
         }
-        if mode == WriteMode::Create {
+        if mode != WriteMode::Update {
             input.fill_defaults(object, path, problems);
         }
         input

@@ -85,6 +85,40 @@ impl<S: RecordStore> RecordService<S> {
         upsert: bool,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
+        self.write_many(meta, object, data, WriteMode::Create, upsert, selection)
+            .await
+    }
+
+    /// Restores records as an export wrote them (see [`WriteMode::Import`]): every record or none, like
+    /// [`Self::create_many`], with the system timestamps accepted.
+    pub async fn import_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        data: &[Json],
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        self.write_many(meta, object, data, WriteMode::Import, false, selection)
+            .await
+    }
+
+    /// The problems [`Self::import_many`] would find in one record before writing it (an import reports and skips
+    /// such records one by one rather than failing their batch).
+    pub fn check_import(&self, object: &ObjectMetadata, data: &Json) -> DomainResult<()> {
+        let mut problems = Problems::new();
+        RecordInput::parse(object, data, WriteMode::Import, "", &mut problems);
+        problems.finish(())
+    }
+
+    async fn write_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        data: &[Json],
+        mode: WriteMode,
+        upsert: bool,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
         if data.len() > self.limits.max_size as usize {
             return Err(DomainError::validation(format!(
                 "At most {} records can be created at once",
@@ -95,7 +129,7 @@ impl<S: RecordStore> RecordService<S> {
         let inputs: Vec<RecordInput> = data
             .iter()
             .enumerate()
-            .map(|(i, item)| RecordInput::parse(object, item, WriteMode::Create, &format!("[{i}]"), &mut problems))
+            .map(|(i, item)| RecordInput::parse(object, item, mode, &format!("[{i}]"), &mut problems))
             .collect();
         let mut seen = Vec::new();
         for (i, id) in inputs
