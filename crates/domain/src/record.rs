@@ -15,6 +15,19 @@ pub enum WriteMode {
     /// A create that restores records as an export wrote them: the system timestamps (`createdAt`, `updatedAt`,
     /// `deletedAt`) are accepted too, so imported records keep their history (the CLI's `import`).
     Import,
+    /// An update of an import (relation ids set once their targets exist) that may give the system timestamps,
+    /// so that the record keeps the `updatedAt` it was exported with.
+    ImportUpdate,
+}
+
+impl WriteMode {
+    fn creates(self) -> bool {
+        matches!(self, WriteMode::Create | WriteMode::Import)
+    }
+
+    fn restores(self) -> bool {
+        matches!(self, WriteMode::Import | WriteMode::ImportUpdate)
+    }
 }
 
 /// One record's validated input.
@@ -53,15 +66,15 @@ impl RecordInput {
             let here = join_path(path, key);
             let system = SystemField::from_name(key);
             if system == Some(SystemField::Id) {
-                match (mode, parse_scalar(ScalarKind::Uuid, value)) {
-                    (WriteMode::Update, _) => problems.push(&here, "is read-only"),
-                    (_, Ok(Value::Uuid(id))) => input.id = Some(id),
-                    (_, Ok(_)) => {}
-                    (_, Err(msg)) => problems.push(&here, msg),
+                match (mode.creates(), parse_scalar(ScalarKind::Uuid, value)) {
+                    (false, _) => problems.push(&here, "is read-only"),
+                    (true, Ok(Value::Uuid(id))) => input.id = Some(id),
+                    (true, Ok(_)) => {}
+                    (true, Err(msg)) => problems.push(&here, msg),
                 }
                 continue;
             }
-            if system.is_some_and(SystemField::is_read_only) && mode != WriteMode::Import {
+            if system.is_some_and(SystemField::is_read_only) && !mode.restores() {
                 problems.push(&here, "is read-only");
                 continue;
             }
@@ -123,7 +136,7 @@ impl RecordInput {
                 _ => problems.push(&here, format!("unknown field on {}", object.name_singular)),
             }
         }
-        if mode != WriteMode::Update {
+        if mode.creates() {
             input.fill_defaults(object, path, problems);
         }
         input

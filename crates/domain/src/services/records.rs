@@ -149,6 +149,23 @@ impl<S: RecordStore> RecordService<S> {
         self.store.create(meta, object.id, &inputs, upsert, selection).await
     }
 
+    /// Updates the targeted records of an import (see [`WriteMode::ImportUpdate`]): the input may give the system
+    /// timestamps, `updatedAt` included, which then is not set to now.
+    pub async fn import_update_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        data: &Json,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        check_bulk_target(target)?;
+        let mut problems = Problems::new();
+        let input = RecordInput::parse(object, data, WriteMode::ImportUpdate, "", &mut problems);
+        let input = problems.finish(input)?;
+        self.store.update(meta, object.id, target, &input, selection).await
+    }
+
     pub async fn update_one(
         &self,
         meta: &WorkspaceMetadata,

@@ -108,6 +108,11 @@ pub async fn import(state: &AppState, workspace: Uuid, file: &Path, tally: &mut 
                     id
                 }
             };
+            let mut relations = relations;
+            // Kept as exported: setting the relation ids later must not change it.
+            if let Some(updated_at) = record.get("updatedAt").filter(|u| !u.is_null()) {
+                relations.insert("updatedAt".into(), updated_at.clone());
+            }
             deferred.push(Deferred {
                 line,
                 object: object.name_singular.clone(),
@@ -235,7 +240,7 @@ async fn set_relations(
             Ok(filter) => {
                 state
                     .records
-                    .update_many(
+                    .import_update_many(
                         &meta,
                         object,
                         &RecordTarget::Filter(filter),
