@@ -198,3 +198,56 @@ pub enum LifeCycle {
     /// Records go for good, soft-deleted or not.
     Destroy,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::standard_objects;
+    use serde_json::json;
+
+    fn parse(mode: WriteMode, data: Json) -> Result<RecordInput, Vec<String>> {
+        let meta = standard_objects()
+            .build(Uuid::new_v4(), chrono::Utc::now())
+            .map_err(|e| vec![e.to_string()])?;
+        let company = meta.object_by_singular("company").ok_or_else(Vec::new)?;
+        let mut problems = Problems::new();
+        let input = RecordInput::parse(company, &data, mode, "", &mut problems);
+        problems.finish(input).map_err(|e| {
+            e.details()
+                .iter()
+                .map(|d| format!("{}: {}", d.field, d.message))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn only_imports_give_the_system_timestamps() {
+        let data = json!({"id": Uuid::nil(), "name": "Acme", "createdAt": "2024-01-15T10:00:00Z",
+                          "updatedAt": "2024-02-01T00:00:00Z", "deletedAt": null});
+        let refused = parse(WriteMode::Create, data.clone());
+        assert_eq!(
+            refused.err(),
+            Some(vec![
+                "createdAt: is read-only".to_string(),
+                "updatedAt: is read-only".to_string(),
+                "deletedAt: is read-only".to_string(),
+            ])
+        );
+        let imported = parse(WriteMode::Import, data.clone()).unwrap_or_default();
+        assert_eq!(imported.id, Some(Uuid::nil()));
+        assert!(imported.fields.iter().any(|f| f == "createdAt"));
+        // Defaults are filled in on an import as on a create, never on an update.
+        assert!(imported.fields.len() < imported.values.len());
+        let update = json!({"updatedAt": "2024-02-01T00:00:00Z", "accountOwnerId": null});
+        let updated = parse(WriteMode::ImportUpdate, update.clone()).unwrap_or_default();
+        assert_eq!(updated.values.len(), 2);
+        assert_eq!(
+            parse(WriteMode::Update, update).err(),
+            Some(vec!["updatedAt: is read-only".to_string()])
+        );
+        assert_eq!(
+            parse(WriteMode::ImportUpdate, json!({"id": Uuid::nil()})).err(),
+            Some(vec!["id: is read-only".to_string()])
+        );
+    }
+}

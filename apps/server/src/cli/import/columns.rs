@@ -126,3 +126,101 @@ pub fn record_input(targets: &[Target], record: &csv::StringRecord) -> Json {
     }
     Json::Object(input)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use twenty_domain::catalogue::standard_objects;
+    use twenty_domain::metadata::WorkspaceMetadata;
+
+    fn meta() -> WorkspaceMetadata {
+        match standard_objects().build(uuid::Uuid::new_v4(), chrono::Utc::now()) {
+            Ok(meta) => meta,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    fn input(object: &str, header: &[&str], row: &[&str]) -> Result<Json, Vec<String>> {
+        let meta = meta();
+        let object = meta.object_by_singular(object).unwrap();
+        let targets = map_header(object, &csv::StringRecord::from(header.to_vec()))?;
+        Ok(record_input(&targets, &csv::StringRecord::from(row.to_vec())))
+    }
+
+    #[test]
+    fn sub_fields_are_named_dotted_or_flattened_and_empty_cells_are_left_out() {
+        let dotted = input(
+            "opportunity",
+            &[
+                "name",
+                "amount.amountMicros",
+                "amount.currencyCode",
+                "companyId",
+                "closeDate",
+            ],
+            &["Deal", "5000000", "EUR", "", ""],
+        );
+        let flattened = input(
+            "opportunity",
+            &[
+                "name",
+                "amountAmountMicros",
+                "amountCurrencyCode",
+                "companyId",
+                "closeDate",
+            ],
+            &["Deal", "5000000", "EUR", "", ""],
+        );
+        let expected = json!({"name": "Deal", "amount": {"amountMicros": "5000000", "currencyCode": "EUR"}});
+        assert_eq!(dotted, Ok(expected.clone()));
+        assert_eq!(flattened, Ok(expected));
+    }
+
+    #[test]
+    fn list_and_json_cells_are_read_as_json_and_system_fields_are_columns() {
+        let read = input(
+            "person",
+            &["id", "createdAt", "name.firstName", "email"],
+            &[
+                "0b7a1f52-4c1e-4df5-9a53-8b4ec3a4f0f1",
+                "2024-01-15T10:00:00Z",
+                "Ada",
+                "ada@example.com",
+            ],
+        );
+        assert_eq!(
+            read,
+            Ok(
+                json!({"id": "0b7a1f52-4c1e-4df5-9a53-8b4ec3a4f0f1", "createdAt": "2024-01-15T10:00:00Z",
+                      "name": {"firstName": "Ada"}, "email": "ada@example.com"})
+            )
+        );
+        assert_eq!(cell_value("[\"A\",\"B\"]", CellKind::Json), json!(["A", "B"]));
+        assert_eq!(cell_value("not json", CellKind::Json), json!("not json"));
+        assert_eq!(cell_value("[1]", CellKind::Text), json!("[1]"));
+    }
+
+    #[test]
+    fn unknown_and_repeated_columns_are_all_named() {
+        let refused = input(
+            "company",
+            &[
+                "name",
+                "colour",
+                "amount.amountMicros",
+                "annualRecurringRevenue.amountMicros",
+                "annualRecurringRevenueAmountMicros",
+            ],
+            &[],
+        );
+        assert_eq!(
+            refused,
+            Err(vec![
+                "`colour`".to_string(),
+                "`amount.amountMicros`".to_string(),
+                "`annualRecurringRevenueAmountMicros` (given twice)".to_string(),
+            ])
+        );
+    }
+}
