@@ -228,9 +228,27 @@ async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and
     build_workspace(&server, a_token);
     let file = std::env::temp_dir().join(format!("twenty-export-{}.ndjson", uuid::Uuid::new_v4().simple()));
     let file_name = file.to_str().unwrap();
-    let out = cli(&server.db, &["export", "--workspace", a_ws, "--out", file_name], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli(
+        &server.db,
+        &[
+            "export",
+            "--workspace",
+            a_ws,
+            "--out",
+            file_name,
+            "--progress",
+            "always",
+        ],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("export ["), "the bar is drawn when asked: {stderr}");
     let exported = std::fs::read_to_string(&file).unwrap();
+    // To stdout, without a bar on a pipe: the same lines.
+    let to_stdout = cli(&server.db, &["export", "--workspace", a_ws], &[]);
+    assert_eq!(String::from_utf8_lossy(&to_stdout.stdout), exported);
+    assert!(!String::from_utf8_lossy(&to_stdout.stderr).contains("export ["));
     let lines: Vec<Value> = exported.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(
         lines[0]["dataModel"]["objects"].is_array(),

@@ -226,3 +226,49 @@ async fn an_unknown_workspace_object_or_column_and_a_csv_without_object_stop_the
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/file.csv"));
     assert_eq!(total(&server, &token, "companies"), 0, "nothing was written");
 }
+
+#[tokio::test]
+async fn ndjson_lines_that_are_not_records_are_named_and_relation_ids_without_a_target_are_reported() {
+    let server = Server::start(&[]).await;
+    let (ws, token) = workspace(&server, "lines@example.com");
+    let (acme, ada, alan) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let lines = [
+        json!({"object": "company", "record": {"id": acme, "name": "Acme"}}).to_string(),
+        "{not json".to_string(),
+        json!({"object": "widget", "record": {"name": "?"}}).to_string(),
+        String::new(),
+        json!({"object": "person", "record": {"id": ada, "name": {"firstName": "Ada"}, "companyId": acme}}).to_string(),
+        json!({"object": "person", "record": {"id": alan, "companyId": uuid::Uuid::new_v4()}}).to_string(),
+        json!({"object": "person", "record": {"email": "not an address"}}).to_string(),
+    ];
+    let file = TempFile::new("ndjson", &(lines.join("\n") + "\n"));
+    let out = import(&server, &["--workspace", &ws, file.path()]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        "import finished: 3 rows written, 3 skipped, 1 written without some relation ids",
+        "{stderr}"
+    );
+    let reported: Vec<&str> = stderr.lines().filter(|l| l.starts_with("line ")).collect();
+    assert_eq!(reported.len(), 4, "{stderr}");
+    assert!(reported[0].starts_with("line 2: not a JSON object"), "{stderr}");
+    assert!(reported[1].starts_with("line 3: no object `widget`"), "{stderr}");
+    assert!(reported[2].starts_with("line 7: email: "), "{stderr}");
+    assert!(
+        reported[3].starts_with("line 6: written without its relation ids: companyId"),
+        "{stderr}"
+    );
+    let people = rest_records(&server, &token, "people", "");
+    let ada_read = people.iter().find(|p| p["id"] == json!(ada)).unwrap();
+    assert_eq!(
+        ada_read["companyId"],
+        json!(acme),
+        "a target written before is linked at once"
+    );
+    let alan_read = people.iter().find(|p| p["id"] == json!(alan)).unwrap();
+    assert_eq!(alan_read["companyId"], Value::Null);
+}
