@@ -6,7 +6,7 @@ use crate::AppState;
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
-use std::io::Read;
+use std::io::BufRead;
 use uuid::Uuid;
 
 fn timestamp(t: DateTime<Utc>) -> String {
@@ -51,13 +51,15 @@ pub async fn revoke_api_key(state: &AppState, workspace: Uuid, id: Uuid) -> anyh
     Ok(())
 }
 
-/// Reads the new password from stdin (its first line, without the line break) and sets it.
+/// Reads the new password from stdin (its first line, without the line break: typed at a terminal, it ends
+/// with Enter) and sets it.
 pub async fn set_password(state: &AppState, email: &str) -> anyhow::Result<()> {
     let mut input = String::new();
     std::io::stdin()
-        .read_to_string(&mut input)
+        .lock()
+        .read_line(&mut input)
         .context("reading the password from stdin")?;
-    let password = input.lines().next().unwrap_or_default();
+    let password = input.trim_end_matches(['\n', '\r']);
     if password.is_empty() {
         anyhow::bail!("no password on stdin (give it as the first line of the input)");
     }

@@ -116,6 +116,12 @@ async fn user_set_password_takes_the_new_password_from_stdin_and_ends_the_old_se
         "short\n",
     ));
     assert!(line.contains("password"), "{line}");
+    let line = failure_of(&cli_with_stdin(
+        db,
+        &["user", "set-password", "--email", "ops@example.com"],
+        "",
+    ));
+    assert!(line.contains("no password on stdin"), "{line}");
     assert_eq!(login("password123").status, 200, "a refused password changes nothing");
 
     let set = cli_with_stdin(
