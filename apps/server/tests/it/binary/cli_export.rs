@@ -70,7 +70,21 @@ fn build_workspace(server: &Server, token: &str) {
         .as_array()
         .unwrap()
         .clone();
-    let company = list.iter().find(|o| o["nameSingular"] == json!("company")).unwrap()["id"].clone();
+    let company_object = list.iter().find(|o| o["nameSingular"] == json!("company")).unwrap();
+    let company = company_object["id"].clone();
+    // A standard field the workspace does not use: inactive in the copy too.
+    let x_link = company_object["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == json!("xLink"))
+        .unwrap();
+    metadata(
+        port,
+        token,
+        "mutation($id: ID!) { updateOneField(id: $id, data: {isActive: false}) { isActive } }",
+        json!({"id": x_link["id"]}),
+    );
     for (from, to, from_name, to_name) in [
         (&company, &project, "projects", "company"),
         (&project, &project, "subprojects", "parent"),
