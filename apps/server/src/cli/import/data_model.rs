@@ -3,8 +3,8 @@
 //! except that objects and fields the export shows inactive are deactivated. Standard objects and fields exist in
 //! every workspace.
 
-use super::super::describe;
 use crate::AppState;
+use crate::cli::describe;
 use serde_json::Value as Json;
 use std::sync::Arc;
 use twenty_domain::blueprint::ObjectBlueprint;

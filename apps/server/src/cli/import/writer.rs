@@ -31,7 +31,7 @@ pub struct Batch<'a> {
 
 impl<'a> Batch<'a> {
     pub fn new(state: &'a AppState, meta: &'a WorkspaceMetadata, object: &'a ObjectMetadata) -> anyhow::Result<Self> {
-        let ids_only = Selection::new().field(object, "id").map_err(super::super::describe)?;
+        let ids_only = Selection::new().field(object, "id").map_err(crate::cli::describe)?;
         Ok(Batch {
             state,
             meta,
@@ -79,11 +79,11 @@ impl<'a> Batch<'a> {
                             written.extend(ids);
                         }
                         Err(err) if is_about_the_rows(&err) => tally.skip(row.line, &err),
-                        Err(err) => return Err(super::super::describe(err)),
+                        Err(err) => return Err(crate::cli::describe(err)),
                     }
                 }
             }
-            Err(err) => return Err(super::super::describe(err)),
+            Err(err) => return Err(crate::cli::describe(err)),
         }
         Ok(())
     }
