@@ -17,6 +17,6 @@ pub mod tokens;
 pub use api_keys::ApiKeyService;
 pub use buckets::{Bucket, Buckets, LocalBuckets, Quota, Spent};
 pub use principal::{Principal, Subject};
-pub use service::{AuthService, AuthSettings, SignUp, SignedUp, Tokens};
+pub use service::{AuthService, AuthSettings, PasswordSet, SignUp, SignedUp, Tokens};
 pub use throttle::Throttles;
 pub use tokens::TokenSigner;

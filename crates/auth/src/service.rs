@@ -44,6 +44,15 @@ pub struct SignUp {
     pub last_name: Option<String>,
 }
 
+/// What [`AuthService::set_password`] changed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordSet {
+    pub user_id: Uuid,
+    /// The user's refresh tokens that were live and are now revoked.
+    pub revoked_refresh_tokens: u64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignedUp {
@@ -302,6 +311,36 @@ impl<S: IdentityStore> AuthService<S> {
             .find_workspace(principal.workspace_id)
             .await?
             .ok_or_else(|| DomainError::not_found("workspace"))
+    }
+
+    /// Every workspace on this server, oldest first (the CLI's `workspace list`).
+    pub async fn workspaces(&self) -> DomainResult<Vec<Workspace>> {
+        self.store.list_workspaces().await
+    }
+
+    /// Sets a user's password (the CLI's `user set-password`), under sign-up's password rules. Every refresh
+    /// token of the user is revoked, so no session outlives the change beyond its current access token (access
+    /// tokens are stateless: they run out within `ACCESS_TOKEN_TTL_SECS`). `NOT_FOUND` for an unknown e-mail.
+    pub async fn set_password(&self, email: &str, password: &str) -> DomainResult<PasswordSet> {
+        let mut problems = Problems::new();
+        if let Err(msg) = check_password_rules(password) {
+            problems.push("password", msg);
+        }
+        problems.finish(())?;
+        let user = match is_valid_email(email.trim()) {
+            true => self.store.find_user_by_email(email.trim()).await?,
+            false => None,
+        }
+        .ok_or_else(|| DomainError::not_found(format!("user {}", email.trim())))?;
+        let hash = hash_password(password.to_string(), self.settings.bcrypt_cost).await?;
+        if !self.store.set_password_hash(user.id, &hash).await? {
+            return Err(DomainError::not_found(format!("user {}", email.trim())));
+        }
+        let revoked_refresh_tokens = self.store.revoke_user_refresh_tokens(user.id).await?;
+        Ok(PasswordSet {
+            user_id: user.id,
+            revoked_refresh_tokens,
+        })
     }
 
     /// The API keys of workspaces: create, list, revoke, delete.

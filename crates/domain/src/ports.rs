@@ -163,6 +163,9 @@ pub trait IdentityStore: Send + Sync {
         member_id: Uuid,
     ) -> impl Future<Output = DomainResult<()>> + Send;
 
+    /// Replaces a user's password hash; `false` when there is no such user.
+    fn set_password_hash(&self, user_id: Uuid, password_hash: &str) -> impl Future<Output = DomainResult<bool>> + Send;
+
     /// Case-insensitive.
     fn find_user_by_email(&self, email: &str) -> impl Future<Output = DomainResult<Option<User>>> + Send;
 
@@ -211,6 +214,9 @@ pub trait IdentityStore: Send + Sync {
 
     /// Whether the workspace exists.
     fn workspace_exists(&self, workspace_id: WorkspaceId) -> impl Future<Output = DomainResult<bool>> + Send;
+
+    /// Every workspace, oldest first (the CLI's `workspace list`).
+    fn list_workspaces(&self) -> impl Future<Output = DomainResult<Vec<Workspace>>> + Send;
 
     /// The workspace's row, or `None` when it does not exist.
     fn find_workspace(&self, workspace_id: WorkspaceId)

@@ -12,6 +12,22 @@ use uuid::Uuid;
 pub enum WriteMode {
     Create,
     Update,
+    /// A create that restores records as an export wrote them: the system timestamps (`createdAt`, `updatedAt`,
+    /// `deletedAt`) are accepted too, so imported records keep their history (the CLI's `import`).
+    Import,
+    /// An update of an import (relation ids set once their targets exist) that may give the system timestamps,
+    /// so that the record keeps the `updatedAt` it was exported with.
+    ImportUpdate,
+}
+
+impl WriteMode {
+    fn creates(self) -> bool {
+        matches!(self, WriteMode::Create | WriteMode::Import)
+    }
+
+    fn restores(self) -> bool {
+        matches!(self, WriteMode::Import | WriteMode::ImportUpdate)
+    }
 }
 
 /// One record's validated input.
@@ -50,15 +66,15 @@ impl RecordInput {
             let here = join_path(path, key);
             let system = SystemField::from_name(key);
             if system == Some(SystemField::Id) {
-                match (mode, parse_scalar(ScalarKind::Uuid, value)) {
-                    (WriteMode::Create, Ok(Value::Uuid(id))) => input.id = Some(id),
-                    (WriteMode::Create, Ok(_)) => {}
-                    (WriteMode::Create, Err(msg)) => problems.push(&here, msg),
-                    (WriteMode::Update, _) => problems.push(&here, "is read-only"),
+                match (mode.creates(), parse_scalar(ScalarKind::Uuid, value)) {
+                    (false, _) => problems.push(&here, "is read-only"),
+                    (true, Ok(Value::Uuid(id))) => input.id = Some(id),
+                    (true, Ok(_)) => {}
+                    (true, Err(msg)) => problems.push(&here, msg),
                 }
                 continue;
             }
-            if system.is_some_and(SystemField::is_read_only) {
+            if system.is_some_and(SystemField::is_read_only) && !mode.restores() {
                 problems.push(&here, "is read-only");
                 continue;
             }
@@ -120,7 +136,7 @@ impl RecordInput {
                 _ => problems.push(&here, format!("unknown field on {}", object.name_singular)),
             }
         }
-        if mode == WriteMode::Create {
+        if mode.creates() {
             input.fill_defaults(object, path, problems);
         }
         input
@@ -181,4 +197,57 @@ pub enum LifeCycle {
     Restore,
     /// Records go for good, soft-deleted or not.
     Destroy,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::standard_objects;
+    use serde_json::json;
+
+    fn parse(mode: WriteMode, data: Json) -> Result<RecordInput, Vec<String>> {
+        let meta = standard_objects()
+            .build(Uuid::new_v4(), chrono::Utc::now())
+            .map_err(|e| vec![e.to_string()])?;
+        let company = meta.object_by_singular("company").ok_or_else(Vec::new)?;
+        let mut problems = Problems::new();
+        let input = RecordInput::parse(company, &data, mode, "", &mut problems);
+        problems.finish(input).map_err(|e| {
+            e.details()
+                .iter()
+                .map(|d| format!("{}: {}", d.field, d.message))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn only_imports_give_the_system_timestamps() {
+        let data = json!({"id": Uuid::nil(), "name": "Acme", "createdAt": "2024-01-15T10:00:00Z",
+                          "updatedAt": "2024-02-01T00:00:00Z", "deletedAt": null});
+        let refused = parse(WriteMode::Create, data.clone());
+        assert_eq!(
+            refused.err(),
+            Some(vec![
+                "createdAt: is read-only".to_string(),
+                "updatedAt: is read-only".to_string(),
+                "deletedAt: is read-only".to_string(),
+            ])
+        );
+        let imported = parse(WriteMode::Import, data.clone()).unwrap_or_default();
+        assert_eq!(imported.id, Some(Uuid::nil()));
+        assert!(imported.fields.iter().any(|f| f == "createdAt"));
+        // Defaults are filled in on an import as on a create, never on an update.
+        assert!(imported.fields.len() < imported.values.len());
+        let update = json!({"updatedAt": "2024-02-01T00:00:00Z", "accountOwnerId": null});
+        let updated = parse(WriteMode::ImportUpdate, update.clone()).unwrap_or_default();
+        assert_eq!(updated.values.len(), 2);
+        assert_eq!(
+            parse(WriteMode::Update, update).err(),
+            Some(vec!["updatedAt: is read-only".to_string()])
+        );
+        assert_eq!(
+            parse(WriteMode::ImportUpdate, json!({"id": Uuid::nil()})).err(),
+            Some(vec!["id: is read-only".to_string()])
+        );
+    }
 }

@@ -185,6 +185,18 @@ impl IdentityStore for PgStore {
         .await
     }
 
+    async fn set_password_hash(&self, user_id: Uuid, password_hash: &str) -> DomainResult<bool> {
+        let changed = diesel::update(user::table.find(user_id))
+            .set((
+                user::password_hash.eq(password_hash),
+                user::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(changed > 0)
+    }
+
     async fn find_user_by_email(&self, email: &str) -> DomainResult<Option<User>> {
         diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
         user::table
@@ -398,24 +410,48 @@ impl IdentityStore for PgStore {
         Ok(found.is_some())
     }
 
+    async fn list_workspaces(&self) -> DomainResult<Vec<Workspace>> {
+        let rows: Vec<WorkspaceRow> = workspace::table
+            .order((workspace::created_at, workspace::id))
+            .select(WORKSPACE_COLUMNS)
+            .load(&mut self.conn().await?)
+            .await
+            .map_err(to_domain)?;
+        Ok(rows.into_iter().map(workspace_of).collect())
+    }
+
     async fn find_workspace(&self, workspace_id: WorkspaceId) -> DomainResult<Option<Workspace>> {
-        let found: Option<(Uuid, String, DateTime<Utc>, DateTime<Utc>)> = workspace::table
+        let found: Option<WorkspaceRow> = workspace::table
             .find(workspace_id)
-            .select((
-                workspace::id,
-                workspace::display_name,
-                workspace::created_at,
-                workspace::updated_at,
-            ))
+            .select(WORKSPACE_COLUMNS)
             .first(&mut self.conn().await?)
             .await
             .optional()
             .map_err(to_domain)?;
-        Ok(found.map(|(id, display_name, created_at, updated_at)| Workspace {
-            id,
-            display_name,
-            created_at,
-            updated_at,
-        }))
+        Ok(found.map(workspace_of))
+    }
+}
+
+/// The columns of a [`Workspace`], in [`WorkspaceRow`]'s order.
+const WORKSPACE_COLUMNS: (
+    workspace::id,
+    workspace::display_name,
+    workspace::created_at,
+    workspace::updated_at,
+) = (
+    workspace::id,
+    workspace::display_name,
+    workspace::created_at,
+    workspace::updated_at,
+);
+
+type WorkspaceRow = (Uuid, String, DateTime<Utc>, DateTime<Utc>);
+
+fn workspace_of((id, display_name, created_at, updated_at): WorkspaceRow) -> Workspace {
+    Workspace {
+        id,
+        display_name,
+        created_at,
+        updated_at,
     }
 }

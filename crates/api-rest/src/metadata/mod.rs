@@ -14,7 +14,7 @@ mod page;
 mod view;
 
 pub use page::MAX_METADATA_PAGE;
-pub use view::MetadataFormat;
+pub use view::{MetadataFormat, data_model};
 
 use crate::error::ApiError;
 use crate::handlers::{Authenticated, RestState, workspace_of};

@@ -138,3 +138,12 @@ pub(super) fn relation(meta: &WorkspaceMetadata, r: &RelationMetadata) -> Json {
         "toObjectMetadata": object_ref(meta, r.to_object_id),
     })
 }
+
+/// A workspace's whole data model as the metadata routes show it: `{"objects": [..], "relations": [..]}`, every
+/// object with its fields (the CLI's `export` writes it as its first line).
+pub fn data_model(meta: &WorkspaceMetadata) -> Json {
+    json!({
+        "objects": meta.objects.iter().map(|o| object(meta, o, true)).collect::<Vec<_>>(),
+        "relations": meta.relations.iter().map(|r| relation(meta, r)).collect::<Vec<_>>(),
+    })
+}

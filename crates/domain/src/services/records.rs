@@ -85,6 +85,40 @@ impl<S: RecordStore> RecordService<S> {
         upsert: bool,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
+        self.write_many(meta, object, data, WriteMode::Create, upsert, selection)
+            .await
+    }
+
+    /// Restores records as an export wrote them (see [`WriteMode::Import`]): every record or none, like
+    /// [`Self::create_many`], with the system timestamps accepted.
+    pub async fn import_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        data: &[Json],
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        self.write_many(meta, object, data, WriteMode::Import, false, selection)
+            .await
+    }
+
+    /// The problems [`Self::import_many`] would find in one record before writing it (an import reports and skips
+    /// such records one by one rather than failing their batch).
+    pub fn check_import(&self, object: &ObjectMetadata, data: &Json) -> DomainResult<()> {
+        let mut problems = Problems::new();
+        RecordInput::parse(object, data, WriteMode::Import, "", &mut problems);
+        problems.finish(())
+    }
+
+    async fn write_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        data: &[Json],
+        mode: WriteMode,
+        upsert: bool,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
         if data.len() > self.limits.max_size as usize {
             return Err(DomainError::validation(format!(
                 "At most {} records can be created at once",
@@ -95,7 +129,7 @@ impl<S: RecordStore> RecordService<S> {
         let inputs: Vec<RecordInput> = data
             .iter()
             .enumerate()
-            .map(|(i, item)| RecordInput::parse(object, item, WriteMode::Create, &format!("[{i}]"), &mut problems))
+            .map(|(i, item)| RecordInput::parse(object, item, mode, &format!("[{i}]"), &mut problems))
             .collect();
         let mut seen = Vec::new();
         for (i, id) in inputs
@@ -113,6 +147,23 @@ impl<S: RecordStore> RecordService<S> {
             return Ok(Vec::new());
         }
         self.store.create(meta, object.id, &inputs, upsert, selection).await
+    }
+
+    /// Updates the targeted records of an import (see [`WriteMode::ImportUpdate`]): the input may give the system
+    /// timestamps, `updatedAt` included, which then is not set to now.
+    pub async fn import_update_many(
+        &self,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        data: &Json,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
+        check_bulk_target(target)?;
+        let mut problems = Problems::new();
+        let input = RecordInput::parse(object, data, WriteMode::ImportUpdate, "", &mut problems);
+        let input = problems.finish(input)?;
+        self.store.update(meta, object.id, target, &input, selection).await
     }
 
     pub async fn update_one(

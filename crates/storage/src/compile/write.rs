@@ -6,6 +6,7 @@ use super::{Compiler, and_all};
 use crate::sql::{Bind, Sql};
 use twenty_domain::error::DomainResult;
 use twenty_domain::events::RecordEventKind;
+use twenty_domain::field_type::SystemField;
 use twenty_domain::metadata::{Column, ObjectMetadata};
 use twenty_domain::query::Selection;
 use twenty_domain::record::{RecordInput, RecordTarget};
@@ -161,14 +162,18 @@ impl Compiler<'_> {
         dml.append(self.table(object)).push(" AS t");
         match kind {
             WriteKind::Update => {
-                dml.push(" SET ");
-                for (column, value) in input.map(|i| i.values.as_slice()).unwrap_or_default() {
-                    dml.ident(&column.name)
+                let values = input.map(|i| i.values.as_slice()).unwrap_or_default();
+                for (i, (column, value)) in values.iter().enumerate() {
+                    dml.push(if i == 0 { " SET " } else { ", " })
+                        .ident(&column.name)
                         .push(" = ")
-                        .bind_value(column.kind, value)
-                        .push(", ");
+                        .bind_value(column.kind, value);
                 }
-                dml.push("\"updatedAt\" = now()");
+                // An import restoring a record's relation ids gives the `updatedAt` the record had.
+                if !values.iter().any(|(c, _)| c.name == SystemField::UpdatedAt.name()) {
+                    dml.push(if values.is_empty() { " SET " } else { ", " })
+                        .push("\"updatedAt\" = now()");
+                }
             }
             WriteKind::SoftDelete => {
                 dml.push(" SET \"deletedAt\" = now()");

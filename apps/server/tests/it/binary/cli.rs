@@ -6,7 +6,7 @@ use crate::support::binary::Server;
 use std::process::Command;
 use test_support::TestDb;
 
-fn cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+pub(super) fn cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_twenty-server"));
     command
         .args(args)
@@ -101,7 +101,7 @@ async fn workspace_create_then_api_key_create_gives_a_working_key() {
 }
 
 /// A workspace made by `workspace create`: its id.
-fn created_workspace(db: &TestDb) -> String {
+pub(super) fn created_workspace(db: &TestDb) -> String {
     let out = cli(
         db,
         &[

@@ -4,11 +4,14 @@
 //! - [`shared_limits`]: processes on one Redis (`REDIS_URL`) spend the same rate budgets and throttles;
 //! - [`statements`]: statements per request, read from a counter that is global to the process;
 //! - [`logs`]: what reaches the process's log;
-//! - [`cli`]: the command line;
+//! - [`cli`]: the command line; [`cli_admin`] its admin commands, [`cli_import`] and [`cli_export`] moving data;
 //! - [`tls`]: serving a database that accepts TLS connections only;
 //! - [`readme`]: the README's quick start, command by command, on a fresh data directory.
 
 mod cli;
+mod cli_admin;
+mod cli_export;
+mod cli_import;
 mod life_cycle;
 mod logs;
 mod readme;

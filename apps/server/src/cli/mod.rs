@@ -1,5 +1,13 @@
-//! The command line (contract §1): `serve`, `migrate`, `workspace create`, `api-key create`, `seed-demo`,
-//! `config`, `healthcheck`.
+//! The command line (contract §1 and §9): `serve`, `migrate`, `workspace create|list`, `api-key
+//! create|list|revoke`, `user set-password`, `export`, `import`, `seed-demo`, `config`, `healthcheck`. Every
+//! command that touches data goes through the domain and auth services, as the APIs do.
+
+mod admin;
+mod export;
+mod import;
+mod progress;
+
+pub use progress::ProgressMode;
 
 use crate::config::Config;
 use crate::database::Database;
@@ -36,6 +44,34 @@ pub enum Command {
         #[command(subcommand)]
         action: ApiKeyCommand,
     },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Write a workspace's data model and records as NDJSON (docs/cli.md).
+    Export {
+        #[arg(long)]
+        workspace: uuid::Uuid,
+        /// The file to write (default: stdout).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Draw a progress bar on stderr: when it is a terminal (auto), always, or never.
+        #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+        progress: ProgressMode,
+    },
+    /// Read records from a CSV file (one object, --object) or from NDJSON as `export` writes it (docs/cli.md).
+    Import {
+        #[arg(long)]
+        workspace: uuid::Uuid,
+        /// The object of a CSV file's rows, by its plural name (`companies`).
+        #[arg(long)]
+        object: Option<String>,
+        /// Draw a progress bar on stderr: when it is a terminal (auto), always, or never.
+        #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+        progress: ProgressMode,
+        file: std::path::PathBuf,
+    },
     /// Write a deterministic demo data set into a workspace through the record service: COMPANIES companies, five
     /// people and two opportunities each (benchmarks, trying the API). Prints the counts as JSON.
     #[command(name = "seed-demo")]
@@ -62,6 +98,18 @@ pub enum WorkspaceCommand {
         #[arg(long)]
         password: String,
     },
+    /// One JSON line per workspace: id, displayName, createdAt.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Set a user's password, read from stdin (its first line); the user's refresh tokens are revoked.
+    #[command(name = "set-password")]
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +123,18 @@ pub enum ApiKeyCommand {
         /// RFC 3339, in the future.
         #[arg(long)]
         expires_at: Option<DateTime<Utc>>,
+    },
+    /// One JSON line per key of the workspace: id, name, expiresAt, revoked, revokedAt, createdAt (never a token).
+    List {
+        #[arg(long)]
+        workspace: uuid::Uuid,
+    },
+    /// Revoke a key: servers on the same database refuse it from their next request.
+    Revoke {
+        #[arg(long)]
+        workspace: uuid::Uuid,
+        #[arg(long)]
+        id: uuid::Uuid,
     },
 }
 
@@ -149,6 +209,44 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::ApiKey {
+            action: ApiKeyCommand::List { workspace },
+        } => with_state(&config, async |state| admin::list_api_keys(&state, workspace).await).await,
+        Command::ApiKey {
+            action: ApiKeyCommand::Revoke { workspace, id },
+        } => {
+            with_state(&config, async |state| {
+                admin::revoke_api_key(&state, workspace, id).await
+            })
+            .await
+        }
+        Command::User {
+            action: UserCommand::SetPassword { email },
+        } => with_state(&config, async |state| admin::set_password(&state, &email).await).await,
+        Command::Workspace {
+            action: WorkspaceCommand::List,
+        } => with_state(&config, async |state| admin::list_workspaces(&state).await).await,
+        Command::Export {
+            workspace,
+            out,
+            progress,
+        } => {
+            with_state(&config, async |state| {
+                export::export(&state, workspace, out.as_deref(), progress).await
+            })
+            .await
+        }
+        Command::Import {
+            workspace,
+            object,
+            progress,
+            file,
+        } => {
+            with_state(&config, async |state| {
+                import::import(&state, workspace, object.as_deref(), &file, progress).await
+            })
+            .await
+        }
         Command::SeedDemo { workspace, companies } => {
             with_state(&config, async |state| {
                 let seeded = crate::seed::seed(&state, workspace, companies)
@@ -170,7 +268,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 }
 
 /// A domain error as one line, with its details.
-fn describe(err: twenty_domain::DomainError) -> anyhow::Error {
+pub(crate) fn describe(err: twenty_domain::DomainError) -> anyhow::Error {
     let details: Vec<String> = err
         .details()
         .iter()
