@@ -15,7 +15,7 @@ use serde_json::json;
 use std::io::Write;
 use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
-use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, Selection};
+use twenty_domain::query::{ConnectionQuery, Cursors, InputValue, PageArgs, Selection};
 use uuid::Uuid;
 
 /// Records per page read.
@@ -128,7 +128,7 @@ fn query(
     Ok(query
         .with_node(Selection::full_record(object))
         .with_total_count(false)
-        .with_parts(true, true))
+        .with_parts(Cursors::Ends, true))
 }
 
 async fn count(
@@ -146,7 +146,7 @@ async fn count(
         .map_err(describe)?
         .with_node(Selection::new().field(object, "id").map_err(describe)?)
         .with_total_count(true)
-        .with_parts(false, false);
+        .with_parts(Cursors::None, false);
     let connection = state.records.find_many(meta, &query).await.map_err(describe)?;
     Ok(connection.total_count().unwrap_or(0).max(0) as u64)
 }
