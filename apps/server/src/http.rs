@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::middleware::{api_error_response, cors_refusals, observe, require_principal};
 use crate::rate_limit;
 use crate::request_limits;
-use crate::routes::{auth, graphql, metadata, ops};
+use crate::routes::{auth, graphql, metadata, ops, pages};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -42,6 +42,8 @@ pub fn build_app(
         .wrap(cors)
         .wrap(from_fn(cors_refusals))
         .wrap(from_fn(observe))
+        .route("/", web::get().to(pages::landing))
+        .route("/assets/{version}/{name}", web::get().to(pages::asset))
         .route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
         .configure(|app| {
@@ -58,7 +60,7 @@ pub fn build_app(
         )
         .service(
             web::resource("/graphql")
-                .route(web::get().to(graphql::graphiql))
+                .route(web::get().to(pages::graphiql_core))
                 .route(
                     web::post()
                         .to(graphql::graphql)
@@ -70,12 +72,18 @@ pub fn build_app(
         .service(protected_unknown_routes("/graphql"))
         .service(
             web::resource("/metadata")
-                .route(web::post().to(metadata::metadata))
-                .wrap(from_fn(rate_limit::limit))
-                .wrap(from_fn(require_principal))
-                .default_service(web::to(not_found)),
+                .route(web::get().to(pages::graphiql_metadata))
+                .route(
+                    web::post()
+                        .to(metadata::metadata)
+                        .wrap(from_fn(rate_limit::limit))
+                        .wrap(from_fn(require_principal)),
+                )
+                .default_service(web::to(not_found).wrap(from_fn(require_principal))),
         )
         .service(protected_unknown_routes("/metadata"))
+        // Before the `/rest` scope, whose routes all need a token: the page asks for one.
+        .route("/rest/docs", web::get().to(pages::rest_docs))
         .service(
             web::scope("/rest")
                 .app_data(web::Data::from(rest))

@@ -5,6 +5,7 @@
 
 mod auth;
 mod binary;
+mod browser;
 mod field_types;
 mod graphql;
 mod identity;
@@ -12,6 +13,7 @@ mod limits;
 mod metadata;
 mod notifications;
 mod ops;
+mod pages;
 mod rate_limits;
 mod rest;
 mod rest_metadata;
