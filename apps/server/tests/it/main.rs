@@ -6,6 +6,7 @@
 mod auth;
 mod binary;
 mod browser;
+mod descriptions;
 mod field_types;
 mod graphql;
 mod identity;
