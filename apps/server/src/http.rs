@@ -8,8 +8,9 @@ use crate::routes::{auth, graphql, metadata, ops, pages};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, guard, web};
 use twenty_api_rest::ApiError;
 use twenty_domain::DomainError;
 
@@ -82,8 +83,14 @@ pub fn build_app(
                 .default_service(web::to(not_found).wrap(from_fn(require_principal))),
         )
         .service(protected_unknown_routes("/metadata"))
-        // Before the `/rest` scope, whose routes all need a token: the page asks for one.
-        .route("/rest/docs", web::get().to(pages::rest_docs))
+        // Before the `/rest` scope, whose routes all need a token: the page asks for one. A request with a token is
+        // the API's (a workspace may have an object whose plural is `docs`).
+        .route(
+            "/rest/docs",
+            web::get()
+                .guard(guard::fn_guard(|ctx| ctx.head().headers().get(AUTHORIZATION).is_none()))
+                .to(pages::rest_docs),
+        )
         .service(
             web::scope("/rest")
                 .app_data(web::Data::from(rest))

@@ -112,3 +112,23 @@ async fn the_apis_behind_the_pages_still_need_a_token() {
     // The OpenAPI browser itself is a page: no token needed to load it.
     assert_eq!(app.get("/rest/docs", None).await.status, 200);
 }
+
+#[actix_web::test]
+async fn with_a_token_rest_docs_is_the_api_of_an_object_named_docs() {
+    let app = TestApp::new().await.with_workspace().await;
+    // No such object yet: the API's 404, not the page.
+    let res = app.get("/rest/docs", Some(&app.token)).await;
+    assert_eq!(res.status, 404, "{}", res.body);
+    assert_eq!(res.error_code(), "NOT_FOUND");
+    let object = serde_json::json!({"nameSingular": "doc", "namePlural": "docs", "labelSingular": "Doc",
+                                    "labelPlural": "Docs"});
+    app.metadata_query_with(
+        "mutation($o: CreateOneObjectInput!) { createOneObject(input: $o) { id } }",
+        serde_json::json!({"o": {"object": object}}),
+    )
+    .await;
+    let listed = app.get("/rest/docs", Some(&app.token)).await.expect(200);
+    assert_eq!(listed["meta"]["totalCount"], 0, "{listed}");
+    // Without a token it stays the page.
+    assert_page(&app.get("/rest/docs", None).await, "/rest/docs");
+}
