@@ -13,6 +13,7 @@ use crate::support::TestApp;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -120,6 +121,8 @@ impl Browser {
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
+            // A group of its own, which its chromium joins: a failed test kills both at once (`Drop`).
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -132,6 +135,8 @@ impl Browser {
             "--disable-background-networking".into(),
             "--disable-component-update".into(),
             "--disable-sync".into(),
+            "--disable-crash-reporter".into(),
+            "--disable-breakpad".into(),
             // Nothing leaves the machine: every name but the server's address is "not found".
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1".into(),
             "--window-size=1400,1000".into(),
@@ -164,10 +169,9 @@ impl Browser {
         Browser { client, driver }
     }
 
-    async fn close(mut self) {
+    async fn close(self) {
+        // Ends the session (chromedriver quits its chromium); `Drop` then stops chromedriver.
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 
     async fn goto(&self, url: &str) {
@@ -336,7 +340,10 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // A failed test never reached `close`: chromedriver takes its chromium with it.
+        // A failed test never reached `close`, and chromium outlives a killed chromedriver: kill the whole group.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
