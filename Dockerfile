@@ -2,12 +2,20 @@
 # twenty-server in two stages: a Rust build whose registry and target directory are BuildKit cache mounts (a
 # rebuild after a source change recompiles the project's crates only), then a slim runtime image that runs as an
 # unprivileged user with a writable data volume. See docs/configuration.md for the variables.
+# The web pages' assets (GraphiQL, React, swagger-ui) from the npm registry, as pinned by web/package-lock.json;
+# the server's build script embeds them.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json web/.npmrc ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 # The commit for `--version` (the build context has no .git): docker build --build-arg TWENTY_GIT_COMMIT=$(git rev-parse --short=12 HEAD) .
 ARG TWENTY_GIT_COMMIT=unknown
 ENV TWENTY_GIT_COMMIT=${TWENTY_GIT_COMMIT}
 COPY . .
+COPY --from=web /src/web/node_modules /src/web/node_modules
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --release --locked -p twenty-server \

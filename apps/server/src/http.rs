@@ -4,12 +4,13 @@ use crate::AppState;
 use crate::middleware::{api_error_response, cors_refusals, observe, require_principal};
 use crate::rate_limit;
 use crate::request_limits;
-use crate::routes::{auth, graphql, metadata, ops};
+use crate::routes::{auth, graphql, metadata, ops, pages};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, guard, web};
 use twenty_api_rest::ApiError;
 use twenty_domain::DomainError;
 
@@ -42,6 +43,8 @@ pub fn build_app(
         .wrap(cors)
         .wrap(from_fn(cors_refusals))
         .wrap(from_fn(observe))
+        .route("/", web::get().to(pages::landing))
+        .route("/assets/{version}/{name}", web::get().to(pages::asset))
         .route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
         .configure(|app| {
@@ -58,7 +61,7 @@ pub fn build_app(
         )
         .service(
             web::resource("/graphql")
-                .route(web::get().to(graphql::graphiql))
+                .route(web::get().to(pages::graphiql_core))
                 .route(
                     web::post()
                         .to(graphql::graphql)
@@ -70,12 +73,24 @@ pub fn build_app(
         .service(protected_unknown_routes("/graphql"))
         .service(
             web::resource("/metadata")
-                .route(web::post().to(metadata::metadata))
-                .wrap(from_fn(rate_limit::limit))
-                .wrap(from_fn(require_principal))
-                .default_service(web::to(not_found)),
+                .route(web::get().to(pages::graphiql_metadata))
+                .route(
+                    web::post()
+                        .to(metadata::metadata)
+                        .wrap(from_fn(rate_limit::limit))
+                        .wrap(from_fn(require_principal)),
+                )
+                .default_service(web::to(not_found).wrap(from_fn(require_principal))),
         )
         .service(protected_unknown_routes("/metadata"))
+        // Before the `/rest` scope, whose routes all need a token: the page asks for one. A request with a token is
+        // the API's (a workspace may have an object whose plural is `docs`).
+        .route(
+            "/rest/docs",
+            web::get()
+                .guard(guard::fn_guard(|ctx| ctx.head().headers().get(AUTHORIZATION).is_none()))
+                .to(pages::rest_docs),
+        )
         .service(
             web::scope("/rest")
                 .app_data(web::Data::from(rest))

@@ -6,6 +6,7 @@ use crate::error::field_error;
 use crate::output;
 use crate::selection::{argument, connection_query, input_argument, node_selection, object_in};
 use crate::tunnel;
+use crate::types::names::root_field_description;
 use crate::types::{DynInput, JsonView, RootOperation, TypeInfo, TypeKind, connection_args, generated_type};
 use juniper::meta::Field;
 use juniper::{
@@ -26,7 +27,11 @@ generated_type!(Root, meta: |info, registry| {
         TypeKind::Query => query_fields(info, registry),
         _ => mutation_fields(info, registry),
     };
-    registry.build_object_type::<Self>(info, &fields).into_meta()
+    let meta = registry.build_object_type::<Self>(info, &fields);
+    match info.description() {
+        Some(description) => meta.description(description).into_meta(),
+        None => meta.into_meta(),
+    }
 }, {});
 
 fn query_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Field<S>> {
@@ -44,7 +49,7 @@ fn query_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Field<S>> {
                 .field::<Option<JsonView<'static>>>(name.clone(), &info.with(TypeKind::Node(*i)))
                 .argument(registry.arg::<DynInput>("filter", &info.with(TypeKind::Filter(*i)))),
         };
-        fields.push(field);
+        fields.push(field.description(root_field_description(*op, &info.types.objects[*i].object)));
     }
     fields
 }
@@ -80,7 +85,7 @@ fn mutation_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Field<S>>
                 .argument(registry.arg::<Option<Vec<ID>>>("ids", &()))
                 .argument(registry.arg::<Option<DynInput>>("filter", &info.with(TypeKind::Filter(*i)))),
         };
-        fields.push(field);
+        fields.push(field.description(root_field_description(*op, &info.types.objects[*i].object)));
     }
     fields
 }

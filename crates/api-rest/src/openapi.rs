@@ -6,6 +6,7 @@ use serde_json::{Map, Value as Json, json};
 use std::sync::Arc;
 use twenty_domain::field_type::{ListItems, ScalarKind, SubFormat, TextFormat};
 use twenty_domain::metadata::{FieldMetadata, ObjectMetadata, WorkspaceMetadata};
+use twenty_domain::naming::{self, noun, with_article};
 use twenty_domain::value::format_values;
 use twenty_storage::cache::VersionedCache;
 
@@ -110,6 +111,19 @@ fn field_schema(field: &FieldMetadata) -> Option<Json> {
     field.scalar_kind().map(|kind| leaf_schema(kind, field))
 }
 
+/// What a schema says about itself: the metadata's description, else its label.
+fn described(mut schema: Json, description: &str) -> Json {
+    if let Json::Object(map) = &mut schema {
+        map.insert("description".into(), json!(description));
+    }
+    schema
+}
+
+/// A field's description in the documents: its own, else its label.
+fn field_description(field: &FieldMetadata) -> &str {
+    naming::field_description(field.description.as_deref(), &field.label)
+}
+
 /// Record, create and update schemas of one object.
 fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &mut Map<String, Json>) {
     let name = object.type_name();
@@ -120,26 +134,29 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
     for field in object.active_fields() {
         if let Some(link) = &field.relation {
             if let Some(id_field) = field.id_field_name() {
-                let id = json!({"type": "string", "format": "uuid", "nullable": true});
+                let id = json!({"type": "string", "format": "uuid", "nullable": true,
+                                "description": format!("{}: the id of the linked record", field.label)});
                 record.insert(id_field.clone(), id.clone());
                 create.insert(id_field, id);
                 if let Some(target) = meta.object(link.target_object_id).filter(|t| t.is_active) {
                     let embedded = json!({"allOf": [{"$ref": format!("#/components/schemas/{}", target.type_name())}], "nullable": true,
-                                          "description": "Present with depth=1"});
+                                          "description": format!("{}: the linked record, present with depth=1", field.label)});
                     record.insert(field.name.clone(), embedded);
                 }
             }
             continue;
         }
         let Some(schema) = field_schema(field) else { continue };
+        // Described after `nullable`, which leaves an empty schema (any JSON value) as it is.
+        let describe = |schema: Json| described(schema, field_description(field));
         let always = field.non_null_output();
         record.insert(
             field.name.clone(),
-            if always {
+            describe(if always {
                 schema.clone()
             } else {
                 nullable(schema.clone())
-            },
+            }),
         );
         if always {
             required_record.push(json!(field.name));
@@ -149,25 +166,30 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
         }
         if field.required_on_create() {
             required_create.push(json!(field.name));
-            create.insert(field.name.clone(), schema);
+            create.insert(field.name.clone(), describe(schema));
         } else {
-            create.insert(field.name.clone(), nullable(schema));
+            create.insert(field.name.clone(), describe(nullable(schema)));
         }
     }
     let mut update = create.clone();
     update.remove("id");
+    let one = noun(&object.label_singular);
     schemas.insert(
         name.clone(),
-        json!({"type": "object", "properties": record, "required": required_record}),
+        json!({"type": "object", "description": naming::object_description(object.description.as_deref(), &object.label_singular), "properties": record,
+               "required": required_record}),
     );
-    let mut create_schema = json!({"type": "object", "properties": create, "additionalProperties": false});
+    let mut create_schema = json!({"type": "object", "description": format!("The fields of a new {one}"),
+                                   "properties": create, "additionalProperties": false});
     if !required_create.is_empty() {
         create_schema["required"] = json!(required_create);
     }
     schemas.insert(format!("{name}CreateInput"), create_schema);
     schemas.insert(
         format!("{name}UpdateInput"),
-        json!({"type": "object", "properties": update, "additionalProperties": false}),
+        json!({"type": "object",
+               "description": format!("The fields to change on {}; those left out keep their values", with_article(&one)),
+               "properties": update, "additionalProperties": false}),
     );
 }
 
@@ -285,11 +307,13 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
                                    "description": "true removes for good; otherwise soft-deleted"});
         let plural = &object.name_plural;
         let tag = json!([object.label_plural]);
+        let plural_noun = noun(&object.label_plural);
+        let a_one = with_article(&noun(&object.label_singular));
         paths.insert(
             format!("/{plural}"),
             json!({
                 "get": {
-                    "tags": tag, "operationId": format!("findMany{name}"), "summary": format!("List {}", object.label_plural),
+                    "tags": tag, "operationId": format!("findMany{name}"), "summary": format!("List {plural_noun}"),
                     "parameters": [
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 60}},
                         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0},
@@ -311,19 +335,19 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
                     "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("A page of records", list))
                 },
                 "post": {
-                    "tags": tag, "operationId": format!("createOne{name}"), "summary": format!("Create a {}", object.label_singular),
+                    "tags": tag, "operationId": format!("createOne{name}"), "summary": format!("Create {a_one}"),
                     "parameters": [depth_param],
                     "requestBody": json_body(create.clone()),
                     "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created record", one(Operation::Create)))
                 },
                 "patch": {
-                    "tags": tag, "operationId": format!("updateMany{name}"), "summary": format!("Update the {} a filter matches", object.label_plural),
+                    "tags": tag, "operationId": format!("updateMany{name}"), "summary": format!("Update the {plural_noun} a filter matches"),
                     "parameters": [filter_param(true), depth_param],
                     "requestBody": json_body(update.clone()),
                     "responses": with(error_responses(&[400, 401, 409, 429]), "200", ok_response("The updated records", many(Operation::Update)))
                 },
                 "delete": {
-                    "tags": tag, "operationId": format!("deleteMany{name}"), "summary": format!("Delete the {} a filter matches", object.label_plural),
+                    "tags": tag, "operationId": format!("deleteMany{name}"), "summary": format!("Delete the {plural_noun} a filter matches"),
                     "parameters": [filter_param(true), destroy_param, depth_param],
                     "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The deleted records", many(Operation::Delete)))
                 }
@@ -333,7 +357,7 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
             format!("/{plural}/restore"),
             json!({
                 "patch": {
-                    "tags": tag, "operationId": format!("restoreMany{name}"), "summary": format!("Restore the soft-deleted {} a filter matches", object.label_plural),
+                    "tags": tag, "operationId": format!("restoreMany{name}"), "summary": format!("Restore the soft-deleted {plural_noun} a filter matches"),
                     "parameters": [filter_param(true), depth_param],
                     "responses": with(error_responses(&[400, 401, 429]), "200", ok_response("The restored records", many(Operation::Restore)))
                 }
@@ -368,16 +392,16 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
             json!({
                 "parameters": [id_param],
                 "get": {
-                    "tags": tag, "operationId": format!("findOne{name}"), "parameters": [depth_param],
+                    "tags": tag, "operationId": format!("findOne{name}"), "summary": format!("Get {a_one} by id"), "parameters": [depth_param],
                     "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The record", one(Operation::Find)))
                 },
                 "patch": {
-                    "tags": tag, "operationId": format!("updateOne{name}"), "parameters": [depth_param],
+                    "tags": tag, "operationId": format!("updateOne{name}"), "summary": format!("Update {a_one}"), "parameters": [depth_param],
                     "requestBody": json_body(update),
                     "responses": with(error_responses(&[400, 401, 404, 409, 429]), "200", ok_response("The updated record", one(Operation::Update)))
                 },
                 "delete": {
-                    "tags": tag, "operationId": format!("deleteOne{name}"),
+                    "tags": tag, "operationId": format!("deleteOne{name}"), "summary": format!("Delete {a_one}"),
                     "parameters": [destroy_param],
                     "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The deleted record's id", one(Operation::Delete)))
                 }
@@ -388,7 +412,7 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
             json!({
                 "parameters": [id_param],
                 "patch": {
-                    "tags": tag, "operationId": format!("restoreOne{name}"), "parameters": [depth_param],
+                    "tags": tag, "operationId": format!("restoreOne{name}"), "summary": format!("Restore {a_one} that was soft-deleted"), "parameters": [depth_param],
                     "responses": with(error_responses(&[400, 401, 404, 429]), "200", ok_response("The restored record", one(Operation::Restore)))
                 }
             }),
@@ -397,7 +421,7 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
             format!("/batch/{plural}"),
             json!({
                 "post": {
-                    "tags": tag, "operationId": format!("createMany{name}"), "parameters": [depth_param],
+                    "tags": tag, "operationId": format!("createMany{name}"), "summary": format!("Create {plural_noun} in one batch (at most 200)"), "parameters": [depth_param],
                     "requestBody": json_body(json!({"type": "array", "items": create, "maxItems": 200})),
                     "responses": with(error_responses(&[400, 401, 409, 429]), "201", ok_response("The created records", many(Operation::Create)))
                 }

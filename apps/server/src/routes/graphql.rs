@@ -1,4 +1,4 @@
-//! `POST /graphql` (the core API) and `GET /graphql` (GraphiQL for browsers).
+//! `POST /graphql`: the core API (`GET /graphql`, GraphiQL, is in [`super::pages`]).
 
 use crate::AppState;
 use crate::middleware::{GraphQLHttpError, graphql_answer, graphql_request};
@@ -24,31 +24,3 @@ pub async fn graphql(
     };
     Ok(graphql_answer(&execute_prepared(&entry, &ctx, &request).await))
 }
-
-/// GraphiQL, for a person with a browser; it sends the token the user pastes into its headers editor.
-pub async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(GRAPHIQL)
-}
-
-const GRAPHIQL: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>GraphiQL</title>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css">
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
-</head>
-<body>
-  <div id="graphiql">Loading GraphiQL… Add <code>{"Authorization": "Bearer &lt;token&gt;"}</code> in the headers panel.</div>
-  <script src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
-  <script src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
-  <script src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
-  <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
-    ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultHeaders: '{"Authorization": "Bearer "}' }));
-  </script>
-</body>
-</html>"#;

@@ -5,6 +5,8 @@
 
 mod auth;
 mod binary;
+mod browser;
+mod descriptions;
 mod field_types;
 mod graphql;
 mod identity;
@@ -12,6 +14,7 @@ mod limits;
 mod metadata;
 mod notifications;
 mod ops;
+mod pages;
 mod rate_limits;
 mod rest;
 mod rest_duplicates;

@@ -3,7 +3,7 @@
 //! domain's table.
 
 use super::generated_type;
-use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
+use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, field_text, sub_leaf};
 use crate::scalars::{BigFloat, BigInt, Date, DateTime, FilterIs, Json as JsonScalar, OrderByDirection};
 use juniper::meta::{Argument, EnumValue};
 use juniper::{
@@ -131,31 +131,44 @@ fn input_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Argument<S>>
             for f in &types.objects[i].fields {
                 let field = &f.field;
                 let required = create && field.required_on_create();
+                let text = field_text(field);
                 match &f.shape {
                     _ if field.is_read_only() => {}
                     _ if field.system_field() == Some(SystemField::Id) && !create => {}
-                    FieldShape::Leaf(leaf) => args.push(leaf_arg(registry, &f.name, *leaf, required, false)),
-                    FieldShape::Composite(c) => args.push(dyn_arg(
-                        registry,
-                        &f.name,
-                        &info.with(TypeKind::CompositeInput(*c)),
-                        required,
-                        false,
-                    )),
-                    FieldShape::Enum { enum_index, multi } => args.push(enum_arg(
-                        registry,
-                        &f.name,
-                        &info.with(TypeKind::Enum(*enum_index)),
-                        required,
-                        *multi,
-                    )),
+                    FieldShape::Leaf(leaf) => {
+                        args.push(leaf_arg(registry, &f.name, *leaf, required, false).description(text))
+                    }
+                    FieldShape::Composite(c) => args.push(
+                        dyn_arg(
+                            registry,
+                            &f.name,
+                            &info.with(TypeKind::CompositeInput(*c)),
+                            required,
+                            false,
+                        )
+                        .description(text),
+                    ),
+                    FieldShape::Enum { enum_index, multi } => args.push(
+                        enum_arg(
+                            registry,
+                            &f.name,
+                            &info.with(TypeKind::Enum(*enum_index)),
+                            required,
+                            *multi,
+                        )
+                        .description(text),
+                    ),
                     FieldShape::ToOne {
                         id_column: Some(column),
                         ..
-                    } => args.push(leaf_arg(registry, column, Leaf::Id, false, false)),
-                    FieldShape::ToMany { junction: true, .. } => {
-                        args.push(leaf_arg(registry, &format!("{}Ids", f.name), Leaf::Id, false, true))
-                    }
+                    } => args.push(
+                        leaf_arg(registry, column, Leaf::Id, false, false)
+                            .description(format!("{}: the id of the linked record.", field.label)),
+                    ),
+                    FieldShape::ToMany { junction: true, .. } => args.push(
+                        leaf_arg(registry, &format!("{}Ids", f.name), Leaf::Id, false, true)
+                            .description(format!("{}: the ids of the linked records.", field.label)),
+                    ),
                     FieldShape::ToOne { .. } | FieldShape::ToMany { .. } => {}
                 }
             }
@@ -220,7 +233,11 @@ pub struct DynInput;
 
 generated_type!(DynInput, meta: |info, registry| {
     let fields = input_fields(info, registry);
-    registry.build_input_object_type::<Self>(info, &fields).into_meta()
+    let meta = registry.build_input_object_type::<Self>(info, &fields);
+    match info.description() {
+        Some(description) => meta.description(description).into_meta(),
+        None => meta.into_meta(),
+    }
 }, {});
 
 impl FromInputValue<S> for DynInput {

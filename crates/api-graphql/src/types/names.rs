@@ -9,6 +9,7 @@ use twenty_domain::field_type::{CompositeType, FieldType, Operator, ScalarKind, 
 use twenty_domain::metadata::{
     FieldMetadata, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata, pascal_case,
 };
+use twenty_domain::naming::{capitalised, field_description, noun, object_description, with_article};
 use twenty_domain::record::LifeCycle;
 
 /// How a leaf value looks in GraphQL.
@@ -374,6 +375,63 @@ impl TypeInfo {
             TypeKind::CompositeInput(c) => ArcStr::from(format!("{}Input", c.type_name())),
         }
     }
+}
+
+impl TypeInfo {
+    /// The description of the generated type, from the metadata's labels and descriptions; `None` for the types
+    /// every workspace shares (composites, leaf filters) and enums.
+    pub fn description(&self) -> Option<String> {
+        let object = |i: usize| &self.types.objects[i].object;
+        let one = |i: usize| noun(&object(i).label_singular);
+        let many = |i: usize| noun(&object(i).label_plural);
+        Some(match self.kind {
+            TypeKind::Query => "Reads the workspace's records.".into(),
+            TypeKind::Mutation => "Changes the workspace's records.".into(),
+            TypeKind::Node(i) => object_description(object(i).description.as_deref(), &object(i).label_singular),
+            TypeKind::Connection(i) => format!("A page of {}.", many(i)),
+            TypeKind::Edge(i) => format!("{} in a page, with its cursor.", capitalised(&with_article(&one(i)))),
+            TypeKind::PageInfo => {
+                "Whether there are records before and after a page, and the cursors at its ends.".into()
+            }
+            TypeKind::Filter(i) => format!(
+                "Conditions on {}: every field given must hold; `and`, `or` and `not` combine filters.",
+                many(i)
+            ),
+            TypeKind::OrderBy(i) => format!("The order of {}: one field per entry of the list.", many(i)),
+            TypeKind::Create(i) => format!("The fields of a new {}.", one(i)),
+            TypeKind::Update(i) => format!(
+                "The fields to change on {}; those left out keep their values.",
+                with_article(&one(i))
+            ),
+            _ => return None,
+        })
+    }
+}
+
+/// The description of a root field: what the operation does, in English ("Create an opportunity.").
+pub fn root_field_description(operation: RootOperation, object: &ObjectMetadata) -> String {
+    let one = noun(&object.label_singular);
+    let a_one = with_article(&one);
+    let many = noun(&object.label_plural);
+    match operation {
+        RootOperation::FindMany => format!("List {many}: a page, filtered and ordered."),
+        RootOperation::FindOne => format!("Find {a_one} by a filter (usually its id)."),
+        RootOperation::CreateOne => format!("Create {a_one} (with `upsert`, update it when its id exists)."),
+        RootOperation::CreateMany => format!("Create {many} in one batch, all or none."),
+        RootOperation::UpdateOne => format!("Update {a_one} by id."),
+        RootOperation::UpdateMany => format!("Update the {many} given by ids or a filter."),
+        RootOperation::DeleteOne => format!("Delete {a_one} (soft: `restore` brings it back)."),
+        RootOperation::DeleteMany => format!("Delete the {many} given by ids or a filter (soft)."),
+        RootOperation::DestroyOne => format!("Remove {a_one} for good."),
+        RootOperation::DestroyMany => format!("Remove the {many} given by ids or a filter for good."),
+        RootOperation::RestoreOne => format!("Restore {a_one} that was deleted."),
+        RootOperation::RestoreMany => format!("Restore the deleted {many} given by ids or a filter."),
+    }
+}
+
+/// The description of a generated field: the metadata's description, else its label.
+pub(crate) fn field_text(field: &FieldMetadata) -> &str {
+    field_description(field.description.as_deref(), &field.label)
 }
 
 pub(crate) fn sub_leaf(kind: ScalarKind) -> Leaf {

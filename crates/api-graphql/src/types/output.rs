@@ -1,7 +1,7 @@
 //! The meta of the generated output objects: nodes, connections, edges, page info and composite values.
 
 use super::input::connection_args;
-use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
+use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, field_text, sub_leaf};
 use super::{DynEnum, JsonView};
 use crate::scalars::{BigFloat, BigInt, Date, DateTime, Json as JsonScalar};
 use juniper::meta::{Argument, Field};
@@ -28,6 +28,13 @@ fn leaf_field(registry: &mut Registry<S>, name: &str, leaf: Leaf, non_null: bool
     }
 }
 
+/// Gives the first of `fields` its description.
+fn describe(fields: &mut [Field<S>], description: &str) {
+    if let Some(field) = fields.first_mut() {
+        field.description = Some(description.into());
+    }
+}
+
 fn with_args(mut field: Field<S>, args: Vec<Argument<S>>) -> Field<S> {
     for arg in args {
         field = field.argument(arg);
@@ -41,6 +48,7 @@ pub(super) fn output_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<
         TypeKind::Node(i) => {
             let mut fields = Vec::new();
             for f in &types.objects[i].fields {
+                let before = fields.len();
                 match &f.shape {
                     FieldShape::Leaf(leaf) => fields.push(leaf_field(registry, &f.name, *leaf, f.non_null_output())),
                     FieldShape::Composite(c) => fields.push(
@@ -67,7 +75,10 @@ pub(super) fn output_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<
                             ),
                         );
                         if let Some(column) = id_column {
-                            fields.push(leaf_field(registry, column, Leaf::Id, false));
+                            fields.push(
+                                leaf_field(registry, column, Leaf::Id, false)
+                                    .description(format!("{}: the id of the linked record.", f.field.label)),
+                            );
                         }
                     }
                     FieldShape::ToMany { target, .. } => {
@@ -77,25 +88,45 @@ pub(super) fn output_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<
                         fields.push(with_args(field, args));
                     }
                 }
+                // The field itself is the first one pushed; a relation's id field has its own description.
+                describe(&mut fields[before..], field_text(&f.field));
             }
             fields
         }
         TypeKind::Connection(i) => vec![
-            registry.field::<Vec<JsonView<'static>>>("edges", &info.with(TypeKind::Edge(i))),
-            registry.field::<JsonView<'static>>("pageInfo", &info.with(TypeKind::PageInfo)),
-            registry.field::<i32>("totalCount", &()),
+            registry
+                .field::<Vec<JsonView<'static>>>("edges", &info.with(TypeKind::Edge(i)))
+                .description("The records of the page, in order, each with its cursor."),
+            registry
+                .field::<JsonView<'static>>("pageInfo", &info.with(TypeKind::PageInfo))
+                .description("Whether there are more records, and the cursors to reach them."),
+            registry
+                .field::<i32>("totalCount", &())
+                .description("How many records match the filter, over all pages."),
         ],
         TypeKind::Edge(i) => {
             vec![
-                registry.field::<JsonView<'static>>("node", &info.with(TypeKind::Node(i))),
-                registry.field::<String>("cursor", &()),
+                registry
+                    .field::<JsonView<'static>>("node", &info.with(TypeKind::Node(i)))
+                    .description("The record."),
+                registry
+                    .field::<String>("cursor", &())
+                    .description("The record's place in the order: pass it as `after` or `before`."),
             ]
         }
         TypeKind::PageInfo => vec![
-            registry.field::<bool>("hasNextPage", &()),
-            registry.field::<bool>("hasPreviousPage", &()),
-            registry.field::<Option<String>>("startCursor", &()),
-            registry.field::<Option<String>>("endCursor", &()),
+            registry
+                .field::<bool>("hasNextPage", &())
+                .description("Whether records follow this page."),
+            registry
+                .field::<bool>("hasPreviousPage", &())
+                .description("Whether records come before this page."),
+            registry
+                .field::<Option<String>>("startCursor", &())
+                .description("The cursor of the page's first record."),
+            registry
+                .field::<Option<String>>("endCursor", &())
+                .description("The cursor of the page's last record."),
         ],
         TypeKind::Composite(c) => c
             .sub_fields()

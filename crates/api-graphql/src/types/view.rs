@@ -17,7 +17,11 @@ pub struct JsonView<'a>(pub &'a Json);
 
 generated_type!(JsonView<'_>, meta: |info, registry| {
     let fields = output_fields(info, registry);
-    registry.build_object_type::<Self>(info, &fields).into_meta()
+    let meta = registry.build_object_type::<Self>(info, &fields);
+    match info.description() {
+        Some(description) => meta.description(description).into_meta(),
+        None => meta.into_meta(),
+    }
 }, {
     /// Only reached when juniper resolves a view itself; root fields shape their whole result in one pass
     /// ([`crate::output`]), and this answers the same.

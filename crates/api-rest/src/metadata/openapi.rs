@@ -224,6 +224,7 @@ impl Resource {
     fn paths(&self, format: MetadataFormat, paths: &mut Map<String, Json>) {
         let name = pascal(self.singular);
         let tag = json!([self.tag]);
+        let a_one = twenty_domain::naming::with_article(self.singular);
         let mut list_parameters = vec![
             json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_METADATA_PAGE, "default": MAX_METADATA_PAGE}}),
             json!({"name": "starting_after", "in": "query", "schema": uuid(), "description": "the id of an item (pageInfo.endCursor): the items after it"}),
@@ -235,21 +236,22 @@ impl Resource {
         paths.insert(
             format!("/{}", self.plural),
             json!({
-                "get": {"tags": tag, "operationId": format!("findMany{}", pascal(self.plural)), "parameters": list_parameters,
+                "get": {"tags": tag, "operationId": format!("findMany{}", pascal(self.plural)),
+                        "summary": format!("List {}", self.plural), "parameters": list_parameters,
                         "responses": answer("200", "A page", self.list_envelope(format), &[400, 401, 429])},
-                "post": {"tags": tag, "operationId": format!("createOne{name}"), "requestBody": body(&format!("{}CreateInput", self.schema)),
+                "post": {"tags": tag, "operationId": format!("createOne{name}"), "summary": format!("Create {a_one}"), "requestBody": body(&format!("{}CreateInput", self.schema)),
                          "responses": answer("201", "Created", self.one_envelope(format, &format!("createOne{name}")), &[400, 401, 404, 409, 429])}
             }),
         );
         let mut one = json!({
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": uuid()}],
-            "get": {"tags": tag, "operationId": format!("findOne{name}"),
+            "get": {"tags": tag, "operationId": format!("findOne{name}"), "summary": format!("Get {a_one} by id"),
                     "responses": answer("200", "The item", self.one_envelope(format, self.singular), &[400, 401, 404, 429])},
-            "delete": {"tags": tag, "operationId": format!("deleteOne{name}"),
+            "delete": {"tags": tag, "operationId": format!("deleteOne{name}"), "summary": format!("Delete {a_one}"),
                        "responses": answer("200", "The deleted item", self.one_envelope(format, &format!("deleteOne{name}")), &[400, 401, 404, 429])}
         });
         if self.update {
-            one["patch"] = json!({"tags": tag, "operationId": format!("updateOne{name}"), "requestBody": body(&format!("{}UpdateInput", self.schema)),
+            one["patch"] = json!({"tags": tag, "operationId": format!("updateOne{name}"), "summary": format!("Update {a_one}"), "requestBody": body(&format!("{}UpdateInput", self.schema)),
                                   "responses": answer("200", "The updated item", self.one_envelope(format, &format!("updateOne{name}")), &[400, 401, 404, 409, 429])});
         }
         paths.insert(format!("/{}/{{id}}", self.plural), one);
