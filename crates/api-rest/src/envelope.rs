@@ -109,16 +109,11 @@ impl ResponseFormat {
                     "endCursor": page.end_cursor,
                 }
             }),
-            ResponseFormat::Twenty => json!({
-                "data": {ResponseFormat::key(Operation::Find, object, true): page.records},
-                "pageInfo": {
-                    "hasNextPage": page.has_next_page,
-                    "hasPreviousPage": page.has_previous_page,
-                    "startCursor": page.start_cursor,
-                    "endCursor": page.end_cursor,
-                },
-                "totalCount": page.total_count,
-            }),
+            ResponseFormat::Twenty => twenty_page(
+                ResponseFormat::key(Operation::Find, object, true),
+                page,
+                |records| json!({ "data": records }),
+            ),
         }
     }
 
@@ -129,19 +124,24 @@ impl ResponseFormat {
         let key = format!("{}Duplicates", object.name_singular);
         let pages: Vec<Json> = pages
             .into_iter()
-            .map(|page| {
-                json!({
-                    key.as_str(): page.records,
-                    "pageInfo": {
-                        "hasNextPage": page.has_next_page,
-                        "hasPreviousPage": page.has_previous_page,
-                        "startCursor": page.start_cursor,
-                        "endCursor": page.end_cursor,
-                    },
-                    "totalCount": page.total_count,
-                })
-            })
+            .map(|page| twenty_page(key.clone(), page, |records| records))
             .collect();
         json!({ "data": pages })
     }
+}
+
+/// A page in Twenty's shape: its records under `key` (wrapped by `wrap`: under `data` for a list), `pageInfo` and
+/// `totalCount`.
+fn twenty_page(key: String, page: ListPage, wrap: impl FnOnce(Json) -> Json) -> Json {
+    let mut records = serde_json::Map::new();
+    records.insert(key, Json::Array(page.records));
+    let mut answer = wrap(Json::Object(records));
+    answer["pageInfo"] = json!({
+        "hasNextPage": page.has_next_page,
+        "hasPreviousPage": page.has_previous_page,
+        "startCursor": page.start_cursor,
+        "endCursor": page.end_cursor,
+    });
+    answer["totalCount"] = json!(page.total_count);
+    answer
 }

@@ -4,8 +4,10 @@
 //! when the [`TestDb`] goes away, so tests run in parallel without sharing state. The server is `DATABASE_URL`
 //! when set; otherwise a private cluster under `target/test-pg`, started once and shared by every test process
 //! (stop it with `scripts/test-cluster stop`). Workspaces are signed up as production signs them up
-//! ([`workspaces`]). A private Redis ([`redis`]) serves the tests of shared rate limits.
+//! ([`workspaces`]). A private Redis ([`redis`]) serves the tests of shared rate limits. [`fixtures`] is the workspace
+//! the schema snapshots are generated from.
 
+pub mod fixtures;
 pub mod redis;
 pub mod tls;
 mod workspaces;

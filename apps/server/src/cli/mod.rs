@@ -269,15 +269,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 
 /// A domain error as one line, with its details.
 pub(crate) fn describe(err: twenty_domain::DomainError) -> anyhow::Error {
-    let details: Vec<String> = err
-        .details()
-        .iter()
-        .map(|d| format!("{}: {}", d.field, d.message))
-        .collect();
-    if details.is_empty() {
+    if err.details().is_empty() {
         anyhow::anyhow!("{err}")
     } else {
-        anyhow::anyhow!("{err} ({})", details.join("; "))
+        anyhow::anyhow!("{err} ({})", import::problem(&err))
     }
 }
 

@@ -5,34 +5,11 @@
 use serde_json::json;
 use std::path::PathBuf;
 use twenty_api_rest::envelope::ResponseFormat;
-use twenty_domain::blueprint::{FieldBlueprint as F, ObjectBlueprint};
-use twenty_domain::catalogue::standard_objects;
-use twenty_domain::field_type::FieldType;
 use twenty_domain::metadata::{FieldMetadata, WorkspaceMetadata};
 use twenty_domain::value::format_values;
 
 fn fixture() -> WorkspaceMetadata {
-    let property = ObjectBlueprint::custom("property", "properties", "Property", "Properties")
-        .field(F::new("address", "Address", FieldType::Text).required())
-        .field(F::new("price", "Price", FieldType::Currency))
-        .field(F::new("bedrooms", "Bedrooms", FieldType::Number).integer())
-        .field(F::new("status", "Status", FieldType::Select).options(&[("FOR_SALE", "For sale"), ("SOLD", "Sold")]))
-        .field(F::new("amenities", "Amenities", FieldType::MultiSelect).options(&[("POOL", "Pool")]))
-        .field(F::new("extra", "Extra", FieldType::Json))
-        .field(F::new("listedOn", "Listed on", FieldType::Date))
-        .field(F::new("agentEmail", "Agent", FieldType::Email))
-        .field(F::new("hasGarage", "Garage", FieldType::Boolean).default_value(json!(false)))
-        .field(F::new("emails", "Emails", FieldType::Emails))
-        .field(F::new("phones", "Phones", FieldType::Phones))
-        .field(F::new("links", "Links", FieldType::Links))
-        .field(F::new("location", "Location", FieldType::Address))
-        .field(F::new("tags", "Tags", FieldType::Array))
-        .field(F::new("notes", "Notes", FieldType::RichText))
-        .field(F::new("commission", "Commission", FieldType::Numeric));
-    standard_objects()
-        .object(property)
-        .build(uuid::Uuid::nil(), chrono::Utc::now())
-        .unwrap()
+    test_support::fixtures::property_workspace()
 }
 
 #[test]
