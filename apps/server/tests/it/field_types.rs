@@ -26,24 +26,48 @@ struct Case {
 
 const FIELD: &str = "f";
 
-/// An app with a custom object `gadget` holding a TEXT field `name` and a field `f` of `field_type`, created through `/metadata`.
+/// An app with a custom object `gadget` holding a TEXT field `name` and a field `f` of `field_type`, created through
+/// Twenty's REST metadata route (`/rest/metadata/fields`), and a second field `g` of the same type created through
+/// `/metadata`; both are read back with their type through both APIs.
 async fn gadgets(field_type: &str) -> TestApp {
     let app = TestApp::new().await.with_workspace().await;
     let object = app
         .metadata_query("mutation { createOneObject(data: {nameSingular: \"gadget\", namePlural: \"gadgets\", labelSingular: \"Gadget\", labelPlural: \"Gadgets\"}) { id } }")
         .await;
+    let object_id = object["createOneObject"]["id"].as_str().unwrap().to_string();
     app.metadata_query_with(
         "mutation($d: CreateFieldInput!) { createOneField(data: $d) { id } }",
-        json!({"d": {"objectMetadataId": object["createOneObject"]["id"], "name": "name", "label": "Name", "type": "TEXT"}}),
+        json!({"d": {"objectMetadataId": object_id, "name": "name", "label": "Name", "type": "TEXT"}}),
     )
     .await;
     let created = app
+        .rest_expect(
+            Method::POST,
+            "/rest/metadata/fields",
+            Some(json!({"objectMetadataId": object_id, "name": FIELD, "label": "F", "type": field_type})),
+            201,
+        )
+        .await;
+    assert_eq!(
+        created["data"]["createOneField"]["type"],
+        json!(field_type),
+        "{created}"
+    );
+    let created = app
         .metadata_query_with(
             "mutation($d: CreateFieldInput!) { createOneField(data: $d) { id type } }",
-            json!({"d": {"objectMetadataId": object["createOneObject"]["id"], "name": FIELD, "label": "F", "type": field_type}}),
+            json!({"d": {"objectMetadataId": object_id, "name": "g", "label": "G", "type": field_type}}),
         )
         .await;
     assert_eq!(created["createOneField"]["type"], json!(field_type));
+    let listed = app
+        .rest_expect(Method::GET, &format!("/rest/metadata/objects/{object_id}"), None, 200)
+        .await;
+    let fields = listed["data"]["object"]["fields"].as_array().unwrap();
+    for name in [FIELD, "g"] {
+        let field = fields.iter().find(|f| f["name"] == json!(name)).unwrap();
+        assert_eq!(field["type"], json!(field_type), "{field}");
+    }
     app
 }
 
@@ -88,40 +112,26 @@ async fn count(app: &TestApp) -> u64 {
         .unwrap()
 }
 
-/// A value as a GraphQL variable can carry it: juniper takes no list or object for a scalar (`JSON`), so JSON
-/// sub-fields are left out (and written through REST).
-fn graphql_value(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_array() && !v.is_object())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 async fn run(case: Case) {
     let app = gadgets(case.field_type).await;
     let sel = case.selection;
 
-    // GraphQL: create low, read it back as written.
+    // GraphQL: create low (JSON sub-fields included, in a variable), read it back as written.
     let created = app
         .query_with(
             &format!("mutation($d: GadgetCreateInput!) {{ createGadget(data: $d) {{ id name {FIELD} {sel} }} }}"),
-            json!({"d": {"name": "low", FIELD: graphql_value(&case.low)}}),
+            json!({"d": {"name": "low", FIELD: case.low.clone()}}),
         )
         .await;
     let low_id = created["createGadget"]["id"].as_str().unwrap().to_string();
-    let mut expected = graphql_value(&case.low);
+    let mut expected = case.low.clone();
     if let (Some(map), Some(read)) = (expected.as_object_mut(), created["createGadget"][FIELD].as_object()) {
         for (k, v) in read {
             map.entry(k.clone()).or_insert(v.clone());
         }
     }
     assert_eq!(created["createGadget"][FIELD], expected, "{created}");
-    // Low's full value, JSON sub-fields included, through REST.
+    // The same value through REST's PATCH.
     app.rest(
         Method::PATCH,
         &format!("/rest/gadgets/{low_id}"),
@@ -158,7 +168,7 @@ async fn run(case: Case) {
             &format!(
                 "mutation($id: ID!, $d: GadgetUpdateInput!) {{ updateGadget(id: $id, data: $d) {{ {FIELD} {sel} }} }}"
             ),
-            json!({"id": low_id, "d": {FIELD: graphql_value(&case.low)}}),
+            json!({"id": low_id, "d": {FIELD: case.low.clone()}}),
         )
         .await;
     assert_eq!(updated["updateGadget"][FIELD], case.low, "{updated}");
