@@ -159,11 +159,8 @@ impl<S: RecordStore> RecordService<S> {
         data: &Json,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        check_bulk_target(target)?;
-        let mut problems = Problems::new();
-        let input = RecordInput::parse(object, data, WriteMode::ImportUpdate, "", &mut problems);
-        let input = problems.finish(input)?;
-        self.store.update(meta, object.id, target, &input, selection).await
+        self.update_targets(WriteMode::ImportUpdate, meta, object, target, data, selection)
+            .await
     }
 
     pub async fn update_one(
@@ -174,7 +171,7 @@ impl<S: RecordStore> RecordService<S> {
         data: &Json,
         selection: &Selection,
     ) -> DomainResult<Json> {
-        let input = parse_update(object, data)?;
+        let input = parse_update(object, data, WriteMode::Update)?;
         let records = self
             .store
             .update(meta, object.id, &RecordTarget::Ids(vec![id]), &input, selection)
@@ -190,8 +187,22 @@ impl<S: RecordStore> RecordService<S> {
         data: &Json,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
+        self.update_targets(WriteMode::Update, meta, object, target, data, selection)
+            .await
+    }
+
+    /// The same change (read in `mode`) to every targeted record; the target must be ids or a non-empty filter.
+    async fn update_targets(
+        &self,
+        mode: WriteMode,
+        meta: &WorkspaceMetadata,
+        object: &ObjectMetadata,
+        target: &RecordTarget,
+        data: &Json,
+        selection: &Selection,
+    ) -> DomainResult<Vec<Json>> {
         check_bulk_target(target)?;
-        let input = parse_update(object, data)?;
+        let input = parse_update(object, data, mode)?;
         self.store.update(meta, object.id, target, &input, selection).await
     }
 
@@ -233,9 +244,9 @@ fn only_record(mut records: Vec<Json>, object: &ObjectMetadata, id: Uuid) -> Dom
     records.pop().ok_or_else(|| record_not_found(object, id))
 }
 
-fn parse_update(object: &ObjectMetadata, data: &Json) -> DomainResult<RecordInput> {
+fn parse_update(object: &ObjectMetadata, data: &Json, mode: WriteMode) -> DomainResult<RecordInput> {
     let mut problems = Problems::new();
-    let input = RecordInput::parse(object, data, WriteMode::Update, "", &mut problems);
+    let input = RecordInput::parse(object, data, mode, "", &mut problems);
     problems.finish(input)
 }
 
