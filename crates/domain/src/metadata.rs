@@ -88,6 +88,15 @@ impl WorkspaceMetadata {
         self.objects.iter().find(|o| o.id == id)
     }
 
+    /// The field `id`, with the object it belongs to.
+    pub fn object_and_field(&self, id: FieldId) -> Option<(&ObjectMetadata, &FieldMetadata)> {
+        self.objects.iter().find_map(|o| o.field_by_id(id).map(|f| (o, f)))
+    }
+
+    pub fn relation(&self, id: Uuid) -> Option<&RelationMetadata> {
+        self.relations.iter().find(|r| r.id == id)
+    }
+
     pub fn object_by_singular(&self, name: &str) -> Option<&ObjectMetadata> {
         self.objects.iter().find(|o| o.name_singular == name)
     }

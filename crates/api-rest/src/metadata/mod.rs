@@ -28,7 +28,7 @@ use std::future::{Ready, ready};
 use std::sync::Arc;
 use twenty_auth::Principal;
 use twenty_domain::DomainError;
-use twenty_domain::metadata::{FieldMetadata, WorkspaceMetadata};
+use twenty_domain::metadata::{FieldMetadata, RelationMetadata, WorkspaceMetadata};
 use twenty_domain::services::MetadataService;
 use twenty_storage::PgStore;
 use uuid::Uuid;
@@ -141,12 +141,16 @@ fn not_found(what: &str, id: Uuid) -> ApiError {
     ApiError(DomainError::not_found(format!("{what} {id}")))
 }
 
-/// The field `id` of the workspace, with its object's id.
+/// The field `id` of the workspace.
 fn find_field_in(meta: &WorkspaceMetadata, id: Uuid) -> Result<&FieldMetadata, ApiError> {
-    meta.objects
-        .iter()
-        .find_map(|o| o.field_by_id(id))
+    meta.object_and_field(id)
+        .map(|(_, field)| field)
         .ok_or_else(|| not_found("field", id))
+}
+
+/// The relation `id` of the workspace.
+fn find_relation_in(meta: &WorkspaceMetadata, id: Uuid) -> Result<&RelationMetadata, ApiError> {
+    meta.relation(id).ok_or_else(|| not_found("relation", id))
 }
 
 async fn open_api(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
@@ -334,11 +338,7 @@ async fn list_relations(route: MetadataRoute, req: HttpRequest) -> Result<HttpRe
 async fn find_relation(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
-    let relation = meta
-        .relations
-        .iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| not_found("relation", id))?;
+    let relation = find_relation_in(&meta, id)?;
     Ok(route.ok("relation", view::relation(&meta, relation)))
 }
 
@@ -355,11 +355,7 @@ async fn create_relation(route: MetadataRoute, body: web::Bytes) -> Result<HttpR
 async fn update_relation(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
-    let relation = meta
-        .relations
-        .iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| not_found("relation", id))?;
+    let relation = find_relation_in(&meta, id)?;
     Err(ApiError(DomainError::validation(format!(
         "A relation cannot be changed once created: relabel its fields with PATCH /rest/metadata/fields/{} and \
          /rest/metadata/fields/{}, or delete it and create another",

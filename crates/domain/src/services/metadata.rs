@@ -247,10 +247,7 @@ impl<S: MetadataStore> MetadataService<S> {
     }
 
     fn field(meta: &WorkspaceMetadata, id: FieldId) -> DomainResult<(&ObjectMetadata, &FieldMetadata)> {
-        meta.objects
-            .iter()
-            .find_map(|o| o.field_by_id(id).map(|f| (o, f)))
-            .ok_or_else(|| DomainError::not_found("field"))
+        meta.object_and_field(id).ok_or_else(|| DomainError::not_found("field"))
     }
 
     /// Creates a custom object with only the system fields; its other fields come from [`Self::create_field`].
@@ -563,11 +560,7 @@ impl<S: MetadataStore> MetadataService<S> {
     }
 
     pub async fn delete_relation(&self, meta: &WorkspaceMetadata, id: Uuid) -> DomainResult<RelationMetadata> {
-        let relation = meta
-            .relations
-            .iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| DomainError::not_found("relation"))?;
+        let relation = meta.relation(id).ok_or_else(|| DomainError::not_found("relation"))?;
         let standard = [relation.from_object_id, relation.to_object_id]
             .iter()
             .filter_map(|o| meta.object(*o))
