@@ -17,7 +17,7 @@ use twenty_domain::blueprint::{FieldBlueprint, ObjectBlueprint, RATING_VALUES};
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::field_type::FieldType;
 use twenty_domain::metadata::WorkspaceMetadata;
-use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits};
+use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, ReadLimits};
 use twenty_storage::compile::Compiler;
 
 fn large_workspace() -> Arc<WorkspaceMetadata> {
@@ -89,11 +89,11 @@ fn compile(c: &mut Criterion) {
     };
     c.bench_function("filter + order → SQL", |b| {
         b.iter(|| {
-            let query = ConnectionQuery::from_json(
+            let query = ConnectionQuery::from_input(
                 &meta,
                 company,
-                Some(&filter),
-                Some(&order),
+                Some(&InputValue::from(&filter)),
+                Some(&InputValue::from(&order)),
                 &page,
                 ReadLimits::default(),
             )

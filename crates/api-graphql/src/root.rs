@@ -16,7 +16,8 @@ use serde_json::Value as Json;
 use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{Filter, InputValue, Selection};
-use twenty_domain::record::RecordTarget;
+use twenty_domain::record::{RecordTarget, WriteMode};
+use twenty_domain::value::parse_uuid;
 use uuid::Uuid;
 
 /// The Query and Mutation root objects (which one is in the `TypeInfo`).
@@ -116,7 +117,7 @@ fn uuid_argument(field: &juniper::LookAheadSelection<'_, S>, name: &str) -> Doma
     let value = argument(field, name)
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    Uuid::parse_str(&value).map_err(|_| DomainError::invalid_field(name, "must be a UUID"))
+    parse_uuid(name, &value)
 }
 
 /// The record data of a create or update root field, with its `JSON` values decoded ([`crate::tunnel`]).
@@ -237,7 +238,11 @@ async fn resolve_root(
         }
         RootOperation::UpdateMany => {
             let target = bulk_target(meta, object, &field)?;
-            many(records.update_many(meta, object, &target, &data()?, &node()?).await?)
+            many(
+                records
+                    .update_many(WriteMode::Update, meta, object, &target, &data()?, &node()?)
+                    .await?,
+            )
         }
         RootOperation::DeleteOne | RootOperation::DestroyOne | RootOperation::RestoreOne => {
             let id = uuid_argument(&field, "id")?;

@@ -6,19 +6,17 @@ use crate::error::ApiError;
 use crate::metadata::MetadataApi;
 use crate::openapi::OpenApiCache;
 use crate::query::{Depth, parse_list_query};
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use crate::route::Route;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value as Json;
-use std::future::{Ready, ready};
 use std::sync::Arc;
-use twenty_auth::Principal;
 use twenty_domain::DomainError;
 use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
 use twenty_domain::query::{
     Connection, ConnectionQuery, Cursors, Filter, InputValue, Page, PageArgs, ReadLimits, Selection, SelectionItem,
 };
-use twenty_domain::record::{LifeCycle, RecordTarget};
+use twenty_domain::record::{LifeCycle, RecordTarget, WriteMode};
 use twenty_domain::services::{DuplicateSource, MetadataService, RecordService};
 use twenty_storage::PgStore;
 use uuid::Uuid;
@@ -32,24 +30,6 @@ pub struct RestState {
     pub format: ResponseFormat,
     /// The metadata routes' envelope and OpenAPI document.
     pub metadata: MetadataApi,
-}
-
-/// The principal the authentication middleware put into the request.
-pub struct Authenticated(pub Principal);
-
-impl FromRequest for Authenticated {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.extensions()
-                .get::<Principal>()
-                .copied()
-                .map(Authenticated)
-                .ok_or_else(|| ApiError(DomainError::Unauthorized("Missing bearer token".into()))),
-        )
-    }
 }
 
 /// Registers the routes; mount under `/rest` behind authentication. `PUT` is Twenty's alias of `PATCH`; the
@@ -74,73 +54,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{plural}/{id}/restore", web::patch().to(restore_one));
 }
 
-async fn workspace(state: &RestState, principal: &Principal) -> Result<Arc<WorkspaceMetadata>, ApiError> {
-    Ok(workspace_of(&state.data_model, principal).await?)
-}
-
-/// What every record route starts from: the shared state, the authenticated principal, and the `{plural}` (and,
-/// on `/rest/{plural}/{id}`, the `{id}`) segment of the path. Extracting it does no I/O; the handler loads the
-/// workspace with [`RecordRoute::workspace`] and resolves the object with [`RecordRoute::object`].
-struct RecordRoute {
-    state: web::Data<RestState>,
-    principal: Principal,
-    plural: String,
-    id: Option<String>,
-}
-
-impl FromRequest for RecordRoute {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let state = req
-            .app_data::<web::Data<RestState>>()
-            .cloned()
-            .ok_or_else(|| ApiError(DomainError::internal("RestState is not registered as app data")));
-        let route = state.and_then(|state| {
-            let Authenticated(principal) = Authenticated::from_request(req, payload).into_inner()?;
-            let segment = |name| req.match_info().get(name).map(str::to_owned);
-            Ok(RecordRoute {
-                state,
-                principal,
-                plural: segment("plural").unwrap_or_default(),
-                id: segment("id"),
-            })
-        });
-        ready(route)
-    }
-}
-
-impl RecordRoute {
-    /// The current metadata of the principal's workspace.
-    async fn workspace(&self) -> Result<Arc<WorkspaceMetadata>, ApiError> {
-        workspace(&self.state, &self.principal).await
-    }
-
+impl Route {
     /// The active object `{plural}` names; an unknown name is 404.
     fn object<'m>(&self, meta: &'m WorkspaceMetadata) -> Result<&'m ObjectMetadata, ApiError> {
         object(meta, &self.plural)
     }
-
-    /// The `{id}` segment as a record id; anything but a UUID is 400.
-    fn id(&self) -> Result<Uuid, ApiError> {
-        record_id(self.id.as_deref().unwrap_or_default())
-    }
-}
-
-/// The current metadata of the principal's workspace. A principal whose workspace is gone holds a worthless token:
-/// `UNAUTHORIZED`, on every core API.
-pub async fn workspace_of(
-    data_model: &MetadataService<PgStore>,
-    principal: &Principal,
-) -> Result<Arc<WorkspaceMetadata>, DomainError> {
-    data_model
-        .current(principal.workspace_id)
-        .await
-        .map_err(|err| match err {
-            DomainError::NotFound { .. } => DomainError::Unauthorized("Invalid or expired token".into()),
-            other => other,
-        })
 }
 
 /// The active object behind `/rest/{plural}`; an unknown name is 404.
@@ -148,10 +66,6 @@ fn object<'m>(meta: &'m WorkspaceMetadata, plural: &str) -> Result<&'m ObjectMet
     meta.object_by_plural(plural)
         .filter(|o| o.is_active)
         .ok_or_else(|| ApiError(DomainError::not_found(format!("object `{plural}`"))))
-}
-
-fn record_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError(DomainError::invalid_field("id", "must be a UUID")))
 }
 
 /// Every stored value of the record, and the related records `depth` asks for: MANY_TO_ONE relations embedded
@@ -260,7 +174,7 @@ fn body_json(body: &[u8]) -> Result<Json, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError(DomainError::validation(format!("Invalid JSON body: {e}"))))
 }
 
-async fn list(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn list(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let params = parse_list_query(object, req.query_string())?;
@@ -310,7 +224,7 @@ fn list_page(connection: Connection, selection: &Selection) -> ListPage {
 
 /// `POST /rest/{plural}/duplicates` with `{"data": [records]}` or `{"ids": [ids]}` (exactly one of them): the
 /// likely duplicates of each, as Twenty's route answers.
-async fn find_duplicates(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn find_duplicates(route: Route, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let selection = record_selection(&meta, object, depth_of(&req)?, route.state.records.limits())?;
@@ -349,7 +263,7 @@ fn duplicate_source(body: &Json) -> Result<DuplicateSource, ApiError> {
     }
 }
 
-async fn find_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn find_one(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let id = route.id()?;
@@ -371,7 +285,7 @@ async fn find_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, 
     Ok(HttpResponse::Ok().json(answer))
 }
 
-impl RecordRoute {
+impl Route {
     /// The selection of the records a write answers with, by its `depth` parameter: 0 or 1, as Twenty (depth 2
     /// is for reads).
     fn selection(
@@ -425,7 +339,7 @@ fn shaped(mut record: Json, selection: &Selection) -> Json {
     record
 }
 
-async fn create_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn create_one(route: Route, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let selection = route.selection(&req, &meta, object)?;
@@ -438,7 +352,7 @@ async fn create_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> R
     Ok(HttpResponse::Created().json(route.one(Operation::Create, object, record, &selection)))
 }
 
-async fn create_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn create_many(route: Route, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let selection = route.selection(&req, &meta, object)?;
@@ -455,7 +369,7 @@ async fn create_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> 
     Ok(HttpResponse::Created().json(route.many(Operation::Create, object, records, &selection)))
 }
 
-async fn update_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn update_one(route: Route, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let id = route.id()?;
@@ -470,7 +384,7 @@ async fn update_one(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> R
 }
 
 /// `PATCH /rest/{plural}?filter=…`: the same change to every record the filter matches.
-async fn update_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn update_many(route: Route, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let target = route.filter_target(&req, &meta, object)?;
@@ -479,7 +393,7 @@ async fn update_many(route: RecordRoute, req: HttpRequest, body: web::Bytes) -> 
     let records = route
         .state
         .records
-        .update_many(&meta, object, &target, &data, &selection)
+        .update_many(WriteMode::Update, &meta, object, &target, &data, &selection)
         .await?;
     Ok(HttpResponse::Ok().json(route.many(Operation::Update, object, records, &selection)))
 }
@@ -496,7 +410,7 @@ fn deletion(req: &HttpRequest) -> Result<LifeCycle, ApiError> {
     })
 }
 
-async fn delete_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn delete_one(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let id = route.id()?;
@@ -511,14 +425,14 @@ async fn delete_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse
 }
 
 /// `DELETE /rest/{plural}?filter=…`: soft-deletes (or, with `destroy=true`, destroys) what the filter matches.
-async fn delete_many(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn delete_many(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let change = deletion(&req)?;
     change_many(route, req, change, Operation::Delete).await
 }
 
 /// A life-cycle change of every record the request's (mandatory) filter matches, answered as `operation`.
 async fn change_many(
-    route: RecordRoute,
+    route: Route,
     req: HttpRequest,
     change: LifeCycle,
     operation: Operation,
@@ -536,7 +450,7 @@ async fn change_many(
 }
 
 /// `PATCH /rest/{plural}/{id}/restore`: a soft-deleted record back.
-async fn restore_one(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn restore_one(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let meta = route.workspace().await?;
     let object = route.object(&meta)?;
     let id = route.id()?;
@@ -550,15 +464,12 @@ async fn restore_one(route: RecordRoute, req: HttpRequest) -> Result<HttpRespons
 }
 
 /// `PATCH /rest/{plural}/restore?filter=…`: the soft-deleted records the filter matches back.
-async fn restore_many(route: RecordRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn restore_many(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     change_many(route, req, LifeCycle::Restore, Operation::Restore).await
 }
 
-async fn open_api(
-    state: web::Data<RestState>,
-    Authenticated(principal): Authenticated,
-) -> Result<HttpResponse, ApiError> {
-    let meta = workspace(&state, &principal).await?;
-    let document = state.openapi.get(&meta);
+async fn open_api(route: Route) -> Result<HttpResponse, ApiError> {
+    let meta = route.workspace().await?;
+    let document = route.state.openapi.get(&meta);
     Ok(HttpResponse::Ok().json(document.as_ref()))
 }

@@ -5,13 +5,13 @@ use crate::api_keys::ApiKeyService;
 use crate::password::{check_password_rules, hash_password, verify_password};
 use crate::principal::{Principal, Subject};
 use crate::tokens::{TokenKind, TokenSigner, token_hash};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Serialize;
 use serde_json::json;
 use std::time::Duration;
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::error::{DomainError, DomainResult, Problems};
-use twenty_domain::identity::{ApiKey, NewAccount, RefreshTokenRecord, User, Workspace};
+use twenty_domain::identity::{NewAccount, RefreshTokenRecord, User, Workspace};
 use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::ports::IdentityStore;
 use twenty_domain::value::{check_text, is_valid_email};
@@ -346,16 +346,6 @@ impl<S: IdentityStore> AuthService<S> {
     /// The API keys of workspaces: create, list, revoke, delete.
     pub fn api_keys(&self) -> ApiKeyService<'_, S> {
         ApiKeyService::new(&self.store, &self.signer)
-    }
-
-    /// Creates an API key; the token is returned once and never stored.
-    pub async fn create_api_key(
-        &self,
-        workspace_id: Uuid,
-        name: &str,
-        expires_at: Option<DateTime<Utc>>,
-    ) -> DomainResult<(ApiKey, String)> {
-        self.api_keys().create(workspace_id, name, expires_at).await
     }
 
     /// Adds an admin to an existing workspace (CLI); the workspace's metadata is needed for its member record.

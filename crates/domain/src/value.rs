@@ -1,6 +1,6 @@
 //! Typed values and the validation and coercion of input values per field type (contract §8, last paragraph).
 
-use crate::error::Problems;
+use crate::error::{DomainError, DomainResult, Problems};
 use crate::field_type::{ListItems, ScalarKind, SubFormat, TextFormat};
 use crate::metadata::{Column, FieldMetadata};
 use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Utc};
@@ -142,6 +142,11 @@ pub fn check_text(path: &str, value: &str, max_chars: usize, problems: &mut Prob
     } else if value.chars().count() > max_chars {
         problems.push(path, format!("must be at most {max_chars} characters"));
     }
+}
+
+/// An id the client gave as text (a path segment, an argument): anything but a UUID is a validation error on `field`.
+pub fn parse_uuid(field: &str, text: &str) -> DomainResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| DomainError::invalid_field(field, "must be a UUID"))
 }
 
 pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {

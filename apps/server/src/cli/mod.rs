@@ -201,7 +201,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             with_state(&config, async |state| {
                 let (_, token) = state
                     .auth
-                    .create_api_key(workspace, &name, expires_at)
+                    .api_keys()
+                    .create(workspace, &name, expires_at)
                     .await
                     .map_err(describe)?;
                 println!("{token}");

@@ -273,7 +273,8 @@ async fn api_key_of(app: &TestApp, workspace: uuid::Uuid, expires_in_secs: Optio
     let (key, token) = app
         .state
         .auth
-        .create_api_key(workspace, "integration", expires_at)
+        .api_keys()
+        .create(workspace, "integration", expires_at)
         .await
         .unwrap();
     (key.id, token)
@@ -395,7 +396,8 @@ async fn an_api_key_tokens_exp_is_its_expires_at_to_the_second() {
     let (key, token) = app
         .state
         .auth
-        .create_api_key(app.workspace, "cli", Some(asked))
+        .api_keys()
+        .create(app.workspace, "cli", Some(asked))
         .await
         .unwrap();
     let expires_at = key.expires_at.unwrap();

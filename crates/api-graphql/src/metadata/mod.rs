@@ -34,6 +34,7 @@ use twenty_auth::{ApiKeyService, AuthService, Principal};
 use twenty_domain::metadata::{WorkspaceId, WorkspaceMetadata};
 use twenty_domain::services::WebhookService;
 use twenty_domain::services::{MetadataService, PresentationUpdate};
+use twenty_domain::value::parse_uuid;
 use twenty_domain::{DomainError, DomainResult};
 use twenty_storage::PgStore;
 use uuid::Uuid;
@@ -77,7 +78,7 @@ impl MetadataContext {
 }
 
 fn parse_id(id: &ID, name: &str) -> DomainResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| DomainError::invalid_field(name, "must be a UUID"))
+    parse_uuid(name, id)
 }
 
 /// The `description`, `icon` and `isActive` of an update input: each one given replaces, each one left out keeps.

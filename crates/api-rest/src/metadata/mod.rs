@@ -17,19 +17,17 @@ pub use page::MAX_METADATA_PAGE;
 pub use view::{MetadataFormat, data_model};
 
 use crate::error::ApiError;
-use crate::handlers::{Authenticated, RestState, workspace_of};
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use crate::route::Route;
+use actix_web::{HttpRequest, HttpResponse, web};
 use body::Body;
 use input::FieldCreation;
 use page::Paging;
 use serde_json::Value as Json;
-use std::future::{Ready, ready};
 use std::sync::Arc;
-use twenty_auth::Principal;
 use twenty_domain::DomainError;
 use twenty_domain::metadata::{FieldMetadata, RelationMetadata, WorkspaceMetadata};
 use twenty_domain::services::MetadataService;
+use twenty_domain::value::parse_uuid;
 use twenty_storage::PgStore;
 use uuid::Uuid;
 
@@ -80,48 +78,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metadata/{rest:.*}", web::to(unknown_route));
 }
 
-/// What every metadata handler starts from: the state, the principal, and the `{id}` of the path, if any.
-struct MetadataRoute {
-    state: web::Data<RestState>,
-    principal: Principal,
-    id: Option<String>,
-}
-
-impl FromRequest for MetadataRoute {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let route = req
-            .app_data::<web::Data<RestState>>()
-            .cloned()
-            .ok_or_else(|| ApiError(DomainError::internal("RestState is not registered as app data")))
-            .and_then(|state| {
-                let Authenticated(principal) = Authenticated::from_request(req, payload).into_inner()?;
-                Ok(MetadataRoute {
-                    state,
-                    principal,
-                    id: req.match_info().get("id").map(str::to_owned),
-                })
-            });
-        ready(route)
-    }
-}
-
-impl MetadataRoute {
+impl Route {
     fn service(&self) -> &MetadataService<PgStore> {
         &self.state.data_model
-    }
-
-    /// The current metadata of the principal's workspace (never another's: ids of other workspaces are unknown).
-    async fn workspace(&self) -> Result<Arc<WorkspaceMetadata>, ApiError> {
-        Ok(workspace_of(&self.state.data_model, &self.principal).await?)
-    }
-
-    /// The `{id}` of the path; anything but a UUID is 400.
-    fn id(&self) -> Result<Uuid, ApiError> {
-        Uuid::parse_str(self.id.as_deref().unwrap_or_default())
-            .map_err(|_| ApiError(DomainError::invalid_field("id", "must be a UUID")))
     }
 
     fn format(&self) -> MetadataFormat {
@@ -153,7 +112,7 @@ fn find_relation_in(meta: &WorkspaceMetadata, id: Uuid) -> Result<&RelationMetad
     meta.relation(id).ok_or_else(|| not_found("relation", id))
 }
 
-async fn open_api(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn open_api(route: Route) -> Result<HttpResponse, ApiError> {
     // The document does not depend on the workspace, but it is served to authenticated clients only.
     route.workspace().await?;
     Ok(HttpResponse::Ok().json(route.state.metadata.document.as_ref()))
@@ -165,7 +124,7 @@ async fn unknown_route() -> Result<HttpResponse, ApiError> {
     )))
 }
 
-async fn list_objects(route: MetadataRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn list_objects(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let paging = Paging::parse(req.query_string(), &[])?;
     let meta = route.workspace().await?;
     let items = meta
@@ -176,21 +135,21 @@ async fn list_objects(route: MetadataRoute, req: HttpRequest) -> Result<HttpResp
     Ok(HttpResponse::Ok().json(route.format().list("objects", paging.page(items))))
 }
 
-async fn find_object(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn find_object(route: Route) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
     let object = meta.object(id).ok_or_else(|| not_found("object", id))?;
     Ok(route.ok("object", view::object(&meta, object, true)))
 }
 
-async fn create_object(route: MetadataRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn create_object(route: Route, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let blueprint = input::new_object(Body::parse(&body)?)?;
     let meta = route.workspace().await?;
     let object = route.service().create_object(&meta, &blueprint).await?;
     Ok(route.created("createOneObject", view::object(&meta, &object, true)))
 }
 
-async fn update_object(route: MetadataRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn update_object(route: Route, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let update = input::object_update(Body::parse(&body)?)?;
     let meta = route.workspace().await?;
@@ -198,20 +157,18 @@ async fn update_object(route: MetadataRoute, body: web::Bytes) -> Result<HttpRes
     Ok(route.ok("updateOneObject", view::object(&meta, &object, true)))
 }
 
-async fn delete_object(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn delete_object(route: Route) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
     let object = route.service().delete_object(&meta, id).await?;
     Ok(route.ok("deleteOneObject", view::object(&meta, &object, false)))
 }
 
-async fn list_fields(route: MetadataRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn list_fields(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let paging = Paging::parse(req.query_string(), &["objectMetadataId"])?;
     let object = paging
         .extra("objectMetadataId")
-        .map(|id| {
-            Uuid::parse_str(id).map_err(|_| ApiError(DomainError::invalid_field("objectMetadataId", "must be a UUID")))
-        })
+        .map(|id| parse_uuid("objectMetadataId", id))
         .transpose()?;
     let meta = route.workspace().await?;
     let items = meta
@@ -224,7 +181,7 @@ async fn list_fields(route: MetadataRoute, req: HttpRequest) -> Result<HttpRespo
     Ok(HttpResponse::Ok().json(route.format().list("fields", paging.page(items))))
 }
 
-async fn find_field(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn find_field(route: Route) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
     let field = find_field_in(&meta, id)?;
@@ -232,7 +189,7 @@ async fn find_field(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
 }
 
 /// A field, or with `type: RELATION` a relation whose "from" side is the field described (answered with it).
-async fn create_field(route: MetadataRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn create_field(route: Route, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let creation = input::new_field(Body::parse(&body)?)?;
     let meta = route.workspace().await?;
     let service = route.service();
@@ -293,7 +250,7 @@ fn relation_field_paths(err: DomainError) -> DomainError {
     }
 }
 
-async fn update_field(route: MetadataRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn update_field(route: Route, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let mut body = Body::parse(&body)?;
     // Twenty's clients may repeat the id in the body; another id is a mistake.
@@ -309,7 +266,7 @@ async fn update_field(route: MetadataRoute, body: web::Bytes) -> Result<HttpResp
 }
 
 /// A field; a RELATION field goes with its relation (both fields), as in Twenty.
-async fn delete_field(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn delete_field(route: Route) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
     let field = find_field_in(&meta, id)?;
@@ -324,7 +281,7 @@ async fn delete_field(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
     Ok(route.ok("deleteOneField", view::field(&meta, field)))
 }
 
-async fn list_relations(route: MetadataRoute, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn list_relations(route: Route, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let paging = Paging::parse(req.query_string(), &[])?;
     let meta = route.workspace().await?;
     let items = meta
@@ -335,14 +292,14 @@ async fn list_relations(route: MetadataRoute, req: HttpRequest) -> Result<HttpRe
     Ok(HttpResponse::Ok().json(route.format().list("relations", paging.page(items))))
 }
 
-async fn find_relation(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn find_relation(route: Route) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
     let relation = find_relation_in(&meta, id)?;
     Ok(route.ok("relation", view::relation(&meta, relation)))
 }
 
-async fn create_relation(route: MetadataRoute, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn create_relation(route: Route, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let input = input::new_relation(Body::parse(&body)?)?;
     let meta = route.workspace().await?;
     let relation = route.service().create_relation(&meta, &input).await?;
@@ -352,7 +309,7 @@ async fn create_relation(route: MetadataRoute, body: web::Bytes) -> Result<HttpR
 
 /// A relation has nothing to change once created (as in Twenty): its fields are relabelled through
 /// `/rest/metadata/fields/{id}`.
-async fn update_relation(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn update_relation(route: Route) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
     let relation = find_relation_in(&meta, id)?;
@@ -363,7 +320,7 @@ async fn update_relation(route: MetadataRoute) -> Result<HttpResponse, ApiError>
     ))))
 }
 
-async fn delete_relation(route: MetadataRoute) -> Result<HttpResponse, ApiError> {
+async fn delete_relation(route: Route) -> Result<HttpResponse, ApiError> {
     let id = route.id()?;
     let meta = route.workspace().await?;
     let relation = route.service().delete_relation(&meta, id).await?;

@@ -15,7 +15,6 @@ pub use input::InputValue;
 pub use order::{OrderTerm, SortDirection, parse_order};
 pub use page::{Page, PageArgs, ReadLimits};
 pub use selection::{Selection, SelectionItem};
-use serde_json::Value as Json;
 
 /// One list read: the records of `object_id` matching `filter`, in `order`, one `page` of them, each shaped by
 /// `node`; `total_count` asks for the number of all matching records, `cursors` for which cursors (see
@@ -73,20 +72,6 @@ impl ConnectionQuery {
         problems.finish(())?;
         let page = Page::from_args(page, &order, limits)?;
         Ok(ConnectionQuery::new(object, filter, order, page))
-    }
-
-    /// [`ConnectionQuery::from_input`] of arguments held as JSON (a typed source: its strings stay strings).
-    pub fn from_json(
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        filter: Option<&Json>,
-        order_by: Option<&Json>,
-        page: &PageArgs,
-        limits: ReadLimits,
-    ) -> DomainResult<ConnectionQuery> {
-        let filter = filter.map(InputValue::from);
-        let order_by = order_by.map(InputValue::from);
-        ConnectionQuery::from_input(meta, object, filter.as_ref(), order_by.as_ref(), page, limits)
     }
 
     /// A query over all records of an object with the default order and the given page.

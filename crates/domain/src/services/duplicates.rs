@@ -10,6 +10,7 @@ use crate::ports::RecordStore;
 use crate::query::order::finish_order;
 use crate::query::{Connection, ConnectionQuery, Cursors, Filter, InputValue, Page, Selection};
 use crate::services::RecordService;
+use crate::value::parse_uuid;
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
@@ -152,7 +153,7 @@ fn duplicate_condition(object: &ObjectMetadata, record: &Json) -> DomainResult<O
     }
     let mut condition = vec![("or".to_string(), InputValue::List(alternatives))];
     if let Some(id) = fields.get(SystemField::Id.name()).and_then(Json::as_str) {
-        let id = Uuid::parse_str(id).map_err(|_| DomainError::invalid_field("id", "must be a UUID"))?;
+        let id = parse_uuid("id", id)?;
         condition.push((
             SystemField::Id.name().to_string(),
             InputValue::String(id.to_string()).under(Operator::Neq.name()),

@@ -149,20 +149,6 @@ impl<S: RecordStore> RecordService<S> {
         self.store.create(meta, object.id, &inputs, upsert, selection).await
     }
 
-    /// Updates the targeted records of an import (see [`WriteMode::ImportUpdate`]): the input may give the system
-    /// timestamps, `updatedAt` included, which then is not set to now.
-    pub async fn import_update_many(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        target: &RecordTarget,
-        data: &Json,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        self.update_targets(WriteMode::ImportUpdate, meta, object, target, data, selection)
-            .await
-    }
-
     pub async fn update_one(
         &self,
         meta: &WorkspaceMetadata,
@@ -179,20 +165,10 @@ impl<S: RecordStore> RecordService<S> {
         only_record(records, object, id)
     }
 
+    /// The same change to every targeted record; the target must be ids or a non-empty filter. `mode` is
+    /// [`WriteMode::Update`], or [`WriteMode::ImportUpdate`] for an import, whose input may give the system
+    /// timestamps (`updatedAt` included, which then is not set to now).
     pub async fn update_many(
-        &self,
-        meta: &WorkspaceMetadata,
-        object: &ObjectMetadata,
-        target: &RecordTarget,
-        data: &Json,
-        selection: &Selection,
-    ) -> DomainResult<Vec<Json>> {
-        self.update_targets(WriteMode::Update, meta, object, target, data, selection)
-            .await
-    }
-
-    /// The same change (read in `mode`) to every targeted record; the target must be ids or a non-empty filter.
-    async fn update_targets(
         &self,
         mode: WriteMode,
         meta: &WorkspaceMetadata,

@@ -7,7 +7,7 @@ use twenty_domain::blueprint::WorkspaceBlueprint;
 use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::ports::WorkspaceStore;
 use twenty_domain::query::Filter;
-use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits, Selection};
+use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, ReadLimits, Selection};
 use twenty_domain::record::{LifeCycle, RecordTarget};
 use uuid::Uuid;
 
@@ -213,7 +213,9 @@ pub fn query(
     order_by: Option<Json>,
     page: PageArgs,
 ) -> Result<ConnectionQuery, twenty_domain::DomainError> {
-    ConnectionQuery::from_json(
+    let filter = filter.as_ref().map(InputValue::from);
+    let order_by = order_by.as_ref().map(InputValue::from);
+    ConnectionQuery::from_input(
         meta,
         object,
         filter.as_ref(),

@@ -5,7 +5,7 @@ use serde_json::json;
 use test_support::TestDb;
 use twenty_domain::ErrorCode;
 use twenty_domain::query::Selection;
-use twenty_domain::record::{LifeCycle, RecordTarget};
+use twenty_domain::record::{LifeCycle, RecordTarget, WriteMode};
 
 async fn count(
     db: &TestDb,
@@ -139,6 +139,7 @@ async fn soft_delete_restore_and_destroy() {
         .db
         .records()
         .update_many(
+            WriteMode::Update,
             &fx.meta,
             company,
             &by_ids,

@@ -20,7 +20,7 @@ use std::path::Path;
 use twenty_domain::field_type::{Operator, SystemField};
 use twenty_domain::metadata::{ObjectMetadata, RelationStorage};
 use twenty_domain::query::{Filter, InputValue, Selection};
-use twenty_domain::record::RecordTarget;
+use twenty_domain::record::{RecordTarget, WriteMode};
 use uuid::Uuid;
 
 /// Relation ids of a written record, set in the second pass.
@@ -240,7 +240,8 @@ async fn set_relations(
             Ok(filter) => {
                 state
                     .records
-                    .import_update_many(
+                    .update_many(
+                        WriteMode::ImportUpdate,
                         &meta,
                         object,
                         &RecordTarget::Filter(filter),
