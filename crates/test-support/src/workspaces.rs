@@ -9,7 +9,7 @@ use twenty_domain::blueprint::{ObjectBlueprint, RelationBlueprint, WorkspaceBlue
 use twenty_domain::catalogue::standard_objects;
 use twenty_domain::metadata::WorkspaceMetadata;
 use twenty_domain::ports::WorkspaceStore;
-use twenty_domain::services::{MetadataService, NewRelation};
+use twenty_domain::services::{MetadataService, NewRelation, NewRelationSide};
 use uuid::Uuid;
 
 /// The secret test tokens are signed with.
@@ -118,22 +118,19 @@ fn is_standard_relation(standard: &WorkspaceBlueprint, relation: &RelationBluepr
 
 /// The metadata API's input for a relation of a blueprint, its objects looked up by name.
 fn new_relation(meta: &WorkspaceMetadata, relation: &RelationBlueprint) -> NewRelation {
-    let object_id = |name: &str| match meta.object_by_singular(name) {
-        Some(object) => object.id,
-        None => panic!("relation to an unknown object {name}"),
+    let side = |object: &str, name: &String, label: &String| NewRelationSide {
+        object_id: match meta.object_by_singular(object) {
+            Some(object) => object.id,
+            None => panic!("relation to an unknown object {object}"),
+        },
+        name: name.clone(),
+        label: Some(label.clone()),
+        ..NewRelationSide::default()
     };
     NewRelation {
         relation_type: relation.relation_type,
-        from_object_id: object_id(&relation.from_object),
-        to_object_id: object_id(&relation.to_object),
-        from_name: relation.from_field.clone(),
-        from_label: Some(relation.from_label.clone()),
-        to_name: relation.to_field.clone(),
-        to_label: Some(relation.to_label.clone()),
+        from: side(&relation.from_object, &relation.from_field, &relation.from_label),
+        to: side(&relation.to_object, &relation.to_field, &relation.to_label),
         on_delete: Some(relation.on_delete),
-        from_icon: None,
-        to_icon: None,
-        from_description: None,
-        to_description: None,
     }
 }

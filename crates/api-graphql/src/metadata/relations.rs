@@ -5,7 +5,7 @@ use super::{MetadataContext, parse_id};
 use juniper::{DefaultScalarValue as S, GraphQLEnum, GraphQLInputObject, GraphQLObject, ID};
 use twenty_domain::DomainResult;
 use twenty_domain::metadata::{OnDelete, RelationMetadata, RelationType};
-use twenty_domain::services::NewRelation;
+use twenty_domain::services::{NewRelation, NewRelationSide};
 
 #[derive(GraphQLEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelationTypeEnum {
@@ -111,17 +111,19 @@ pub(super) async fn create(context: &MetadataContext, data: CreateRelationInput)
     let meta = context.meta().await?;
     let input = NewRelation {
         relation_type: data.relation_type.to_domain(),
-        from_object_id: parse_id(&data.from_object_metadata_id, "fromObjectMetadataId")?,
-        to_object_id: parse_id(&data.to_object_metadata_id, "toObjectMetadataId")?,
-        from_name: data.from_field_metadata_name,
-        from_label: data.from_field_metadata_label,
-        to_name: data.to_field_metadata_name,
-        to_label: data.to_field_metadata_label,
+        from: NewRelationSide {
+            object_id: parse_id(&data.from_object_metadata_id, "fromObjectMetadataId")?,
+            name: data.from_field_metadata_name,
+            label: data.from_field_metadata_label,
+            ..NewRelationSide::default()
+        },
+        to: NewRelationSide {
+            object_id: parse_id(&data.to_object_metadata_id, "toObjectMetadataId")?,
+            name: data.to_field_metadata_name,
+            label: data.to_field_metadata_label,
+            ..NewRelationSide::default()
+        },
         on_delete: data.on_delete.map(OnDeleteEnum::to_domain),
-        from_icon: None,
-        to_icon: None,
-        from_description: None,
-        to_description: None,
     };
     context
         .data_model()

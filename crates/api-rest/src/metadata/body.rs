@@ -58,16 +58,24 @@ impl Body {
         self.map.remove(key)
     }
 
-    /// A string; absent or null is `None`.
-    pub(super) fn text(&mut self, key: &str) -> Option<String> {
+    /// The value of `key` as `read` takes it; absent or null is `None`, a value `read` refuses is the problem
+    /// `expected`.
+    fn typed<T>(&mut self, key: &str, expected: &str, read: impl FnOnce(Json) -> Option<T>) -> Option<T> {
         match self.json(key)? {
             Json::Null => None,
-            Json::String(s) => Some(s),
-            _ => {
-                self.problem(key, "must be a string");
+            value => read(value).or_else(|| {
+                self.problem(key, expected);
                 None
-            }
+            }),
         }
+    }
+
+    /// A string; absent or null is `None`.
+    pub(super) fn text(&mut self, key: &str) -> Option<String> {
+        self.typed(key, "must be a string", |value| match value {
+            Json::String(s) => Some(s),
+            _ => None,
+        })
     }
 
     /// A string that must be there (the empty string when it is not, with the problem reported).
@@ -97,26 +105,17 @@ impl Body {
 
     /// A boolean; absent or null is `None`.
     pub(super) fn boolean(&mut self, key: &str) -> Option<bool> {
-        match self.json(key)? {
-            Json::Null => None,
-            Json::Bool(b) => Some(b),
-            _ => {
-                self.problem(key, "must be true or false");
-                None
-            }
-        }
+        self.typed(key, "must be true or false", |value| value.as_bool())
     }
 
     /// A UUID given as a string; absent or null is `None`.
     pub(super) fn uuid(&mut self, key: &str) -> Option<Uuid> {
         let text = self.text(key)?;
-        match Uuid::parse_str(&text) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                self.problem(key, "must be a UUID");
-                None
-            }
+        let id = Uuid::parse_str(&text).ok();
+        if id.is_none() {
+            self.problem(key, "must be a UUID");
         }
+        id
     }
 
     /// A UUID that must be there.
@@ -132,27 +131,19 @@ impl Body {
     /// A nested object, read with its own getters; its problems join this body's with [`Body::absorb`].
     pub(super) fn object(&mut self, key: &str) -> Option<Body> {
         let path = self.path_of(key);
-        match self.json(key)? {
-            Json::Null => None,
+        self.typed(key, "must be an object", |value| match value {
             Json::Object(map) => Some(Body::at(map, path)),
-            _ => {
-                self.problem(key, "must be an object");
-                None
-            }
-        }
+            _ => None,
+        })
     }
 
     /// A list of objects, each read with its own getters.
     pub(super) fn objects(&mut self, key: &str) -> Option<Vec<Body>> {
         let path = self.path_of(key);
-        let items = match self.json(key)? {
-            Json::Null => return None,
-            Json::Array(items) => items,
-            _ => {
-                self.problem(key, "must be a list");
-                return None;
-            }
-        };
+        let items = self.typed(key, "must be a list", |value| match value {
+            Json::Array(items) => Some(items),
+            _ => None,
+        })?;
         let mut bodies = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
             match item {

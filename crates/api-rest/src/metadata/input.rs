@@ -9,7 +9,8 @@ use twenty_domain::field_type::FieldType;
 use twenty_domain::metadata::{ObjectId, OnDelete, RelationType};
 use twenty_domain::naming::name_from_label;
 use twenty_domain::services::{
-    FieldSettingsInput, FieldUpdate, NewField, NewRelation, ObjectUpdate, OptionInput, PresentationUpdate,
+    FieldSettingsInput, FieldUpdate, NewField, NewRelation, NewRelationSide, ObjectUpdate, OptionInput,
+    PresentationUpdate,
 };
 use twenty_domain::{DomainError, DomainResult};
 
@@ -190,17 +191,21 @@ fn relation_of_field(
     match (relation_type, object_id, target, target_name) {
         (Some(relation_type), Some(from), Some(to), Some(to_name)) => Ok(NewRelation {
             relation_type,
-            from_object_id: from,
-            to_object_id: to,
-            from_name: name,
-            from_label: Some(label),
-            to_name,
-            to_label: target_label,
+            from: NewRelationSide {
+                object_id: from,
+                name,
+                label: Some(label),
+                icon,
+                description,
+            },
+            to: NewRelationSide {
+                object_id: to,
+                name: to_name,
+                label: target_label,
+                icon: target_icon,
+                description: None,
+            },
             on_delete,
-            from_icon: icon,
-            to_icon: target_icon,
-            from_description: description,
-            to_description: None,
         }),
         _ => Err(DomainError::validation("Invalid relation field")),
     }
@@ -249,19 +254,27 @@ pub(super) fn new_relation(mut body: Body) -> DomainResult<NewRelation> {
     let to_name = either(&mut body, "toName", "toFieldMetadataName", true);
     let from_label = either(&mut body, "fromLabel", "fromFieldMetadataLabel", false);
     let to_label = either(&mut body, "toLabel", "toFieldMetadataLabel", false);
+    // Read in this order, so that problems are reported in it.
+    let on_delete = on_delete(&mut body, "onDelete");
+    let (from_icon, to_icon) = (body.text("fromIcon"), body.text("toIcon"));
+    let (from_description, to_description) = (body.text("fromDescription"), body.text("toDescription"));
     let relation = NewRelation {
         relation_type: relation_type.unwrap_or(RelationType::OneToMany),
-        from_object_id: from.unwrap_or_default(),
-        to_object_id: to.unwrap_or_default(),
-        from_name: from_name.unwrap_or_default(),
-        from_label,
-        to_name: to_name.unwrap_or_default(),
-        to_label,
-        on_delete: on_delete(&mut body, "onDelete"),
-        from_icon: body.text("fromIcon"),
-        to_icon: body.text("toIcon"),
-        from_description: body.text("fromDescription"),
-        to_description: body.text("toDescription"),
+        from: NewRelationSide {
+            object_id: from.unwrap_or_default(),
+            name: from_name.unwrap_or_default(),
+            label: from_label,
+            icon: from_icon,
+            description: from_description,
+        },
+        to: NewRelationSide {
+            object_id: to.unwrap_or_default(),
+            name: to_name.unwrap_or_default(),
+            label: to_label,
+            icon: to_icon,
+            description: to_description,
+        },
+        on_delete,
     };
     body.finish(relation)
 }

@@ -37,22 +37,31 @@ pub struct FieldUpdate {
     pub options: Option<Vec<SelectOption>>,
 }
 
-/// `createOneRelation`'s input.
+/// `createOneRelation`'s input: the relation's kind (seen from the "from" side), its two sides and what deleting a
+/// "to" record does.
 #[derive(Debug, Clone)]
 pub struct NewRelation {
     pub relation_type: RelationType,
-    pub from_object_id: ObjectId,
-    pub to_object_id: ObjectId,
-    pub from_name: String,
-    pub from_label: Option<String>,
-    pub to_name: String,
-    pub to_label: Option<String>,
+    pub from: NewRelationSide,
+    pub to: NewRelationSide,
     pub on_delete: Option<OnDelete>,
-    /// The icons and descriptions of the two relation fields (none unless given).
-    pub from_icon: Option<String>,
-    pub to_icon: Option<String>,
-    pub from_description: Option<String>,
-    pub to_description: Option<String>,
+}
+
+/// One side of a new relation: the object and the relation field created on it. The label defaults to one
+/// derived from the name; icon and description are none unless given.
+#[derive(Debug, Clone, Default)]
+pub struct NewRelationSide {
+    pub object_id: ObjectId,
+    pub name: String,
+    pub label: Option<String>,
+    pub icon: Option<String>,
+    pub description: Option<String>,
+}
+
+impl NewRelationSide {
+    fn label(&self) -> String {
+        self.label.clone().unwrap_or_else(|| labelled(&self.name))
+    }
 }
 
 /// One option of a new or changed SELECT, MULTI_SELECT or RATING field, as the APIs take it: the position may be
@@ -466,28 +475,29 @@ impl<S: MetadataStore> MetadataService<S> {
         meta: &WorkspaceMetadata,
         input: &NewRelation,
     ) -> DomainResult<RelationMetadata> {
-        let from = Self::object(meta, input.from_object_id)?;
-        let to = Self::object(meta, input.to_object_id)?;
+        let from = Self::object(meta, input.from.object_id)?;
+        let to = Self::object(meta, input.to.object_id)?;
+        let sides = [("from", &input.from), ("to", &input.to)];
         let mut problems = Problems::new();
-        check_field_name("fromFieldMetadataName", &input.from_name, &mut problems);
-        check_field_name("toFieldMetadataName", &input.to_name, &mut problems);
-        for (path, label) in [
-            ("fromFieldMetadataLabel", &input.from_label),
-            ("toFieldMetadataLabel", &input.to_label),
-        ] {
-            if let Some(label) = label {
-                check_label(path, label, &mut problems);
+        for (side, new) in sides {
+            check_field_name(&format!("{side}FieldMetadataName"), &new.name, &mut problems);
+        }
+        for (side, new) in sides {
+            if let Some(label) = &new.label {
+                check_label(&format!("{side}FieldMetadataLabel"), label, &mut problems);
             }
         }
-        for (path, text) in [
-            ("fromIcon", &input.from_icon),
-            ("toIcon", &input.to_icon),
-            ("fromDescription", &input.from_description),
-            ("toDescription", &input.to_description),
-        ] {
-            check_optional_text(path, &Some(text.clone()), &mut problems);
+        for (side, new) in sides {
+            check_optional_text(&format!("{side}Icon"), &Some(new.icon.clone()), &mut problems);
         }
-        if from.id == to.id && input.from_name == input.to_name {
+        for (side, new) in sides {
+            check_optional_text(
+                &format!("{side}Description"),
+                &Some(new.description.clone()),
+                &mut problems,
+            );
+        }
+        if from.id == to.id && input.from.name == input.to.name {
             problems.push(
                 "toFieldMetadataName",
                 "must differ from fromFieldMetadataName on a self-relation",
@@ -496,16 +506,8 @@ impl<S: MetadataStore> MetadataService<S> {
         problems.finish(())?;
         let mut blueprint = RelationBlueprint::new(
             input.relation_type,
-            (
-                &from.name_singular,
-                &input.from_name,
-                input.from_label.as_deref().unwrap_or(&labelled(&input.from_name)),
-            ),
-            (
-                &to.name_singular,
-                &input.to_name,
-                input.to_label.as_deref().unwrap_or(&labelled(&input.to_name)),
-            ),
+            (&from.name_singular, &input.from.name, &input.from.label()),
+            (&to.name_singular, &input.to.name, &input.to.label()),
         );
         if let Some(on_delete) = input.on_delete {
             blueprint = blueprint.on_delete(on_delete);
@@ -513,28 +515,23 @@ impl<S: MetadataStore> MetadataService<S> {
         let relation = blueprint.to_metadata(from.id, to.id, Uuid::new_v4());
         let (from_link, to_link) = relation.links();
         let now = Utc::now();
-        let side = |object: &ObjectMetadata, id, (name, label): (&str, &str), (icon, description), link| {
-            let mut field = FieldBlueprint::new(name, label, FieldType::Relation).to_metadata_unchecked(object.id, now);
+        let field = |object: &ObjectMetadata, id, new: &NewRelationSide, label: &str, link| {
+            let mut field =
+                FieldBlueprint::new(&new.name, label, FieldType::Relation).to_metadata_unchecked(object.id, now);
             field.id = id;
-            field.icon = icon;
-            field.description = description;
+            field.icon = new.icon.clone();
+            field.description = new.description.clone();
             field.relation = Some(link);
             field
         };
-        let from_field = side(
+        let from_field = field(
             from,
             relation.from_field_id,
-            (&input.from_name, &blueprint.from_label),
-            (input.from_icon.clone(), input.from_description.clone()),
+            &input.from,
+            &blueprint.from_label,
             from_link,
         );
-        let to_field = side(
-            to,
-            relation.to_field_id,
-            (&input.to_name, &blueprint.to_label),
-            (input.to_icon.clone(), input.to_description.clone()),
-            to_link,
-        );
+        let to_field = field(to, relation.to_field_id, &input.to, &blueprint.to_label, to_link);
         for (path, object, field, other) in [
             ("fromFieldMetadataName", from, &from_field, &to_field),
             ("toFieldMetadataName", to, &to_field, &from_field),

@@ -6,7 +6,6 @@ use crate::sql::{Bind, Sql};
 use twenty_domain::error::DomainResult;
 use twenty_domain::metadata::ObjectMetadata;
 use twenty_domain::query::{Comparison, Filter};
-use twenty_domain::value::Value;
 
 impl Compiler<'_> {
     /// The condition of `filter` on the rows of `alias`.
@@ -39,26 +38,28 @@ impl Compiler<'_> {
             }
             Filter::Compare { column, op } => {
                 let mut sql = Sql::new();
-                let col = |sql: &mut Sql| {
-                    sql.column(alias, &column.name);
-                };
                 let kind = column.kind;
-                let binary = |sql: &mut Sql, operator: &str, value: &Value| {
-                    sql.column(alias, &column.name).push(operator).bind_value(kind, value);
+                // `column <operator> $n`, and `column <suffix>` for the operators without a value.
+                let binary = |sql: &mut Sql, operator: &str, bind: Bind| {
+                    sql.column(alias, &column.name).push(operator).bind(bind);
                 };
+                let unary = |sql: &mut Sql, suffix: &str| {
+                    sql.column(alias, &column.name).push(suffix);
+                };
+                let text = |pattern: &String| Bind::Text(Some(pattern.clone()));
+                let texts = |items: &Vec<String>| Bind::TextArray(Some(items.clone()));
                 match op {
-                    Comparison::Eq(v) => binary(&mut sql, " = ", v),
-                    Comparison::Neq(v) => binary(&mut sql, " <> ", v),
-                    Comparison::Gt(v) => binary(&mut sql, " > ", v),
-                    Comparison::Gte(v) => binary(&mut sql, " >= ", v),
-                    Comparison::Lt(v) => binary(&mut sql, " < ", v),
-                    Comparison::Lte(v) => binary(&mut sql, " <= ", v),
+                    Comparison::Eq(v) => binary(&mut sql, " = ", Bind::of(kind, v)),
+                    Comparison::Neq(v) => binary(&mut sql, " <> ", Bind::of(kind, v)),
+                    Comparison::Gt(v) => binary(&mut sql, " > ", Bind::of(kind, v)),
+                    Comparison::Gte(v) => binary(&mut sql, " >= ", Bind::of(kind, v)),
+                    Comparison::Lt(v) => binary(&mut sql, " < ", Bind::of(kind, v)),
+                    Comparison::Lte(v) => binary(&mut sql, " <= ", Bind::of(kind, v)),
                     Comparison::In(values) if values.is_empty() => {
                         sql.push("FALSE");
                     }
                     Comparison::In(values) => {
-                        col(&mut sql);
-                        sql.push(" IN (");
+                        unary(&mut sql, " IN (");
                         for (i, v) in values.iter().enumerate() {
                             if i > 0 {
                                 sql.push(", ");
@@ -67,36 +68,18 @@ impl Compiler<'_> {
                         }
                         sql.push(")");
                     }
-                    Comparison::IsNull => {
-                        col(&mut sql);
-                        sql.push(" IS NULL");
-                    }
-                    Comparison::IsNotNull => {
-                        col(&mut sql);
-                        sql.push(" IS NOT NULL");
-                    }
-                    Comparison::Like(pattern) => {
-                        col(&mut sql);
-                        sql.push(" LIKE ").bind(Bind::Text(Some(pattern.clone())));
-                    }
-                    Comparison::ILike(pattern) => {
-                        col(&mut sql);
-                        sql.push(" ILIKE ").bind(Bind::Text(Some(pattern.clone())));
-                    }
+                    Comparison::IsNull => unary(&mut sql, " IS NULL"),
+                    Comparison::IsNotNull => unary(&mut sql, " IS NOT NULL"),
+                    Comparison::Like(pattern) => binary(&mut sql, " LIKE ", text(pattern)),
+                    Comparison::ILike(pattern) => binary(&mut sql, " ILIKE ", text(pattern)),
                     Comparison::StartsWith(prefix) => {
                         // starts_with compares literally: `%` and `_` in the prefix are not wildcards.
                         sql.push("starts_with(");
-                        col(&mut sql);
-                        sql.push(", ").bind(Bind::Text(Some(prefix.clone()))).push(")");
+                        unary(&mut sql, ", ");
+                        sql.bind(text(prefix)).push(")");
                     }
-                    Comparison::ContainsAny(items) => {
-                        col(&mut sql);
-                        sql.push(" && ").bind(Bind::TextArray(Some(items.clone())));
-                    }
-                    Comparison::ContainsAll(items) => {
-                        col(&mut sql);
-                        sql.push(" @> ").bind(Bind::TextArray(Some(items.clone())));
-                    }
+                    Comparison::ContainsAny(items) => binary(&mut sql, " && ", texts(items)),
+                    Comparison::ContainsAll(items) => binary(&mut sql, " @> ", texts(items)),
                 }
                 sql
             }

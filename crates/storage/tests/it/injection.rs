@@ -171,7 +171,7 @@ async fn review_findings_are_client_errors() {
     use twenty_domain::catalogue::standard_objects;
     use twenty_domain::field_type::FieldType;
     use twenty_domain::metadata::{OnDelete, RelationType};
-    use twenty_domain::services::{MetadataService, NewRelation};
+    use twenty_domain::services::{MetadataService, NewRelation, NewRelationSide};
     let blueprint = standard_objects()
         .object(ObjectBlueprint::custom("lock", "locks", "Lock", "Locks"))
         .relation(
@@ -208,17 +208,17 @@ async fn review_findings_are_client_errors() {
     );
     let self_relation = NewRelation {
         relation_type: RelationType::OneToMany,
-        from_object_id: person,
-        to_object_id: person,
-        from_name: "parentId".into(),
-        from_label: None,
-        to_name: "parent".into(),
-        to_label: None,
+        from: NewRelationSide {
+            object_id: person,
+            name: "parentId".into(),
+            ..NewRelationSide::default()
+        },
+        to: NewRelationSide {
+            object_id: person,
+            name: "parent".into(),
+            ..NewRelationSide::default()
+        },
         on_delete: None,
-        from_icon: None,
-        to_icon: None,
-        from_description: None,
-        to_description: None,
     };
     assert_eq!(
         service

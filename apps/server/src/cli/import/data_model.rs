@@ -11,7 +11,8 @@ use twenty_domain::blueprint::ObjectBlueprint;
 use twenty_domain::field_type::FieldType;
 use twenty_domain::metadata::{OnDelete, RelationType, WorkspaceMetadata};
 use twenty_domain::services::{
-    FieldSettingsInput, FieldUpdate, NewField, NewRelation, ObjectUpdate, OptionInput, PresentationUpdate,
+    FieldSettingsInput, FieldUpdate, NewField, NewRelation, NewRelationSide, ObjectUpdate, OptionInput,
+    PresentationUpdate,
 };
 use uuid::Uuid;
 
@@ -217,19 +218,18 @@ async fn apply_relation(
         .as_deref()
         .and_then(RelationType::parse)
         .ok_or_else(|| anyhow::anyhow!("dataModel: relation {} has no known relationType", relation["id"]))?;
+    let side = |object_id, name, field: &Json| NewRelationSide {
+        object_id,
+        name,
+        label: text(field, "label"),
+        icon: text(field, "icon"),
+        description: text(field, "description"),
+    };
     let input = NewRelation {
         relation_type,
-        from_object_id: from.id,
-        to_object_id: to.id,
-        from_name: from_field_name.clone(),
-        from_label: text(from_field, "label"),
-        to_name: to_field_name,
-        to_label: text(to_field, "label"),
+        from: side(from.id, from_field_name.clone(), from_field),
+        to: side(to.id, to_field_name, to_field),
         on_delete: text(relation, "onDelete").as_deref().and_then(OnDelete::parse),
-        from_icon: text(from_field, "icon"),
-        to_icon: text(to_field, "icon"),
-        from_description: text(from_field, "description"),
-        to_description: text(to_field, "description"),
     };
     state
         .data_model
