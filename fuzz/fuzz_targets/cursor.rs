@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value as Json, json};
 use std::sync::OnceLock;
-use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits};
+use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, ReadLimits};
 use twenty_fuzz::{compile, workspace};
 
 /// (object, orderBy) pairs; `null` is the default order (`position`, then `id`).
@@ -46,9 +46,9 @@ fuzz_target!(|data: &[u8]| {
         let Some(object) = workspace().object_by_singular(name) else {
             continue;
         };
-        let order = (!order.is_null()).then_some(order);
+        let order = (!order.is_null()).then(|| InputValue::from(order));
         for page in [&forward, &backward] {
-            match ConnectionQuery::from_json(workspace(), object, None, order, page, ReadLimits::default()) {
+            match ConnectionQuery::from_input(workspace(), object, None, order.as_ref(), page, ReadLimits::default()) {
                 Ok(query) => compile(object, query),
                 Err(e) => {
                     std::hint::black_box(e.to_string());

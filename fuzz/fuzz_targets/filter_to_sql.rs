@@ -1,5 +1,5 @@
 //! Fuzzes GraphQL-style filter and order input → SQL: a JSON document becomes the arguments of
-//! `ConnectionQuery::from_json` (the domain's filter resolver, order parser and paging), and the query it yields
+//! `ConnectionQuery::from_input` (the domain's filter resolver, order parser and paging), and the query it yields
 //! is compiled by the storage compiler. Errors are expected; panics are findings.
 //!
 //! Input: `{"object": "company", "filter": …, "orderBy": …, "first": n, "last": n, "after": "…", "before": "…"}`
@@ -11,13 +11,16 @@
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value as Json;
 use twenty_domain::metadata::ObjectMetadata;
-use twenty_domain::query::{ConnectionQuery, PageArgs, ReadLimits};
+use twenty_domain::query::{ConnectionQuery, InputValue, PageArgs, ReadLimits};
 use twenty_fuzz::{compile, objects, workspace};
 
 const KEYS: [&str; 7] = ["object", "filter", "orderBy", "first", "last", "after", "before"];
 
 fn run(object: &ObjectMetadata, filter: Option<&Json>, order_by: Option<&Json>, page: &PageArgs) {
-    match ConnectionQuery::from_json(workspace(), object, filter, order_by, page, ReadLimits::default()) {
+    let filter = filter.map(InputValue::from);
+    let order_by = order_by.map(InputValue::from);
+    let (filter, order_by) = (filter.as_ref(), order_by.as_ref());
+    match ConnectionQuery::from_input(workspace(), object, filter, order_by, page, ReadLimits::default()) {
         Ok(query) => compile(object, query),
         Err(e) => {
             std::hint::black_box(e.to_string());

@@ -1,6 +1,6 @@
-//! Record reads and writes: [`RecordStore`] over PostgreSQL. The work is done by functions over one connection
-//! (`&mut AsyncPgConnection`) so that a caller may run them inside its own transaction (account creation, tests);
-//! writes needing several statements open a transaction (a savepoint when nested).
+//! Record reads and writes: [`RecordStore`] over PostgreSQL. Reads and creates are also functions over one
+//! connection (`&mut AsyncPgConnection`) so that a caller may run them inside its own transaction (account
+//! creation, tests); writes needing several statements open a transaction (a savepoint when nested).
 
 use crate::compile::{Compiler, Output, WriteKind};
 use crate::error::{TxError, to_domain};
@@ -113,50 +113,7 @@ pub async fn create(
     .await
 }
 
-/// Updates the targeted live records.
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object_id: ObjectId,
-    target: &RecordTarget,
-    input: &RecordInput,
-    selection: &Selection,
-) -> DomainResult<Vec<Json>> {
-    let object = object(meta, object_id)?;
-    if input.links.is_empty() {
-        let sql = Compiler::new(meta).modify(
-            object,
-            WriteKind::Update,
-            target,
-            Some(input),
-            Output::Records(selection),
-        )?;
-        return Ok(load_json(conn, sql).await?);
-    }
-    tx(conn, async |conn| {
-        let sql = Compiler::new(meta).modify(object, WriteKind::Update, target, Some(input), Output::Ids)?;
-        let ids = load_ids(conn, sql).await?;
-        let links: Vec<_> = ids.iter().map(|id| (*id, input.links.as_slice())).collect();
-        link_and_read(conn, meta, object, &links, selection).await
-    })
-    .await
-}
-
-/// Soft delete, restore or destroy, in one statement with its events.
-pub async fn modify(
-    conn: &mut AsyncPgConnection,
-    meta: &WorkspaceMetadata,
-    object_id: ObjectId,
-    kind: WriteKind,
-    target: &RecordTarget,
-    selection: &Selection,
-) -> DomainResult<Vec<Json>> {
-    let object = object(meta, object_id)?;
-    let sql = Compiler::new(meta).modify(object, kind, target, None, Output::Records(selection))?;
-    Ok(load_json(conn, sql).await?)
-}
-
-/// Each method checks a connection out of the pool and runs the function of the same name (or [`modify`]) on it.
+/// Each method checks a connection out of the pool; `find` and `create` run the functions of the same name on it.
 impl RecordStore for PgStore {
     async fn find(&self, meta: &WorkspaceMetadata, query: &ConnectionQuery) -> DomainResult<Json> {
         find(&mut *self.conn_of(meta.workspace_id).await?, meta, query).await
@@ -184,26 +141,31 @@ impl RecordStore for PgStore {
     async fn update(
         &self,
         meta: &WorkspaceMetadata,
-        object: ObjectId,
+        object_id: ObjectId,
         target: &RecordTarget,
         input: &RecordInput,
         selection: &Selection,
     ) -> DomainResult<Vec<Json>> {
-        update(
-            &mut *self.conn_of(meta.workspace_id).await?,
-            meta,
-            object,
-            target,
-            input,
-            selection,
-        )
+        let object = object(meta, object_id)?;
+        let conn = &mut *self.conn_of(meta.workspace_id).await?;
+        if input.links.is_empty() {
+            let output = Output::Records(selection);
+            let sql = Compiler::new(meta).modify(object, WriteKind::Update, target, Some(input), output)?;
+            return Ok(load_json(conn, sql).await?);
+        }
+        tx(conn, async |conn| {
+            let sql = Compiler::new(meta).modify(object, WriteKind::Update, target, Some(input), Output::Ids)?;
+            let ids = load_ids(conn, sql).await?;
+            let links: Vec<_> = ids.iter().map(|id| (*id, input.links.as_slice())).collect();
+            link_and_read(conn, meta, object, &links, selection).await
+        })
         .await
     }
 
     async fn change_life_cycle(
         &self,
         meta: &WorkspaceMetadata,
-        object: ObjectId,
+        object_id: ObjectId,
         change: LifeCycle,
         target: &RecordTarget,
         selection: &Selection,
@@ -213,15 +175,9 @@ impl RecordStore for PgStore {
             LifeCycle::Restore => WriteKind::Restore,
             LifeCycle::Destroy => WriteKind::Destroy,
         };
-        modify(
-            &mut *self.conn_of(meta.workspace_id).await?,
-            meta,
-            object,
-            kind,
-            target,
-            selection,
-        )
-        .await
+        let object = object(meta, object_id)?;
+        let sql = Compiler::new(meta).modify(object, kind, target, None, Output::Records(selection))?;
+        Ok(load_json(&mut *self.conn_of(meta.workspace_id).await?, sql).await?)
     }
 
     async fn estimated_rows(&self, meta: &WorkspaceMetadata, object_id: ObjectId) -> DomainResult<u64> {
