@@ -2,8 +2,7 @@
 //! `NUMERIC`), each end to end: created through `/metadata`, written and read through GraphQL and REST, filtered by
 //! every sub-field, ordered where orderable, and bad values refused with VALIDATION_ERROR, nothing written.
 
-use crate::support::TestApp;
-use actix_web::http::Method;
+use crate::support::{TestApp, node_texts, texts};
 use serde_json::{Value, json};
 
 /// One type under test: two records' values (`low` sorts before `high` on every orderable sub-field), and the
@@ -40,14 +39,8 @@ async fn gadgets(field_type: &str) -> TestApp {
         json!({"d": {"objectMetadataId": object_id, "name": "name", "label": "Name", "type": "TEXT"}}),
     )
     .await;
-    let created = app
-        .rest_expect(
-            Method::POST,
-            "/rest/metadata/fields",
-            Some(json!({"objectMetadataId": object_id, "name": FIELD, "label": "F", "type": field_type})),
-            201,
-        )
-        .await;
+    let f = json!({"objectMetadataId": object_id, "name": FIELD, "label": "F", "type": field_type});
+    let created = app.rest_post("/rest/metadata/fields", f).await.expect(201);
     assert_eq!(
         created["data"]["createOneField"]["type"],
         json!(field_type),
@@ -60,9 +53,8 @@ async fn gadgets(field_type: &str) -> TestApp {
         )
         .await;
     assert_eq!(created["createOneField"]["type"], json!(field_type));
-    let listed = app
-        .rest_expect(Method::GET, &format!("/rest/metadata/objects/{object_id}"), None, 200)
-        .await;
+    let object = format!("/rest/metadata/objects/{object_id}");
+    let listed = app.rest_get(&object).await.expect(200);
     let fields = listed["data"]["object"]["fields"].as_array().unwrap();
     for name in [FIELD, "g"] {
         let field = fields.iter().find(|f| f["name"] == json!(name)).unwrap();
@@ -112,10 +104,38 @@ async fn count(app: &TestApp) -> u64 {
         .unwrap()
 }
 
+/// The names of the gadgets a GraphQL document answers (its `gadgets` connection).
+async fn graphql_names(app: &TestApp, document: &str, variables: Value) -> Vec<String> {
+    node_texts(&app.query_with(document, variables).await["gadgets"], "name")
+}
+
+/// The names of the gadgets a REST list answers.
+async fn rest_names(app: &TestApp, path: &str) -> Vec<String> {
+    texts(&app.rest_get(path).await.expect(200)["data"], "name")
+}
+
 async fn run(case: Case) {
     let app = gadgets(case.field_type).await;
-    let sel = case.selection;
+    let low_id = written_and_read_back(&app, &case).await;
+    filters_match_low_only(&app, &case).await;
+    orders_put_low_first(&app, &case).await;
+    bad_values_are_refused(&app, &case, &low_id).await;
 
+    // The types are in the schema and the OpenAPI document.
+    let document = app
+        .get(&format!("/rest/open-api/core?token={}", app.token), None)
+        .await
+        .expect(200);
+    assert!(
+        document["components"]["schemas"]["Gadget"]["properties"][FIELD].is_object(),
+        "{}",
+        document["components"]["schemas"]["Gadget"]
+    );
+}
+
+/// `low` and `high` written and read back through both APIs: low's id.
+async fn written_and_read_back(app: &TestApp, case: &Case) -> String {
+    let sel = case.selection;
     // GraphQL: create low (JSON sub-fields included, in a variable), read it back as written.
     let created = app
         .query_with(
@@ -132,69 +152,38 @@ async fn run(case: Case) {
     }
     assert_eq!(created["createGadget"][FIELD], expected, "{created}");
     // The same value through REST's PATCH.
-    app.rest(
-        Method::PATCH,
-        &format!("/rest/gadgets/{low_id}"),
-        Some(json!({FIELD: case.low})),
-    )
-    .await
-    .expect(200);
+    let low = format!("/rest/gadgets/{low_id}");
+    app.rest_patch(&low, json!({FIELD: case.low})).await.expect(200);
 
     // REST: create high (first as low's value, then updated through PATCH).
-    let res = app
-        .rest(
-            Method::POST,
-            "/rest/gadgets",
-            Some(json!({"name": "high", FIELD: case.low})),
-        )
+    let high = app
+        .rest_post("/rest/gadgets", json!({"name": "high", FIELD: case.low}))
         .await;
-    let high = res.expect(201);
-    let high_id = high["data"]["id"].as_str().unwrap().to_string();
-    let patched = app
-        .rest(
-            Method::PATCH,
-            &format!("/rest/gadgets/{high_id}"),
-            Some(json!({FIELD: case.high})),
-        )
-        .await
-        .expect(200);
+    let high_id = high.expect(201)["data"]["id"].as_str().unwrap().to_string();
+    let high = format!("/rest/gadgets/{high_id}");
+    let patched = app.rest_patch(&high, json!({FIELD: case.high})).await.expect(200);
     assert_eq!(patched["data"][FIELD], case.high, "{patched}");
-    let read = app.rest_get(&format!("/rest/gadgets/{low_id}")).await.expect(200);
+    let read = app.rest_get(&low).await.expect(200);
     assert_eq!(read["data"][FIELD], case.low, "{read}");
 
     // GraphQL update round trip on low (same value), and read through GraphQL.
-    let updated = app
-        .query_with(
-            &format!(
-                "mutation($id: ID!, $d: GadgetUpdateInput!) {{ updateGadget(id: $id, data: $d) {{ {FIELD} {sel} }} }}"
-            ),
-            json!({"id": low_id, "d": {FIELD: case.low.clone()}}),
-        )
-        .await;
+    let update =
+        format!("mutation($id: ID!, $d: GadgetUpdateInput!) {{ updateGadget(id: $id, data: $d) {{ {FIELD} {sel} }} }}");
+    let low_again = json!({"id": low_id, "d": {FIELD: case.low.clone()}});
+    let updated = app.query_with(&update, low_again).await;
     assert_eq!(updated["updateGadget"][FIELD], case.low, "{updated}");
-    let one = app
-        .query_with(
-            &format!("query($id: ID!) {{ gadget(filter: {{id: {{eq: $id}}}}) {{ {FIELD} {sel} }} }}"),
-            json!({"id": high_id}),
-        )
-        .await;
+    let by_id = format!("query($id: ID!) {{ gadget(filter: {{id: {{eq: $id}}}}) {{ {FIELD} {sel} }} }}");
+    let one = app.query_with(&by_id, json!({"id": high_id})).await;
     assert_eq!(one["gadget"][FIELD], case.high, "{one}");
+    low_id
+}
 
-    // Filters: each matches low only, on both APIs and both REST dialects.
+/// Each filter matches low only, on both APIs and both REST dialects.
+async fn filters_match_low_only(app: &TestApp, case: &Case) {
+    let filtered = "query($f: GadgetFilterInput) { gadgets(filter: $f) { edges { node { name } } } }";
     for (sub, op, operand) in &case.filters {
         let filter = nested(sub, json!({*op: operand}));
-        let listed = app
-            .query_with(
-                "query($f: GadgetFilterInput) { gadgets(filter: $f) { edges { node { name } } } }",
-                json!({"f": filter}),
-            )
-            .await;
-        let names: Vec<&str> = listed["gadgets"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["node"]["name"].as_str().unwrap())
-            .collect();
+        let names = graphql_names(app, filtered, json!({"f": filter})).await;
         assert_eq!(names, ["low"], "GraphQL filter {filter}");
         let text = query_text(operand);
         let bracket = format!(
@@ -212,46 +201,24 @@ async fn run(case: Case) {
             percent(&format!("{}[{op}]:{twenty_operand}", path_of(sub)))
         );
         for path in [bracket, twenty] {
-            let listed = app.rest_get(&path).await.expect(200);
-            let names: Vec<&str> = listed["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["name"].as_str().unwrap())
-                .collect();
-            assert_eq!(names, ["low"], "REST {path}");
+            assert_eq!(rest_names(app, &path).await, ["low"], "REST {path}");
         }
     }
+}
 
-    // Orders.
+/// Each orderable sub-field sorts low before high (and back), on both APIs; the others are refused.
+async fn orders_put_low_first(app: &TestApp, case: &Case) {
+    let ordered = "query($o: [GadgetOrderByInput!]) { gadgets(orderBy: $o) { edges { node { name } } } }";
     for sub in &case.orderable {
         for (direction, expected) in [("AscNullsLast", ["low", "high"]), ("DescNullsLast", ["high", "low"])] {
             let order = nested(sub, json!(direction));
-            let listed = app
-                .query_with(
-                    "query($o: [GadgetOrderByInput!]) { gadgets(orderBy: $o) { edges { node { name } } } }",
-                    json!({"o": [order]}),
-                )
-                .await;
-            let names: Vec<&str> = listed["gadgets"]["edges"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["node"]["name"].as_str().unwrap())
-                .collect();
+            let names = graphql_names(app, ordered, json!({"o": [order]})).await;
             assert_eq!(names, expected, "GraphQL order {order}");
             let path = format!(
                 "/rest/gadgets?order_by={}",
                 percent(&format!("{}[{direction}]", path_of(sub)))
             );
-            let listed = app.rest_get(&path).await.expect(200);
-            let names: Vec<&str> = listed["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["name"].as_str().unwrap())
-                .collect();
-            assert_eq!(names, expected, "REST {path}");
+            assert_eq!(rest_names(app, &path).await, expected, "REST {path}");
         }
     }
     for sub in &case.not_orderable {
@@ -259,12 +226,13 @@ async fn run(case: Case) {
             "/rest/gadgets?order_by={}",
             percent(&format!("{}[AscNullsFirst]", path_of(sub)))
         );
-        let res = app.rest_get(&path).await;
-        assert_eq!(res.status, 400, "{path}: {}", res.body);
-        assert_eq!(res.error_code(), "VALIDATION_ERROR");
+        app.rest_get(&path).await.expect_error(400, "VALIDATION_ERROR");
     }
+}
 
-    // Bad values: refused on both APIs, naming the field, and nothing written.
+/// Bad values: refused on both APIs, naming the field, and nothing written.
+async fn bad_values_are_refused(app: &TestApp, case: &Case, low_id: &str) {
+    let low = format!("/rest/gadgets/{low_id}");
     for (bad, path) in &case.bad {
         let gql = app
             .graphql(
@@ -286,35 +254,15 @@ async fn run(case: Case) {
             "{bad} should name {named}: {}",
             gql.0
         );
-        let res = app
-            .rest(Method::POST, "/rest/gadgets", Some(json!({"name": "bad", FIELD: bad})))
-            .await;
-        assert_eq!(res.status, 400, "{bad}: {}", res.body);
-        assert_eq!(res.error_code(), "VALIDATION_ERROR");
+        let res = app.rest_post("/rest/gadgets", json!({"name": "bad", FIELD: bad})).await;
+        res.expect_error(400, "VALIDATION_ERROR");
         assert!(res.body.contains(path), "{bad} should name {path}: {}", res.body);
-        let res = app
-            .rest(
-                Method::PATCH,
-                &format!("/rest/gadgets/{low_id}"),
-                Some(json!({FIELD: bad})),
-            )
-            .await;
+        let res = app.rest_patch(&low, json!({FIELD: bad})).await;
         assert_eq!(res.status, 400, "{bad}: {}", res.body);
-        assert_eq!(count(&app).await, 2);
-        let read = app.rest_get(&format!("/rest/gadgets/{low_id}")).await.expect(200);
+        assert_eq!(count(app).await, 2);
+        let read = app.rest_get(&low).await.expect(200);
         assert_eq!(read["data"][FIELD], case.low, "{read}");
     }
-
-    // The types are in the schema and the OpenAPI document.
-    let document = app
-        .get(&format!("/rest/open-api/core?token={}", app.token), None)
-        .await
-        .expect(200);
-    assert!(
-        document["components"]["schemas"]["Gadget"]["properties"][FIELD].is_object(),
-        "{}",
-        document["components"]["schemas"]["Gadget"]
-    );
 }
 
 #[actix_web::test]

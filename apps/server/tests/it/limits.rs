@@ -31,7 +31,7 @@ async fn stalled(path: &'static str, sent: &'static str, announced: usize) -> Op
 
 /// An app configured with `env` and a signed-up workspace.
 async fn workspace_with(env: &[(&str, &str)]) -> TestApp {
-    TestApp::with_env(env).await.with_workspace().await
+    TestApp::with_env_workspace(env).await
 }
 
 /// An app configured with `env` behind the real HTTP server; keep the first two alive while using the port.

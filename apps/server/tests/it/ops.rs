@@ -118,10 +118,7 @@ async fn with_metrics_addr_the_metrics_are_served_there_and_not_on_the_public_po
 
 #[actix_web::test]
 async fn server_url_is_the_open_api_documents_server() {
-    let app = TestApp::with_env(&[("SERVER_URL", "https://crm.example.com/")])
-        .await
-        .with_workspace()
-        .await;
+    let app = TestApp::with_env_workspace(&[("SERVER_URL", "https://crm.example.com/")]).await;
     let document = app.rest_get("/rest/open-api/core").await.expect(200);
     assert_eq!(document["servers"], json!([{"url": "https://crm.example.com/rest"}]));
 }

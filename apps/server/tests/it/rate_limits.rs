@@ -114,7 +114,7 @@ async fn new_api_keys_do_not_multiply_a_workspaces_budget_kept_in_redis() {
 async fn three_keys_share_their_workspaces_budget(env: &[(&str, &str)]) {
     let mut vars = vec![("RATE_LIMIT_REST", "2"), ("RATE_LIMIT_WORKSPACE_FACTOR", "2")];
     vars.extend_from_slice(env);
-    let app = TestApp::with_env(&vars).await.with_workspace().await;
+    let app = TestApp::with_env_workspace(&vars).await;
     let mut keys = Vec::new();
     for name in ["one", "two", "three"] {
         keys.push(app.api_key(name).await.1);
@@ -144,10 +144,7 @@ async fn with_redis_url_the_budgets_live_in_redis_under_prefixed_expiring_keys()
         ("RATE_LIMIT_REST", "3"),
         ("SIGN_UP_RATE_LIMIT", "0"),
     ];
-    let app = TestApp::with_env(&env)
-        .await
-        .with_workspace()
-        .await
+    let app = TestApp::with_env_workspace(&env).await
         .with_api_key()
         .await;
     assert_eq!(spend_rest_budget(&app, &app.token).await, ["2", "1", "0"]);

@@ -3,60 +3,40 @@
 //! comes from. The requests are Twenty's; where Twenty's people carry `emails`, ours carry the `email` of §8.
 
 use crate::support::*;
-use actix_web::http::Method;
 use serde_json::{Value, json};
 
 const COMPANY: &str = "20202020-0000-4000-8000-0000000000c1";
 const PERSON_1: &str = "20202020-0000-4000-8000-0000000000d1";
 const PERSON_2: &str = "20202020-0000-4000-8000-0000000000d2";
 const PERSON_3: &str = "20202020-0000-4000-8000-0000000000d3";
+const DUPLICATES: &str = "/rest/people/duplicates";
 
 /// Twenty's `beforeAll`: a company, two people named John Doe and a Phil Collins, all of that company.
 async fn people() -> TestApp {
     let app = TestApp::new().await.with_workspace().await;
-    app.rest_expect(
-        Method::POST,
-        "/rest/companies",
-        Some(json!({"id": COMPANY, "domainName": "https://acme.example"})),
-        201,
-    )
-    .await;
+    let acme = json!({"id": COMPANY, "domainName": "https://acme.example"});
+    app.rest_post("/rest/companies", acme).await.expect(201);
     let person = |id: &str, first: &str, last: &str| json!({"id": id, "companyId": COMPANY, "name": {"firstName": first, "lastName": last}});
-    app.rest_expect(
-        Method::POST,
-        "/rest/batch/people",
-        Some(json!([
-            person(PERSON_1, "John", "Doe"),
-            person(PERSON_2, "John", "Doe"),
-            person(PERSON_3, "Phil", "Collins")
-        ])),
-        201,
-    )
-    .await;
+    let people = json!([
+        person(PERSON_1, "John", "Doe"),
+        person(PERSON_2, "John", "Doe"),
+        person(PERSON_3, "Phil", "Collins")
+    ]);
+    app.rest_post("/rest/batch/people", people).await.expect(201);
     app
 }
 
 async fn duplicates(app: &TestApp, query: &str, body: Value) -> Value {
-    app.rest_expect(
-        Method::POST,
-        &format!("/rest/people/duplicates{query}"),
-        Some(body),
-        200,
-    )
-    .await
+    let path = format!("{DUPLICATES}{query}");
+    app.rest_post(&path, body).await.expect(200)
 }
 
 fn john_doe() -> Value {
     json!({"data": [{"name": {"firstName": "John", "lastName": "Doe"}}]})
 }
 
-fn duplicate_ids(page: &Value) -> Vec<&str> {
-    page["personDuplicates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap())
-        .collect()
+fn duplicate_ids(page: &Value) -> Vec<String> {
+    texts(&page["personDuplicates"], "id")
 }
 
 /// "should retrieve duplicates by object data".
@@ -87,14 +67,10 @@ async fn duplicates_of_a_stored_record_exclude_itself() {
 #[tokio::test]
 async fn a_record_like_no_other_has_no_duplicates() {
     let app = people().await;
-    let answer = duplicates(
-        &app,
-        "",
-        json!({"data": [{"name": {"firstName": "Not", "lastName": "Existing"}}]}),
-    )
-    .await;
+    let not_existing = json!({"data": [{"name": {"firstName": "Not", "lastName": "Existing"}}]});
+    let answer = duplicates(&app, "", not_existing).await;
     assert_eq!(answer["data"][0]["totalCount"], json!(0));
-    assert_eq!(duplicate_ids(&answer["data"][0]), Vec::<&str>::new());
+    assert_eq!(duplicate_ids(&answer["data"][0]), Vec::<String>::new());
 }
 
 /// "should return 400 error when empty object data provided", "should return empty result when empty ids
@@ -102,9 +78,7 @@ async fn a_record_like_no_other_has_no_duplicates() {
 #[tokio::test]
 async fn the_body_names_records_by_data_or_by_ids_not_both() {
     let app = people().await;
-    let refused = app
-        .rest_expect(Method::POST, "/rest/people/duplicates", Some(json!({"data": []})), 400)
-        .await;
+    let refused = app.rest_post(DUPLICATES, json!({"data": []})).await.expect(400);
     assert!(
         refused
             .to_string()
@@ -113,14 +87,8 @@ async fn the_body_names_records_by_data_or_by_ids_not_both() {
     );
     let answer = duplicates(&app, "", json!({"ids": []})).await;
     assert_eq!(answer["data"], json!([]));
-    let refused = app
-        .rest_expect(
-            Method::POST,
-            "/rest/people/duplicates",
-            Some(json!({"data": [], "ids": []})),
-            400,
-        )
-        .await;
+    let both = json!({"data": [], "ids": []});
+    let refused = app.rest_post(DUPLICATES, both).await.expect(400);
     assert!(refused.to_string().contains("You cannot provide both"), "{refused}");
     for body in [
         json!({}),
@@ -129,16 +97,7 @@ async fn the_body_names_records_by_data_or_by_ids_not_both() {
         json!({"data": {"a": 1}}),
         json!({"data": [1]}),
     ] {
-        let res = app
-            .rest(Method::POST, "/rest/people/duplicates", Some(body.clone()))
-            .await;
-        assert_eq!(res.status, 400, "{body}: {}", res.body);
-        assert_eq!(
-            res.json()["error"]["code"],
-            json!("VALIDATION_ERROR"),
-            "{body}: {}",
-            res.body
-        );
+        app.rest_post(DUPLICATES, body).await.expect_error(400, "VALIDATION_ERROR");
     }
 }
 
@@ -168,14 +127,8 @@ async fn duplicates_embed_relations_by_depth() {
 #[tokio::test]
 async fn short_values_match_nothing_and_other_criteria_still_count() {
     let app = people().await;
-    let answer = app
-        .rest_expect(
-            Method::POST,
-            "/rest/companies/duplicates",
-            Some(json!({"data": [{"name": "Ac", "domainName": "https://acme.example"}, {"name": "Ac"}]})),
-            200,
-        )
-        .await;
+    let companies = json!({"data": [{"name": "Ac", "domainName": "https://acme.example"}, {"name": "Ac"}]});
+    let answer = app.rest_post("/rest/companies/duplicates", companies).await.expect(200);
     assert_eq!(answer["data"][0]["totalCount"], json!(1), "{answer}");
     assert_eq!(answer["data"][0]["companyDuplicates"][0]["id"], json!(COMPANY));
     assert_eq!(answer["data"][1]["totalCount"], json!(0), "{answer}");

@@ -22,32 +22,27 @@ async fn get(app: &TestApp, path: &str) -> Value {
 /// Twenty's `beforeAll` of the find-many suite: one company, four people at positions 0–3 with a city each.
 async fn people() -> TestApp {
     let app = TestApp::new().await.with_workspace().await;
-    app.rest_expect(
-        Method::POST,
-        "/rest/companies",
-        Some(json!({"id": COMPANY, "name": "Acme", "domainName": "acme.example"})),
-        201,
-    )
-    .await;
+    let acme = json!({"id": COMPANY, "name": "Acme", "domainName": "acme.example"});
+    app.rest_post("/rest/companies", acme).await.expect(201);
     for (index, id) in PEOPLE.iter().enumerate() {
-        app.rest_expect(
-            Method::POST,
-            "/rest/people",
-            Some(json!({"id": id, "city": format!("City {index}"), "position": index, "companyId": COMPANY})),
-            201,
-        )
-        .await;
+        let person = json!({"id": id, "city": format!("City {index}"), "position": index, "companyId": COMPANY});
+        app.rest_post("/rest/people", person).await.expect(201);
     }
     app
 }
 
-fn ids(answer: &Value) -> Vec<&str> {
-    answer["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect()
+fn ids(answer: &Value) -> Vec<String> {
+    texts(&answer["data"], "id")
+}
+
+/// How many records a list request answers.
+async fn count(app: &TestApp, path: &str) -> usize {
+    ids(&get(app, path).await).len()
+}
+
+/// A restore (`PATCH …/restore`, no body), which must succeed: the answer.
+async fn restore(app: &TestApp, path: &str) -> Value {
+    app.rest(Method::PATCH, path, None).await.expect(200)
 }
 
 fn positions(answer: &Value) -> Vec<f64> {
@@ -89,11 +84,11 @@ async fn find_many_pages_after_a_cursor() {
     let app = people().await;
     let first = get(&app, "/rest/people?limit=2").await;
     let start = first["meta"]["startCursor"].as_str().unwrap();
-    let next = get(&app, &format!("/rest/people?starting_after={start}&limit=1")).await;
-    assert_eq!(ids(&next), [ids(&first)[1]]);
-    // The older spelling.
-    let next = get(&app, &format!("/rest/people?last_cursor={start}&limit=1")).await;
-    assert_eq!(ids(&next), [ids(&first)[1]]);
+    // And under its older name.
+    for after in ["starting_after", "last_cursor"] {
+        let next = get(&app, &format!("/rest/people?{after}={start}&limit=1")).await;
+        assert_eq!(ids(&next), ids(&first)[1..2], "{after}");
+    }
 }
 
 /// rest-api-core-find-many: "should support cursor-based pagination with ending_before".
@@ -103,7 +98,7 @@ async fn find_many_pages_before_a_cursor() {
     let all = get(&app, "/rest/people?limit=4").await;
     let end = all["meta"]["endCursor"].as_str().unwrap();
     let before = get(&app, &format!("/rest/people?ending_before={end}&limit=2")).await;
-    assert_eq!(ids(&before), [ids(&all)[1], ids(&all)[2]]);
+    assert_eq!(ids(&before), ids(&all)[1..3]);
 }
 
 /// rest-api-core-find-many: "should support ordering Asc of results" and "… Desc of results".
@@ -136,9 +131,8 @@ async fn find_many_pages_in_the_order_asked_for() {
 #[tokio::test]
 async fn find_many_refuses_an_invalid_cursor_with_400() {
     let app = people().await;
-    let answer = app
-        .rest_expect(Method::GET, "/rest/people?starting_after=invalid-cursor", None, 400)
-        .await;
+    let invalid = "/rest/people?starting_after=invalid-cursor";
+    let answer = app.rest_get(invalid).await.expect(400);
     assert!(answer.to_string().contains("invalid cursor"), "{answer}");
 }
 
@@ -146,18 +140,9 @@ async fn find_many_refuses_an_invalid_cursor_with_400() {
 #[tokio::test]
 async fn find_many_combines_filter_order_and_limit() {
     let app = people().await;
-    let answer = get(
-        &app,
-        "/rest/people?filter=position[gt]:0&order_by=city[AscNullsFirst]&limit=2",
-    )
-    .await;
-    let cities: Vec<&str> = answer["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["city"].as_str().unwrap())
-        .collect();
-    assert_eq!(cities, ["City 1", "City 2"]);
+    let combined = "/rest/people?filter=position[gt]:0&order_by=city[AscNullsFirst]&limit=2";
+    let answer = get(&app, combined).await;
+    assert_eq!(texts(&answer["data"], "city"), ["City 1", "City 2"]);
 }
 
 /// rest-api-core-find-many: "should support depth 0 parameter", "… depth 1 …" and "… depth 2 …".
@@ -211,14 +196,8 @@ async fn conjunctions_lists_quotes_and_null_checks_filter_records() {
 #[tokio::test]
 async fn mixing_the_two_dialects_is_400_naming_both() {
     let app = people().await;
-    let answer = app
-        .rest_expect(
-            Method::GET,
-            "/rest/people?filter[city][eq]=a&filter=city[eq]:b",
-            None,
-            400,
-        )
-        .await;
+    let mixed = "/rest/people?filter[city][eq]=a&filter=city[eq]:b";
+    let answer = app.rest_get(mixed).await.expect(400);
     let text = answer.to_string();
     assert!(
         text.contains("filter[city][eq]") && text.contains("cannot be mixed"),
@@ -231,28 +210,15 @@ async fn mixing_the_two_dialects_is_400_naming_both() {
 async fn put_updates_like_patch_and_writes_honour_depth() {
     let app = people().await;
     let path = format!("/rest/people/{}?depth=1", PEOPLE[0]);
-    let updated = app
-        .rest_expect(Method::PUT, &path, Some(json!({"city": "Paris"})), 200)
-        .await;
+    let updated = app.rest(Method::PUT, &path, Some(json!({"city": "Paris"}))).await;
+    let updated = updated.expect(200);
     assert_eq!(updated["data"]["city"], json!("Paris"));
     assert_eq!(updated["data"]["company"]["id"], json!(COMPANY));
-    let created = app
-        .rest_expect(
-            Method::POST,
-            "/rest/people?depth=1",
-            Some(json!({"city": "Lyon", "companyId": COMPANY})),
-            201,
-        )
-        .await;
+    let lyon = json!({"city": "Lyon", "companyId": COMPANY});
+    let created = app.rest_post("/rest/people?depth=1", lyon).await.expect(201);
     assert_eq!(created["data"]["company"]["name"], json!("Acme"));
-    let batch = app
-        .rest_expect(
-            Method::POST,
-            "/rest/batch/people?depth=1",
-            Some(json!([{"city": "Nice", "companyId": COMPANY}])),
-            201,
-        )
-        .await;
+    let nice = json!([{"city": "Nice", "companyId": COMPANY}]);
+    let batch = app.rest_post("/rest/batch/people?depth=1", nice).await.expect(201);
     assert_eq!(batch["data"][0]["company"]["id"], json!(COMPANY));
 }
 
@@ -260,86 +226,58 @@ async fn put_updates_like_patch_and_writes_honour_depth() {
 #[tokio::test]
 async fn update_and_delete_many_by_filter() {
     let app = people().await;
-    let updated = app
-        .rest_expect(
-            Method::PATCH,
-            "/rest/people?filter=position[gte]:2",
-            Some(json!({"jobTitle": "Engineer"})),
-            200,
-        )
-        .await;
-    assert_eq!(updated["data"].as_array().map(Vec::len), Some(2));
-    assert_eq!(
-        ids(&get(&app, "/rest/people?filter=jobTitle[eq]:Engineer").await).len(),
-        2
-    );
+    let engineers = json!({"jobTitle": "Engineer"});
+    let updated = app.rest_patch("/rest/people?filter=position[gte]:2", engineers).await;
+    assert_eq!(updated.expect(200)["data"].as_array().map(Vec::len), Some(2));
+    assert_eq!(count(&app, "/rest/people?filter=jobTitle[eq]:Engineer").await, 2);
 
     let refused = app
-        .rest_expect(Method::PATCH, "/rest/people", Some(json!({"jobTitle": "x"})), 400)
-        .await;
+        .rest_patch("/rest/people", json!({"jobTitle": "x"}))
+        .await
+        .expect(400);
     assert!(refused.to_string().contains("filter"), "{refused}");
-    app.rest_expect(Method::DELETE, "/rest/people", None, 400).await;
+    app.rest_delete("/rest/people").await.expect(400);
     assert_eq!(
-        ids(&get(&app, "/rest/people?filter=jobTitle[eq]:x").await).len(),
+        count(&app, "/rest/people?filter=jobTitle[eq]:x").await,
         0,
         "nothing changed"
     );
 
-    let deleted = app
-        .rest_expect(Method::DELETE, "/rest/people?filter=jobTitle[eq]:Engineer", None, 200)
-        .await;
-    assert_eq!(deleted["data"].as_array().map(Vec::len), Some(2));
-    assert_eq!(ids(&get(&app, "/rest/people").await).len(), 2);
+    let deleted = app.rest_delete("/rest/people?filter=jobTitle[eq]:Engineer").await;
+    assert_eq!(deleted.expect(200)["data"].as_array().map(Vec::len), Some(2));
+    assert_eq!(count(&app, "/rest/people").await, 2);
 }
 
 /// rest-api-core-restore: a soft-deleted record comes back, one by id or many by filter.
 #[tokio::test]
 async fn restore_brings_soft_deleted_records_back() {
     let app = people().await;
-    app.rest_expect(Method::DELETE, &format!("/rest/people/{}", PEOPLE[0]), None, 200)
-        .await;
-    app.rest_expect(Method::DELETE, &format!("/rest/people/{}", PEOPLE[1]), None, 200)
-        .await;
-    assert_eq!(ids(&get(&app, "/rest/people").await).len(), 2);
-    let restored = app
-        .rest_expect(Method::PATCH, &format!("/rest/people/{}/restore", PEOPLE[0]), None, 200)
-        .await;
+    for person in &PEOPLE[..2] {
+        app.rest_delete(&format!("/rest/people/{person}")).await.expect(200);
+    }
+    assert_eq!(count(&app, "/rest/people").await, 2);
+    let restored = restore(&app, &format!("/rest/people/{}/restore", PEOPLE[0])).await;
     assert_eq!(restored["data"]["id"], json!(PEOPLE[0]));
     assert!(restored["data"]["deletedAt"].is_null());
-    let many = app
-        .rest_expect(
-            Method::PATCH,
-            &format!("/rest/people/restore?filter=id[in]:[{}]", PEOPLE[1]),
-            None,
-            200,
-        )
-        .await;
+    let many = restore(&app, &format!("/rest/people/restore?filter=id[in]:[{}]", PEOPLE[1])).await;
     assert_eq!(many["data"].as_array().map(Vec::len), Some(1));
-    assert_eq!(ids(&get(&app, "/rest/people").await).len(), 4);
+    assert_eq!(count(&app, "/rest/people").await, 4);
 }
 
 /// Twenty's find-many suite's `beforeAll`, on a server with `REST_RESPONSE_FORMAT=twenty`.
 async fn people_in_twenty_format() -> TestApp {
-    let app = TestApp::with_env(&[("REST_RESPONSE_FORMAT", "twenty")])
-        .await
-        .with_workspace()
-        .await;
-    let created = app
-        .rest_expect(
-            Method::POST,
-            "/rest/companies",
-            Some(json!({"id": COMPANY, "name": "Acme"})),
-            201,
-        )
-        .await;
+    let app = TestApp::with_env_workspace(&[("REST_RESPONSE_FORMAT", "twenty")]).await;
+    let acme = json!({"id": COMPANY, "name": "Acme"});
+    let created = app.rest_post("/rest/companies", acme).await.expect(201);
     assert_eq!(created["data"]["createCompany"]["id"], json!(COMPANY));
     let batch: Vec<Value> = PEOPLE
         .iter()
         .enumerate()
         .map(|(index, id)| json!({"id": id, "city": format!("City {index}"), "position": index, "companyId": COMPANY}))
         .collect();
-    app.rest_expect(Method::POST, "/rest/batch/people", Some(Value::Array(batch)), 201)
-        .await;
+    app.rest_post("/rest/batch/people", Value::Array(batch))
+        .await
+        .expect(201);
     app
 }
 
@@ -364,23 +302,20 @@ async fn twenty_format_lists_under_the_plural_with_page_info_and_total_count() {
 /// support depth 2 parameter".
 #[tokio::test]
 async fn twenty_format_batch_create_answers_under_create_plural_and_refuses_depth_2() {
-    let app = TestApp::with_env(&[("REST_RESPONSE_FORMAT", "twenty")])
+    let app = TestApp::with_env_workspace(&[("REST_RESPONSE_FORMAT", "twenty")]).await;
+    app.rest_post("/rest/companies", json!({"id": COMPANY}))
         .await
-        .with_workspace()
-        .await;
-    app.rest_expect(Method::POST, "/rest/companies", Some(json!({"id": COMPANY})), 201)
-        .await;
+        .expect(201);
     let body = json!([{"id": PEOPLE[0], "companyId": COMPANY}, {"id": PEOPLE[1], "companyId": COMPANY}]);
     let created = app
-        .rest_expect(Method::POST, "/rest/batch/people?depth=1", Some(body.clone()), 201)
-        .await;
+        .rest_post("/rest/batch/people?depth=1", body.clone())
+        .await
+        .expect(201);
     let people = created["data"]["createPeople"].as_array().unwrap();
     assert_eq!(people[0]["id"], json!(PEOPLE[0]));
     assert_eq!(people[1]["id"], json!(PEOPLE[1]));
     assert!(people[0]["company"].is_object() && people[0]["company"].get("people").is_none());
-    let refused = app
-        .rest_expect(Method::POST, "/rest/batch/people?depth=2", Some(body), 400)
-        .await;
+    let refused = app.rest_post("/rest/batch/people?depth=2", body).await.expect(400);
     assert!(refused.to_string().contains("depth"), "{refused}");
     assert_eq!(
         get(&app, "/rest/people").await["totalCount"],
@@ -396,37 +331,24 @@ async fn twenty_format_answers_each_operation_under_its_name() {
     let app = people_in_twenty_format().await;
     let path = format!("/rest/people/{}", PEOPLE[0]);
     assert_eq!(get(&app, &path).await["data"]["person"]["id"], json!(PEOPLE[0]));
-    let updated = app
-        .rest_expect(Method::PATCH, &path, Some(json!({"city": "Paris"})), 200)
-        .await;
+    let updated = app.rest_patch(&path, json!({"city": "Paris"})).await.expect(200);
     assert_eq!(updated["data"]["updatePerson"]["city"], json!("Paris"));
-    let deleted = app.rest_expect(Method::DELETE, &path, None, 200).await;
+    let deleted = app.rest_delete(&path).await.expect(200);
     assert_eq!(deleted["data"]["deletePerson"]["id"], json!(PEOPLE[0]));
-    let restored = app
-        .rest_expect(Method::PATCH, &format!("{path}/restore"), None, 200)
-        .await;
+    let restored = restore(&app, &format!("{path}/restore")).await;
     assert_eq!(restored["data"]["restorePerson"]["id"], json!(PEOPLE[0]));
-    let many = app
-        .rest_expect(
-            Method::PATCH,
-            "/rest/people?filter=position[gte]:2",
-            Some(json!({"jobTitle": "Engineer"})),
-            200,
-        )
-        .await;
-    assert_eq!(many["data"]["updatePeople"].as_array().map(Vec::len), Some(2));
+    let engineers = json!({"jobTitle": "Engineer"});
+    let many = app.rest_patch("/rest/people?filter=position[gte]:2", engineers).await;
+    assert_eq!(
+        many.expect(200)["data"]["updatePeople"].as_array().map(Vec::len),
+        Some(2)
+    );
     let gone = app
-        .rest_expect(Method::DELETE, "/rest/people?filter=jobTitle[eq]:Engineer", None, 200)
-        .await;
+        .rest_delete("/rest/people?filter=jobTitle[eq]:Engineer")
+        .await
+        .expect(200);
     assert_eq!(gone["data"]["deletePeople"].as_array().map(Vec::len), Some(2));
-    let back = app
-        .rest_expect(
-            Method::PATCH,
-            "/rest/people/restore?filter=jobTitle[eq]:Engineer",
-            None,
-            200,
-        )
-        .await;
+    let back = restore(&app, "/rest/people/restore?filter=jobTitle[eq]:Engineer").await;
     assert_eq!(back["data"]["restorePeople"].as_array().map(Vec::len), Some(2));
 }
 

@@ -20,10 +20,7 @@ pub(crate) use document;
 
 /// An app with a signed-up workspace whose webhooks may not target private addresses.
 async fn app() -> TestApp {
-    TestApp::with_env(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false")])
-        .await
-        .with_workspace()
-        .await
+    TestApp::with_env_workspace(&[("WEBHOOK_ALLOW_PRIVATE_URLS", "false")]).await
 }
 
 /// Creates a field through the reference's `CreateField` document; the created field.

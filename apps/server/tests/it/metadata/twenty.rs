@@ -395,10 +395,7 @@ async fn unknown_metadata_filters_fail_validation() {
 /// `currentWorkspace { id }`, `getCurrentWorkspaceFrontendUrl`'s `workspaceUrls { subdomainUrl customUrl }`).
 #[actix_web::test]
 async fn current_workspace_answers_the_principals_workspace() {
-    let app = TestApp::with_env(&[("SERVER_URL", "https://crm.example.com")])
-        .await
-        .with_workspace()
-        .await;
+    let app = TestApp::with_env_workspace(&[("SERVER_URL", "https://crm.example.com")]).await;
     let whole = "query { currentWorkspace { id displayName logo activationStatus createdAt updatedAt
         workspaceUrls { subdomainUrl customUrl } } }";
     let as_user = app.metadata_query(whole).await;

@@ -56,6 +56,12 @@ impl TestApp {
         TestApp::on(TestDb::new().await, env)
     }
 
+    /// The app with these extra environment variables ([`TestApp::with_env`]) and a signed-up admin's workspace
+    /// ([`TestApp::with_workspace`]).
+    pub async fn with_env_workspace(env: &[(&str, &str)]) -> TestApp {
+        TestApp::with_env(env).await.with_workspace().await
+    }
+
     fn on(db: TestDb, env: &[(&str, &str)]) -> TestApp {
         let mut vars: Vec<(&str, &str)> = vec![
             ("APP_SECRET", SECRET),
@@ -178,7 +184,6 @@ impl TestApp {
         self.attempt_login(email, PASSWORD).await.expect(200)
     }
 
-    /// `POST /auth/login` with these credentials, whatever it answers.
     /// `POST /auth/login` from the client at `peer` (`ip:port`).
     pub async fn attempt_login_from(&self, peer: &str, email: &str, password: &str) -> Response {
         let body = json!({"email": email, "password": password});
@@ -213,6 +218,7 @@ impl TestApp {
         conn.batch_execute(statement).await.unwrap();
     }
 
+    /// `POST /auth/login` with these credentials, whatever it answers.
     pub async fn attempt_login(&self, email: &str, password: &str) -> Response {
         self.post("/auth/login", &json!({"email": email, "password": password}))
             .await
@@ -270,7 +276,12 @@ impl TestApp {
 
     /// A REST request with the app's token.
     pub async fn rest(&self, method: Method, path: &str, body: Option<Value>) -> Response {
-        let request = with_token(TestRequest::default().method(method).uri(path), Some(&self.token));
+        self.rest_as(&self.token, method, path, body).await
+    }
+
+    /// A REST request with `token` (another principal's, say).
+    pub async fn rest_as(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Response {
+        let request = with_token(TestRequest::default().method(method).uri(path), Some(token));
         let request = match body {
             Some(body) => request.set_json(body),
             None => request,
@@ -287,6 +298,21 @@ impl TestApp {
 
     pub async fn rest_get(&self, path: &str) -> Response {
         self.rest(Method::GET, path, None).await
+    }
+
+    /// `POST path` of `body` with the app's token.
+    pub async fn rest_post(&self, path: &str, body: Value) -> Response {
+        self.rest(Method::POST, path, Some(body)).await
+    }
+
+    /// `PATCH path` of `body` with the app's token.
+    pub async fn rest_patch(&self, path: &str, body: Value) -> Response {
+        self.rest(Method::PATCH, path, Some(body)).await
+    }
+
+    /// `DELETE path` with the app's token.
+    pub async fn rest_delete(&self, path: &str) -> Response {
+        self.rest(Method::DELETE, path, None).await
     }
 
     /// Creates an API key named `name` through the metadata API: (its id, its token).

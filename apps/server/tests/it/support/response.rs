@@ -27,6 +27,14 @@ impl Response {
         self.json()
     }
 
+    /// A REST or auth error answer that must have `status` and the error code `code`: the `field` of each of its
+    /// `error.details` entries.
+    pub fn expect_error(&self, status: u16, code: &str) -> Vec<String> {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.error_code(), code, "{}", self.body);
+        self.error_fields()
+    }
+
     /// `error.code` of a REST or auth error body.
     pub fn error_code(&self) -> String {
         text(&self.json()["error"]["code"])
@@ -91,6 +99,18 @@ pub fn node_texts(connection: &Value, key: &str) -> Vec<String> {
         .map(|e| match e["node"][key].as_str() {
             Some(text) => text.to_string(),
             None => panic!("no text {key} in {e}"),
+        })
+        .collect()
+}
+
+/// `key` of each item of a JSON array (a REST list's `data`, say), which must be text.
+pub fn texts(list: &Value, key: &str) -> Vec<String> {
+    let items = list.as_array().unwrap_or_else(|| panic!("not a list: {list}"));
+    items
+        .iter()
+        .map(|item| match item[key].as_str() {
+            Some(text) => text.to_string(),
+            None => panic!("no text {key} in {item}"),
         })
         .collect()
 }
