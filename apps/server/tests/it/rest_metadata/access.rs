@@ -11,9 +11,7 @@ async fn another_workspaces_metadata_is_not_found() {
     let company = owner.object_id("company").await;
     let relation = json!({"relationType": "ONE_TO_MANY", "fromObjectMetadataId": company, "toObjectMetadataId": object,
                           "fromName": "mines", "toName": "company"});
-    let relation = owner
-        .rest_expect(Method::POST, "/rest/metadata/relations", Some(relation), 201)
-        .await;
+    let relation = owner.rest_post(RELATIONS, relation).await.expect(201);
     let relation = relation["data"]["createOneRelation"]["id"]
         .as_str()
         .unwrap()
@@ -37,24 +35,17 @@ async fn another_workspaces_metadata_is_not_found() {
             (Method::PATCH, Some(change.clone())),
             (Method::DELETE, None),
         ] {
-            let res = rest_as(&owner, &intruder, method.clone(), &path, body).await;
+            let res = owner.rest_as(&intruder, method.clone(), &path, body).await;
             assert_eq!(res.status, 404, "{method} {path}: {}", res.body);
             assert_eq!(res.error_code(), "NOT_FOUND");
         }
     }
     let field_on_theirs = json!({"objectMetadataId": object, "type": "TEXT", "name": "planted", "label": "Planted"});
-    let res = rest_as(
-        &owner,
-        &intruder,
-        Method::POST,
-        "/rest/metadata/fields",
-        Some(field_on_theirs),
-    )
-    .await;
+    let res = owner
+        .rest_as(&intruder, Method::POST, FIELDS, Some(field_on_theirs))
+        .await;
     assert_eq!(res.status, 404, "{}", res.body);
-    let listed = rest_as(&owner, &intruder, Method::GET, "/rest/metadata/objects", None)
-        .await
-        .expect(200);
+    let listed = owner.rest_as(&intruder, Method::GET, OBJECTS, None).await.expect(200);
     assert!(!ids(items(&listed, "objects")).contains(&object.as_str()));
     assert_eq!(data_model(&owner).await, before);
 }
@@ -63,49 +54,32 @@ async fn another_workspaces_metadata_is_not_found() {
 #[tokio::test]
 async fn rest_and_graphql_metadata_see_each_others_changes() {
     let app = TestApp::new().await.with_workspace().await;
-    let created = app
-        .rest_expect(Method::POST, "/rest/metadata/objects", Some(object_input("both")), 201)
-        .await;
+    let created = app.rest_post(OBJECTS, object_input("both")).await.expect(201);
     let id = created["data"]["createOneObject"]["id"].as_str().unwrap().to_string();
-    let seen = app
-        .metadata_query_with(
-            "query($id: ID!) { object(id: $id) { nameSingular labelSingular } }",
-            json!({"id": id}),
-        )
-        .await;
+    let object = json!({"id": id});
+    let names = "query($id: ID!) { object(id: $id) { nameSingular labelSingular } }";
+    let seen = app.metadata_query_with(names, object.clone()).await;
     assert_eq!(seen["object"]["nameSingular"], json!("restTestboth"));
 
-    app.metadata_query_with(
-        "mutation($id: ID!) { updateOneObject(id: $id, data: {labelSingular: \"From GraphQL\"}) { id } }",
-        json!({"id": id}),
-    )
-    .await;
-    let read = get(&app, &format!("/rest/metadata/objects/{id}")).await;
+    let relabel = "mutation($id: ID!) { updateOneObject(id: $id, data: {labelSingular: \"From GraphQL\"}) { id } }";
+    app.metadata_query_with(relabel, object.clone()).await;
+    let path = format!("{OBJECTS}/{id}");
+    let read = get(&app, &path).await;
     assert_eq!(read["data"]["object"]["labelSingular"], json!("From GraphQL"));
 
     let (field, _) = field_via_graphql(&app, &id, "gql").await;
-    let read = get(&app, &format!("/rest/metadata/fields/{field}")).await;
+    let field_path = format!("{FIELDS}/{field}");
+    let read = get(&app, &field_path).await;
     assert_eq!(read["data"]["field"]["name"], json!("restTestFieldgql"));
-    app.rest_expect(
-        Method::PATCH,
-        &format!("/rest/metadata/fields/{field}"),
-        Some(json!({"label": "From REST"})),
-        200,
-    )
-    .await;
-    let seen = app
-        .metadata_query_with(
-            "query($id: ID!) { fields(objectMetadataId: $id) { edges { node { id label } } } }",
-            json!({"id": id}),
-        )
-        .await;
+    app.rest_patch(&field_path, json!({"label": "From REST"}))
+        .await
+        .expect(200);
+    let labels = "query($id: ID!) { fields(objectMetadataId: $id) { edges { node { id label } } } }";
+    let seen = app.metadata_query_with(labels, object.clone()).await;
     assert_eq!(node_where(&seen["fields"], "id", &field)["label"], json!("From REST"));
 
-    app.rest_expect(Method::DELETE, &format!("/rest/metadata/objects/{id}"), None, 200)
-        .await;
-    let gone = app
-        .metadata("query($id: ID!) { object(id: $id) { id } }", json!({"id": id}))
-        .await;
+    app.rest_delete(&path).await.expect(200);
+    let gone = app.metadata("query($id: ID!) { object(id: $id) { id } }", object).await;
     assert_eq!(gone.error_code(), "NOT_FOUND");
 }
 
@@ -113,11 +87,8 @@ async fn rest_and_graphql_metadata_see_each_others_changes() {
 /// budget, and unknown metadata routes.
 #[tokio::test]
 async fn metadata_routes_are_authenticated_and_spend_the_metadata_budget() {
-    let app = TestApp::with_env(&[("RATE_LIMIT_METADATA", "3"), ("RATE_LIMIT_REST", "1000")])
-        .await
-        .with_workspace()
-        .await;
-    let anonymous = app.get("/rest/metadata/objects", None).await;
+    let app = TestApp::with_env_workspace(&[("RATE_LIMIT_METADATA", "3"), ("RATE_LIMIT_REST", "1000")]).await;
+    let anonymous = app.get(OBJECTS, None).await;
     assert_eq!(anonymous.status, 401, "{}", anonymous.body);
     assert_eq!(anonymous.error_code(), "UNAUTHORIZED");
     let app = app.with_api_key().await;
@@ -128,12 +99,8 @@ async fn metadata_routes_are_authenticated_and_spend_the_metadata_budget() {
     assert_eq!(records.header("x-ratelimit-limit"), Some("1000"));
     let unknown = app.rest_get("/rest/metadata/webhookz").await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
-    assert_eq!(
-        app.rest_get("/rest/metadata/fields").await.status,
-        200,
-        "the third request"
-    );
-    let over = app.rest_get("/rest/metadata/relations").await;
+    assert_eq!(app.rest_get(FIELDS).await.status, 200, "the third request");
+    let over = app.rest_get(RELATIONS).await;
     assert_eq!(over.status, 429, "the fourth request: {}", over.body);
     assert_eq!(over.error_code(), "RATE_LIMIT_EXCEEDED");
     let graphql = app
@@ -145,10 +112,7 @@ async fn metadata_routes_are_authenticated_and_spend_the_metadata_budget() {
 /// `GET /rest/open-api/metadata` (bearer header or `?token=`): the metadata routes in the configured envelope.
 #[tokio::test]
 async fn the_metadata_openapi_document_is_served() {
-    let app = TestApp::with_env(&[("SERVER_URL", "https://crm.example.com")])
-        .await
-        .with_workspace()
-        .await;
+    let app = TestApp::with_env_workspace(&[("SERVER_URL", "https://crm.example.com")]).await;
     let document = app
         .get(&format!("/rest/open-api/metadata?token={}", app.token), None)
         .await

@@ -16,18 +16,28 @@ pub(super) use serde_json::{Value, json};
 /// Twenty's `NON_EXISTENT_UUID`.
 pub(super) const NON_EXISTENT_UUID: &str = "00000000-0000-4000-8000-000000000000";
 
+/// The routes of the three resources.
+pub(super) const OBJECTS: &str = "/rest/metadata/objects";
+pub(super) const FIELDS: &str = "/rest/metadata/fields";
+pub(super) const RELATIONS: &str = "/rest/metadata/relations";
+
+/// How a request is refused: its status and error code.
+pub(super) type Refusal = (u16, &'static str);
+pub(super) const INVALID: Refusal = (400, "VALIDATION_ERROR");
+pub(super) const NOT_FOUND: Refusal = (404, "NOT_FOUND");
+pub(super) const CONFLICT: Refusal = (409, "CONFLICT");
+
 pub(super) async fn get(app: &TestApp, path: &str) -> Value {
     app.rest_expect(Method::GET, path, None, 200).await
 }
 
-/// An error answer in the contract's REST envelope, with `status` and `code`; its `details` fields.
+/// An error answer in the contract's REST envelope, refused as `refusal` says; its `details` fields.
 pub(super) async fn error(
     app: &TestApp,
     method: Method,
     path: &str,
     body: Option<Value>,
-    status: u16,
-    code: &str,
+    (status, code): Refusal,
 ) -> Vec<String> {
     let res = app.rest(method.clone(), path, body).await;
     assert_eq!(res.status, status, "{method} {path}: {}", res.body);
@@ -38,17 +48,20 @@ pub(super) async fn error(
     res.error_fields()
 }
 
-/// A REST request with another principal's token.
-pub(super) async fn rest_as(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Response {
-    let request = actix_web::test::TestRequest::default()
-        .method(method)
-        .uri(path)
-        .insert_header(("authorization", format!("Bearer {token}")));
-    let request = match body {
-        Some(body) => request.set_json(body),
-        None => request,
-    };
-    app.call(request).await
+/// `GET <route>/<id>` of a malformed id is refused naming `id`, of an unknown id not found.
+pub(super) async fn bad_ids_are_refused(app: &TestApp, route: &str) {
+    let malformed = format!("{route}/not-a-uuid");
+    assert_eq!(error(app, Method::GET, &malformed, None, INVALID).await, ["id"]);
+    let unknown = format!("{route}/{NON_EXISTENT_UUID}");
+    error(app, Method::GET, &unknown, None, NOT_FOUND).await;
+}
+
+/// Each body, POSTed to `path`, is refused with a validation error naming exactly its problems (`details` fields).
+pub(super) async fn each_invalid<const N: usize>(app: &TestApp, path: &str, bodies: [(Value, Vec<&str>); N]) {
+    for (body, problems) in bodies {
+        let fields = error(app, Method::POST, path, Some(body.clone()), INVALID).await;
+        assert_eq!(fields, problems, "{body}");
+    }
 }
 
 /// Twenty's `buildUniqueObjectInput` with a fixed suffix.
@@ -65,18 +78,8 @@ pub(super) fn object_input(suffix: &str) -> Value {
 
 /// Twenty's `createTestObjectViaGraphql`: the object through `/metadata`; its id and input.
 pub(super) async fn object_via_graphql(app: &TestApp, suffix: &str) -> (String, Value) {
-    let mut input = object_input(suffix);
-    input.as_object_mut().unwrap().remove("isLabelSyncedWithName");
-    let created = app
-        .metadata_query_with(
-            "mutation($d: CreateObjectInput!) { createOneObject(data: $d) { id } }",
-            json!({"d": input}),
-        )
-        .await;
-    (
-        created["createOneObject"]["id"].as_str().unwrap().to_string(),
-        object_input(suffix),
-    )
+    let input = object_input(suffix);
+    (via_graphql(app, "Object", &input).await, input)
 }
 
 /// Twenty's `buildUniqueFieldInput` with a fixed suffix.
@@ -92,23 +95,26 @@ pub(super) fn field_input(object_id: &str, suffix: &str) -> Value {
 
 /// Twenty's `createTestFieldViaGraphql`: a TEXT field through `/metadata`; its id and input.
 pub(super) async fn field_via_graphql(app: &TestApp, object_id: &str, suffix: &str) -> (String, Value) {
-    let mut input = field_input(object_id, suffix);
+    let input = field_input(object_id, suffix);
+    (via_graphql(app, "Field", &input).await, input)
+}
+
+/// Creates `input` through `/metadata`'s `createOne<resource>` (`Object`, `Field`), which does not take
+/// `isLabelSyncedWithName`: the id.
+async fn via_graphql(app: &TestApp, resource: &str, input: &Value) -> String {
+    let mut input = input.clone();
     input.as_object_mut().unwrap().remove("isLabelSyncedWithName");
-    let created = app
-        .metadata_query_with(
-            "mutation($d: CreateFieldInput!) { createOneField(data: $d) { id } }",
-            json!({"d": input}),
-        )
-        .await;
-    (
-        created["createOneField"]["id"].as_str().unwrap().to_string(),
-        field_input(object_id, suffix),
-    )
+    let mutation = format!("mutation($d: Create{resource}Input!) {{ createOne{resource}(data: $d) {{ id }} }}");
+    let created = app.metadata_query_with(&mutation, json!({"d": input})).await;
+    created[format!("createOne{resource}")]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// A workspace with Twenty's seeded test objects (`beforeAll` of `GET /metadata/objects`: three objects).
 pub(super) async fn seeded(env: &[(&str, &str)]) -> (TestApp, Vec<String>) {
-    let app = TestApp::with_env(env).await.with_workspace().await;
+    let app = TestApp::with_env_workspace(env).await;
     let mut ids = Vec::new();
     for suffix in ["a", "b", "c"] {
         ids.push(object_via_graphql(&app, suffix).await.0);

@@ -23,11 +23,17 @@ async fn objects_list_has_twentys_envelope_in_both_formats() {
     }
 }
 
+/// The objects of a [`seeded`] workspace listed with `query`: the app and the answer.
+async fn seeded_list(query: &str) -> (TestApp, Value) {
+    let (app, _) = seeded(&[]).await;
+    let body = get(&app, &format!("{OBJECTS}{query}")).await;
+    (app, body)
+}
+
 /// object-metadata: "inlines fields[] on each object".
 #[tokio::test]
 async fn objects_list_inlines_their_fields() {
-    let (app, _) = seeded(&[]).await;
-    let body = get(&app, "/rest/metadata/objects?limit=5").await;
+    let (_app, body) = seeded_list("?limit=5").await;
     let objects = items(&body, "objects");
     assert_eq!(objects.len(), 5);
     for object in objects {
@@ -42,8 +48,7 @@ async fn objects_list_inlines_their_fields() {
 /// object-metadata: "respects limit and surfaces hasNextPage".
 #[tokio::test]
 async fn objects_list_respects_limit_and_surfaces_has_next_page() {
-    let (app, _) = seeded(&[]).await;
-    let body = get(&app, "/rest/metadata/objects?limit=1").await;
+    let (_app, body) = seeded_list("?limit=1").await;
     let objects = items(&body, "objects");
     assert_eq!(objects.len(), 1);
     assert_eq!(body["pageInfo"]["hasNextPage"], json!(true));
@@ -74,30 +79,20 @@ async fn objects_list_pages_forward_and_backward_by_cursor() {
 #[tokio::test]
 async fn objects_list_refuses_bad_paging_parameters() {
     let app = TestApp::new().await.with_workspace().await;
-    let both = format!("/rest/metadata/objects?starting_after={NON_EXISTENT_UUID}&ending_before={NON_EXISTENT_UUID}");
-    assert_eq!(
-        error(&app, Method::GET, &both, None, 400, "VALIDATION_ERROR").await,
-        ["ending_before"]
-    );
+    let both = format!("{OBJECTS}?starting_after={NON_EXISTENT_UUID}&ending_before={NON_EXISTENT_UUID}");
+    assert_eq!(error(&app, Method::GET, &both, None, INVALID).await, ["ending_before"]);
     let bad = "/rest/metadata/objects?limit=ten&starting_after=abc&depth=1";
-    assert_eq!(
-        error(&app, Method::GET, bad, None, 400, "VALIDATION_ERROR").await,
-        ["limit", "starting_after", "depth"]
-    );
+    let problems = error(&app, Method::GET, bad, None, INVALID).await;
+    assert_eq!(problems, ["limit", "starting_after", "depth"]);
     // A cursor naming no object is an empty page.
-    let body = get(
-        &app,
-        &format!("/rest/metadata/objects?starting_after={NON_EXISTENT_UUID}"),
-    )
-    .await;
+    let body = get(&app, &format!("{OBJECTS}?starting_after={NON_EXISTENT_UUID}")).await;
     assert!(items(&body, "objects").is_empty());
 }
 
 /// object-metadata: "reports hasNextPage=false when the page covers all results".
 #[tokio::test]
 async fn objects_list_reports_no_next_page_when_everything_fits() {
-    let (app, _) = seeded(&[]).await;
-    let body = get(&app, "/rest/metadata/objects?limit=200").await;
+    let (_app, body) = seeded_list("?limit=200").await;
     assert_eq!(
         items(&body, "objects").len() as u64,
         body["totalCount"].as_u64().unwrap()
@@ -111,30 +106,14 @@ async fn objects_list_reports_no_next_page_when_everything_fits() {
 async fn one_object_is_read_by_id() {
     let app = TestApp::new().await.with_workspace().await;
     let (id, input) = object_via_graphql(&app, "one").await;
-    let body = get(&app, &format!("/rest/metadata/objects/{id}")).await;
+    let body = get(&app, &format!("{OBJECTS}/{id}")).await;
     let object = &body["data"]["object"];
     assert_eq!(object["id"], json!(id));
     assert_eq!(object["nameSingular"], input["nameSingular"]);
     assert_eq!(object["isCustom"], json!(true));
-    let names: Vec<&str> = object["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let names = texts(&object["fields"], "name");
     assert_eq!(names, ["id", "createdAt", "updatedAt", "deletedAt", "position"]);
-    let malformed = error(
-        &app,
-        Method::GET,
-        "/rest/metadata/objects/not-a-uuid",
-        None,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert_eq!(malformed, ["id"]);
-    let unknown = format!("/rest/metadata/objects/{NON_EXISTENT_UUID}");
-    error(&app, Method::GET, &unknown, None, 404, "NOT_FOUND").await;
+    bad_ids_are_refused(&app, OBJECTS).await;
 }
 
 /// object-metadata: "creates an object and returns 201 with default fields[]".
@@ -146,17 +125,14 @@ async fn an_object_is_created_with_its_system_fields() {
         "labelSingular": "Post Obj xyz", "labelPlural": "Post Objs xyz",
         "icon": "IconTestPipe", "isLabelSyncedWithName": false,
     });
-    let body = app
-        .rest_expect(Method::POST, "/rest/metadata/objects", Some(input), 201)
-        .await;
+    let body = app.rest_post(OBJECTS, input).await.expect(201);
     let object = &body["data"]["createOneObject"];
     assert!(object["id"].is_string());
     assert_eq!(object["nameSingular"], json!("postObjxyz"));
     assert_eq!(object["icon"], json!("IconTestPipe"));
     assert_eq!(object["fields"].as_array().unwrap().len(), 5);
     // The object's records are served at once, by REST and GraphQL.
-    app.rest_expect(Method::POST, "/rest/postObjxyzs", Some(json!({})), 201)
-        .await;
+    app.rest_post("/rest/postObjxyzs", json!({})).await.expect(201);
     let listed = app.query("{ postObjxyzs { totalCount } }").await;
     assert_eq!(listed["postObjxyzs"]["totalCount"], json!(1));
 }
@@ -168,15 +144,7 @@ async fn a_duplicate_object_is_a_conflict_that_changes_nothing() {
     let app = TestApp::new().await.with_workspace().await;
     let (_, input) = object_via_graphql(&app, "dup").await;
     let before = data_model(&app).await;
-    let fields = error(
-        &app,
-        Method::POST,
-        "/rest/metadata/objects",
-        Some(input),
-        409,
-        "CONFLICT",
-    )
-    .await;
+    let fields = error(&app, Method::POST, OBJECTS, Some(input), CONFLICT).await;
     assert_eq!(fields, ["nameSingular"]);
     assert_eq!(data_model(&app).await, before);
 }
@@ -186,49 +154,25 @@ async fn a_duplicate_object_is_a_conflict_that_changes_nothing() {
 async fn invalid_object_input_is_refused_with_every_problem() {
     let app = TestApp::new().await.with_workspace().await;
     let before = data_model(&app).await;
-    let fields = error(
-        &app,
-        Method::POST,
-        "/rest/metadata/objects",
-        Some(json!({"nameSingular": ""})),
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert_eq!(fields, ["namePlural", "labelSingular", "labelPlural"]);
-    let bad = json!({"nameSingular": "Bad name", "namePlural": "bads", "labelSingular": "Bad", "labelPlural": "Bads",
-                     "shortcut": "B", "isLabelSyncedWithName": true, "icon": 4});
-    let fields = error(
-        &app,
-        Method::POST,
-        "/rest/metadata/objects",
-        Some(bad),
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert_eq!(fields, ["icon", "isLabelSyncedWithName", "shortcut"]);
-    let bad_name =
-        json!({"nameSingular": "Bad name", "namePlural": "bads", "labelSingular": "Bad", "labelPlural": "Bads"});
-    let fields = error(
-        &app,
-        Method::POST,
-        "/rest/metadata/objects",
-        Some(bad_name),
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert_eq!(fields, ["nameSingular"]);
+    let invalid = [
+        (
+            json!({"nameSingular": ""}),
+            vec!["namePlural", "labelSingular", "labelPlural"],
+        ),
+        (
+            json!({"nameSingular": "Bad name", "namePlural": "bads", "labelSingular": "Bad", "labelPlural": "Bads",
+                   "shortcut": "B", "isLabelSyncedWithName": true, "icon": 4}),
+            vec!["icon", "isLabelSyncedWithName", "shortcut"],
+        ),
+        (
+            json!({"nameSingular": "Bad name", "namePlural": "bads", "labelSingular": "Bad", "labelPlural": "Bads"}),
+            vec!["nameSingular"],
+        ),
+    ];
+    each_invalid(&app, OBJECTS, invalid).await;
     for raw in ["not json", "[1]", ""] {
-        let request = actix_web::test::TestRequest::post()
-            .uri("/rest/metadata/objects")
-            .insert_header(("authorization", format!("Bearer {}", app.token)))
-            .insert_header(("content-type", "application/json"))
-            .set_payload(raw);
-        let res = app.call(request).await;
-        assert_eq!(res.status, 400, "{raw:?}: {}", res.body);
-        assert_eq!(res.error_code(), "VALIDATION_ERROR");
+        let res = app.post_raw(OBJECTS, Some(&app.token), raw).await;
+        res.expect_error(400, "VALIDATION_ERROR");
     }
     assert_eq!(data_model(&app).await, before);
 }
@@ -239,55 +183,34 @@ async fn invalid_object_input_is_refused_with_every_problem() {
 async fn an_object_is_relabelled_with_patch_or_put() {
     let app = TestApp::new().await.with_workspace().await;
     let (id, _) = object_via_graphql(&app, "upd").await;
+    let path = format!("{OBJECTS}/{id}");
     for (method, label) in [(Method::PATCH, "Updated abc"), (Method::PUT, "PutUpdate abc")] {
-        let path = format!("/rest/metadata/objects/{id}");
-        let body = app
-            .rest_expect(method, &path, Some(json!({"labelSingular": label})), 200)
-            .await;
+        let relabel = json!({"labelSingular": label});
+        let body = app.rest_expect(method, &path, Some(relabel), 200).await;
         let object = &body["data"]["updateOneObject"];
         assert_eq!(object["id"], json!(id));
         assert_eq!(object["labelSingular"], json!(label));
         assert!(object["fields"].is_array());
     }
     let description = json!({"description": "Kept", "icon": null});
-    let body = app
-        .rest_expect(
-            Method::PATCH,
-            &format!("/rest/metadata/objects/{id}"),
-            Some(description),
-            200,
-        )
-        .await;
+    let body = app.rest_patch(&path, description).await.expect(200);
     assert_eq!(body["data"]["updateOneObject"]["description"], json!("Kept"));
     assert_eq!(body["data"]["updateOneObject"]["icon"], Value::Null, "null clears");
     let rename = json!({"nameSingular": "renamed"});
-    let fields = error(
-        &app,
-        Method::PATCH,
-        &format!("/rest/metadata/objects/{id}"),
-        Some(rename),
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert_eq!(fields, ["nameSingular"]);
+    assert_eq!(
+        error(&app, Method::PATCH, &path, Some(rename), INVALID).await,
+        ["nameSingular"]
+    );
 }
 
 /// object-metadata: "returns 404 for an unknown id" (PATCH and DELETE /metadata/objects/:id).
 #[tokio::test]
 async fn unknown_objects_are_not_found() {
     let app = TestApp::new().await.with_workspace().await;
-    let path = format!("/rest/metadata/objects/{NON_EXISTENT_UUID}");
-    error(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(json!({"labelSingular": "Whatever"})),
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    error(&app, Method::DELETE, &path, None, 404, "NOT_FOUND").await;
+    let path = format!("{OBJECTS}/{NON_EXISTENT_UUID}");
+    let whatever = json!({"labelSingular": "Whatever"});
+    error(&app, Method::PATCH, &path, Some(whatever), NOT_FOUND).await;
+    error(&app, Method::DELETE, &path, None, NOT_FOUND).await;
 }
 
 /// object-metadata: "deletes the object and returns the deleted resource".
@@ -295,24 +218,13 @@ async fn unknown_objects_are_not_found() {
 async fn an_object_is_deactivated_then_deleted() {
     let app = TestApp::new().await.with_workspace().await;
     let (id, _) = object_via_graphql(&app, "del").await;
-    let path = format!("/rest/metadata/objects/{id}");
-    let patched = app
-        .rest_expect(Method::PATCH, &path, Some(json!({"isActive": false})), 200)
-        .await;
+    let path = format!("{OBJECTS}/{id}");
+    let patched = app.rest_patch(&path, json!({"isActive": false})).await.expect(200);
     assert_eq!(patched["data"]["updateOneObject"]["isActive"], json!(false));
-    let deleted = app.rest_expect(Method::DELETE, &path, None, 200).await;
+    let deleted = app.rest_delete(&path).await.expect(200);
     assert_eq!(deleted["data"]["deleteOneObject"]["id"], json!(id));
-    error(&app, Method::GET, &path, None, 404, "NOT_FOUND").await;
+    error(&app, Method::GET, &path, None, NOT_FOUND).await;
     // Standard objects are deactivated, never deleted.
-    let company = app.object_id("company").await;
-    let fields = error(
-        &app,
-        Method::DELETE,
-        &format!("/rest/metadata/objects/{company}"),
-        None,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert!(fields.is_empty());
+    let company = format!("{OBJECTS}/{}", app.object_id("company").await);
+    assert!(error(&app, Method::DELETE, &company, None, INVALID).await.is_empty());
 }
