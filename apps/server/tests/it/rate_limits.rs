@@ -144,9 +144,7 @@ async fn with_redis_url_the_budgets_live_in_redis_under_prefixed_expiring_keys()
         ("RATE_LIMIT_REST", "3"),
         ("SIGN_UP_RATE_LIMIT", "0"),
     ];
-    let app = TestApp::with_env_workspace(&env).await
-        .with_api_key()
-        .await;
+    let app = TestApp::with_env_workspace(&env).await.with_api_key().await;
     assert_eq!(spend_rest_budget(&app, &app.token).await, ["2", "1", "0"]);
     let over = app.get("/rest/companies", Some(&app.token)).await;
     over.expect(429);

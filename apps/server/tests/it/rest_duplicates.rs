@@ -97,7 +97,9 @@ async fn the_body_names_records_by_data_or_by_ids_not_both() {
         json!({"data": {"a": 1}}),
         json!({"data": [1]}),
     ] {
-        app.rest_post(DUPLICATES, body).await.expect_error(400, "VALIDATION_ERROR");
+        app.rest_post(DUPLICATES, body)
+            .await
+            .expect_error(400, "VALIDATION_ERROR");
     }
 }
 

@@ -66,8 +66,7 @@ fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
 
 /// An app with the webhook worker and a signed-up workspace.
 async fn app(env: &[(&str, &str)]) -> TestApp {
-    TestApp::with_env_workspace(env).await
-        .with_webhook_worker()
+    TestApp::with_env_workspace(env).await.with_webhook_worker()
 }
 
 async fn create_webhook(app: &TestApp, mutation: &str, url: String) -> String {
