@@ -5,18 +5,16 @@ use crate::support::*;
 use actix_web::http::Method;
 use serde_json::{Value, json};
 
+/// An app on a workspace with the standard objects and no records.
 async fn app() -> TestApp {
     TestApp::new().await.with_workspace().await
 }
 
-/// An app on a workspace with the standard objects and no records.
-async fn standard() -> TestApp {
-    TestApp::new().await.with_workspace().await
-}
-
-/// An app on a workspace that `prepare` gives its data: the answer of `prepare`.
-async fn prepared(prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Value) {
-    TestApp::new().await.with_prepared_workspace(prepare).await
+/// An app on a workspace that `prepare` gives its data.
+async fn app_with(prepare: impl AsyncFnOnce(&TestApp)) -> TestApp {
+    let app = app().await;
+    prepare(&app).await;
+    app
 }
 
 async fn list(app: &TestApp, path: &str) -> Value {
@@ -25,12 +23,7 @@ async fn list(app: &TestApp, path: &str) -> Value {
 
 /// `key` of every record a list request answers.
 async fn listed(app: &TestApp, path: &str, key: &str) -> Vec<String> {
-    list(app, path).await["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r[key].as_str().unwrap_or("").to_string())
-        .collect()
+    texts(&list(app, path).await["data"], key)
 }
 
 async fn names(app: &TestApp, path: &str) -> Vec<String> {
@@ -43,13 +36,8 @@ async fn create(app: &TestApp, path: &str, body: Value) -> Value {
 
 /// "New Company" (Technology, 100 employees) through the reference's create request: its record.
 async fn new_company(app: &TestApp) -> Value {
-    let created = create(
-        app,
-        "/rest/companies",
-        json!({"name": "New Company", "industry": "Technology", "employees": 100}),
-    )
-    .await;
-    created["data"].clone()
+    let new_company = json!({"name": "New Company", "industry": "Technology", "employees": 100});
+    create(app, "/rest/companies", new_company).await["data"].clone()
 }
 
 fn id_of(record: &Value) -> String {
@@ -86,17 +74,10 @@ async fn create_answers_the_record_with_empty_composites_and_relation_ids() {
 #[actix_web::test]
 async fn a_list_filters_orders_and_counts() {
     let (app, id) = new_company_app().await;
-    create(
-        &app,
-        "/rest/companies",
-        json!({"name": "Acme Corp", "industry": "Finance", "employees": 500}),
-    )
-    .await;
-    let listed = list(
-        &app,
-        "/rest/companies?limit=20&filter[industry][eq]=Technology&order[createdAt]=desc",
-    )
-    .await;
+    let acme = json!({"name": "Acme Corp", "industry": "Finance", "employees": 500});
+    create(&app, "/rest/companies", acme).await;
+    let technology = "/rest/companies?limit=20&filter[industry][eq]=Technology&order[createdAt]=desc";
+    let listed = list(&app, technology).await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     assert_eq!(listed["data"][0]["id"], json!(id));
     assert_eq!(listed["meta"]["totalCount"], json!(1));
@@ -118,7 +99,7 @@ async fn patch_changes_the_given_fields_and_the_update_time() {
     let (app, id) = new_company_app().await;
     let changes = json!({"employees": 150, "linkedinLink": "https://linkedin.com/company/new-co"});
     let path = format!("/rest/companies/{id}");
-    let patched = app.rest_expect(Method::PATCH, &path, Some(changes), 200).await;
+    let patched = app.rest_patch(&path, changes).await.expect(200);
     assert_eq!(patched["data"]["employees"], json!(150));
     assert_eq!(
         patched["data"]["linkedinLink"],
@@ -130,12 +111,9 @@ async fn patch_changes_the_given_fields_and_the_update_time() {
 /// Jane Smith of "New Company": (the company id, her record).
 async fn jane_of_new_company(app: &TestApp) -> (String, Value) {
     let id = id_of(&new_company(app).await);
-    let person = create(
-        app,
-        "/rest/people",
-        json!({"name": {"firstName": "Jane", "lastName": "Smith"}, "email": "jane.smith@example.com", "companyId": id}),
-    )
-    .await;
+    let jane =
+        json!({"name": {"firstName": "Jane", "lastName": "Smith"}, "email": "jane.smith@example.com", "companyId": id});
+    let person = create(app, "/rest/people", jane).await;
     (id, person["data"].clone())
 }
 
@@ -160,13 +138,9 @@ async fn depth_one_embeds_the_related_record() {
 #[actix_web::test]
 async fn opportunities_are_filtered_by_stage() {
     let app = app().await;
-    create(
-        &app,
-        "/rest/opportunities",
-        json!({"name": "Deal", "stage": "PROPOSAL"}),
-    )
-    .await;
-    create(&app, "/rest/opportunities", json!({"name": "Other"})).await;
+    for opportunity in [json!({"name": "Deal", "stage": "PROPOSAL"}), json!({"name": "Other"})] {
+        create(&app, "/rest/opportunities", opportunity).await;
+    }
     let proposals = list(&app, "/rest/opportunities?filter[stage][eq]=PROPOSAL").await;
     assert_eq!(proposals["data"].as_array().unwrap().len(), 1);
     assert_eq!(proposals["data"][0]["name"], json!("Deal"));
@@ -176,7 +150,7 @@ async fn opportunities_are_filtered_by_stage() {
 async fn delete_answers_deleted_and_hides_the_record() {
     let (app, id) = new_company_app().await;
     let path = format!("/rest/companies/{id}");
-    let deleted = app.rest_expect(Method::DELETE, &path, None, 200).await;
+    let deleted = app.rest_delete(&path).await.expect(200);
     assert_eq!(deleted, json!({"data": {"id": id, "deleted": true}}));
     assert_eq!(app.rest_get(&path).await.status, 404);
 }
@@ -184,10 +158,9 @@ async fn delete_answers_deleted_and_hides_the_record() {
 #[actix_web::test]
 async fn delete_with_destroy_removes_a_deleted_record() {
     let (app, id) = new_company_app().await;
-    app.rest_expect(Method::DELETE, &format!("/rest/companies/{id}"), None, 200)
-        .await;
+    app.rest_delete(&format!("/rest/companies/{id}")).await.expect(200);
     let destroy = format!("/rest/companies/{id}?destroy=true");
-    let destroyed = app.rest_expect(Method::DELETE, &destroy, None, 200).await;
+    let destroyed = app.rest_delete(&destroy).await.expect(200);
     assert_eq!(destroyed["data"]["deleted"], json!(true));
 }
 
@@ -195,7 +168,7 @@ async fn delete_with_destroy_removes_a_deleted_record() {
 async fn a_delete_whose_destroy_flag_is_given_twice_with_different_values_is_refused_and_deletes_nothing() {
     let (app, id) = new_company_app().await;
     let destroy_twice = format!("/rest/companies/{id}?destroy=false&destroy=true");
-    let refused = app.rest_expect(Method::DELETE, &destroy_twice, None, 400).await;
+    let refused = app.rest_delete(&destroy_twice).await.expect(400);
     assert_eq!(refused["error"]["code"], json!("VALIDATION_ERROR"), "{refused}");
     assert_eq!(app.rest_get(&format!("/rest/companies/{id}")).await.status, 200);
 }
@@ -220,9 +193,8 @@ async fn a_custom_object_is_served_at_once() {
     let listed = list(&app, "/rest/properties?limit=10").await;
     assert_eq!(listed["data"][0]["address"], json!("1 Elm St"));
     let path = format!("/rest/properties/{property_id}");
-    app.rest_expect(Method::PATCH, &path, Some(json!({"address": "2 Oak Ave"})), 200)
-        .await;
-    app.rest_expect(Method::DELETE, &path, None, 200).await;
+    app.rest_patch(&path, json!({"address": "2 Oak Ave"})).await.expect(200);
+    app.rest_delete(&path).await.expect(200);
     assert_eq!(
         list(&app, "/rest/properties?limit=10").await["meta"]["totalCount"],
         json!(0)
@@ -258,51 +230,35 @@ async fn forty_five_companies(app: &TestApp) {
     assert_eq!(created["data"].as_array().unwrap().len(), 45);
 }
 
-async fn forty_five_companies_app() -> TestApp {
-    let prepare = async |app: &TestApp| {
-        forty_five_companies(app).await;
-        Value::Null
-    };
-    prepared(prepare).await.0
-}
-
 #[actix_web::test]
 async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
-    let app = forty_five_companies_app().await;
+    let app = app_with(forty_five_companies).await;
     let mut seen = Vec::new();
     for offset in [0, 20, 40] {
         let page = list(&app, &format!("/rest/companies?limit=20&offset={offset}")).await;
         assert_eq!(page["meta"]["totalCount"], json!(45));
         assert_eq!(page["meta"]["hasMore"], json!(offset < 40));
-        seen.extend(
-            page["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["name"].as_str().unwrap().to_string()),
-        );
+        seen.extend(texts(&page["data"], "name"));
     }
     assert_eq!(seen, (0..45).map(|i| format!("Acme {i:02}")).collect::<Vec<_>>());
 }
 
 #[actix_web::test]
 async fn the_reference_filters_select_the_matching_companies() {
-    let app = forty_five_companies_app().await;
-    for (query, count) in [
+    let app = app_with(forty_five_companies).await;
+    let filters = [
         ("filter[industry][eq]=Technology", 15),
         ("filter[employees][gt]=100", 34),
         ("filter[industry][in]=Technology,Finance", 30),
         ("filter[name][like]=%Acme%", 45),
         ("filter[industry][eq]=Technology&filter[employees][gte]=100", 11),
-    ] {
-        let found = names(&app, &format!("/rest/companies?{query}&limit=200")).await;
-        assert_eq!(found.len(), count, "{query}");
-    }
+    ];
+    each_filter_counts(&app, &filters).await;
 }
 
 #[actix_web::test]
 async fn orders_apply_in_the_order_given() {
-    let app = forty_five_companies_app().await;
+    let app = app_with(forty_five_companies).await;
     let sorted = names(&app, "/rest/companies?order[createdAt]=desc&order[name]=asc&limit=3").await;
     assert_eq!(
         sorted,
@@ -313,27 +269,23 @@ async fn orders_apply_in_the_order_given() {
     assert_eq!(by_employees, ["Acme 44", "Acme 43"]);
 }
 
+/// Each `(filter, count)`: the companies listed with the query string `filter` are `count`.
+async fn each_filter_counts(app: &TestApp, filters: &[(&str, usize)]) {
+    for (filter, count) in filters {
+        let found = names(app, &format!("/rest/companies?{filter}&limit=200")).await;
+        assert_eq!(found.len(), *count, "{filter}");
+    }
+}
+
 const AWKWARD: [&str; 6] = ["a,b", "50% off", "say \"hi\"", "[brackets]", "ünïcödé ✓", "plain"];
 
 /// One company per awkward name, `employees` its index, a `domainName` on every other one.
 async fn awkward_companies(app: &TestApp) {
     for (i, v) in AWKWARD.iter().enumerate() {
         let domain = if i % 2 == 0 { Value::Null } else { json!("x.com") };
-        create(
-            app,
-            "/rest/companies",
-            json!({"name": v, "employees": i, "domainName": domain}),
-        )
-        .await;
+        let company = json!({"name": v, "employees": i, "domainName": domain});
+        create(app, "/rest/companies", company).await;
     }
-}
-
-async fn awkward_companies_app() -> TestApp {
-    let prepare = async |app: &TestApp| {
-        awkward_companies(app).await;
-        Value::Null
-    };
-    prepared(prepare).await.0
 }
 
 /// Percent-encodes every byte but ASCII letters and digits.
@@ -351,7 +303,7 @@ fn encode(v: &str) -> String {
 
 #[actix_web::test]
 async fn eq_and_in_match_awkward_values_exactly() {
-    let app = awkward_companies_app().await;
+    let app = app_with(awkward_companies).await;
     for v in AWKWARD {
         let found = names(&app, &format!("/rest/companies?filter[name][eq]={}", encode(v))).await;
         assert_eq!(found, [v], "eq {v}");
@@ -362,8 +314,8 @@ async fn eq_and_in_match_awkward_values_exactly() {
 
 #[actix_web::test]
 async fn every_operator_filters_over_the_query_string() {
-    let app = awkward_companies_app().await;
-    for (filter, count) in [
+    let app = app_with(awkward_companies).await;
+    let filters = [
         ("filter[name][startsWith]=%5Bbr", 1),
         ("filter[name][ilike]=%25%C3%9CN%25", 1),
         ("filter[employees][neq]=0", 5),
@@ -375,10 +327,8 @@ async fn every_operator_filters_over_the_query_string() {
         ("filter[idealCustomerProfile][eq]=false", 6),
         ("filter[annualRecurringRevenue.amountMicros][is]=NULL", 6),
         ("filter[createdAt][lte]=2999-01-01T00:00:00Z", 6),
-    ] {
-        let found = names(&app, &format!("/rest/companies?{filter}")).await;
-        assert_eq!(found.len(), count, "{filter}");
-    }
+    ];
+    each_filter_counts(&app, &filters).await;
 }
 
 /// A request that must fail with 400 `VALIDATION_ERROR`: the response.
@@ -390,28 +340,18 @@ async fn invalid(app: &TestApp, method: Method, path: &str, body: Option<Value>)
 
 #[actix_web::test]
 async fn a_bad_limit_is_reported_alone() {
-    let app = standard().await;
-    let bad = invalid(
-        &app,
-        Method::GET,
-        "/rest/companies?filter[nope][eq]=1&filter[employees][like]=x&filter[employees][gt]=many&limit=x",
-        None,
-    )
-    .await;
+    let app = app().await;
+    let all_bad = "/rest/companies?filter[nope][eq]=1&filter[employees][like]=x&filter[employees][gt]=many&limit=x";
+    let bad = invalid(&app, Method::GET, all_bad, None).await;
     assert_eq!(bad.error_code(), "VALIDATION_ERROR");
     assert_eq!(bad.error_fields(), ["limit"]);
 }
 
 #[actix_web::test]
 async fn unknown_fields_unknown_operators_and_bad_values_are_all_reported() {
-    let app = standard().await;
-    let bad = invalid(
-        &app,
-        Method::GET,
-        "/rest/companies?filter[nope][eq]=1&filter[employees][like]=x&filter[employees][gt]=many",
-        None,
-    )
-    .await;
+    let app = app().await;
+    let bad_filters = "/rest/companies?filter[nope][eq]=1&filter[employees][like]=x&filter[employees][gt]=many";
+    let bad = invalid(&app, Method::GET, bad_filters, None).await;
     let fields = bad.error_fields();
     assert_eq!(fields.len(), 3, "{}", bad.body);
     assert!(
@@ -423,28 +363,28 @@ async fn unknown_fields_unknown_operators_and_bad_values_are_all_reported() {
 
 #[actix_web::test]
 async fn an_unknown_order_direction_is_a_validation_error() {
-    let app = standard().await;
+    let app = app().await;
     let bad = invalid(&app, Method::GET, "/rest/companies?order[employees]=sideways", None).await;
     assert_eq!(bad.error_code(), "VALIDATION_ERROR");
 }
 
 #[actix_web::test]
 async fn a_filter_without_an_operator_is_a_validation_error() {
-    let app = standard().await;
+    let app = app().await;
     let bad = invalid(&app, Method::GET, "/rest/companies?filter[name]=x", None).await;
     assert_eq!(bad.error_code(), "VALIDATION_ERROR");
 }
 
 #[actix_web::test]
 async fn a_malformed_id_is_reported_on_the_id() {
-    let app = standard().await;
+    let app = app().await;
     let bad = invalid(&app, Method::GET, "/rest/companies/not-a-uuid", None).await;
     assert_eq!(bad.error_fields()[0], "id");
 }
 
 #[actix_web::test]
 async fn an_unknown_object_is_not_found() {
-    let app = standard().await;
+    let app = app().await;
     let res = app.rest_get("/rest/unicorns").await;
     assert_eq!(res.status, 404);
     assert_eq!(res.error_code(), "NOT_FOUND");
@@ -452,16 +392,15 @@ async fn an_unknown_object_is_not_found() {
 
 #[actix_web::test]
 async fn a_missing_record_is_a_404() {
-    let app = standard().await;
-    let res = app
-        .rest_get("/rest/companies/6f9619ff-8b86-4d01-b42d-00c04fc964ff")
-        .await;
+    let app = app().await;
+    let missing = "/rest/companies/6f9619ff-8b86-4d01-b42d-00c04fc964ff";
+    let res = app.rest_get(missing).await;
     assert_eq!(res.expect(404)["error"]["statusCode"], json!(404));
 }
 
 #[actix_web::test]
 async fn every_invalid_field_of_a_record_is_reported() {
-    let app = standard().await;
+    let app = app().await;
     let body = json!({"email": "nope", "linkedinLink": "x", "unknown": 1});
     let res = invalid(&app, Method::POST, "/rest/people", Some(body)).await;
     assert_eq!(res.error_fields().len(), 3);
@@ -469,7 +408,7 @@ async fn every_invalid_field_of_a_record_is_reported() {
 
 #[actix_web::test]
 async fn a_body_that_is_not_one_record_is_a_400() {
-    let app = standard().await;
+    let app = app().await;
     invalid(&app, Method::POST, "/rest/companies", Some(json!([1]))).await;
     let raw = app.post_raw("/rest/companies", Some(&app.token), "{not json").await;
     assert_eq!(raw.status, 400);
@@ -477,13 +416,13 @@ async fn a_body_that_is_not_one_record_is_a_400() {
 
 #[actix_web::test]
 async fn a_batch_takes_an_array() {
-    let app = standard().await;
+    let app = app().await;
     invalid(&app, Method::POST, "/rest/batch/companies", Some(json!({"name": "x"}))).await;
 }
 
 #[actix_web::test]
 async fn a_batch_with_one_invalid_record_writes_nothing() {
-    let app = standard().await;
+    let app = app().await;
     let batch = json!([{"name": "fine"}, {"linkedinLink": "bad"}]);
     let atomic = invalid(&app, Method::POST, "/rest/batch/companies", Some(batch)).await;
     assert_eq!(atomic.error_fields(), ["[1].linkedinLink"]);
@@ -498,19 +437,16 @@ async fn twelve_companies(app: &TestApp) -> String {
         .collect();
     let created = create(app, "/rest/batch/companies", Value::Array(companies)).await;
     let first = id_of(&created["data"][0]);
-    create(
-        app,
-        "/rest/batch/people",
-        json!([{"city": "Paris", "companyId": first}, {"city": "Rome"}]),
-    )
-    .await;
+    let people = json!([{"city": "Paris", "companyId": first}, {"city": "Rome"}]);
+    create(app, "/rest/batch/people", people).await;
     first
 }
 
 /// The [`twelve_companies`] workspace the reading tests share, and c0's id.
 async fn twelve_companies_app() -> (TestApp, String) {
-    let (app, first) = prepared(async |app| json!(twelve_companies(app).await)).await;
-    (app, first.as_str().unwrap().to_string())
+    let app = app().await;
+    let first = twelve_companies(&app).await;
+    (app, first)
 }
 
 #[actix_web::test]
