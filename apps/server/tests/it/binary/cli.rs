@@ -3,10 +3,10 @@
 
 use crate::support::SECRET;
 use crate::support::binary::Server;
-use std::process::Command;
+use std::process::{Command, Output};
 use test_support::TestDb;
 
-pub(super) fn cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+pub(super) fn cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_twenty-server"));
     command
         .args(args)
@@ -17,6 +17,13 @@ pub(super) fn cli(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> std::proc
         command.env(k, v);
     }
     command.output().unwrap()
+}
+
+/// The stdout and stderr of a command that must succeed.
+pub(super) fn succeeded(out: &Output) -> (String, String) {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
 }
 
 #[tokio::test]
@@ -79,16 +86,7 @@ async fn serving_a_database_url_without_app_secret_stops_with_one_line_saying_ho
 #[tokio::test]
 async fn workspace_create_then_api_key_create_gives_a_working_key() {
     let server = Server::start(&[]).await;
-    let db = &server.db;
-    let workspace = &created_workspace(db);
-
-    let out = cli(
-        db,
-        &["api-key", "create", "--workspace", workspace, "--name", "ci"],
-        &[],
-    );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let token = created_api_key(&server.db, &created_workspace(&server.db));
     let res = server.get("/rest/companies", Some(&token));
     assert_ne!(res.status, 401, "{}", res.body);
 
@@ -100,25 +98,36 @@ async fn workspace_create_then_api_key_create_gives_a_working_key() {
     assert_eq!(login.status, 200);
 }
 
-/// A workspace made by `workspace create`: its id.
+/// The workspace "Acme" of ops@example.com (password `password123`) made by `workspace create`: its id.
 pub(super) fn created_workspace(db: &TestDb) -> String {
+    workspace_created(db, "Acme", "ops@example.com")
+}
+
+/// A workspace `name` of `email` (password `password123`) made by `workspace create`: its id.
+pub(super) fn workspace_created(db: &TestDb, name: &str, email: &str) -> String {
+    let args = [
+        "workspace",
+        "create",
+        "--name",
+        name,
+        "--email",
+        email,
+        "--password",
+        "password123",
+    ];
+    let (stdout, _) = succeeded(&cli(db, &args, &[]));
+    let created: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    created["workspaceId"].as_str().unwrap().to_string()
+}
+
+/// The token of an API key "ci" of `workspace` made by `api-key create`.
+pub(super) fn created_api_key(db: &TestDb, workspace: &str) -> String {
     let out = cli(
         db,
-        &[
-            "workspace",
-            "create",
-            "--name",
-            "Acme",
-            "--email",
-            "ops@example.com",
-            "--password",
-            "password123",
-        ],
+        &["api-key", "create", "--workspace", workspace, "--name", "ci"],
         &[],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    created["workspaceId"].as_str().unwrap().to_string()
+    succeeded(&out).0.trim().to_string()
 }
 
 #[tokio::test]

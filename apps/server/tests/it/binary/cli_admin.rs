@@ -1,7 +1,7 @@
 //! The admin's commands: `api-key list` and `revoke` (a revoked key is refused by a running server),
 //! `user set-password`, `workspace list`.
 
-use super::cli::{cli, created_workspace};
+use super::cli::{cli, created_api_key, created_workspace, succeeded, workspace_created};
 use super::{time_until, wait_until_live};
 use crate::support::SECRET;
 use crate::support::binary::Server;
@@ -10,14 +10,10 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use test_support::TestDb;
 
-fn stdout_of(out: &std::process::Output) -> String {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The JSON lines a command printed.
 fn json_lines(out: &std::process::Output) -> Vec<Value> {
-    stdout_of(out)
+    succeeded(out)
+        .0
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
@@ -54,18 +50,13 @@ async fn api_key_list_shows_keys_without_tokens_and_a_revoked_key_is_refused_by_
     let server = Server::start(&[]).await;
     let db = &server.db;
     let workspace = &created_workspace(db);
-    let created = cli(
-        db,
-        &["api-key", "create", "--workspace", workspace, "--name", "ci"],
-        &[],
-    );
-    let token = stdout_of(&created).trim().to_string();
+    let token = created_api_key(db, workspace);
     // The server serves keys from memory once its change feed is up: the revocation must reach that memory.
     wait_until_live(server.port);
     assert_eq!(server.get("/rest/companies", Some(&token)).status, 200);
 
     let listed = cli(db, &["api-key", "list", "--workspace", workspace], &[]);
-    assert!(!stdout_of(&listed).contains(&token), "a token is never shown again");
+    assert!(!succeeded(&listed).0.contains(&token), "a token is never shown again");
     let keys = json_lines(&listed);
     assert_eq!(keys.len(), 1, "{keys:?}");
     let key = &keys[0];
@@ -83,10 +74,7 @@ async fn api_key_list_shows_keys_without_tokens_and_a_revoked_key_is_refused_by_
     assert_eq!(keys[0]["revoked"], json!(true));
 
     // A key of another workspace, an unknown key, an unknown workspace: one clear line each, exit 1.
-    let other = server.sign_up("other@example.com")["workspaceId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (other, _) = server.workspace("other@example.com");
     let line = failure_of(&cli(db, &["api-key", "revoke", "--workspace", &other, "--id", id], &[]));
     assert!(line.contains("no API key"), "{line}");
     let unknown = uuid::Uuid::new_v4().to_string();
@@ -149,24 +137,10 @@ async fn workspace_list_prints_every_workspace_oldest_first() {
     let db = TestDb::new().await;
     assert!(json_lines(&cli(&db, &["workspace", "list"], &[])).is_empty());
     let first = created_workspace(&db);
-    let out = cli(
-        &db,
-        &[
-            "workspace",
-            "create",
-            "--name",
-            "Globex",
-            "--email",
-            "globex@example.com",
-            "--password",
-            "password123",
-        ],
-        &[],
-    );
-    let second = serde_json::from_str::<Value>(&stdout_of(&out)).unwrap()["workspaceId"].clone();
+    let second = workspace_created(&db, "Globex", "globex@example.com");
     let listed = json_lines(&cli(&db, &["workspace", "list"], &[]));
     let ids: Vec<&Value> = listed.iter().map(|w| &w["id"]).collect();
-    assert_eq!(ids, vec![&json!(first), &second]);
+    assert_eq!(ids, vec![&json!(first), &json!(second)]);
     assert_eq!(listed[0]["displayName"], json!("Acme"));
     assert_eq!(listed[1]["displayName"], json!("Globex"));
 }

@@ -1,10 +1,11 @@
 //! `export` then `import` into a fresh workspace: the data model (custom objects, fields, relations) and the
 //! records (ids, values, relation ids, timestamps, soft deletion) come back as they were.
 
-use super::cli::cli;
-use super::cli_import::rest_records;
+use super::cli::{cli, succeeded};
+use super::cli_import::{reported, rest_records};
 use super::metadata;
 use crate::support::binary::{Server, request};
+use crate::support::items;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -64,13 +65,10 @@ fn build_workspace(server: &Server, token: &str) {
         );
     }
     let objects = rest(server, "GET", "/rest/metadata/objects", token, &json!({}));
-    let list = objects["data"]
-        .get("objects")
-        .unwrap_or(&objects["data"])
-        .as_array()
-        .unwrap()
-        .clone();
-    let company_object = list.iter().find(|o| o["nameSingular"] == json!("company")).unwrap();
+    let company_object = items(&objects, "objects")
+        .iter()
+        .find(|o| o["nameSingular"] == json!("company"))
+        .unwrap();
     let company = company_object["id"].clone();
     // A standard field the workspace does not use: inactive in the copy too.
     let x_link = company_object["fields"]
@@ -169,13 +167,7 @@ fn build_workspace(server: &Server, token: &str) {
 /// of their ends (ids differ).
 fn model_shape(server: &Server, token: &str) -> (Vec<Value>, BTreeSet<String>) {
     let objects = rest(server, "GET", "/rest/metadata/objects?limit=1000", token, &json!({}));
-    let list = objects["data"]
-        .get("objects")
-        .unwrap_or(&objects["data"])
-        .as_array()
-        .unwrap()
-        .clone();
-    let mut shapes: Vec<Value> = list
+    let mut shapes: Vec<Value> = items(&objects, "objects")
         .iter()
         .map(|o| {
             let mut fields: Vec<Value> = o["fields"]
@@ -205,13 +197,7 @@ fn model_shape(server: &Server, token: &str) -> (Vec<Value>, BTreeSet<String>) {
         .collect();
     shapes.sort_by_key(|o| o["nameSingular"].to_string());
     let relations = rest(server, "GET", "/rest/metadata/relations?limit=1000", token, &json!({}));
-    let relations = relations["data"]
-        .get("relations")
-        .unwrap_or(&relations["data"])
-        .as_array()
-        .unwrap()
-        .clone();
-    let relations = relations
+    let relations = items(&relations, "relations")
         .iter()
         .map(|r| {
             format!(
@@ -237,26 +223,20 @@ fn records(server: &Server, token: &str, plural: &str) -> Vec<Value> {
 #[tokio::test]
 async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and_the_records() {
     let server = Server::start(&[]).await;
-    let a = server.sign_up("source@example.com");
-    let (a_ws, a_token) = (a["workspaceId"].as_str().unwrap(), a["accessToken"].as_str().unwrap());
+    let (a_ws, a_token) = &server.workspace("source@example.com");
     build_workspace(&server, a_token);
     let file = std::env::temp_dir().join(format!("twenty-export-{}.ndjson", uuid::Uuid::new_v4().simple()));
     let file_name = file.to_str().unwrap();
-    let out = cli(
-        &server.db,
-        &[
-            "export",
-            "--workspace",
-            a_ws,
-            "--out",
-            file_name,
-            "--progress",
-            "always",
-        ],
-        &[],
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let args = [
+        "export",
+        "--workspace",
+        a_ws,
+        "--out",
+        file_name,
+        "--progress",
+        "always",
+    ];
+    let (_, stderr) = succeeded(&cli(&server.db, &args, &[]));
     assert!(stderr.contains("export ["), "the bar is drawn when asked: {stderr}");
     let exported = std::fs::read_to_string(&file).unwrap();
     // To stdout, without a bar on a pipe: the same lines.
@@ -277,14 +257,9 @@ async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and
     let position = |object: &str| lines.iter().position(|l| l["object"] == json!(object)).unwrap();
     assert!(position("company") < position("person"));
 
-    let b = server.sign_up("target@example.com");
-    let (b_ws, b_token) = (b["workspaceId"].as_str().unwrap(), b["accessToken"].as_str().unwrap());
+    let (b_ws, b_token) = &server.workspace("target@example.com");
     let out = cli(&server.db, &["import", "--workspace", b_ws, file_name], &[]);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, stderr) = succeeded(&out);
     let records_in_file = lines.len() - 1;
     assert_eq!(
         stdout.trim(),
@@ -321,9 +296,6 @@ async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("import finished: 0 rows written, {records_in_file} skipped")
     );
-    let named = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| l.starts_with("line "))
-        .count();
+    let named = reported(&String::from_utf8_lossy(&out.stderr)).len();
     assert_eq!(named, records_in_file);
 }

@@ -1,10 +1,12 @@
 //! `import` of CSV files: a large file with its progress and summary, bad rows named by their line and skipped,
 //! composite sub-fields under both of their names, and input the command refuses as a whole.
 
-use super::cli::cli;
+use super::cli::{cli, succeeded};
 use crate::support::binary::Server;
+use crate::support::items;
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use std::process::Output;
 
 /// A file of the test's own, removed when dropped.
 struct TempFile(PathBuf);
@@ -27,22 +29,15 @@ impl Drop for TempFile {
     }
 }
 
-/// A signed-up workspace: (its id, an access token of its admin).
-fn workspace(server: &Server, email: &str) -> (String, String) {
-    let signed_up = server.sign_up(email);
-    (
-        signed_up["workspaceId"].as_str().unwrap().to_string(),
-        signed_up["accessToken"].as_str().unwrap().to_string(),
-    )
-}
-
 /// The records a REST list answers (whatever the response format).
 pub(super) fn rest_records(server: &Server, token: &str, plural: &str, query: &str) -> Vec<Value> {
     let res = server.get(&format!("/rest/{plural}?limit=200{query}"), Some(token));
-    assert_eq!(res.status, 200, "{}", res.body);
-    let body = res.json();
-    let records = body["data"].get(plural).unwrap_or(&body["data"]);
-    records.as_array().unwrap().clone()
+    items(&res.expect(200), plural).clone()
+}
+
+/// The reports of an import's stderr that name a line of its input (`line N: …`).
+pub(super) fn reported(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.starts_with("line ")).collect()
 }
 
 fn total(server: &Server, token: &str, plural: &str) -> i64 {
@@ -53,7 +48,7 @@ fn total(server: &Server, token: &str, plural: &str) -> i64 {
         .unwrap()
 }
 
-fn import(server: &Server, args: &[&str]) -> std::process::Output {
+fn import(server: &Server, args: &[&str]) -> Output {
     let mut all = vec!["import"];
     all.extend_from_slice(args);
     cli(&server.db, &all, &[])
@@ -62,29 +57,22 @@ fn import(server: &Server, args: &[&str]) -> std::process::Output {
 #[tokio::test]
 async fn a_csv_of_10000_rows_is_written_with_a_progress_bar_and_a_summary() {
     let server = Server::start(&[]).await;
-    let (ws, token) = workspace(&server, "bulk@example.com");
+    let (ws, token) = server.workspace("bulk@example.com");
     let mut csv = String::from("name,employees,idealCustomerProfile\n");
     for i in 0..10_000 {
         csv.push_str(&format!("Company {i},{},{}\n", i % 500, i % 2 == 0));
     }
     let file = TempFile::new("csv", &csv);
-    let out = import(
-        &server,
-        &[
-            "--workspace",
-            &ws,
-            "--object",
-            "companies",
-            "--progress",
-            "always",
-            file.path(),
-        ],
-    );
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stderr}");
+    let args = [
+        "--workspace",
+        &ws,
+        "--object",
+        "companies",
+        "--progress",
+        "always",
+        file.path(),
+    ];
+    let (stdout, stderr) = succeeded(&import(&server, &args));
     assert_eq!(
         stdout.trim(),
         "import finished: 10000 rows written, 0 skipped",
@@ -109,7 +97,7 @@ async fn a_csv_of_10000_rows_is_written_with_a_progress_bar_and_a_summary() {
 #[tokio::test]
 async fn bad_rows_are_named_by_the_line_they_start_on_and_skipped_while_the_good_ones_are_written() {
     let server = Server::start(&[]).await;
-    let (ws, token) = workspace(&server, "rows@example.com");
+    let (ws, token) = server.workspace("rows@example.com");
     let dangling = uuid::Uuid::new_v4();
     let kept_id = uuid::Uuid::new_v4();
     let csv = format!(
@@ -125,13 +113,9 @@ async fn bad_rows_are_named_by_the_line_they_start_on_and_skipped_while_the_good
     );
     let file = TempFile::new("csv", &csv);
     let out = import(&server, &["--workspace", &ws, "--object", "companies", file.path()]);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, stderr) = succeeded(&out);
     assert_eq!(stdout.trim(), "import finished: 3 rows written, 4 skipped", "{stderr}");
-    let reported: Vec<&str> = stderr.lines().filter(|l| l.starts_with("line ")).collect();
+    let reported = reported(&stderr);
     assert_eq!(reported.len(), 4, "{stderr}");
     assert!(reported[0].starts_with("line 3: employees: "), "{stderr}");
     assert!(
@@ -161,7 +145,7 @@ async fn bad_rows_are_named_by_the_line_they_start_on_and_skipped_while_the_good
 #[tokio::test]
 async fn composite_sub_fields_are_read_dotted_and_flattened() {
     let server = Server::start(&[]).await;
-    let (ws, token) = workspace(&server, "amounts@example.com");
+    let (ws, token) = server.workspace("amounts@example.com");
     let dotted = TempFile::new(
         "csv",
         "name,amount.amountMicros,amount.currencyCode\nDotted,7000000,EUR\n",
@@ -172,11 +156,8 @@ async fn composite_sub_fields_are_read_dotted_and_flattened() {
     );
     for file in [&dotted, &flattened] {
         let out = import(&server, &["--workspace", &ws, "--object", "opportunities", file.path()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout).trim(),
-            "import finished: 1 rows written, 0 skipped"
-        );
+        let (stdout, _) = succeeded(&out);
+        assert_eq!(stdout.trim(), "import finished: 1 rows written, 0 skipped");
     }
     let read = rest_records(&server, &token, "opportunities", "");
     assert_eq!(read.len(), 2);
@@ -192,7 +173,7 @@ async fn composite_sub_fields_are_read_dotted_and_flattened() {
 #[tokio::test]
 async fn an_unknown_workspace_object_or_column_and_a_csv_without_object_stop_the_import_with_one_line() {
     let server = Server::start(&[]).await;
-    let (ws, token) = workspace(&server, "refused@example.com");
+    let (ws, token) = server.workspace("refused@example.com");
     let file = TempFile::new("csv", "name,colour\nAcme,red\n");
     let unknown = uuid::Uuid::new_v4().to_string();
     for (args, expected) in [
@@ -230,7 +211,7 @@ async fn an_unknown_workspace_object_or_column_and_a_csv_without_object_stop_the
 #[tokio::test]
 async fn ndjson_lines_that_are_not_records_are_named_and_relation_ids_without_a_target_are_reported() {
     let server = Server::start(&[]).await;
-    let (ws, token) = workspace(&server, "lines@example.com");
+    let (ws, token) = server.workspace("lines@example.com");
     let (acme, ada, alan) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
     let lines = [
         json!({"object": "company", "record": {"id": acme, "name": "Acme"}}).to_string(),
@@ -242,18 +223,10 @@ async fn ndjson_lines_that_are_not_records_are_named_and_relation_ids_without_a_
         json!({"object": "person", "record": {"email": "not an address"}}).to_string(),
     ];
     let file = TempFile::new("ndjson", &(lines.join("\n") + "\n"));
-    let out = import(&server, &["--workspace", &ws, file.path()]);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(
-        stdout.trim(),
-        "import finished: 3 rows written, 3 skipped, 1 written without some relation ids",
-        "{stderr}"
-    );
-    let reported: Vec<&str> = stderr.lines().filter(|l| l.starts_with("line ")).collect();
+    let (stdout, stderr) = succeeded(&import(&server, &["--workspace", &ws, file.path()]));
+    let summary = "import finished: 3 rows written, 3 skipped, 1 written without some relation ids";
+    assert_eq!(stdout.trim(), summary, "{stderr}");
+    let reported = reported(&stderr);
     assert_eq!(reported.len(), 4, "{stderr}");
     assert!(reported[0].starts_with("line 2: not a JSON object"), "{stderr}");
     assert!(reported[1].starts_with("line 3: no object `widget`"), "{stderr}");

@@ -160,10 +160,7 @@ async fn in_json_mode_the_access_log_line_has_every_field_and_a_graphql_error_is
 #[tokio::test]
 async fn in_text_mode_the_access_log_line_names_the_operation_and_the_error_code() {
     let server = Server::start(&[]).await;
-    let token = server.sign_up("hopper@example.com")["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = server.access_token("hopper@example.com");
     let query = json!({"query": "query FindNothing { nope }"});
     let answer = send(&server, "/graphql", Some(&token), "text-1", &query);
     assert_eq!(answer.status, 200, "{}", answer.body);

@@ -71,16 +71,15 @@ fn wait_until_live(port: u16) {
 
 /// An API key of a new workspace (signed up through `server`): (access token of its admin, key id, key token).
 fn api_key(server: &Server) -> (String, String, String) {
-    let access = server.sign_up("owner@example.com")["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let created = metadata(
-        server.port,
-        &access,
-        "mutation { createOneApiKey(data: {name: \"load\"}) { id token } }",
-        json!({}),
-    );
+    api_key_of_a_new_workspace(server, "owner@example.com", "load")
+}
+
+/// An API key named `name` of the new workspace of `email`, signed up through `server`: (access token of its admin,
+/// key id, key token).
+fn api_key_of_a_new_workspace(server: &Server, email: &str, name: &str) -> (String, String, String) {
+    let access = server.access_token(email);
+    let mutation = "mutation($n: String!) { createOneApiKey(data: {name: $n}) { id token } }";
+    let created = metadata(server.port, &access, mutation, json!({"n": name}));
     let key = &created["createOneApiKey"];
     let (id, token) = (key["id"].as_str().unwrap(), key["token"].as_str().unwrap());
     (access, id.to_string(), token.to_string())

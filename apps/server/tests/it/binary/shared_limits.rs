@@ -6,7 +6,7 @@
 //! has its own database (so its own workspaces and keys) and its own client addresses, forwarded through the
 //! trusted loopback proxy, so no two tests spend the same bucket.
 
-use super::{api_key, metric, time_until};
+use super::{api_key, api_key_of_a_new_workspace, metric, time_until};
 use crate::support::binary::{Server, free_port, request};
 use crate::support::{PASSWORD, Response};
 use serde_json::json;
@@ -190,23 +190,10 @@ async fn a_redis_that_goes_away_leaves_the_api_up_with_limits_per_process_until_
     assert_eq!(remaining(companies(server.port, &key)), "2", "the bucket in Redis");
 }
 
-/// An API key of another workspace of `server` (its admin signed up from a fresh address).
+/// An API key of another workspace of `server` (its admin signed up under a fresh address).
 fn api_key_of_new_workspace(server: &Server) -> (String, String, String) {
     let email = format!("{}@example.com", uuid::Uuid::new_v4().simple());
-    let body = json!({"email": email, "password": PASSWORD, "workspaceName": "Acme"});
-    let access = server.post("/auth/signup", &body).expect(201)["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let created = super::metadata(
-        server.port,
-        &access,
-        "mutation { createOneApiKey(data: {name: \"other\"}) { id token } }",
-        json!({}),
-    );
-    let key = &created["createOneApiKey"];
-    let id = key["id"].as_str().unwrap().to_string();
-    (access, id, key["token"].as_str().unwrap().to_string())
+    api_key_of_a_new_workspace(server, &email, "other")
 }
 
 #[tokio::test]

@@ -48,10 +48,7 @@ async fn two_processes_and_a_key() -> (Server, Sibling, (String, String, String)
 #[tokio::test]
 async fn a_field_created_through_one_process_is_usable_in_another_within_a_second() {
     let server = Server::start(&[]).await;
-    let token = server.sign_up("admin@example.com")["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = server.access_token("admin@example.com");
     let sibling = server.sibling();
     // Warm the sibling's caches, then change the model through the first process.
     let via_sibling = |query: &str| {

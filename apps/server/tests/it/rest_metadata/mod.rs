@@ -122,16 +122,6 @@ pub(super) async fn seeded(env: &[(&str, &str)]) -> (TestApp, Vec<String>) {
     (app, ids)
 }
 
-/// Twenty's `extractMetadataListPayload`: the items of either envelope.
-pub(super) fn items<'a>(body: &'a Value, key: &str) -> &'a Vec<Value> {
-    let data = if body["data"].is_array() {
-        &body["data"]
-    } else {
-        &body["data"][key]
-    };
-    data.as_array().unwrap_or_else(|| panic!("no list in {body}"))
-}
-
 pub(super) fn ids(list: &[Value]) -> Vec<&str> {
     list.iter().map(|item| item["id"].as_str().unwrap()).collect()
 }

@@ -237,6 +237,18 @@ impl Server {
         assert_eq!(res.status, 201, "{}", res.body);
         res.json()
     }
+
+    /// Signs up `email`: (the new workspace's id, the access token of its admin).
+    pub fn workspace(&self, email: &str) -> (String, String) {
+        let signed_up = self.sign_up(email);
+        let text = |key: &str| signed_up[key].as_str().unwrap().to_string();
+        (text("workspaceId"), text("accessToken"))
+    }
+
+    /// Signs up `email`: the access token of its admin.
+    pub fn access_token(&self, email: &str) -> String {
+        self.workspace(email).1
+    }
 }
 
 impl Drop for Server {

@@ -103,6 +103,17 @@ pub fn node_texts(connection: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The items of a REST list answer in either envelope: `data` itself, or `data.<key>` (Twenty's
+/// `extractMetadataListPayload`; `REST_RESPONSE_FORMAT=twenty`).
+pub fn items<'a>(body: &'a Value, key: &str) -> &'a Vec<Value> {
+    let data = if body["data"].is_array() {
+        &body["data"]
+    } else {
+        &body["data"][key]
+    };
+    data.as_array().unwrap_or_else(|| panic!("no list in {body}"))
+}
+
 /// `key` of each item of a JSON array (a REST list's `data`, say), which must be text.
 pub fn texts(list: &Value, key: &str) -> Vec<String> {
     let items = list.as_array().unwrap_or_else(|| panic!("not a list: {list}"));
