@@ -62,16 +62,18 @@ fn sign_up_from(port: u16, client: &str) -> u16 {
     post_from(port, client, "/auth/signup", &body).status
 }
 
+/// A server on the test process's Redis ([`shared_redis`]) with these variables too; its siblings get them.
+async fn on_the_shared_redis(env: &[(&str, &str)]) -> Server {
+    let redis = shared_redis().url();
+    let mut vars = vec![("REDIS_URL", redis.as_str())];
+    vars.extend_from_slice(env);
+    Server::start(&vars).await
+}
+
 #[tokio::test]
 async fn two_processes_on_one_redis_accept_each_others_tokens_and_share_a_keys_budget() {
-    let redis = shared_redis().url();
     // No sign-up throttle: the admin signs up from 127.0.0.1, an address the other tests on this Redis use too.
-    let env = [
-        ("REDIS_URL", redis.as_str()),
-        ("RATE_LIMIT_REST", "4"),
-        ("SIGN_UP_RATE_LIMIT", "0"),
-    ];
-    let server = Server::start(&env).await;
+    let server = on_the_shared_redis(&[("RATE_LIMIT_REST", "4"), ("SIGN_UP_RATE_LIMIT", "0")]).await;
     let (access, _, key) = api_key(&server);
     let sibling = server.sibling();
     assert_eq!(
@@ -88,13 +90,7 @@ async fn two_processes_on_one_redis_accept_each_others_tokens_and_share_a_keys_b
 
 #[tokio::test]
 async fn two_processes_on_one_redis_share_the_sign_up_and_failed_login_throttles() {
-    let redis = shared_redis().url();
-    let env = [
-        ("REDIS_URL", redis.as_str()),
-        ("SIGN_UP_RATE_LIMIT", "2"),
-        ("TRUSTED_PROXIES", "127.0.0.1"),
-    ];
-    let server = Server::start(&env).await;
+    let server = on_the_shared_redis(&[("SIGN_UP_RATE_LIMIT", "2"), ("TRUSTED_PROXIES", "127.0.0.1")]).await;
     let sibling = server.sibling();
     let ports = [server.port, sibling.port];
 
