@@ -12,6 +12,26 @@ async fn assert_error_code(app: &TestApp, document: &str, code: &str) -> Gql {
     answer
 }
 
+/// Tests that each run one document on the core API, which must fail with the error code given.
+macro_rules! fails_with {
+    ($($name:ident: $document:expr => $code:expr;)+) => {$(
+        #[actix_web::test]
+        async fn $name() {
+            assert_error_code(&app().await, $document, $code).await;
+        }
+    )+};
+}
+
+fails_with! {
+    a_filter_operator_the_field_type_lacks_fails_validation:
+        "{ companies(filter: {employees: {like: \"%1\"}}) { totalCount } }" => "GRAPHQL_VALIDATION_FAILED";
+    a_nul_in_a_pattern_is_bad_input_not_a_database_error:
+        "{ companies(filter: {name: {like: \"\\u0000\"}}) { totalCount } }" => "VALIDATION_ERROR";
+    updating_a_record_that_does_not_exist_is_not_found:
+        "mutation { updateCompany(id: \"6f9619ff-8b86-4d01-b42d-00c04fc964ff\", data: {name: \"x\"}) { id } }"
+            => "NOT_FOUND";
+}
+
 #[actix_web::test]
 async fn an_unknown_field_fails_validation_with_its_message_and_location() {
     let app = app().await;
@@ -51,13 +71,6 @@ async fn a_variable_of_the_wrong_type_fails_validation() {
         .graphql(document!("GetCompaniesPage"), json!({"limit": "twenty"}))
         .await;
     assert_eq!(wrong_type.error_code(), "GRAPHQL_VALIDATION_FAILED");
-}
-
-#[actix_web::test]
-async fn a_filter_operator_the_field_type_lacks_fails_validation() {
-    let app = app().await;
-    let wrong_operator = "{ companies(filter: {employees: {like: \"%1\"}}) { totalCount } }";
-    assert_error_code(&app, wrong_operator, "GRAPHQL_VALIDATION_FAILED").await;
 }
 
 #[actix_web::test]
@@ -125,14 +138,6 @@ async fn every_invalid_input_field_is_reported() {
 }
 
 #[actix_web::test]
-async fn updating_a_record_that_does_not_exist_is_not_found() {
-    let app = app().await;
-    let missing =
-        "mutation { updateCompany(id: \"6f9619ff-8b86-4d01-b42d-00c04fc964ff\", data: {name: \"x\"}) { id } }";
-    assert_error_code(&app, missing, "NOT_FOUND").await;
-}
-
-#[actix_web::test]
 async fn a_body_that_is_not_a_graphql_request_is_a_400_with_an_error_code() {
     let app = app().await;
     for body in [
@@ -158,13 +163,6 @@ async fn an_alias_may_reuse_a_scalar_fields_name_for_a_relation() {
 }
 
 #[actix_web::test]
-async fn a_nul_in_a_pattern_is_bad_input_not_a_database_error() {
-    let app = app().await;
-    let nul = "{ companies(filter: {name: {like: \"\\u0000\"}}) { totalCount } }";
-    assert_error_code(&app, nul, "VALIDATION_ERROR").await;
-}
-
-#[actix_web::test]
 async fn browsers_get_graphiql_without_a_token() {
     let app = app().await;
     let page = app.get("/graphql", None).await;
@@ -184,18 +182,13 @@ const BEYOND_32_BITS: &str = "Int cannot represent non 32-bit signed integer val
 #[actix_web::test]
 async fn an_integer_literal_beyond_32_bits_fails_validation_not_parsing() {
     let app = app().await;
-    let core = assert_error_code(
-        &app,
-        "{ companies(first: 99999999999999999999) { totalCount } }",
-        "GRAPHQL_VALIDATION_FAILED",
-    )
-    .await;
+    let beyond = "{ companies(first: 99999999999999999999) { totalCount } }";
+    let core = assert_error_code(&app, beyond, "GRAPHQL_VALIDATION_FAILED").await;
     assert_eq!(core.error()["message"], json!(BEYOND_32_BITS));
     assert_eq!(core.error()["locations"], json!([{"line": 1, "column": 20}]));
     assert_eq!(core.0["data"], Value::Null);
-    let metadata = app
-        .run_metadata("{ objects(paging: {first: 99999999999999999999}) { totalCount } }")
-        .await;
+    let beyond = "{ objects(paging: {first: 99999999999999999999}) { totalCount } }";
+    let metadata = app.run_metadata(beyond).await;
     assert_eq!(metadata.error_code(), "GRAPHQL_VALIDATION_FAILED");
     assert_eq!(metadata.error()["message"], json!(BEYOND_32_BITS));
 }
@@ -203,10 +196,11 @@ async fn an_integer_literal_beyond_32_bits_fails_validation_not_parsing() {
 #[actix_web::test]
 async fn a_large_integer_where_the_grammar_wants_a_name_is_still_a_syntax_error() {
     let app = app().await;
-    for document in [
+    let misplaced = [
         "{ companies 99999999999999999999 }",
         "{ companies(99999999999999999999) { totalCount } }",
-    ] {
+    ];
+    for document in misplaced {
         assert_error_code(&app, document, "GRAPHQL_PARSE_FAILED").await;
     }
 }

@@ -6,7 +6,7 @@ mod isolation;
 mod records;
 mod reference;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, node_texts};
 use serde_json::Value;
 
 /// A document of the API reference's GraphQL Core API, Pagination or Filtering & Sorting sections.
@@ -28,6 +28,11 @@ fn id_at(data: &Value, path: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_else(|| panic!("no id at {path} in {data}"))
         .to_string()
+}
+
+/// The names of the companies a core API document answers (its `companies` connection).
+async fn company_names(app: &TestApp, document: &str) -> Vec<String> {
+    node_texts(&app.query(document).await["companies"], "name")
 }
 
 async fn total_companies(app: &TestApp) -> Value {

@@ -1,8 +1,8 @@
 //! The record life cycle over the core API: nested arguments, backward paging, soft delete, restore, destroy,
 //! upsert, batch atomicity, bulk changes by filter, and fields added behind the server's back.
 
-use super::{app, id_at, total_companies, until_valid};
-use crate::support::TestApp;
+use super::{app, company_names, id_at, total_companies, until_valid};
+use crate::support::{TestApp, node_texts};
 use serde_json::{Value, json};
 use twenty_domain::blueprint::FieldBlueprint as F;
 use twenty_domain::field_type::FieldType;
@@ -78,10 +78,8 @@ async fn a_soft_deleted_record_is_hidden_but_found_by_a_deleted_at_filter() {
     let app = app().await;
     b_soft_deleted(&app).await;
     assert_eq!(total_companies(&app).await, json!(1));
-    let trash = app
-        .query("{ companies(filter: {deletedAt: {is: NOT_NULL}}) { edges { node { name } } } }")
-        .await;
-    assert_eq!(trash["companies"]["edges"], json!([{"node": {"name": "B"}}]));
+    let in_trash = "{ companies(filter: {deletedAt: {is: NOT_NULL}}) { edges { node { name } } } }";
+    assert_eq!(company_names(&app, in_trash).await, ["B"]);
 }
 
 #[actix_web::test]
@@ -185,10 +183,8 @@ async fn a_field_added_through_the_domain_is_usable_within_a_second() {
     assert_eq!(after["companies"]["edges"][0]["node"]["tier"], json!("SILVER"));
     app.query("mutation { createCompany(data: {name: \"Gold\", tier: GOLD}) { id } }")
         .await;
-    let gold = app
-        .query("{ companies(filter: {tier: {eq: GOLD}}) { edges { node { name } } } }")
-        .await;
-    assert_eq!(gold["companies"]["edges"], json!([{"node": {"name": "Gold"}}]));
+    let golden = "{ companies(filter: {tier: {eq: GOLD}}) { edges { node { name } } } }";
+    assert_eq!(company_names(&app, golden).await, ["Gold"]);
 }
 
 /// Twenty's front-end (and twenty-mcp) declare `$orderBy: [CompanyOrderByInput]`: the document validates, null
@@ -198,27 +194,14 @@ async fn order_by_takes_a_list_of_nullable_items_as_twenty_declares_it() {
     let app = app().await;
     a_and_b(&app).await;
     let twenty = "query($orderBy: [CompanyOrderByInput], $first: Int) { companies(orderBy: $orderBy, first: $first) { edges { node { name } } } }";
-    let names = |data: &Value| {
-        data["companies"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["node"]["name"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    let by_variable = app
-        .query_with(
-            twenty,
-            json!({"orderBy": [null, {"employees": "DescNullsLast"}, null], "first": 10}),
-        )
-        .await;
+    let names = |data: &Value| node_texts(&data["companies"], "name");
+    let with_nulls = json!({"orderBy": [null, {"employees": "DescNullsLast"}, null], "first": 10});
+    let by_variable = app.query_with(twenty, with_nulls).await;
     assert_eq!(names(&by_variable), ["B", "A"]);
     let only_nulls = app.query_with(twenty, json!({"orderBy": [null]})).await;
     assert_eq!(names(&only_nulls).len(), 2);
-    let literal = app
-        .query("{ companies(orderBy: [null, {name: DescNullsLast}]) { edges { node { name } } } }")
-        .await;
-    assert_eq!(names(&literal), ["B", "A"]);
+    let literal = "{ companies(orderBy: [null, {name: DescNullsLast}]) { edges { node { name } } } }";
+    assert_eq!(company_names(&app, literal).await, ["B", "A"]);
     // The reference's form is unchanged: a variable of non-null items still fits.
     let strict = "query($o: [CompanyOrderByInput!]) { companies(orderBy: $o) { edges { node { name } } } }";
     let reference = app.query_with(strict, json!({"o": [{"name": "AscNullsFirst"}]})).await;
