@@ -29,11 +29,6 @@ async fn stalled(path: &'static str, sent: &'static str, announced: usize) -> Op
     blocking(move || read_response(&mut stall(port, path, sent, announced))).await
 }
 
-/// An app configured with `env` and a signed-up workspace.
-async fn workspace_with(env: &[(&str, &str)]) -> TestApp {
-    TestApp::with_env_workspace(env).await
-}
-
 /// An app configured with `env` behind the real HTTP server; keep the first two alive while using the port.
 async fn served_with(env: &[(&str, &str)]) -> (TestApp, Served, u16) {
     let app = TestApp::with_env(env).await;
@@ -97,7 +92,7 @@ async fn three_hundred_stalled_clients_neither_keep_health_from_answering_nor_ke
 
 #[actix_web::test]
 async fn a_body_over_the_default_limit_is_413_in_the_rest_format() {
-    let app = workspace_with(&[]).await;
+    let app = TestApp::with_env_workspace(&[]).await;
     let body = format!("{{\"name\": \"{}\"}}", "x".repeat(5 * 1024 * 1024 + 1));
     let answer = post_served(&app, "/rest/companies", body).await;
     let body = answer.expect(413);
@@ -107,7 +102,7 @@ async fn a_body_over_the_default_limit_is_413_in_the_rest_format() {
 
 #[actix_web::test]
 async fn a_body_over_max_body_bytes_is_413_in_the_graphql_format_and_nothing_runs() {
-    let app = workspace_with(&[("MAX_BODY_BYTES", "2048")]).await;
+    let app = TestApp::with_env_workspace(&[("MAX_BODY_BYTES", "2048")]).await;
     let name = "x".repeat(3000);
     let document = json!({"query": format!("mutation {{ createCompany(data: {{name: \"{name}\"}}) {{ id }} }}")});
     let answer = post_served(&app, "/graphql", document.to_string()).await;
@@ -161,7 +156,7 @@ fn order_by_name(keys: usize) -> String {
 
 #[actix_web::test]
 async fn more_order_keys_than_max_order_keys_is_a_validation_error_over_graphql() {
-    let app = workspace_with(&[]).await;
+    let app = TestApp::with_env_workspace(&[]).await;
     let answer = app.run(&order_by_name(120)).await;
     assert_eq!(answer.error_code(), "VALIDATION_ERROR", "{:?}", answer.error());
     assert!(
@@ -176,13 +171,13 @@ async fn more_order_keys_than_max_order_keys_is_a_validation_error_over_graphql(
 
 #[actix_web::test]
 async fn max_order_keys_order_keys_are_allowed() {
-    let app = workspace_with(&[]).await;
+    let app = TestApp::with_env_workspace(&[]).await;
     app.query(&order_by_name(8)).await;
 }
 
 #[actix_web::test]
 async fn more_order_keys_than_max_order_keys_is_a_400_over_rest() {
-    let app = workspace_with(&[("MAX_ORDER_KEYS", "2")]).await;
+    let app = TestApp::with_env_workspace(&[("MAX_ORDER_KEYS", "2")]).await;
     let answer = app
         .rest_get("/rest/companies?order[name]=asc&order[createdAt]=desc&order[employees]=asc")
         .await;
@@ -214,13 +209,21 @@ impl TableLock {
 
 const READ: &str = "{ companies { totalCount } }";
 
-/// A second workspace of `app`: its access token and id.
-async fn another_workspace(app: &TestApp) -> (String, String) {
+/// An app whose pool holds `max` connections, two a workspace, and waits `timeout_ms` for one.
+async fn pool_of(max: &str, timeout_ms: &str) -> TestApp {
+    let env = [
+        ("PG_POOL_MAX_CONNECTIONS", max),
+        ("WORKSPACE_MAX_DB_CONNECTIONS", "2"),
+        ("PG_POOL_TIMEOUT_MS", timeout_ms),
+    ];
+    TestApp::with_env(&env).await
+}
+
+/// A second workspace of `app` whose companies table is locked: its access token, and the lock.
+async fn locked_workspace(app: &TestApp) -> (String, TableLock) {
     let other = app.sign_up(&crate::support::app::unique_email("busy")).await;
-    (
-        other["accessToken"].as_str().unwrap().to_string(),
-        other["workspaceId"].as_str().unwrap().to_string(),
-    )
+    let lock = TableLock::take(app, other["workspaceId"].as_str().unwrap()).await;
+    (other["accessToken"].as_str().unwrap().to_string(), lock)
 }
 
 /// `readers` reads of companies with `token`, which wait on the `lock`ed table holding their connections, and, a
@@ -245,14 +248,8 @@ async fn while_locked<T>(
 
 #[actix_web::test]
 async fn a_workspace_holding_its_share_of_the_pool_leaves_connections_for_another() {
-    let app = workspace_with(&[
-        ("PG_POOL_MAX_CONNECTIONS", "4"),
-        ("WORKSPACE_MAX_DB_CONNECTIONS", "2"),
-        ("PG_POOL_TIMEOUT_MS", "3000"),
-    ])
-    .await;
-    let (busy_token, busy_workspace) = another_workspace(&app).await;
-    let lock = TableLock::take(&app, &busy_workspace).await;
+    let app = pool_of("4", "3000").await.with_workspace().await;
+    let (busy_token, lock) = locked_workspace(&app).await;
     let other_read = app.document("/graphql", &app.token, READ, json!({}));
     let (busy, other) = while_locked(&app, lock, &busy_token, 6, other_read).await;
     let other = other.gql_ok();
@@ -264,14 +261,8 @@ async fn a_workspace_holding_its_share_of_the_pool_leaves_connections_for_anothe
 
 #[actix_web::test]
 async fn a_request_that_gets_no_connection_in_time_is_503_with_retry_after() {
-    let app = TestApp::with_env(&[
-        ("PG_POOL_MAX_CONNECTIONS", "2"),
-        ("WORKSPACE_MAX_DB_CONNECTIONS", "2"),
-        ("PG_POOL_TIMEOUT_MS", "300"),
-    ])
-    .await;
-    let (token, workspace) = another_workspace(&app).await;
-    let lock = TableLock::take(&app, &workspace).await;
+    let app = pool_of("2", "300").await;
+    let (token, lock) = locked_workspace(&app).await;
     let (_, late) = while_locked(&app, lock, &token, 2, app.get("/rest/companies", Some(&token))).await;
     let body = late.expect(503);
     assert_eq!(body["error"]["code"], json!("SERVICE_UNAVAILABLE"), "{body}");
@@ -280,7 +271,7 @@ async fn a_request_that_gets_no_connection_in_time_is_503_with_retry_after() {
 
 #[actix_web::test]
 async fn two_hundred_aliased_counts_under_two_hundred_companies_are_too_expensive() {
-    let app = workspace_with(&[]).await;
+    let app = TestApp::with_env_workspace(&[]).await;
     let counts: Vec<String> = (0..200).map(|i| format!("p{i}: people {{ totalCount }}")).collect();
     let query = format!(
         "{{ companies(first: 200) {{ edges {{ node {{ {} }} }} }} }}",
@@ -297,7 +288,7 @@ async fn two_hundred_aliased_counts_under_two_hundred_companies_are_too_expensiv
 
 #[actix_web::test]
 async fn a_mutation_over_max_query_cost_changes_nothing() {
-    let app = workspace_with(&[("MAX_QUERY_COST", "100")]).await;
+    let app = TestApp::with_env_workspace(&[("MAX_QUERY_COST", "100")]).await;
     let expensive =
         "mutation { createCompany(data: {name: \"x\"}) { id people(first: 200) { edges { node { id } } } } }";
     assert_eq!(app.run(expensive).await.error_code(), "VALIDATION_ERROR");
@@ -308,7 +299,7 @@ async fn a_mutation_over_max_query_cost_changes_nothing() {
 
 #[actix_web::test]
 async fn a_page_size_given_by_a_variable_is_costed_with_the_requests_value() {
-    let app = workspace_with(&[("MAX_QUERY_COST", "100")]).await;
+    let app = TestApp::with_env_workspace(&[("MAX_QUERY_COST", "100")]).await;
     let query = "query($n: Int) { companies(first: $n) { edges { node { id } } } }";
     app.graphql(query, json!({"n": 50})).await.data();
     let refused = app.graphql(query, json!({"n": 150})).await;

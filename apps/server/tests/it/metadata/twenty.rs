@@ -4,7 +4,7 @@
 //! metadata/suites/…`, their query factories verbatim); exactly one form per mutation.
 
 use super::{app, field_names};
-use crate::support::{Gql, TestApp, node_texts};
+use crate::support::{TestApp, node_texts, node_where, nodes};
 use serde_json::{Value, json};
 
 // Twenty's query factories (`…/object-metadata/utils/*-query-factory.util.ts`, `…/field-metadata/utils/…`).
@@ -45,17 +45,10 @@ async fn custom_objects(app: &TestApp) -> Vec<String> {
     let listed = app
         .metadata_query("{ objects { edges { node { nameSingular isCustom } } } }")
         .await;
-    listed["objects"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["node"]["isCustom"] == json!(true))
-        .map(|e| e["node"]["nameSingular"].as_str().unwrap().to_string())
+    nodes(&listed["objects"])
+        .filter(|node| node["isCustom"] == json!(true))
+        .map(|node| node["nameSingular"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn assert_validation(answer: &Gql, what: &str) {
-    assert_eq!(answer.error_code(), "VALIDATION_ERROR", "{what}: {:?}", answer.error());
 }
 
 /// Replays Twenty's `rename-custom-object.integration-spec.ts` steps 1 ("should create one custom object") and 4
@@ -154,108 +147,74 @@ async fn both_forms_share_the_services_validation() {
 async fn both_forms_or_neither_is_a_validation_error_and_changes_nothing() {
     let app = app().await;
     let listing = create_listing(&app).await;
+    let field = |name: &str| json!({"objectMetadataId": listing, "name": name, "label": name, "type": "TEXT"});
+    let created = app
+        .metadata_query_with(CREATE_ONE_FIELD, json!({"input": {"field": field("kept")}}))
+        .await;
+    let kept = created["createOneField"]["id"].as_str().unwrap().to_string();
     let object =
         json!({"nameSingular": "home", "namePlural": "homes", "labelSingular": "Home", "labelPlural": "Homes"});
-    let both = app
-        .metadata(
-            "mutation($d: CreateObjectInput!, $i: CreateOneObjectInput!) { createOneObject(data: $d, input: $i) { id } }",
+    let none = || json!({});
+    let mut cases: Vec<(&str, String, Value)> = vec![
+        (
+            "create with both",
+            "mutation($d: CreateObjectInput!, $i: CreateOneObjectInput!) { createOneObject(data: $d, input: $i) { id } }".into(),
             json!({"d": object, "i": {"object": object}}),
-        )
-        .await;
-    assert_validation(&both, "create with both");
-    let neither = app.metadata("mutation { createOneObject { id } }", json!({})).await;
-    assert_validation(&neither, "create with neither");
-    assert_eq!(custom_objects(&app).await, ["listing"]);
-
-    let update_both = app
-        .metadata(
-            "mutation($id: ID!, $u: UUID!) { updateOneObject(id: $id, data: {labelSingular: \"X\"}, input: {id: $u, update: {labelSingular: \"Y\"}}) { id } }",
+        ),
+        ("create with neither", "mutation { createOneObject { id } }".into(), none()),
+        (
+            "update with both",
+            "mutation($id: ID!, $u: UUID!) { updateOneObject(id: $id, data: {labelSingular: \"X\"}, input: {id: $u, update: {labelSingular: \"Y\"}}) { id } }".into(),
             json!({"id": listing, "u": listing}),
-        )
-        .await;
-    assert_validation(&update_both, "update with both");
-    for (what, document) in [
-        ("update with neither", "mutation { updateOneObject { id } }".to_string()),
-        (
-            "update with id only",
-            format!("mutation {{ updateOneObject(id: \"{listing}\") {{ id }} }}"),
         ),
+        ("update with neither", "mutation { updateOneObject { id } }".into(), none()),
+        ("update with id only", format!("mutation {{ updateOneObject(id: \"{listing}\") {{ id }} }}"), none()),
+        ("update with data only", "mutation { updateOneObject(data: {labelSingular: \"X\"}) { id } }".into(), none()),
         (
-            "update with data only",
-            "mutation { updateOneObject(data: {labelSingular: \"X\"}) { id } }".to_string(),
-        ),
-    ] {
-        assert_validation(&app.metadata(&document, json!({})).await, what);
-    }
-    let labels = app
-        .metadata_query_with(
-            "query($id: ID!) { object(id: $id) { labelSingular } }",
-            json!({"id": listing}),
-        )
-        .await;
-    assert_eq!(labels["object"]["labelSingular"], json!("Listing"), "label unchanged");
-
-    let field = |name: &str| json!({"objectMetadataId": listing, "name": name, "label": name, "type": "TEXT"});
-    let field_both = app
-        .metadata(
-            "mutation($d: CreateFieldInput!, $i: CreateOneFieldMetadataInput!) { createOneField(data: $d, input: $i) { id } }",
+            "field create with both",
+            "mutation($d: CreateFieldInput!, $i: CreateOneFieldMetadataInput!) { createOneField(data: $d, input: $i) { id } }".into(),
             json!({"d": field("one"), "i": {"field": field("two")}}),
-        )
-        .await;
-    assert_validation(&field_both, "field create with both");
-    assert_validation(
-        &app.metadata("mutation { createOneField { id } }", json!({})).await,
-        "field create with neither",
-    );
+        ),
+        ("field create with neither", "mutation { createOneField { id } }".into(), none()),
+        (
+            "field update with both",
+            "mutation($id: ID!, $u: UUID!) { updateOneField(id: $id, data: {label: \"X\"}, input: {id: $u, update: {label: \"Y\"}}) { id } }".into(),
+            json!({"id": kept, "u": kept}),
+        ),
+        ("field update with neither", "mutation { updateOneField { id } }".into(), none()),
+    ];
+    for (resource, id) in [("Field", &kept), ("Object", &listing)] {
+        let both =
+            format!("mutation($id: ID!, $u: UUID!) {{ deleteOne{resource}(id: $id, input: {{id: $u}}) {{ id }} }}");
+        cases.push(("delete with both", both, json!({"id": id, "u": id})));
+        cases.push((
+            "delete with neither",
+            format!("mutation {{ deleteOne{resource} {{ id }} }}"),
+            none(),
+        ));
+    }
+    for (what, document, variables) in cases {
+        let answer = app.metadata(&document, variables).await;
+        assert_eq!(answer.error_code(), "VALIDATION_ERROR", "{what}: {:?}", answer.error());
+    }
+
+    // Nothing changed: no object, the label, no field but the one kept, unchanged.
+    assert_eq!(custom_objects(&app).await, ["listing"]);
+    let labels = "query($id: ID!) { object(id: $id) { labelSingular } }";
+    let labels = app.metadata_query_with(labels, json!({"id": listing})).await;
+    assert_eq!(labels["object"]["labelSingular"], json!("Listing"), "label unchanged");
     let names = field_names(&app, &listing).await;
     assert!(
         !names.iter().any(|n| n == "one" || n == "two"),
         "no field created: {names:?}"
     );
-    let created = app
-        .metadata_query_with(CREATE_ONE_FIELD, json!({"input": {"field": field("kept")}}))
-        .await;
-    let kept = created["createOneField"]["id"].as_str().unwrap().to_string();
-    let field_update_both = app
-        .metadata(
-            "mutation($id: ID!, $u: UUID!) { updateOneField(id: $id, data: {label: \"X\"}, input: {id: $u, update: {label: \"Y\"}}) { id } }",
-            json!({"id": kept, "u": kept}),
-        )
-        .await;
-    assert_validation(&field_update_both, "field update with both");
-    assert_validation(
-        &app.metadata("mutation { updateOneField { id } }", json!({})).await,
-        "field update with neither",
-    );
-    for resource in ["Field", "Object"] {
-        let id = if resource == "Field" { &kept } else { &listing };
-        let delete_both = app
-            .metadata(
-                &format!(
-                    "mutation($id: ID!, $u: UUID!) {{ deleteOne{resource}(id: $id, input: {{id: $u}}) {{ id }} }}"
-                ),
-                json!({"id": id, "u": id}),
-            )
-            .await;
-        assert_validation(&delete_both, "delete with both");
-        assert_validation(
-            &app.metadata(&format!("mutation {{ deleteOne{resource} {{ id }} }}"), json!({}))
-                .await,
-            "delete with neither",
-        );
-    }
-    let fields = app
-        .metadata_query_with(
-            "query($id: ID!) { fields(objectMetadataId: $id) { edges { node { name label } } } }",
-            json!({"id": listing}),
-        )
-        .await;
+    let fields = "query($id: ID!) { fields(objectMetadataId: $id) { edges { node { name label } } } }";
+    let fields = app.metadata_query_with(fields, json!({"id": listing})).await;
     assert_eq!(
-        crate::support::node_where(&fields["fields"], "name", "kept")["label"],
+        node_where(&fields["fields"], "name", "kept")["label"],
         json!("kept"),
         "field unchanged and kept"
     );
-    assert_eq!(custom_objects(&app).await, ["listing"]);
 }
 
 // Twenty's `find-many-object-metadata-query-factory.util.ts` and `find-many-fields-metadata-query-factory.util.ts`.

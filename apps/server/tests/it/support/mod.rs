@@ -6,5 +6,5 @@ pub mod binary;
 pub mod response;
 
 pub use app::TestApp;
-pub use response::{Gql, Response, items, node_texts, node_where, texts};
+pub use response::{Gql, Response, items, node_texts, node_where, nodes, texts};
 pub use test_support::{TEST_APP_SECRET as SECRET, TEST_PASSWORD as PASSWORD};

@@ -89,18 +89,25 @@ impl Gql {
     }
 }
 
-/// `key` of each node of a GraphQL connection's edges, which must be text.
-pub fn node_texts(connection: &Value, key: &str) -> Vec<String> {
+/// The nodes of a GraphQL connection's edges, which must be there.
+pub fn nodes(connection: &Value) -> impl Iterator<Item = &Value> {
     let edges = connection["edges"]
         .as_array()
         .unwrap_or_else(|| panic!("not a connection: {connection}"));
-    edges
-        .iter()
-        .map(|e| match e["node"][key].as_str() {
-            Some(text) => text.to_string(),
-            None => panic!("no text {key} in {e}"),
-        })
-        .collect()
+    edges.iter().map(|e| &e["node"])
+}
+
+/// `key` of each node of a GraphQL connection's edges, which must be text.
+pub fn node_texts(connection: &Value, key: &str) -> Vec<String> {
+    nodes(connection).map(|node| text_at(node, key)).collect()
+}
+
+/// The node of a GraphQL connection whose `key` is `value`, which must be there.
+pub fn node_where<'c>(connection: &'c Value, key: &str, value: &str) -> &'c Value {
+    match nodes(connection).find(|node| node[key] == value) {
+        Some(node) => node,
+        None => panic!("no node with {key} {value} in {connection}"),
+    }
 }
 
 /// The items of a REST list answer in either envelope: `data` itself, or `data.<key>` (Twenty's
@@ -117,21 +124,14 @@ pub fn items<'a>(body: &'a Value, key: &str) -> &'a Vec<Value> {
 /// `key` of each item of a JSON array (a REST list's `data`, say), which must be text.
 pub fn texts(list: &Value, key: &str) -> Vec<String> {
     let items = list.as_array().unwrap_or_else(|| panic!("not a list: {list}"));
-    items
-        .iter()
-        .map(|item| match item[key].as_str() {
-            Some(text) => text.to_string(),
-            None => panic!("no text {key} in {item}"),
-        })
-        .collect()
+    items.iter().map(|item| text_at(item, key)).collect()
 }
 
-/// The node of a GraphQL connection whose `key` is `value`, which must be there.
-pub fn node_where<'c>(connection: &'c Value, key: &str, value: &str) -> &'c Value {
-    let edges = connection["edges"].as_array().into_iter().flatten();
-    match edges.map(|e| &e["node"]).find(|node| node[key] == value) {
-        Some(node) => node,
-        None => panic!("no node with {key} {value} in {connection}"),
+/// `key` of `item`, which must be text.
+fn text_at(item: &Value, key: &str) -> String {
+    match item[key].as_str() {
+        Some(text) => text.to_string(),
+        None => panic!("no text {key} in {item}"),
     }
 }
 
