@@ -246,14 +246,16 @@ async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
 #[actix_web::test]
 async fn the_reference_filters_select_the_matching_companies() {
     let app = app_with(forty_five_companies).await;
-    let filters = [
+    for (query, count) in [
         ("filter[industry][eq]=Technology", 15),
         ("filter[employees][gt]=100", 34),
         ("filter[industry][in]=Technology,Finance", 30),
         ("filter[name][like]=%Acme%", 45),
         ("filter[industry][eq]=Technology&filter[employees][gte]=100", 11),
-    ];
-    each_filter_counts(&app, &filters).await;
+    ] {
+        let found = names(&app, &format!("/rest/companies?{query}&limit=200")).await;
+        assert_eq!(found.len(), count, "{query}");
+    }
 }
 
 #[actix_web::test]
@@ -267,14 +269,6 @@ async fn orders_apply_in_the_order_given() {
     );
     let by_employees = names(&app, "/rest/companies?order[employees]=desc&limit=2").await;
     assert_eq!(by_employees, ["Acme 44", "Acme 43"]);
-}
-
-/// Each `(filter, count)`: the companies listed with the query string `filter` are `count`.
-async fn each_filter_counts(app: &TestApp, filters: &[(&str, usize)]) {
-    for (filter, count) in filters {
-        let found = names(app, &format!("/rest/companies?{filter}&limit=200")).await;
-        assert_eq!(found.len(), *count, "{filter}");
-    }
 }
 
 const AWKWARD: [&str; 6] = ["a,b", "50% off", "say \"hi\"", "[brackets]", "ünïcödé ✓", "plain"];
@@ -315,20 +309,24 @@ async fn eq_and_in_match_awkward_values_exactly() {
 #[actix_web::test]
 async fn every_operator_filters_over_the_query_string() {
     let app = app_with(awkward_companies).await;
-    let filters = [
-        ("filter[name][startsWith]=%5Bbr", 1),
-        ("filter[name][ilike]=%25%C3%9CN%25", 1),
-        ("filter[employees][neq]=0", 5),
-        ("filter[employees][gte]=4", 2),
-        ("filter[employees][lt]=1", 1),
-        ("filter[employees][lte]=1", 2),
-        ("filter[domainName][is]=NULL", 3),
-        ("filter[domainName][is]=NOT_NULL", 3),
-        ("filter[idealCustomerProfile][eq]=false", 6),
-        ("filter[annualRecurringRevenue.amountMicros][is]=NULL", 6),
-        ("filter[createdAt][lte]=2999-01-01T00:00:00Z", 6),
-    ];
-    each_filter_counts(&app, &filters).await;
+    // (field, operator, value as sent, how many companies match)
+    for (field, operator, value, count) in [
+        ("name", "startsWith", "%5Bbr", 1),
+        ("name", "ilike", "%25%C3%9CN%25", 1),
+        ("employees", "neq", "0", 5),
+        ("employees", "gte", "4", 2),
+        ("employees", "lt", "1", 1),
+        ("employees", "lte", "1", 2),
+        ("domainName", "is", "NULL", 3),
+        ("domainName", "is", "NOT_NULL", 3),
+        ("idealCustomerProfile", "eq", "false", 6),
+        ("annualRecurringRevenue.amountMicros", "is", "NULL", 6),
+        ("createdAt", "lte", "2999-01-01T00:00:00Z", 6),
+    ] {
+        let filter = format!("filter[{field}][{operator}]={value}");
+        let found = names(&app, &format!("/rest/companies?{filter}")).await;
+        assert_eq!(found.len(), count, "{filter}");
+    }
 }
 
 /// A request that must fail with 400 `VALIDATION_ERROR`: the response.
@@ -474,14 +472,10 @@ async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
             json!({"annualRecurringRevenue": {"amountMicros": {"gt": 5000000}}}),
         ),
     ];
+    let filtered = "query($f: CompanyFilterInput) { companies(filter: $f, first: 200) { edges { node { id } } } }";
     for (query, filter) in cases {
         let rest = listed(&app, &format!("/rest/companies?{query}&limit=200"), "id").await;
-        let graphql = app
-            .query_with(
-                "query($f: CompanyFilterInput) { companies(filter: $f, first: 200) { edges { node { id } } } }",
-                json!({"f": filter}),
-            )
-            .await;
+        let graphql = app.query_with(filtered, json!({"f": filter})).await;
         assert!(!rest.is_empty(), "{query} matches something");
         assert_eq!(rest, node_texts(&graphql["companies"], "id"), "{query}");
     }
@@ -491,12 +485,8 @@ async fn the_same_filter_gives_the_same_ids_over_graphql_and_rest() {
 async fn a_relation_filter_gives_the_same_ids_over_graphql_and_rest() {
     let (app, first) = twelve_companies_app().await;
     let rest = listed(&app, &format!("/rest/people?filter[company.id][eq]={first}"), "id").await;
-    let graphql = app
-        .query_with(
-            "query($id: ID) { people(filter: {companyId: {eq: $id}}) { edges { node { id } } } }",
-            json!({"id": first}),
-        )
-        .await;
+    let of_company = "query($id: ID) { people(filter: {companyId: {eq: $id}}) { edges { node { id } } } }";
+    let graphql = app.query_with(of_company, json!({"id": first})).await;
     assert_eq!(rest, node_texts(&graphql["people"], "id"));
     assert_eq!(rest.len(), 1);
 }
