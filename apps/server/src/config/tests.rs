@@ -169,13 +169,8 @@ fn cors_origins_are_any_or_a_list_of_origins() {
 #[test]
 fn redis_url_is_unset_by_default_checked_and_redacted() {
     assert!(config(&[]).unwrap().redis_url.is_none());
-    let c = config(&[("REDIS_URL", "redis://:hunter2@cache.internal:6380/2")]).unwrap();
-    assert_eq!(
-        c.redis_url.as_ref().map(Secret::expose),
-        Some("redis://:hunter2@cache.internal:6380/2")
-    );
-    let printed = format!("{:?} {:?}", c, c.describe());
-    assert!(!printed.contains("hunter2"), "{printed}");
+    let url = "redis://:hunter2@cache.internal:6380/2";
+    assert_secret_kept_and_hidden(("REDIS_URL", url), "hunter2", |c| &c.redis_url);
     assert!(
         config(&[("REDIS_URL", "unix:///run/redis.sock")])
             .unwrap()
@@ -203,11 +198,18 @@ fn redis_url_is_unset_by_default_checked_and_redacted() {
 
 #[test]
 fn pg_database_url_is_an_alias_and_secrets_are_redacted() {
-    let c = config(&[("PG_DATABASE_URL", "postgres://u:pw@h/db")]).unwrap();
-    assert_eq!(
-        c.database_url.as_ref().map(Secret::expose),
-        Some("postgres://u:pw@h/db")
-    );
+    assert_secret_kept_and_hidden(("PG_DATABASE_URL", "postgres://u:pw@h/db"), "pw", |c| &c.database_url);
+}
+
+/// The value of `variable`, read into `secret`, is kept as given, and its `hidden` part is in neither the
+/// configuration's `Debug` form nor the lines of `twenty-server config`.
+fn assert_secret_kept_and_hidden(
+    (variable, value): (&str, &str),
+    hidden: &str,
+    secret: impl Fn(&Config) -> &Option<Secret>,
+) {
+    let c = config(&[(variable, value)]).unwrap();
+    assert_eq!(secret(&c).as_ref().map(Secret::expose), Some(value));
     let printed = format!("{:?} {:?}", c, c.describe());
-    assert!(!printed.contains("pw"), "{printed}");
+    assert!(!printed.contains(hidden), "{printed}");
 }
