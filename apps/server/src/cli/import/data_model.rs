@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use std::sync::Arc;
 use twenty_domain::blueprint::ObjectBlueprint;
 use twenty_domain::field_type::FieldType;
-use twenty_domain::metadata::{OnDelete, RelationType, WorkspaceMetadata};
+use twenty_domain::metadata::{FieldId, OnDelete, RelationType, WorkspaceMetadata};
 use twenty_domain::services::{
     FieldSettingsInput, FieldUpdate, NewField, NewRelation, NewRelationSide, ObjectUpdate, OptionInput,
     PresentationUpdate,
@@ -111,15 +111,7 @@ async fn apply_field(
     let deactivate = field["isActive"] == Json::Bool(false);
     if let Some(existing) = target.field(&name) {
         if deactivate && existing.is_active && !existing.is_system {
-            let update = FieldUpdate {
-                presentation: inactive(),
-                ..FieldUpdate::default()
-            };
-            state
-                .data_model
-                .update_field(meta, existing.id, &update)
-                .await
-                .map_err(describe)?;
+            deactivate_field(state, meta, existing.id).await?;
         }
         return Ok(false);
     }
@@ -160,17 +152,22 @@ async fn apply_field(
         .map_err(|e| anyhow::anyhow!("dataModel: field `{object}.{name}`: {:#}", describe(e)))?;
     if deactivate {
         let meta = state.data_model.current(meta.workspace_id).await.map_err(describe)?;
-        let update = FieldUpdate {
-            presentation: inactive(),
-            ..FieldUpdate::default()
-        };
-        state
-            .data_model
-            .update_field(&meta, created.id, &update)
-            .await
-            .map_err(describe)?;
+        deactivate_field(state, &meta, created.id).await?;
     }
     Ok(true)
+}
+
+async fn deactivate_field(state: &AppState, meta: &WorkspaceMetadata, id: FieldId) -> anyhow::Result<()> {
+    let update = FieldUpdate {
+        presentation: inactive(),
+        ..FieldUpdate::default()
+    };
+    state
+        .data_model
+        .update_field(meta, id, &update)
+        .await
+        .map_err(describe)?;
+    Ok(())
 }
 
 /// The object (by its id in the export) and the field (by its id) of one side of an exported relation.
