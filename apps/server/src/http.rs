@@ -7,10 +7,10 @@ use crate::request_limits;
 use crate::routes::{auth, graphql, metadata, ops, pages};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{HttpServiceFactory, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, guard, web};
+use actix_web::{App, HttpRequest, HttpResponse, Route, guard, web};
 use twenty_api_rest::ApiError;
 use twenty_domain::DomainError;
 
@@ -59,30 +59,16 @@ pub fn build_app(
                 .route("/refresh", web::post().to(auth::refresh))
                 .route("/logout", web::post().to(auth::logout)),
         )
-        .service(
-            web::resource("/graphql")
-                .route(web::get().to(pages::graphiql_core))
-                .route(
-                    web::post()
-                        .to(graphql::graphql)
-                        .wrap(from_fn(rate_limit::limit))
-                        .wrap(from_fn(require_principal)),
-                )
-                .default_service(web::to(not_found).wrap(from_fn(require_principal))),
-        )
-        .service(protected_unknown_routes("/graphql"))
-        .service(
-            web::resource("/metadata")
-                .route(web::get().to(pages::graphiql_metadata))
-                .route(
-                    web::post()
-                        .to(metadata::metadata)
-                        .wrap(from_fn(rate_limit::limit))
-                        .wrap(from_fn(require_principal)),
-                )
-                .default_service(web::to(not_found).wrap(from_fn(require_principal))),
-        )
-        .service(protected_unknown_routes("/metadata"))
+        .service(graphql_api(
+            "/graphql",
+            web::get().to(pages::graphiql_core),
+            web::post().to(graphql::graphql),
+        ))
+        .service(graphql_api(
+            "/metadata",
+            web::get().to(pages::graphiql_metadata),
+            web::post().to(metadata::metadata),
+        ))
         // Before the `/rest` scope, whose routes all need a token: the page asks for one. A request with a token is
         // the API's (a workspace may have an object whose plural is `docs`).
         .route(
@@ -120,7 +106,6 @@ pub fn server(state: AppState, listener: std::net::TcpListener) -> std::io::Resu
         .run())
 }
 
-/// CORS (contract §9): the origins of `CORS_ORIGINS` (any by default), the methods the APIs use.
 /// `/metrics` alone on `listener` (`METRICS_ADDR`), for a scraper on a private address.
 pub fn metrics_server(state: AppState, listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
     Ok(actix_web::HttpServer::new(move || {
@@ -154,6 +139,7 @@ pub fn drain_on_signals(server: actix_web::dev::ServerHandle) -> tokio::task::Jo
     })
 }
 
+/// CORS (contract §9): the origins of `CORS_ORIGINS` (any by default), the methods the APIs use.
 fn cors(origins: Option<&[String]>) -> Cors {
     let cors = match origins {
         None => Cors::default().allow_any_origin(),
@@ -173,9 +159,20 @@ fn cors(origins: Option<&[String]>) -> Cors {
         .max_age(3600)
 }
 
+/// A GraphQL API at `path`: GraphiQL for browsers (`page`, `GET`), the API itself (`api`, `POST`) for authenticated
+/// clients within their rate budget, and any other method or sub-path authenticated first.
+fn graphql_api(path: &str, page: Route, api: Route) -> impl HttpServiceFactory + 'static {
+    let api = api.wrap(from_fn(rate_limit::limit)).wrap(from_fn(require_principal));
+    let resource = web::resource(path)
+        .route(page)
+        .route(api)
+        .default_service(web::to(not_found).wrap(from_fn(require_principal)));
+    (resource, protected_unknown_routes(path))
+}
+
 /// Everything under a protected API's path that is not a route: authenticated first, so that an unauthenticated
 /// client learns nothing about which routes exist.
-fn protected_unknown_routes(path: &str) -> impl actix_web::dev::HttpServiceFactory + 'static {
+fn protected_unknown_routes(path: &str) -> impl HttpServiceFactory + 'static {
     web::scope(path)
         .wrap(from_fn(require_principal))
         .default_service(web::to(not_found))
