@@ -3,10 +3,11 @@
 
 use crate::AppState;
 use actix_web::body::{BodySize, EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use futures_util::future::LocalBoxFuture;
 use std::time::Instant;
 use tracing::Instrument;
 use twenty_api_graphql::Outcome;
@@ -232,8 +233,21 @@ pub fn graphql_answer(response: &twenty_api_graphql::execute::GraphQLResponse) -
     answer
 }
 
-/// The body of a GraphQL request; a body that is not one is a 400 in the GraphQL error format.
-pub fn graphql_request(body: &[u8]) -> Result<twenty_api_graphql::GraphQLRequest, GraphQLHttpError> {
-    twenty_api_graphql::GraphQLRequest::parse(body)
-        .map_err(|message| GraphQLHttpError(DomainError::validation(message)))
+/// The body of a GraphQL request, extracted for the handlers of `POST /graphql` and `POST /metadata`; a body that
+/// is not one is a 400 in the GraphQL error format.
+pub struct GraphQLBody(pub twenty_api_graphql::GraphQLRequest);
+
+impl FromRequest for GraphQLBody {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            twenty_api_graphql::GraphQLRequest::parse(&body)
+                .map(GraphQLBody)
+                .map_err(|message| GraphQLHttpError(DomainError::validation(message)).into())
+        })
+    }
 }

@@ -1,7 +1,7 @@
 //! `POST /graphql`: the core API (`GET /graphql`, GraphiQL, is in [`super::pages`]).
 
 use crate::AppState;
-use crate::middleware::{GraphQLHttpError, graphql_answer, graphql_request};
+use crate::middleware::{GraphQLBody, GraphQLHttpError, graphql_answer};
 use actix_web::{HttpResponse, web};
 use twenty_api_graphql::CoreContext;
 use twenty_api_graphql::execute::execute_prepared;
@@ -10,9 +10,8 @@ use twenty_api_rest::{Authenticated, workspace_of};
 pub async fn graphql(
     state: web::Data<AppState>,
     Authenticated(principal): Authenticated,
-    body: web::Bytes,
+    GraphQLBody(request): GraphQLBody,
 ) -> Result<HttpResponse, GraphQLHttpError> {
-    let request = graphql_request(&body)?;
     let meta = workspace_of(&state.data_model, &principal).await?;
     let entry = state.schemas.get(&meta)?;
     let ctx = CoreContext {

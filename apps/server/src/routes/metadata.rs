@@ -1,7 +1,7 @@
 //! `POST /metadata`: the metadata API (objects, fields, relations, API keys, webhooks).
 
 use crate::AppState;
-use crate::middleware::{GraphQLHttpError, graphql_answer, graphql_request};
+use crate::middleware::{GraphQLBody, GraphQLHttpError, graphql_answer};
 use actix_web::{HttpResponse, web};
 use twenty_api_graphql::execute;
 use twenty_api_graphql::metadata::MetadataContext;
@@ -10,9 +10,8 @@ use twenty_api_rest::Authenticated;
 pub async fn metadata(
     state: web::Data<AppState>,
     Authenticated(principal): Authenticated,
-    body: web::Bytes,
+    GraphQLBody(request): GraphQLBody,
 ) -> Result<HttpResponse, GraphQLHttpError> {
-    let request = graphql_request(&body)?;
     let ctx = MetadataContext {
         store: state.store.clone(),
         auth: state.auth.clone(),
