@@ -157,6 +157,7 @@ async fn apply_field(
     Ok(true)
 }
 
+/// Deactivates the field `id`, which the export shows inactive.
 async fn deactivate_field(state: &AppState, meta: &WorkspaceMetadata, id: FieldId) -> anyhow::Result<()> {
     let update = FieldUpdate {
         presentation: inactive(),
