@@ -24,6 +24,12 @@ pub enum Bind {
     Date(Option<NaiveDate>),
     TextArray(Option<Vec<String>>),
     UuidArray(Vec<Uuid>),
+    BigIntArray(Vec<i64>),
+    FloatArray(Vec<f64>),
+    TimestampArray(Vec<DateTime<Utc>>),
+    DateArray(Vec<NaiveDate>),
+    /// Exact decimals, sent as their texts and cast.
+    NumericArray(Vec<String>),
     Json(Option<serde_json::Value>),
     /// An exact decimal, sent as its text.
     Numeric(Option<String>),
@@ -58,6 +64,35 @@ impl Bind {
             Value::Decimal(d) => Bind::Numeric(Some(d.clone())),
         }
     }
+
+    /// Every value of a list stored as `kind`, in one bind of the matching array type, for `column = ANY($n)`:
+    /// one parameter whatever the list's length, so one statement text and one plan, and PostgreSQL reads the
+    /// array once rather than a row of parameters per row. `None` when `kind` has no array bind or a value is
+    /// null or not of `kind` (the caller then binds the values one by one).
+    pub fn list(kind: ScalarKind, values: &[Value]) -> Option<Bind> {
+        // The values of the scalar bind `$scalar` of every item, or `None` when one is not that bind or null.
+        macro_rules! each {
+            ($scalar:ident) => {
+                values
+                    .iter()
+                    .map(|v| match Bind::of(kind, v) {
+                        Bind::$scalar(value) => value,
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?
+            };
+        }
+        Some(match kind {
+            ScalarKind::Text => Bind::TextArray(Some(each!(Text))),
+            ScalarKind::Decimal => Bind::NumericArray(each!(Numeric)),
+            ScalarKind::Uuid => Bind::UuidArray(each!(Uuid)),
+            ScalarKind::BigInt => Bind::BigIntArray(each!(BigInt)),
+            ScalarKind::Float => Bind::FloatArray(each!(Float)),
+            ScalarKind::Timestamp => Bind::TimestampArray(each!(Timestamp)),
+            ScalarKind::Date => Bind::DateArray(each!(Date)),
+            ScalarKind::Boolean | ScalarKind::TextArray | ScalarKind::Json => return None,
+        })
+    }
 }
 
 impl Bind {
@@ -73,6 +108,11 @@ impl Bind {
             Bind::Date(_) => "date",
             Bind::TextArray(_) => "text[]",
             Bind::UuidArray(_) => "uuid[]",
+            Bind::BigIntArray(_) => "int8[]",
+            Bind::FloatArray(_) => "float8[]",
+            Bind::TimestampArray(_) => "timestamptz[]",
+            Bind::DateArray(_) => "date[]",
+            Bind::NumericArray(_) => "numeric[]",
             Bind::Json(_) => "jsonb",
             Bind::Numeric(_) => "numeric",
         }
@@ -96,6 +136,11 @@ impl Bind {
             Bind::Date(v) => v.map(|d| d.to_string()),
             Bind::TextArray(v) => v.as_deref().map(array),
             Bind::UuidArray(v) => Some(array(&v.iter().map(Uuid::to_string).collect::<Vec<_>>())),
+            Bind::BigIntArray(v) => Some(array(&v.iter().map(i64::to_string).collect::<Vec<_>>())),
+            Bind::FloatArray(v) => Some(array(&v.iter().map(f64::to_string).collect::<Vec<_>>())),
+            Bind::TimestampArray(v) => Some(array(&v.iter().map(DateTime::to_rfc3339).collect::<Vec<_>>())),
+            Bind::DateArray(v) => Some(array(&v.iter().map(NaiveDate::to_string).collect::<Vec<_>>())),
+            Bind::NumericArray(v) => Some(array(v)),
             Bind::Json(v) => v.as_ref().map(|j| j.to_string()),
         }
     }
@@ -293,6 +338,15 @@ impl QueryFragment<Pg> for Sql {
                     Bind::Date(v) => out.push_bind_param::<Nullable<Date>, _>(v)?,
                     Bind::TextArray(v) => out.push_bind_param::<Nullable<Array<Text>>, _>(v)?,
                     Bind::UuidArray(v) => out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(v)?,
+                    Bind::BigIntArray(v) => out.push_bind_param::<Array<BigInt>, _>(v)?,
+                    Bind::FloatArray(v) => out.push_bind_param::<Array<Double>, _>(v)?,
+                    Bind::TimestampArray(v) => out.push_bind_param::<Array<Timestamptz>, _>(v)?,
+                    Bind::DateArray(v) => out.push_bind_param::<Array<Date>, _>(v)?,
+                    Bind::NumericArray(v) => {
+                        out.push_sql("CAST(");
+                        out.push_bind_param::<Array<Text>, _>(v)?;
+                        out.push_sql(" AS numeric[])");
+                    }
                     Bind::Json(v) => out.push_bind_param::<Nullable<Jsonb>, _>(v)?,
                     // Sent as text and cast, so no decimal library sits between the client's digits and the column.
                     Bind::Numeric(v) => {

@@ -215,7 +215,10 @@ pub async fn fan_out(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<u
         if events.is_empty() {
             return Ok(0);
         }
-        let workspaces: Vec<Uuid> = events.iter().map(|e| e.1).collect();
+        // A batch is mostly one workspace's events: each workspace is looked up once.
+        let mut workspaces: Vec<Uuid> = events.iter().map(|e| e.1).collect();
+        workspaces.sort_unstable();
+        workspaces.dedup();
         let hooks: Vec<(Uuid, Uuid, String)> = webhook::table
             .filter(webhook::workspace_id.eq_any(&workspaces))
             .select((webhook::id, webhook::workspace_id, webhook::operation))

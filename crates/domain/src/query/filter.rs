@@ -46,7 +46,7 @@ pub enum Comparison {
     ContainsAll(Vec<String>),
 }
 
-/// The most values an `in`, `containsAny` or `containsAll` list may hold (each is a bind parameter).
+/// The most values an `in`, `containsAny` or `containsAll` list may hold.
 pub const MAX_LIST_VALUES: usize = 1000;
 
 fn check_list_length(len: usize) -> Result<(), String> {

@@ -58,16 +58,22 @@ impl Compiler<'_> {
                     Comparison::In(values) if values.is_empty() => {
                         sql.push("FALSE");
                     }
-                    Comparison::In(values) => {
-                        unary(&mut sql, " IN (");
-                        for (i, v) in values.iter().enumerate() {
-                            if i > 0 {
-                                sql.push(", ");
-                            }
-                            sql.bind_value(kind, v);
+                    Comparison::In(values) => match Bind::list(kind, values) {
+                        Some(list) => {
+                            binary(&mut sql, " = ANY(", list);
+                            sql.push(")");
                         }
-                        sql.push(")");
-                    }
+                        None => {
+                            unary(&mut sql, " IN (");
+                            for (i, v) in values.iter().enumerate() {
+                                if i > 0 {
+                                    sql.push(", ");
+                                }
+                                sql.bind_value(kind, v);
+                            }
+                            sql.push(")");
+                        }
+                    },
                     Comparison::IsNull => unary(&mut sql, " IS NULL"),
                     Comparison::IsNotNull => unary(&mut sql, " IS NOT NULL"),
                     Comparison::Like(pattern) => binary(&mut sql, " LIKE ", text(pattern)),

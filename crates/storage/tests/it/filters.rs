@@ -343,3 +343,34 @@ async fn invalid_filters_list_every_problem() {
     }
     assert_eq!(fields.len(), 9, "{fields:?}");
 }
+
+/// `in` sends its list as one array parameter (`= ANY($n)`) for every kind with an array type; decimals (sent
+/// as texts and cast) still compare as numbers.
+#[tokio::test]
+async fn in_lists_compare_decimals_by_value() {
+    let blueprint = standard_objects().object(
+        ObjectBlueprint::custom("tally", "tallies", "Tally", "Tallies")
+            .field(F::new("name", "Name", Text))
+            .field(F::new("amount", "Amount", Numeric)),
+    );
+    let fx = Fixture::from_blueprint(&blueprint).await;
+    fx.create(
+        "tally",
+        vec![
+            json!({"name": "one", "amount": "1.5"}),
+            json!({"name": "two", "amount": "2.50"}),
+            json!({"name": "none"}),
+        ],
+    )
+    .await;
+    let matching = async |filter: Json| fx.names_matching("tally", filter).await;
+    assert_eq!(matching(json!({"amount": {"in": ["2.5", 3]}})).await, ["two"]);
+    assert_eq!(
+        matching(json!({"amount": {"in": [1.5, "2.500"]}})).await,
+        ["one", "two"]
+    );
+    assert_eq!(
+        matching(json!({"not": {"amount": {"in": ["1.50"]}}})).await,
+        ["none", "two"]
+    );
+}

@@ -229,10 +229,10 @@ async fn review_findings_are_client_errors() {
         ErrorCode::Conflict
     );
 
-    // More values than one statement can carry.
+    // More values than one statement can carry (an `in` list is one array parameter; each `eq` is one).
     let company = fx.object("company");
     let many: Vec<Json> = (0..70)
-        .map(|_| json!({"employees": {"in": (0..1000).collect::<Vec<_>>()}}))
+        .map(|_| json!({"or": (0..1000).map(|i| json!({"employees": {"eq": i}})).collect::<Vec<_>>()}))
         .collect();
     let q = query(&fx.meta, company, Some(json!({"or": many})), None, first(5))
         .unwrap()
