@@ -259,11 +259,11 @@ fn cursor_expr(alias: &str, terms: &[OrderTerm]) -> Sql {
 fn keyset_after(alias: &str, terms: &[OrderTerm], values: &[Value]) -> Sql {
     let mut disjuncts = Vec::new();
     for i in 0..terms.len().min(values.len()) {
-        let Some(after) = after_value(alias, &terms[i], &values[i]) else {
+        let Some(beyond) = after(alias, &terms[i], &values[i], false) else {
             continue;
         };
         let mut parts: Vec<Sql> = (0..i).map(|j| equal_value(alias, &terms[j], &values[j])).collect();
-        parts.push(after);
+        parts.push(beyond);
         disjuncts.push(and_all(parts));
     }
     if disjuncts.is_empty() {
@@ -274,7 +274,7 @@ fn keyset_after(alias: &str, terms: &[OrderTerm], values: &[Value]) -> Sql {
     match terms
         .first()
         .zip(values.first())
-        .and_then(|(term, value)| at_or_after(alias, term, value))
+        .and_then(|(term, value)| after(alias, term, value, true))
     {
         Some(mut bound) => {
             bound.push(" AND ").append(sql);
@@ -282,33 +282,6 @@ fn keyset_after(alias: &str, terms: &[OrderTerm], values: &[Value]) -> Sql {
         }
         None => sql,
     }
-}
-
-/// "At or after `value`" for the first sort key, when it narrows anything: `k >= v` (`<=` descending), with the
-/// NULLs of a nullable key when they sort last; `k IS NULL` after a NULL sorted last.
-fn at_or_after(alias: &str, term: &OrderTerm, value: &Value) -> Option<Sql> {
-    let mut sql = Sql::new();
-    if value.is_null() {
-        if term.nulls_first {
-            return None;
-        }
-        sql.column(alias, &term.column.name).push(" IS NULL");
-        return Some(sql);
-    }
-    let op = match term.direction {
-        SortDirection::Asc => " >= ",
-        SortDirection::Desc => " <= ",
-    };
-    let nulls_follow = !term.nulls_first && term.column.nullable();
-    sql.push("(")
-        .column(alias, &term.column.name)
-        .push(op)
-        .bind_value(term.column.kind, value);
-    if nulls_follow {
-        sql.push(" OR ").column(alias, &term.column.name).push(" IS NULL");
-    }
-    sql.push(")");
-    Some(sql)
 }
 
 fn equal_value(alias: &str, term: &OrderTerm, value: &Value) -> Sql {
@@ -322,19 +295,25 @@ fn equal_value(alias: &str, term: &OrderTerm, value: &Value) -> Sql {
     sql
 }
 
-/// The condition "comes after `value`" for one sort key, or `None` when nothing can (NULL sorted last).
-fn after_value(alias: &str, term: &OrderTerm, value: &Value) -> Option<Sql> {
+/// Whether a row comes after `value` on one sort key (`inclusive`: at or after it), or `None` when every row
+/// does or none can. `k > v` (`<` descending; `>=` and `<=` inclusive), with the NULLs of a nullable key when they
+/// sort last. After a NULL: the values when NULLs sort first, nothing when they sort last; at or after a NULL
+/// sorted last: `k IS NULL`.
+fn after(alias: &str, term: &OrderTerm, value: &Value, inclusive: bool) -> Option<Sql> {
     let mut sql = Sql::new();
     if value.is_null() {
-        if !term.nulls_first {
+        if term.nulls_first == inclusive {
             return None;
         }
-        sql.column(alias, &term.column.name).push(" IS NOT NULL");
+        let rest = if inclusive { " IS NULL" } else { " IS NOT NULL" };
+        sql.column(alias, &term.column.name).push(rest);
         return Some(sql);
     }
-    let op = match term.direction {
-        SortDirection::Asc => " > ",
-        SortDirection::Desc => " < ",
+    let op = match (term.direction, inclusive) {
+        (SortDirection::Asc, false) => " > ",
+        (SortDirection::Asc, true) => " >= ",
+        (SortDirection::Desc, false) => " < ",
+        (SortDirection::Desc, true) => " <= ",
     };
     sql.push("(")
         .column(alias, &term.column.name)
