@@ -4,7 +4,7 @@ use crate::context::{CoreContext, Spliced};
 use crate::cost::{CostInputs, CostPlan};
 use crate::error::{OBJECT_LITERAL, document_error, rewrite_validation_message};
 use crate::limits::{self, OperationInfo};
-use crate::literals;
+use crate::literals::{self, Encoded, Positions};
 use crate::schema::{PrepareError, SchemaEntry};
 use crate::tunnel;
 use juniper::parser::{Lexer, ParseError, ScalarToken, SourcePosition, Spanning, Token};
@@ -216,10 +216,12 @@ where
     C: juniper::Context + Sync + Send,
 {
     let operation = request.operation_name.as_deref().filter(|n| !n.is_empty());
-    let query = literals::encode_literals(&request.query, &schema.schema);
+    let encoded = literals::encode_literals(&request.query, &schema.schema);
+    let read = Read::of(&encoded, &request.query);
+    let query = &encoded.text;
     let mut variable_types = Vec::new();
     let mut info = OperationInfo::requested(operation);
-    if let Ok(document) = juniper::parser::parse_document_source::<S>(&query, &schema.schema) {
+    if let Ok(document) = juniper::parser::parse_document_source::<S>(query, &schema.schema) {
         info = OperationInfo::of(&document, operation);
         if let Err(message) = limits::check(&document, operation) {
             let error = document_error(message, ErrorCode::ValidationError, Vec::new());
@@ -228,14 +230,14 @@ where
         variable_types = tunnel::variable_types(&document, operation);
     }
     let variables = to_variables(request, &variable_types, &schema.schema);
-    match juniper::execute(&query, operation, schema, &variables, ctx).await {
+    match juniper::execute(query, operation, schema, &variables, ctx).await {
         Ok((data, errors)) => GraphQLResponse {
-            errors: errors.iter().map(execution_error).collect(),
+            errors: errors.iter().map(|e| execution_error(e, &read)).collect(),
             data: Some(data),
             spliced: Spliced::default(),
             operation: info,
         },
-        Err(err) => GraphQLResponse::failed(graphql_errors(err, &query, &schema.schema), info),
+        Err(err) => GraphQLResponse::failed(graphql_errors(err, &read, &schema.schema), info),
     }
 }
 
@@ -250,23 +252,29 @@ pub async fn execute_prepared(entry: &SchemaEntry, ctx: &CoreContext, request: &
         }
         Err(PrepareError::Invalid(err, info)) => {
             // Positions are in the text juniper read.
-            let query = literals::encode_literals(&request.query, &entry.schema.schema);
-            return GraphQLResponse::failed(graphql_errors(err, &query, &entry.schema.schema), info);
+            let encoded = literals::encode_literals(&request.query, &entry.schema.schema);
+            let read = Read::of(&encoded, &request.query);
+            return GraphQLResponse::failed(graphql_errors(err, &read, &entry.schema.schema), info);
         }
     };
     let info = prepared.operation.clone();
+    let read = Read {
+        text: &prepared.document.borrow_owner().text,
+        client: &request.query,
+        positions: &prepared.positions,
+    };
     let variables = to_variables(request, &prepared.variable_types, &entry.schema.schema);
     if let Err(error) = check_cost(entry, &prepared.cost, &variables, ctx).await {
         return GraphQLResponse::failed(vec![error], info);
     }
     match prepared.document.borrow_dependent().execute(&variables, ctx).await {
         Ok((data, errors)) => GraphQLResponse {
-            errors: errors.iter().map(execution_error).collect(),
+            errors: errors.iter().map(|e| execution_error(e, &read)).collect(),
             data: Some(data),
             spliced: ctx.raw.take(),
             operation: info,
         },
-        Err(err) => GraphQLResponse::failed(graphql_errors(err, &request.query, &entry.schema.schema), info),
+        Err(err) => GraphQLResponse::failed(graphql_errors(err, &read, &entry.schema.schema), info),
     }
 }
 
@@ -323,9 +331,33 @@ fn to_variables(request: &GraphQLRequest, types: &[(String, String)], schema: &S
         .collect()
 }
 
-/// The errors of a document that could not run. `query` and `schema` are what it was parsed with (see
+/// A document as juniper read it (its `JSON` literals encoded) beside the client's: errors are located in the
+/// client's text.
+struct Read<'a> {
+    text: &'a str,
+    client: &'a str,
+    positions: &'a Positions,
+}
+
+impl<'a> Read<'a> {
+    fn of(encoded: &'a Encoded<'_>, client: &'a str) -> Self {
+        Read {
+            text: &encoded.text,
+            client,
+            positions: &encoded.positions,
+        }
+    }
+
+    /// The 1-based line and column in the client's document.
+    fn locate(&self, at: &SourcePosition) -> (usize, usize) {
+        self.positions.locate(self.client, at)
+    }
+}
+
+/// The errors of a document that could not run. `read.text` and `schema` are what it was parsed with (see
 /// [`integer_beyond_32_bits`]).
-fn graphql_errors(err: GraphQLError, query: &str, schema: &SchemaType<S>) -> Vec<Json> {
+fn graphql_errors(err: GraphQLError, read: &Read<'_>, schema: &SchemaType<S>) -> Vec<Json> {
+    let query = read.text;
     match err {
         GraphQLError::ParseError(spanning) => {
             let (message, code, start) = match integer_beyond_32_bits(query, schema, spanning) {
@@ -343,11 +375,7 @@ fn graphql_errors(err: GraphQLError, query: &str, schema: &SchemaType<S>) -> Vec
                     ),
                 },
             };
-            vec![document_error(
-                message,
-                code,
-                vec![(start.line() + 1, start.column() + 1)],
-            )]
+            vec![document_error(message, code, vec![read.locate(&start)])]
         }
         GraphQLError::ValidationError(rules) => rules
             .iter()
@@ -355,10 +383,7 @@ fn graphql_errors(err: GraphQLError, query: &str, schema: &SchemaType<S>) -> Vec
                 document_error(
                     rewrite_validation_message(rule.message()),
                     ErrorCode::GraphqlValidationFailed,
-                    rule.locations()
-                        .iter()
-                        .map(|l| (l.line() + 1, l.column() + 1))
-                        .collect(),
+                    rule.locations().iter().map(|l| read.locate(l)).collect(),
                 )
             })
             .collect(),
@@ -501,11 +526,11 @@ fn parse_with_stand_ins(
     juniper::parser::parse_document_source::<S>(&patched, schema).map(|_| ())
 }
 
-fn execution_error(error: &ExecutionError<S>) -> Json {
-    let location = error.location();
+fn execution_error(error: &ExecutionError<S>, read: &Read<'_>) -> Json {
+    let (line, column) = read.locate(error.location());
     let mut out = json!({
         "message": error.error().message(),
-        "locations": [{"line": location.line() + 1, "column": location.column() + 1}],
+        "locations": [{"line": line, "column": column}],
         "path": error.path(),
     });
     let extensions = to_json(error.error().extensions());

@@ -12,19 +12,76 @@
 use crate::tunnel::{JSON_SCALAR, tunnelled};
 use juniper::ParseScalarValue;
 use juniper::meta::{Argument, Field, MetaType};
-use juniper::parser::{Lexer, ScalarToken, Spanning, Token};
+use juniper::parser::{Lexer, ScalarToken, SourcePosition, Spanning, Token};
 use juniper::{DefaultScalarValue as S, SchemaType};
 use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
 
-/// The document with its `JSON` literals encoded, or the document itself when it has none (or cannot be read).
-pub fn encode_literals<'q>(query: &'q str, schema: &SchemaType<S>) -> Cow<'q, str> {
+/// A document as juniper reads it, and where its encoded literals moved the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded<'q> {
+    /// The document with its `JSON` literals encoded, or the document itself when it has none (or cannot be read).
+    pub text: Cow<'q, str>,
+    pub positions: Positions,
+}
+
+/// Where the encoding replaced text: `(start, end, length of the replacement)` of each literal, in characters of
+/// the client's document, in document order. An encoded literal is longer or shorter than the client's, so a
+/// position juniper reports in the encoded text is moved back with [`Positions::locate`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Positions(Vec<(usize, usize, usize)>);
+
+impl Positions {
+    /// The 1-based line and column, in the client's document `query`, of a position juniper reports in the
+    /// encoded text (a position inside an encoded literal is the literal's start).
+    pub fn locate(&self, query: &str, at: &SourcePosition) -> (usize, usize) {
+        if self.0.is_empty() {
+            return (at.line() + 1, at.column() + 1);
+        }
+        let index = self.original_index(at.index());
+        let (mut line, mut column, mut previous) = (1, 1, None);
+        for ch in query.chars().take(index) {
+            match ch {
+                '\n' if previous == Some('\r') => {}
+                '\n' | '\r' => {
+                    line += 1;
+                    column = 1;
+                }
+                _ => column += 1,
+            }
+            previous = Some(ch);
+        }
+        (line, column)
+    }
+
+    fn original_index(&self, encoded: usize) -> usize {
+        let mut shift = 0isize;
+        for &(start, end, replaced) in &self.0 {
+            let encoded_start = start.saturating_add_signed(shift);
+            if encoded < encoded_start {
+                break;
+            }
+            if encoded < encoded_start + replaced {
+                return start;
+            }
+            shift += replaced as isize - (end - start) as isize;
+        }
+        encoded.saturating_add_signed(-shift)
+    }
+}
+
+/// The document with its `JSON` literals encoded (see the module's documentation).
+pub fn encode_literals<'q>(query: &'q str, schema: &SchemaType<S>) -> Encoded<'q> {
+    let unchanged = || Encoded {
+        text: Cow::Borrowed(query),
+        positions: Positions::default(),
+    };
     let mut tokens = Vec::new();
     for token in Lexer::new(query) {
         match token {
             Ok(token) if token.item == Token::EndOfFile => break,
             Ok(token) => tokens.push(token),
-            Err(_) => return Cow::Borrowed(query),
+            Err(_) => return unchanged(),
         }
     }
     let mut walk = Walk {
@@ -34,7 +91,7 @@ pub fn encode_literals<'q>(query: &'q str, schema: &SchemaType<S>) -> Cow<'q, st
         edits: Vec::new(),
     };
     if walk.document().is_none() || walk.edits.is_empty() {
-        return Cow::Borrowed(query);
+        return unchanged();
     }
     // The lexer counts characters; edits are made on bytes.
     let bytes: Vec<usize> = query
@@ -42,11 +99,20 @@ pub fn encode_literals<'q>(query: &'q str, schema: &SchemaType<S>) -> Cow<'q, st
         .map(|(byte, _)| byte)
         .chain([query.len()])
         .collect();
+    let positions = Positions(
+        walk.edits
+            .iter()
+            .map(|(start, end, replacement)| (*start, *end, replacement.chars().count()))
+            .collect(),
+    );
     let mut text = query.to_string();
     for (start, end, replacement) in walk.edits.into_iter().rev() {
         text.replace_range(bytes[start]..bytes[end], &replacement);
     }
-    Cow::Owned(text)
+    Encoded {
+        text: Cow::Owned(text),
+        positions,
+    }
 }
 
 /// A recursive descent over the tokens of a document, with the schema's types at hand. Each step returns `None`
@@ -279,12 +345,11 @@ impl<'q, 's> Walk<'q, 's> {
     /// A value at a `JSON` position: encoded when it must be (see the module's documentation).
     fn json_position(&mut self) -> Option<()> {
         let start = self.tokens.get(self.at)?.span.start.index();
-        let composite = matches!(self.peek()?, Token::CurlyOpen | Token::BracketOpen);
         let before = self.at;
         match self.json() {
             Some(mut value) => {
                 let end = self.tokens.get(self.at - 1)?.span.end.index();
-                if composite || tunnelled(&value) {
+                if tunnelled(&value) {
                     crate::tunnel::encode(&mut value);
                     // A JSON string is a GraphQL string literal.
                     self.edits.push((start, end, value.to_string()));
@@ -382,7 +447,7 @@ mod tests {
               b: createOneField(data: {defaultValue: \"\u{FDD0}json:1\", settings: 2}) { id }
             }
             fragment F on Field { id }";
-        let text = encode_literals(document, schema);
+        let text = encode_literals(document, schema).text;
         let expected = document
             .replace("defaultValue: [1]", &format!("defaultValue: {}", encoded("[1]")))
             .replace(
@@ -401,9 +466,35 @@ mod tests {
             "mutation { createOneField(data: {defaultValue: {a: $v}}) { id } }",
         ] {
             assert!(
-                matches!(encode_literals(unchanged, schema), Cow::Borrowed(_)),
+                matches!(encode_literals(unchanged, schema).text, Cow::Borrowed(_)),
                 "{unchanged}"
             );
         }
+    }
+
+    /// A position juniper reports in the encoded text is given back in the client's document: after an encoded
+    /// literal on its line, on a later line after a literal spanning lines, and inside one (its start).
+    #[test]
+    fn positions_in_the_encoded_text_are_located_in_the_clients_document() {
+        let schema = crate::metadata::metadata_schema();
+        let document =
+            "mutation {\n  createOneField(data: {name: \"n\", defaultValue: {a: [1,\n 2], b: \"c\"}}) { id nope }\n}";
+        let encoded = encode_literals(document, &schema.schema);
+        assert_ne!(encoded.text, document);
+        let at = |text: &str, needle: &str| {
+            let index = text[..text.find(needle).unwrap()].chars().count();
+            let before: Vec<&str> = text[..text.find(needle).unwrap()].split('\n').collect();
+            let column = before.last().unwrap().chars().count();
+            SourcePosition::new(index, before.len() - 1, column)
+        };
+        let original = |needle: &str| {
+            let at = at(document, needle);
+            (at.line() + 1, at.column() + 1)
+        };
+        let locate = |needle: &str| encoded.positions.locate(document, &at(&encoded.text, needle));
+        assert_eq!(locate("nope"), original("nope"));
+        assert_eq!(locate("createOneField"), original("createOneField"));
+        assert_eq!(locate("\"\u{FDD0}"), original("{a: [1"));
+        assert_eq!(locate("}\n}"), original("}\n}"));
     }
 }

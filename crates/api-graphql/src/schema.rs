@@ -31,6 +31,8 @@ pub struct Prepared {
     pub variable_types: Vec<(String, String)>,
     /// The operation's name and type, for the access log.
     pub operation: OperationInfo,
+    /// Where the document's encoded literals moved its text (for the locations of errors).
+    pub positions: crate::literals::Positions,
 }
 
 /// Documents kept per schema; a full cache starts over (clients send few distinct documents).
@@ -46,7 +48,7 @@ struct DocumentKey {
 pub struct DocumentSource {
     schema: Arc<Schema>,
     /// The text juniper reads: the client's, with its `JSON` literals encoded ([`crate::literals`]).
-    text: String,
+    pub(crate) text: String,
     key: DocumentKey,
 }
 
@@ -89,7 +91,8 @@ impl SchemaEntry {
         {
             return Ok(found.clone());
         }
-        let text = crate::literals::encode_literals(query, &self.schema.schema).into_owned();
+        let encoded = crate::literals::encode_literals(query, &self.schema.schema);
+        let (text, positions) = (encoded.text.into_owned(), encoded.positions);
         // A document that does not parse is reported by validation, below.
         let (cost, variable_types, info) = match juniper::parser::parse_document_source::<S>(&text, &self.schema.schema)
         {
@@ -119,6 +122,7 @@ impl SchemaEntry {
             cost,
             variable_types,
             operation: info,
+            positions,
         });
         if let Ok(mut documents) = self.documents.lock() {
             if documents.len() >= DOCUMENTS_PER_SCHEMA {

@@ -8,7 +8,12 @@ fn classify(query: &str) -> (String, String, u64, u64) {
     let Err(err) = juniper::parser::parse_document_source::<S>(query, &schema.schema) else {
         panic!("{query} parses");
     };
-    let errors = graphql_errors(GraphQLError::ParseError(err), query, &schema.schema);
+    let read = Read {
+        text: query,
+        client: query,
+        positions: &Positions::default(),
+    };
+    let errors = graphql_errors(GraphQLError::ParseError(err), &read, &schema.schema);
     let error = &errors[0];
     (
         error["extensions"]["code"].as_str().unwrap_or_default().to_string(),

@@ -204,3 +204,31 @@ async fn a_large_integer_where_the_grammar_wants_a_name_is_still_a_syntax_error(
         assert_error_code(&app, document, "GRAPHQL_PARSE_FAILED").await;
     }
 }
+
+/// An error after a `JSON` object or list literal is located in the client's document, although juniper reads the
+/// literal encoded as a string of another length: on the core API (a custom `JSON` field) and on the metadata API.
+#[actix_web::test]
+async fn errors_after_a_json_literal_are_located_in_the_clients_document() {
+    let app = app().await;
+    let company = app.object_id("company").await;
+    let field = |name: &str, default: &str| {
+        format!(
+            "createOneField(data: {{objectMetadataId: \"{company}\", name: \"{name}\", label: \"{name}\", type: JSON{default}}})"
+        )
+    };
+    app.metadata_query(&format!("mutation {{ {} {{ id }} }}", field("extra", "")))
+        .await;
+    let core = app
+        .run("mutation {\n  createCompany(data: {name: \"x\", extra: {a: [1,\n 2], b: \"c\"}}) { id nope }\n}")
+        .await;
+    assert_eq!(core.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(core.error()["locations"], json!([{"line": 3, "column": 21}]));
+    let document = format!(
+        "mutation {{ {} {{ id nope }} }}",
+        field("other", ", defaultValue: {a: [1]}")
+    );
+    let metadata = app.run_metadata(&document).await;
+    assert_eq!(metadata.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    let column = document[..document.find("nope").unwrap()].chars().count() + 1;
+    assert_eq!(metadata.error()["locations"], json!([{"line": 1, "column": column}]));
+}
