@@ -15,7 +15,7 @@ pub(crate) type Fragments<'d, 'a> = HashMap<&'a str, &'d [Selection<'a, S>]>;
 
 /// The operation `operation_name` of a document (the only one when no name is given); `None` when no operation can
 /// be chosen (juniper reports that).
-fn find_operation<'d, 'a>(
+pub(crate) fn find_operation<'d, 'a>(
     document: &'d [Definition<'a, S>],
     operation_name: Option<&str>,
 ) -> Option<&'d Operation<'a, S>> {
@@ -62,11 +62,8 @@ impl OperationInfo {
     pub fn of(document: &[Definition<'_, S>], requested: Option<&str>) -> OperationInfo {
         match find_operation(document, requested) {
             Some(operation) => OperationInfo {
-                name: operation
-                    .name
-                    .as_ref()
-                    .map(|n| Arc::from(n.item))
-                    .or_else(|| requested.map(Arc::from)),
+                // Chosen by the requested name when there is one, so it is that name.
+                name: operation.name.as_ref().map(|n| Arc::from(n.item)),
                 kind: Some(match operation.operation_type {
                     OperationType::Query => "query",
                     OperationType::Mutation => "mutation",

@@ -50,14 +50,7 @@ pub fn decode_str(s: &str) -> Result<Json, String> {
 /// The declared type (as GraphQL prints it: `[Input!]!`) of each variable of the operation juniper will run:
 /// the one named `operation`, or the only one. Empty when there is none such.
 pub fn variable_types(document: &[Definition<'_, S>], operation: Option<&str>) -> Vec<(String, String)> {
-    let mut operations = document.iter().filter_map(|d| match d {
-        Definition::Operation(o) => Some(&o.item),
-        Definition::Fragment(_) => None,
-    });
-    let chosen = match operation {
-        Some(name) => operations.find(|o| o.name.as_ref().is_some_and(|n| n.item == name)),
-        None => operations.next().filter(|_| operations.next().is_none()),
-    };
+    let chosen = crate::limits::find_operation(document, operation);
     let Some(definitions) = chosen.and_then(|o| o.variables_definition.as_ref()) else {
         return Vec::new();
     };

@@ -70,12 +70,7 @@ impl ResponseFormat {
         if operation == Operation::Find {
             return name.clone();
         }
-        let mut chars = name.chars();
-        let capitalised: String = chars
-            .next()
-            .map(|first| first.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
-        format!("{}{capitalised}", operation.verb())
+        format!("{}{}", operation.verb(), twenty_domain::naming::capitalised(name))
     }
 
     /// The answer about one record. The reference answers a deletion with the id and `deleted: true`.

@@ -56,7 +56,7 @@ impl ApiError {
         let code = self.0.code();
         let message = match &self.0 {
             DomainError::Internal(_) => "Internal server error".to_string(),
-            DomainError::NotFound { what } => format!("{} not found", capitalise(what)),
+            DomainError::NotFound { what } => format!("{} not found", twenty_domain::naming::capitalised(what)),
             other => other.to_string(),
         };
         let mut error = json!({
@@ -84,14 +84,6 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code()).json(self.body());
         set_retry_after(&mut response, &self.0);
         response
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }
 

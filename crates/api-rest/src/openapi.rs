@@ -119,11 +119,6 @@ fn described(mut schema: Json, description: &str) -> Json {
     schema
 }
 
-/// A field's description in the documents: its own, else its label.
-fn field_description(field: &FieldMetadata) -> &str {
-    naming::field_description(field.description.as_deref(), &field.label)
-}
-
 /// Record, create and update schemas of one object.
 fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &mut Map<String, Json>) {
     let name = object.type_name();
@@ -148,7 +143,7 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
         }
         let Some(schema) = field_schema(field) else { continue };
         // Described after `nullable`, which leaves an empty schema (any JSON value) as it is.
-        let describe = |schema: Json| described(schema, field_description(field));
+        let describe = |schema: Json| described(schema, naming::field_description(field));
         let always = field.non_null_output();
         record.insert(
             field.name.clone(),
@@ -176,7 +171,7 @@ fn object_schemas(meta: &WorkspaceMetadata, object: &ObjectMetadata, schemas: &m
     let one = noun(&object.label_singular);
     schemas.insert(
         name.clone(),
-        json!({"type": "object", "description": naming::object_description(object.description.as_deref(), &object.label_singular), "properties": record,
+        json!({"type": "object", "description": naming::object_description(object), "properties": record,
                "required": required_record}),
     );
     let mut create_schema = json!({"type": "object", "description": format!("The fields of a new {one}"),
@@ -285,6 +280,9 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
             ResponseFormat::Twenty => wrapped(ResponseFormat::key(operation, object, true), records.clone()),
         };
         let cursor = json!({"type": "string", "nullable": true});
+        let page_info = json!({"type": "object", "properties": {
+            "hasNextPage": {"type": "boolean"}, "hasPreviousPage": {"type": "boolean"},
+            "startCursor": cursor, "endCursor": cursor}});
         let list = match format {
             ResponseFormat::Reference => json!({"type": "object", "required": ["data", "meta"], "properties": {
                 "data": records,
@@ -294,9 +292,7 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
             ResponseFormat::Twenty => {
                 let mut list = wrapped(ResponseFormat::key(Operation::Find, object, true), records.clone());
                 list["required"] = json!(["data", "pageInfo", "totalCount"]);
-                list["properties"]["pageInfo"] = json!({"type": "object", "properties": {
-                    "hasNextPage": {"type": "boolean"}, "hasPreviousPage": {"type": "boolean"},
-                    "startCursor": cursor, "endCursor": cursor}});
+                list["properties"]["pageInfo"] = page_info.clone();
                 list["properties"]["totalCount"] = json!({"type": "integer"});
                 list
             }
@@ -365,9 +361,7 @@ pub fn document(meta: &WorkspaceMetadata, format: ResponseFormat) -> Json {
         );
         let duplicates_page = json!({"type": "object", "properties": {
             format!("{}Duplicates", object.name_singular): records,
-            "pageInfo": {"type": "object", "properties": {
-                "hasNextPage": {"type": "boolean"}, "hasPreviousPage": {"type": "boolean"},
-                "startCursor": cursor, "endCursor": cursor}},
+            "pageInfo": page_info,
             "totalCount": {"type": "integer"}}});
         paths.insert(
             format!("/{plural}/duplicates"),

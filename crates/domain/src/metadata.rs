@@ -156,6 +156,12 @@ impl ObjectMetadata {
             .find(|f| f.name == field && f.own_join_column().is_some())
     }
 
+    /// The active MANY_TO_MANY relation a `<name>Ids` key sets (`tagIds` → `tag`), with its junction table.
+    pub fn junction_by_ids_key(&self, key: &str) -> Option<&RelationLink> {
+        let link = self.active_field(key.strip_suffix("Ids")?)?.relation.as_ref()?;
+        matches!(link.storage, RelationStorage::Junction { .. }).then_some(link)
+    }
+
     /// GraphQL type name: `company` → `Company`.
     pub fn type_name(&self) -> String {
         pascal_case(&self.name_singular)

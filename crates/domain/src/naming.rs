@@ -3,6 +3,7 @@
 
 use crate::error::Problems;
 use crate::field_type::SystemField;
+use crate::metadata::{FieldMetadata, ObjectMetadata};
 
 /// Object and field names take 1..63 characters (contract §5).
 pub const MAX_NAME_LEN: usize = 63;
@@ -267,6 +268,67 @@ pub fn name_from_label(label: &str) -> String {
     name
 }
 
+/// A label as a noun inside an English sentence: each plain capitalised word is lowercased (`"Workspace Member"` →
+/// `workspace member`), other words keep their capitals (`"API Key"` → `API key`, `"iPhone"`).
+pub fn noun(label: &str) -> String {
+    let words: Vec<String> = label
+        .split_whitespace()
+        .map(|word| {
+            let mut chars = word.chars();
+            let plain = chars.next().is_some_and(char::is_uppercase) && chars.all(|c| !c.is_uppercase());
+            if plain { word.to_lowercase() } else { word.to_string() }
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// `noun` with its indefinite article, by how the word sounds: "an opportunity", "a company", "a user", "an API
+/// key" (a capitalised initialism is read letter by letter).
+pub fn with_article(noun: &str) -> String {
+    let word = noun.split_whitespace().next().unwrap_or("");
+    let initialism = word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let vowel_sound = if initialism {
+        word.starts_with(['A', 'E', 'F', 'H', 'I', 'L', 'M', 'N', 'O', 'R', 'S', 'X'])
+    } else {
+        let lower = word.to_lowercase();
+        let sounds_like_you = ["uni", "use", "usu", "uti", "ura", "eu", "one"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+        let silent_h = ["hour", "honest", "honour", "honor"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+        (lower.starts_with(['a', 'e', 'i', 'o', 'u']) && !sounds_like_you) || silent_h
+    };
+    format!("{} {noun}", if vowel_sound { "an" } else { "a" })
+}
+
+/// `text` with its first letter in capitals ("an opportunity" → "An opportunity").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What the APIs' documents say an object is: its description, else "A company record" from its label.
+pub fn object_description(object: &ObjectMetadata) -> String {
+    match given(object.description.as_deref()) {
+        Some(description) => description.to_string(),
+        None => format!("{} record", capitalised(&with_article(&noun(&object.label_singular)))),
+    }
+}
+
+/// What the APIs' documents say a field is: its description, else its label.
+pub fn field_description(field: &FieldMetadata) -> &str {
+    given(field.description.as_deref()).unwrap_or(&field.label)
+}
+
+/// A description that says something (not blank).
+fn given(description: Option<&str>) -> Option<&str> {
+    description.map(str::trim).filter(|d| !d.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,45 +396,6 @@ mod tests {
             assert_eq!(name_from_label(label), name, "{label:?}");
         }
     }
-}
-
-/// A label as a noun inside an English sentence: each plain capitalised word is lowercased (`"Workspace Member"` →
-/// `workspace member`), other words keep their capitals (`"API Key"` → `API key`, `"iPhone"`).
-pub fn noun(label: &str) -> String {
-    let words: Vec<String> = label
-        .split_whitespace()
-        .map(|word| {
-            let mut chars = word.chars();
-            let plain = chars.next().is_some_and(char::is_uppercase) && chars.all(|c| !c.is_uppercase());
-            if plain { word.to_lowercase() } else { word.to_string() }
-        })
-        .collect();
-    words.join(" ")
-}
-
-/// `noun` with its indefinite article, by how the word sounds: "an opportunity", "a company", "a user", "an API
-/// key" (a capitalised initialism is read letter by letter).
-pub fn with_article(noun: &str) -> String {
-    let word = noun.split_whitespace().next().unwrap_or("");
-    let initialism = word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    let vowel_sound = if initialism {
-        word.starts_with(['A', 'E', 'F', 'H', 'I', 'L', 'M', 'N', 'O', 'R', 'S', 'X'])
-    } else {
-        let lower = word.to_lowercase();
-        let sounds_like_you = ["uni", "use", "usu", "uti", "ura", "eu", "one"]
-            .iter()
-            .any(|p| lower.starts_with(p));
-        let silent_h = ["hour", "honest", "honour", "honor"]
-            .iter()
-            .any(|p| lower.starts_with(p));
-        (lower.starts_with(['a', 'e', 'i', 'o', 'u']) && !sounds_like_you) || silent_h
-    };
-    format!("{} {noun}", if vowel_sound { "an" } else { "a" })
-}
-
-#[cfg(test)]
-mod prose_tests {
-    use super::{noun, with_article};
 
     #[test]
     fn labels_read_as_nouns_with_their_article() {
@@ -390,26 +413,4 @@ mod prose_tests {
             assert_eq!(with_article(&noun(label)), expected, "{label}");
         }
     }
-}
-
-/// `text` with its first letter in capitals ("an opportunity" → "An opportunity").
-pub fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// What the APIs' documents say an object is: its description, else "A company record" from its label.
-pub fn object_description(description: Option<&str>, label_singular: &str) -> String {
-    match description.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(description) => description.to_string(),
-        None => format!("{} record", capitalised(&with_article(&noun(label_singular)))),
-    }
-}
-
-/// What the APIs' documents say a field is: its description, else its label.
-pub fn field_description<'a>(description: Option<&'a str>, label: &'a str) -> &'a str {
-    description.map(str::trim).filter(|d| !d.is_empty()).unwrap_or(label)
 }

@@ -101,10 +101,7 @@ impl RecordInput {
                 }
                 continue;
             }
-            if let Some(link) = key
-                .strip_suffix("Ids")
-                .and_then(|name| object.active_field(name))
-                .and_then(|f| f.relation.as_ref())
+            if let Some(link) = object.junction_by_ids_key(key)
                 && let RelationStorage::Junction {
                     table,
                     own_column,

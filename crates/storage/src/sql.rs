@@ -67,8 +67,8 @@ impl Bind {
 
     /// Every value of a list stored as `kind`, in one bind of the matching array type, for `column = ANY($n)`:
     /// one parameter whatever the list's length, so one statement text and one plan, and PostgreSQL reads the
-    /// array once rather than a row of parameters per row. `None` when `kind` has no array bind or a value is
-    /// null or not of `kind` (the caller then binds the values one by one).
+    /// array once rather than a row of parameters per row. `None` when `kind` has no array type or a value is
+    /// null or not of `kind`.
     pub fn list(kind: ScalarKind, values: &[Value]) -> Option<Bind> {
         // The values of the scalar bind `$scalar` of every item, or `None` when one is not that bind or null.
         macro_rules! each {

@@ -3,7 +3,7 @@
 //! domain's table.
 
 use super::generated_type;
-use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, field_text, sub_leaf};
+use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
 use crate::scalars::{BigFloat, BigInt, Date, DateTime, FilterIs, Json as JsonScalar, OrderByDirection};
 use juniper::meta::{Argument, EnumValue};
 use juniper::{
@@ -11,6 +11,7 @@ use juniper::{
     Registry, Value,
 };
 use twenty_domain::field_type::{Operand, Operator, SystemField};
+use twenty_domain::naming::field_description;
 
 /// An input field of type `T`: `T!` when required, `T` otherwise, and a list of non-null `T` when `list`.
 fn wrapped_arg<T>(registry: &mut Registry<S>, name: &str, info: &T::TypeInfo, required: bool, list: bool) -> Argument<S>
@@ -131,7 +132,7 @@ fn input_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<Argument<S>>
             for f in &types.objects[i].fields {
                 let field = &f.field;
                 let required = create && field.required_on_create();
-                let text = field_text(field);
+                let text = field_description(field);
                 match &f.shape {
                     _ if field.is_read_only() => {}
                     _ if field.system_field() == Some(SystemField::Id) && !create => {}

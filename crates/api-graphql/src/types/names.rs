@@ -9,7 +9,7 @@ use twenty_domain::field_type::{CompositeType, FieldType, Operator, ScalarKind, 
 use twenty_domain::metadata::{
     FieldMetadata, ObjectId, ObjectMetadata, RelationStorage, WorkspaceMetadata, pascal_case,
 };
-use twenty_domain::naming::{capitalised, field_description, noun, object_description, with_article};
+use twenty_domain::naming::{capitalised, noun, object_description, with_article};
 use twenty_domain::record::LifeCycle;
 
 /// How a leaf value looks in GraphQL.
@@ -387,7 +387,7 @@ impl TypeInfo {
         Some(match self.kind {
             TypeKind::Query => "Reads the workspace's records.".into(),
             TypeKind::Mutation => "Changes the workspace's records.".into(),
-            TypeKind::Node(i) => object_description(object(i).description.as_deref(), &object(i).label_singular),
+            TypeKind::Node(i) => object_description(object(i)),
             TypeKind::Connection(i) => format!("A page of {}.", many(i)),
             TypeKind::Edge(i) => format!("{} in a page, with its cursor.", capitalised(&with_article(&one(i)))),
             TypeKind::PageInfo => {
@@ -427,11 +427,6 @@ pub fn root_field_description(operation: RootOperation, object: &ObjectMetadata)
         RootOperation::RestoreOne => format!("Restore {a_one} that was deleted."),
         RootOperation::RestoreMany => format!("Restore the deleted {many} given by ids or a filter."),
     }
-}
-
-/// The description of a generated field: the metadata's description, else its label.
-pub(crate) fn field_text(field: &FieldMetadata) -> &str {
-    field_description(field.description.as_deref(), &field.label)
 }
 
 pub(crate) fn sub_leaf(kind: ScalarKind) -> Leaf {

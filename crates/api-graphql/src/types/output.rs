@@ -1,11 +1,12 @@
 //! The meta of the generated output objects: nodes, connections, edges, page info and composite values.
 
 use super::input::connection_args;
-use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, field_text, sub_leaf};
+use super::names::{FieldShape, Leaf, TypeInfo, TypeKind, sub_leaf};
 use super::{DynEnum, JsonView};
 use crate::scalars::{BigFloat, BigInt, Date, DateTime, Json as JsonScalar};
 use juniper::meta::{Argument, Field};
 use juniper::{DefaultScalarValue as S, ID, Registry};
+use twenty_domain::naming::field_description;
 
 /// An output field of a leaf type.
 fn leaf_field(registry: &mut Registry<S>, name: &str, leaf: Leaf, non_null: bool) -> Field<S> {
@@ -89,7 +90,7 @@ pub(super) fn output_fields(info: &TypeInfo, registry: &mut Registry<S>) -> Vec<
                     }
                 }
                 // The field itself is the first one pushed; a relation's id field has its own description.
-                describe(&mut fields[before..], field_text(&f.field));
+                describe(&mut fields[before..], field_description(&f.field));
             }
             fields
         }

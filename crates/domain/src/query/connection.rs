@@ -8,6 +8,15 @@ use serde_json::Value as Json;
 pub struct Connection(Json);
 
 impl Connection {
+    /// A page without records: no next page, no cursors, a total count of 0.
+    pub fn empty() -> Self {
+        Connection(serde_json::json!({
+            "edges": [],
+            "pageInfo": {"hasNextPage": false, "hasPreviousPage": false, "startCursor": null, "endCursor": null},
+            "totalCount": 0,
+        }))
+    }
+
     /// Wraps what storage answered for a connection query.
     pub fn from_json(json: Json) -> Self {
         Connection(json)
@@ -40,6 +49,11 @@ impl Connection {
     /// Whether records follow this page, when the query asked for `pageInfo`.
     pub fn has_next_page(&self) -> Option<bool> {
         self.0["pageInfo"]["hasNextPage"].as_bool()
+    }
+
+    /// The cursor of the page's last record, when the query asked for `pageInfo` and the page has records.
+    pub fn end_cursor(&self) -> Option<&str> {
+        self.0["pageInfo"]["endCursor"].as_str()
     }
 
     /// The whole page in the API's JSON form (what the GraphQL adapter writes out).

@@ -74,9 +74,10 @@ impl ConnectionQuery {
         Ok(ConnectionQuery::new(object, filter, order, page))
     }
 
-    /// A query over all records of an object with the default order and the given page.
-    pub fn all(object: &ObjectMetadata, page: Page) -> ConnectionQuery {
-        ConnectionQuery::new(object, None, order::finish_order(object, Vec::new()), page)
+    /// A query over the records of an object matching `filter` (all without one), in the default order, one
+    /// `page` of them.
+    pub fn in_default_order(object: &ObjectMetadata, filter: Option<Filter>, page: Page) -> ConnectionQuery {
+        ConnectionQuery::new(object, filter, order::finish_order(object, Vec::new()), page)
     }
 
     /// The query of `object`'s records matching `filter` in `order` (already finished with its tie-breaker),

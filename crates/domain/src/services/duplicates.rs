@@ -7,11 +7,10 @@ use crate::error::{DomainError, DomainResult, Problems};
 use crate::field_type::{Operator, SystemField};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
 use crate::ports::RecordStore;
-use crate::query::order::finish_order;
 use crate::query::{Connection, ConnectionQuery, Cursors, Filter, InputValue, Page, Selection};
 use crate::services::RecordService;
 use crate::value::parse_uuid;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use uuid::Uuid;
 
 /// A criterion value shorter than this (in characters) matches nothing: "a" is no evidence of a duplicate.
@@ -59,17 +58,13 @@ impl<S: RecordStore> RecordService<S> {
                     object,
                     &list.under(Operator::In.name()).under(SystemField::Id.name()),
                 )?;
-                let query = ConnectionQuery::new(
-                    object,
-                    Some(by_ids),
-                    finish_order(object, Vec::new()),
-                    Page::Forward {
-                        first: ids.len() as u32,
-                        after: None,
-                    },
-                )
-                .with_node(Selection::full_record(object))
-                .with_parts(Cursors::None, false);
+                let page = Page::Forward {
+                    first: ids.len() as u32,
+                    after: None,
+                };
+                let query = ConnectionQuery::in_default_order(object, Some(by_ids), page)
+                    .with_node(Selection::full_record(object))
+                    .with_parts(Cursors::None, false);
                 self.find_many(meta, &query).await?.nodes().cloned().collect()
             }
         };
@@ -87,25 +82,17 @@ impl<S: RecordStore> RecordService<S> {
         let mut pages = Vec::with_capacity(filters.len());
         for filter in filters {
             let Some(filter) = filter else {
-                pages.push(Connection::from_json(json!({
-                    "edges": [],
-                    "pageInfo": {"hasNextPage": false, "hasPreviousPage": false, "startCursor": null, "endCursor": null},
-                    "totalCount": 0,
-                })));
+                pages.push(Connection::empty());
                 continue;
             };
-            let query = ConnectionQuery::new(
-                object,
-                Some(filter),
-                finish_order(object, Vec::new()),
-                Page::Forward {
-                    first: limits.default_size,
-                    after: None,
-                },
-            )
-            .with_node(node.clone())
-            .with_total_count(true)
-            .with_parts(Cursors::Ends, true);
+            let page = Page::Forward {
+                first: limits.default_size,
+                after: None,
+            };
+            let query = ConnectionQuery::in_default_order(object, Some(filter), page)
+                .with_node(node.clone())
+                .with_total_count(true)
+                .with_parts(Cursors::Ends, true);
             pages.push(self.find_many(meta, &query).await?);
         }
         Ok(pages)

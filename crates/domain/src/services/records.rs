@@ -4,7 +4,7 @@
 use crate::error::{DomainError, DomainResult, Problems};
 use crate::metadata::{ObjectMetadata, WorkspaceMetadata};
 use crate::ports::RecordStore;
-use crate::query::{Connection, ConnectionQuery, Cursors, Filter, Page, ReadLimits, Selection, order::finish_order};
+use crate::query::{Connection, ConnectionQuery, Cursors, Filter, Page, ReadLimits, Selection};
 use crate::record::{LifeCycle, RecordInput, RecordTarget, WriteMode};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -45,16 +45,9 @@ impl<S: RecordStore> RecordService<S> {
         filter: Filter,
         selection: Selection,
     ) -> DomainResult<Option<Json>> {
-        let query = ConnectionQuery {
-            object_id: object.id,
-            filter: Some(filter),
-            order: finish_order(object, Vec::new()),
-            page: Page::Forward { first: 1, after: None },
-            node: selection,
-            total_count: false,
-            cursors: Cursors::None,
-            page_info: false,
-        };
+        let query = ConnectionQuery::in_default_order(object, Some(filter), Page::Forward { first: 1, after: None })
+            .with_node(selection)
+            .with_parts(Cursors::None, false);
         let connection = Connection::from_json(self.store.find(meta, &query).await?);
         Ok(connection.into_first_node())
     }

@@ -3,7 +3,7 @@
 use super::RowScope;
 use super::{Compiler, and_all};
 use crate::sql::{Bind, Sql};
-use twenty_domain::error::DomainResult;
+use twenty_domain::error::{DomainError, DomainResult};
 use twenty_domain::metadata::ObjectMetadata;
 use twenty_domain::query::{Comparison, Filter};
 
@@ -58,22 +58,14 @@ impl Compiler<'_> {
                     Comparison::In(values) if values.is_empty() => {
                         sql.push("FALSE");
                     }
-                    Comparison::In(values) => match Bind::list(kind, values) {
-                        Some(list) => {
-                            binary(&mut sql, " = ANY(", list);
-                            sql.push(")");
-                        }
-                        None => {
-                            unary(&mut sql, " IN (");
-                            for (i, v) in values.iter().enumerate() {
-                                if i > 0 {
-                                    sql.push(", ");
-                                }
-                                sql.bind_value(kind, v);
-                            }
-                            sql.push(")");
-                        }
-                    },
+                    Comparison::In(values) => {
+                        // The domain types every value of an `in` list by the column's kind, and only kinds with
+                        // an array type take `in` (field_type::operators_of_kind).
+                        let list = Bind::list(kind, values)
+                            .ok_or_else(|| DomainError::internal(format!("an `in` list on a {kind:?} column")))?;
+                        binary(&mut sql, " = ANY(", list);
+                        sql.push(")");
+                    }
                     Comparison::IsNull => unary(&mut sql, " IS NULL"),
                     Comparison::IsNotNull => unary(&mut sql, " IS NOT NULL"),
                     Comparison::Like(pattern) => binary(&mut sql, " LIKE ", text(pattern)),
