@@ -35,6 +35,17 @@ pub enum LogFormat {
     Json,
 }
 
+impl LogFormat {
+    /// A `LOG_FORMAT` value: `pretty` or `json` (surrounding blanks ignored, as for every variable).
+    pub fn parse(raw: &str) -> Option<LogFormat> {
+        match raw.trim() {
+            "pretty" => Some(LogFormat::Pretty),
+            "json" => Some(LogFormat::Json),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Unset: the private PostgreSQL cluster under `data_dir`.
@@ -211,15 +222,12 @@ impl Config {
             webhook_timeout: Duration::from_secs(number(&get, "WEBHOOK_TIMEOUT_SECS", 5, 1, 300)?),
             webhook_max_attempts: number(&get, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 100)? as u32,
             webhook_allow_private_urls: boolean(&get, "WEBHOOK_ALLOW_PRIVATE_URLS", false)?,
-            log_format: match get("LOG_FORMAT").as_deref() {
-                None | Some("pretty") => LogFormat::Pretty,
-                Some("json") => LogFormat::Json,
-                Some(other) => {
-                    return Err(ConfigError {
-                        variable: "LOG_FORMAT",
-                        message: format!("expected `pretty` or `json`, got {other:?}"),
-                    });
-                }
+            log_format: match get("LOG_FORMAT") {
+                None => LogFormat::Pretty,
+                Some(raw) => LogFormat::parse(&raw).ok_or_else(|| ConfigError {
+                    variable: "LOG_FORMAT",
+                    message: format!("expected `pretty` or `json`, got {raw:?}"),
+                })?,
             },
             rest_response_format: match get("REST_RESPONSE_FORMAT") {
                 None => ResponseFormat::default(),

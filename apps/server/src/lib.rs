@@ -177,10 +177,10 @@ pub fn fatal_line(format: LogFormat, line: &str, exit_code: u8) -> String {
 /// The log format asked for by `LOG_FORMAT` alone, for a fatal error when the rest of the configuration does not
 /// load (an unknown value: the plain format).
 pub fn requested_log_format() -> LogFormat {
-    match std::env::var("LOG_FORMAT").as_deref().map(str::trim) {
-        Ok("json") => LogFormat::Json,
-        _ => LogFormat::Pretty,
-    }
+    std::env::var("LOG_FORMAT")
+        .ok()
+        .and_then(|raw| LogFormat::parse(&raw))
+        .unwrap_or(LogFormat::Pretty)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ fn timestamp(t: DateTime<Utc>) -> String {
 /// One JSON line per key of the workspace: id, name, expiresAt, revoked (and when), createdAt. Never a token (it
 /// is not stored).
 pub async fn list_api_keys(state: &AppState, workspace: Uuid) -> anyhow::Result<()> {
-    ensure_workspace(state, workspace).await?;
+    workspace_metadata(state, workspace).await?;
     let keys = state.auth.api_keys().list(workspace).await.map_err(describe)?;
     for key in keys {
         println!(
@@ -37,7 +37,7 @@ pub async fn list_api_keys(state: &AppState, workspace: Uuid) -> anyhow::Result<
 /// Revokes a key; servers on the same database refuse it from their next request (the revocation notifies them
 /// through `LISTEN/NOTIFY`, or they read the key's row when notifications are down).
 pub async fn revoke_api_key(state: &AppState, workspace: Uuid, id: Uuid) -> anyhow::Result<()> {
-    ensure_workspace(state, workspace).await?;
+    workspace_metadata(state, workspace).await?;
     let key = state.auth.api_keys().revoke(workspace, id).await.map_err(|e| match e {
         twenty_domain::DomainError::NotFound { .. } => {
             anyhow::anyhow!("no API key {id} in workspace {workspace}")
@@ -83,10 +83,13 @@ pub async fn list_workspaces(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A workspace id that names no workspace is one clear line, not an empty answer.
-pub async fn ensure_workspace(state: &AppState, workspace: Uuid) -> anyhow::Result<()> {
+/// The current metadata of a workspace; an id that names no workspace is one clear line, not an empty answer.
+pub async fn workspace_metadata(
+    state: &AppState,
+    workspace: Uuid,
+) -> anyhow::Result<std::sync::Arc<twenty_domain::metadata::WorkspaceMetadata>> {
     match state.data_model.current(workspace).await {
-        Ok(_) => Ok(()),
+        Ok(meta) => Ok(meta),
         Err(twenty_domain::DomainError::NotFound { .. }) => anyhow::bail!("no workspace {workspace}"),
         Err(other) => Err(describe(other)),
     }

@@ -14,7 +14,7 @@ use anyhow::Context;
 use serde_json::json;
 use std::io::Write;
 use twenty_domain::field_type::{Operator, SystemField};
-use twenty_domain::metadata::{ObjectMetadata, RelationStorage, WorkspaceMetadata};
+use twenty_domain::metadata::{ObjectMetadata, WorkspaceMetadata};
 use twenty_domain::query::{ConnectionQuery, Cursors, InputValue, PageArgs, Selection};
 use uuid::Uuid;
 
@@ -27,8 +27,7 @@ pub async fn export(
     out: Option<&std::path::Path>,
     progress: ProgressMode,
 ) -> anyhow::Result<()> {
-    super::admin::ensure_workspace(state, workspace).await?;
-    let meta = state.data_model.current(workspace).await.map_err(describe)?;
+    let meta = super::admin::workspace_metadata(state, workspace).await?;
     let mut writer: Box<dyn Write> = match out {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
@@ -63,9 +62,7 @@ pub async fn export(
                     written += 1;
                     bar.inc(1);
                 }
-                after = connection.as_json()["pageInfo"]["endCursor"]
-                    .as_str()
-                    .map(str::to_owned);
+                after = connection.end_cursor().map(str::to_owned);
                 if connection.has_next_page() != Some(true) || after.is_none() {
                     break;
                 }
@@ -84,19 +81,18 @@ pub fn dependency_order(meta: &WorkspaceMetadata) -> Vec<&ObjectMetadata> {
     let active: Vec<&ObjectMetadata> = meta.objects.iter().filter(|o| o.is_active).collect();
     let targets = |o: &ObjectMetadata| -> Vec<Uuid> {
         o.active_fields()
+            .filter(|f| f.own_join_column().is_some())
             .filter_map(|f| f.relation.as_ref())
-            .filter(|l| matches!(l.storage, RelationStorage::OwnColumn { .. }) && l.target_object_id != o.id)
+            .filter(|l| l.target_object_id != o.id)
             .map(|l| l.target_object_id)
             .collect()
     };
     let mut ordered: Vec<&ObjectMetadata> = Vec::with_capacity(active.len());
     let mut left = active;
     while !left.is_empty() {
-        let ready = left.iter().position(|o| {
-            targets(o)
-                .iter()
-                .all(|t| ordered.iter().any(|d| d.id == *t) || !left.iter().any(|l| l.id == *t))
-        });
+        let ready = left
+            .iter()
+            .position(|o| targets(o).iter().all(|t| !left.iter().any(|l| l.id == *t)));
         // In a cycle nothing is ready: the first object left goes next.
         ordered.push(left.remove(ready.unwrap_or(0)));
     }

@@ -268,12 +268,26 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     }
 }
 
+/// An error in one line (a row's problem, a failed command): every field's problem, or the error itself.
+pub(crate) fn problem(err: &twenty_domain::DomainError) -> String {
+    let details: Vec<String> = err
+        .details()
+        .iter()
+        .map(|d| format!("{}: {}", d.field, d.message))
+        .collect();
+    if details.is_empty() {
+        err.to_string()
+    } else {
+        details.join("; ")
+    }
+}
+
 /// A domain error as one line, with its details.
 pub(crate) fn describe(err: twenty_domain::DomainError) -> anyhow::Error {
     if err.details().is_empty() {
         anyhow::anyhow!("{err}")
     } else {
-        anyhow::anyhow!("{err} ({})", import::problem(&err))
+        anyhow::anyhow!("{err} ({})", problem(&err))
     }
 }
 

@@ -344,19 +344,21 @@ impl Scheduler {
             }
             _ => None,
         };
-        self.metrics.webhook_delivery(match outcome {
-            AttemptOutcome::Delivered { .. } => DeliveryOutcome::Delivered,
-            AttemptOutcome::Failed { .. } if retry_in.is_some() => DeliveryOutcome::Retrying,
-            AttemptOutcome::Failed { .. } => DeliveryOutcome::Failed,
-        });
         match outcome {
             AttemptOutcome::Delivered { http_status } => {
+                self.metrics.webhook_delivery(DeliveryOutcome::Delivered);
                 tracing::info!(webhook_id = %delivery.webhook_id, event = %delivery.event.event, http_status, "webhook delivered")
             }
-            AttemptOutcome::Failed { error, .. } => tracing::warn!(
-                webhook_id = %delivery.webhook_id, event = %delivery.event.event, attempt = delivery.attempt, error = %error,
-                retry = retry_in.is_some(), "webhook delivery failed"
-            ),
+            AttemptOutcome::Failed { error, .. } => {
+                self.metrics.webhook_delivery(match retry_in {
+                    Some(_) => DeliveryOutcome::Retrying,
+                    None => DeliveryOutcome::Failed,
+                });
+                tracing::warn!(
+                    webhook_id = %delivery.webhook_id, event = %delivery.event.event, attempt = delivery.attempt,
+                    error = %error, retry = retry_in.is_some(), "webhook delivery failed"
+                )
+            }
         }
         let mut conn = self.pool.get().await.map_err(|e| e.to_string())?;
         record_attempt(&mut conn, delivery.delivery_id, outcome, retry_in)

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value as Json};
 use twenty_domain::field_type::ScalarKind;
-use twenty_domain::metadata::{ObjectMetadata, RelationStorage};
+use twenty_domain::metadata::ObjectMetadata;
 
 /// Where one CSV column goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,12 +75,7 @@ fn target(object: &ObjectMetadata, name: &str) -> Option<Target> {
             kind: CellKind::Text,
         });
     }
-    if let Some(field) = name.strip_suffix("Ids").and_then(|f| object.active_field(f))
-        && field
-            .relation
-            .as_ref()
-            .is_some_and(|l| matches!(l.storage, RelationStorage::Junction { .. }))
-    {
+    if object.junction_by_ids_key(name).is_some() {
         return Some(Target::Key {
             key: name.to_string(),
             kind: CellKind::Json,

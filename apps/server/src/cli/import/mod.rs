@@ -8,8 +8,8 @@ mod data_model;
 mod ndjson;
 mod writer;
 
-use super::describe;
 use super::progress::{ProgressMode, bar};
+use super::{describe, problem};
 use crate::AppState;
 use anyhow::Context;
 use indicatif::ProgressBar;
@@ -61,20 +61,6 @@ impl Tally {
     }
 }
 
-/// A row's problem in one line: every field's problem, or the error itself.
-pub fn problem(err: &DomainError) -> String {
-    let details: Vec<String> = err
-        .details()
-        .iter()
-        .map(|d| format!("{}: {}", d.field, d.message))
-        .collect();
-    if details.is_empty() {
-        err.to_string()
-    } else {
-        details.join("; ")
-    }
-}
-
 pub async fn import(
     state: &AppState,
     workspace: Uuid,
@@ -82,7 +68,7 @@ pub async fn import(
     file: &Path,
     progress: ProgressMode,
 ) -> anyhow::Result<()> {
-    super::admin::ensure_workspace(state, workspace).await?;
+    super::admin::workspace_metadata(state, workspace).await?;
     let len = std::fs::metadata(file)
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();

@@ -9,16 +9,17 @@
 //! record's line; the record stays, without it.
 
 use super::writer::{Batch, Row, is_about_the_rows};
-use super::{Tally, data_model, problem};
+use super::{Tally, data_model};
 use crate::AppState;
 use crate::cli::describe;
+use crate::cli::problem;
 use anyhow::Context;
 use serde_json::{Map, Value as Json};
 use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::Path;
 use twenty_domain::field_type::{Operator, SystemField};
-use twenty_domain::metadata::{ObjectMetadata, RelationStorage};
+use twenty_domain::metadata::ObjectMetadata;
 use twenty_domain::query::{Filter, InputValue, Selection};
 use twenty_domain::record::{RecordTarget, WriteMode};
 use uuid::Uuid;
@@ -182,11 +183,7 @@ fn split_relations(
             if object.relation_by_id_column(key).is_some() {
                 return !is_known(value);
             }
-            let junction = key
-                .strip_suffix("Ids")
-                .and_then(|f| object.active_field(f))
-                .and_then(|f| f.relation.as_ref())
-                .is_some_and(|l| matches!(l.storage, RelationStorage::Junction { .. }));
+            let junction = object.junction_by_ids_key(key).is_some();
             junction && !value.as_array().is_some_and(|ids| ids.iter().all(is_known))
         })
         .map(|(key, _)| key.clone())
@@ -218,24 +215,16 @@ async fn set_relations(
             continue;
         };
         let ids_only = Selection::new().field(object, "id").map_err(describe)?;
-        let by_id = InputValue::String(item.id.to_string())
-            .under(Operator::Eq.name())
-            .under(SystemField::Id.name());
-        // A soft-deleted record is reached by naming `deletedAt` in the filter.
-        let filter = if item.deleted {
-            let deleted = InputValue::String("NOT_NULL".into())
-                .under(Operator::Is.name())
-                .under(SystemField::DeletedAt.name());
-            match (by_id, deleted) {
-                (InputValue::Object(mut a), InputValue::Object(b)) => {
-                    a.extend(b);
-                    InputValue::Object(a)
-                }
-                (a, _) => a,
-            }
-        } else {
-            by_id
+        let condition = |field: SystemField, operator: Operator, value: &str| {
+            let value = InputValue::String(value.to_string()).under(operator.name());
+            (field.name().to_string(), value)
         };
+        let mut conditions = vec![condition(SystemField::Id, Operator::Eq, &item.id.to_string())];
+        // A soft-deleted record is reached by naming `deletedAt` in the filter.
+        if item.deleted {
+            conditions.push(condition(SystemField::DeletedAt, Operator::Is, "NOT_NULL"));
+        }
+        let filter = InputValue::Object(conditions);
         let outcome = match Filter::resolve(&meta, object, &filter) {
             Ok(filter) => {
                 state
