@@ -33,9 +33,20 @@ fn created_id(answer: &Value) -> String {
     record["id"].as_str().unwrap().to_string()
 }
 
+/// The records [`build_workspace`] writes, by object (the soft-deleted person included).
+const RECORDS: [(&str, usize); 6] = [
+    ("companies", 2),
+    ("people", 2),
+    ("opportunities", 1),
+    ("projects", 2),
+    ("tasks", 1),
+    ("notes", 1),
+];
+
 /// The data model of A: `project` (custom) with a currency, a select, an integer, a multi-select and a text
-/// field; company → projects; project → subprojects (a self-relation). Records: companies, people, projects
-/// whose relation ids point forwards and backwards, a soft-deleted person.
+/// field; company → projects; project → subprojects (a self-relation). Records ([`RECORDS`]): companies, people,
+/// an opportunity, a task and a note, projects whose relation ids point forwards and backwards, a soft-deleted
+/// person.
 fn build_workspace(server: &Server, token: &str) {
     let port = server.port;
     let project = metadata(
@@ -161,6 +172,20 @@ fn build_workspace(server: &Server, token: &str) {
         &json!({
         "name": "Deal", "amount": {"amountMicros": 9_000_000, "currencyCode": "USD"}, "companyId": acme, "stage": "MEETING"}),
     );
+    rest(
+        server,
+        "POST",
+        "/rest/tasks",
+        token,
+        &json!({"title": "Call Ada", "body": "About the deal", "status": "IN_PROGRESS", "dueAt": "2030-01-02T03:04:05.000Z"}),
+    );
+    rest(
+        server,
+        "POST",
+        "/rest/notes",
+        token,
+        &json!({"title": "Kick-off", "body": "Acme wants projects"}),
+    );
 }
 
 /// What must match between the two workspaces' data models: objects and fields by name, relations by the names
@@ -272,11 +297,16 @@ async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and
     );
 
     assert_eq!(model_shape(&server, a_token), model_shape(&server, b_token));
-    for plural in ["companies", "people", "opportunities", "projects", "tasks", "notes"] {
+    for (plural, n) in RECORDS {
         let (from, to) = (records(&server, a_token, plural), records(&server, b_token, plural));
-        assert!(!from.is_empty() || !["companies", "people", "projects"].contains(&plural));
+        assert_eq!(from.len(), n, "{plural}: {from:?}");
         assert_eq!(from, to, "{plural}");
     }
+    let written: usize = RECORDS.iter().map(|(_, n)| n).sum();
+    assert!(
+        records_in_file >= written,
+        "{records_in_file} lines for {written} records"
+    );
     let deleted = rest_records(&server, b_token, "people", "&filter=deletedAt[is]:NOT_NULL");
     assert_eq!(deleted.len(), 1, "the soft-deleted person stays soft-deleted");
     let projects = records(&server, b_token, "projects");
