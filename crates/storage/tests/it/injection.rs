@@ -229,7 +229,8 @@ async fn review_findings_are_client_errors() {
         ErrorCode::Conflict
     );
 
-    // More values than one statement can carry (an `in` list is one array parameter; each `eq` is one).
+    // More values than one statement can carry (an `in` list is one array parameter; each `eq` is one). The
+    // message tells it from a statement timeout, which has the same code.
     let company = fx.object("company");
     let many: Vec<Json> = (0..70)
         .map(|_| json!({"or": (0..1000).map(|i| json!({"employees": {"eq": i}})).collect::<Vec<_>>()}))
@@ -237,10 +238,28 @@ async fn review_findings_are_client_errors() {
     let q = query(&fx.meta, company, Some(json!({"or": many})), None, first(5))
         .unwrap()
         .with_total_count(true);
-    assert_eq!(
-        error_code(fx.db.records().find_many(&fx.meta, &q).await),
-        ErrorCode::ValidationError
-    );
+    let err = fx.db.records().find_many(&fx.meta, &q).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ValidationError, "{err:?}");
+    assert!(err.to_string().contains("query too large"), "{err}");
+    // The same values as 70 `in` lists are 70 parameters: they fit.
+    fx.create(
+        "company",
+        vec![
+            json!({"name": "listed", "employees": 999}),
+            json!({"name": "unlisted", "employees": 1000}),
+        ],
+    )
+    .await;
+    let lists: Vec<Json> = (0..70)
+        .map(|_| json!({"employees": {"in": (0..1000).collect::<Vec<_>>()}}))
+        .collect();
+    let q = query(&fx.meta, company, Some(json!({"or": lists})), None, first(5))
+        .unwrap()
+        .with_node(fields(company, &["name"]))
+        .with_total_count(true);
+    let found = fx.find(&q).await;
+    assert_eq!(found["totalCount"], json!(1), "{found}");
+    assert_eq!(found["edges"][0]["node"]["name"], json!("listed"), "{found}");
 
     // Upserting a soft-deleted record brings it back.
     let id = fx.create_named("company", &["gone"]).await.remove(0);
