@@ -108,17 +108,21 @@ async fn the_body_names_records_by_data_or_by_ids_not_both() {
 async fn duplicates_embed_relations_by_depth() {
     let app = people().await;
     let answer = duplicates(&app, "?depth=0", john_doe()).await;
+    assert_eq!(duplicate_ids(&answer["data"][0]), [PERSON_1, PERSON_2]);
     let first = &answer["data"][0]["personDuplicates"][0];
     assert_eq!(first["companyId"], json!(COMPANY));
     assert!(first.get("company").is_none(), "{first}");
 
     let answer = duplicates(&app, "?depth=1", john_doe()).await;
+    assert_eq!(duplicate_ids(&answer["data"][0]), [PERSON_1, PERSON_2]);
     let first = &answer["data"][0]["personDuplicates"][0];
     assert_eq!(first["company"]["id"], json!(COMPANY));
     assert!(first["company"].get("people").is_none(), "{first}");
 
     let answer = duplicates(&app, "?depth=2", john_doe()).await;
-    for person in answer["data"][0]["personDuplicates"].as_array().unwrap() {
+    let found = answer["data"][0]["personDuplicates"].as_array().unwrap();
+    assert_eq!(found.len(), 2, "both John Does: {answer}");
+    for person in found {
         let colleagues = person["company"]["people"].as_array().unwrap();
         assert!(colleagues.iter().any(|p| p["id"] == person["id"]), "{person}");
     }
