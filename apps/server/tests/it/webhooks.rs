@@ -174,14 +174,14 @@ async fn a_failed_delivery_is_retried_with_the_same_event_and_its_record_shows_t
     .await;
     assert_eq!(received.lock().unwrap().len(), 2, "nothing else was delivered");
     // `/metrics` counted both attempts by outcome; nothing is left in the outbox.
-    let metrics = crate::ops::parse_exposition(&app.get("/metrics", None).await.body);
+    let metrics = crate::support::metrics::parse_exposition(&app.get("/metrics", None).await.body);
     let outcomes = &metrics["twenty_webhook_deliveries_total"];
     assert_eq!(outcomes.value(&[("outcome", "retrying")]), 1.0);
     assert_eq!(outcomes.value(&[("outcome", "delivered")]), 1.0);
     assert_eq!(outcomes.value(&[("outcome", "failed")]), 0.0);
     // The worker counts the backlog every two seconds.
     time_until(Duration::from_secs(10), async || {
-        let metrics = crate::ops::parse_exposition(&app.get("/metrics", None).await.body);
+        let metrics = crate::support::metrics::parse_exposition(&app.get("/metrics", None).await.body);
         metrics.get("twenty_webhook_outbox_backlog").is_some_and(|backlog| {
             backlog.value(&[("queue", "events")]) == 0.0 && backlog.value(&[("queue", "deliveries")]) == 0.0
         })

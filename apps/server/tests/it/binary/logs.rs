@@ -236,7 +236,7 @@ async fn with_metrics_addr_the_binary_serves_metrics_there_and_not_on_the_public
     assert_eq!(server.get("/metrics", None).status, 404);
     let scraped = request(metrics_port, "GET", "/metrics", &[], None);
     assert_eq!(scraped.status, 200, "{}", scraped.body);
-    let families = crate::ops::parse_exposition(&scraped.body);
+    let families = crate::support::metrics::parse_exposition(&scraped.body);
     assert!(families.contains_key("twenty_db_pool_connections"), "{}", scraped.body);
     // Nothing but /metrics there.
     assert_eq!(request(metrics_port, "GET", "/healthz", &[], None).status, 404);
