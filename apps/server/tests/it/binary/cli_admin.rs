@@ -2,7 +2,7 @@
 //! `user set-password`, `workspace list`.
 
 use super::cli::{cli, created_api_key, created_workspace, succeeded, workspace_created};
-use super::{time_until, wait_until_live};
+use super::{json_lines, time_until, wait_until_live};
 use crate::support::SECRET;
 use crate::support::binary::Server;
 use serde_json::{Value, json};
@@ -10,13 +10,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use test_support::TestDb;
 
-/// The JSON lines a command printed.
-fn json_lines(out: &std::process::Output) -> Vec<Value> {
-    succeeded(out)
-        .0
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
+/// The JSON lines a command that must succeed printed.
+fn printed(out: &std::process::Output) -> Vec<Value> {
+    json_lines(&succeeded(out).0)
 }
 
 /// One failing command's stderr, which must be one clear `error:` line.
@@ -57,7 +53,7 @@ async fn api_key_list_shows_keys_without_tokens_and_a_revoked_key_is_refused_by_
 
     let listed = cli(db, &["api-key", "list", "--workspace", workspace], &[]);
     assert!(!succeeded(&listed).0.contains(&token), "a token is never shown again");
-    let keys = json_lines(&listed);
+    let keys = printed(&listed);
     assert_eq!(keys.len(), 1, "{keys:?}");
     let key = &keys[0];
     assert_eq!(key["name"], json!("ci"));
@@ -68,9 +64,9 @@ async fn api_key_list_shows_keys_without_tokens_and_a_revoked_key_is_refused_by_
     let id = key["id"].as_str().unwrap();
 
     let revoked = cli(db, &["api-key", "revoke", "--workspace", workspace, "--id", id], &[]);
-    assert!(json_lines(&revoked)[0]["revokedAt"].is_string());
+    assert!(printed(&revoked)[0]["revokedAt"].is_string());
     time_until(|| server.get("/rest/companies", Some(&token)).status == 401);
-    let keys = json_lines(&cli(db, &["api-key", "list", "--workspace", workspace], &[]));
+    let keys = printed(&cli(db, &["api-key", "list", "--workspace", workspace], &[]));
     assert_eq!(keys[0]["revoked"], json!(true));
 
     // A key of another workspace, an unknown key, an unknown workspace: one clear line each, exit 1.
@@ -117,7 +113,7 @@ async fn user_set_password_takes_the_new_password_from_stdin_and_ends_the_old_se
         &["user", "set-password", "--email", "OPS@example.com"],
         "a-n3w-Passphrase\n",
     );
-    let answer = &json_lines(&set)[0];
+    let answer = &printed(&set)[0];
     assert!(answer["revokedRefreshTokens"].as_u64().unwrap() >= 2, "{answer}");
     assert_eq!(login("a-n3w-Passphrase").status, 200);
     assert_eq!(login("password123").status, 401);
@@ -135,10 +131,10 @@ async fn user_set_password_takes_the_new_password_from_stdin_and_ends_the_old_se
 #[tokio::test]
 async fn workspace_list_prints_every_workspace_oldest_first() {
     let db = TestDb::new().await;
-    assert!(json_lines(&cli(&db, &["workspace", "list"], &[])).is_empty());
+    assert!(printed(&cli(&db, &["workspace", "list"], &[])).is_empty());
     let first = created_workspace(&db);
     let second = workspace_created(&db, "Globex", "globex@example.com");
-    let listed = json_lines(&cli(&db, &["workspace", "list"], &[]));
+    let listed = printed(&cli(&db, &["workspace", "list"], &[]));
     let ids: Vec<&Value> = listed.iter().map(|w| &w["id"]).collect();
     assert_eq!(ids, vec![&json!(first), &json!(second)]);
     assert_eq!(listed[0]["displayName"], json!("Acme"));

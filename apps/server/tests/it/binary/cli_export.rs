@@ -4,6 +4,7 @@
 use super::cli::{cli, succeeded};
 use super::cli_import::{reported, rest_records};
 use super::metadata;
+use super::{TempFile, json_lines};
 use crate::support::binary::{Server, request};
 use crate::support::items;
 use serde_json::{Value, json};
@@ -250,8 +251,8 @@ async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and
     let server = Server::start(&[]).await;
     let (a_ws, a_token) = &server.workspace("source@example.com");
     build_workspace(&server, a_token);
-    let file = std::env::temp_dir().join(format!("twenty-export-{}.ndjson", uuid::Uuid::new_v4().simple()));
-    let file_name = file.to_str().unwrap();
+    let file = TempFile::unwritten("ndjson");
+    let file_name = file.path();
     let args = [
         "export",
         "--workspace",
@@ -263,12 +264,12 @@ async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and
     ];
     let (_, stderr) = succeeded(&cli(&server.db, &args, &[]));
     assert!(stderr.contains("export ["), "the bar is drawn when asked: {stderr}");
-    let exported = std::fs::read_to_string(&file).unwrap();
+    let exported = std::fs::read_to_string(file_name).unwrap();
     // To stdout, without a bar on a pipe: the same lines.
     let to_stdout = cli(&server.db, &["export", "--workspace", a_ws], &[]);
     assert_eq!(String::from_utf8_lossy(&to_stdout.stdout), exported);
     assert!(!String::from_utf8_lossy(&to_stdout.stderr).contains("export ["));
-    let lines: Vec<Value> = exported.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = json_lines(&exported);
     assert!(
         lines[0]["dataModel"]["objects"].is_array(),
         "the data model comes first"
@@ -321,7 +322,6 @@ async fn export_then_import_into_a_fresh_workspace_reproduces_the_data_model_and
 
     // Importing the same file again writes nothing twice: every id is taken, every line is named.
     let out = cli(&server.db, &["import", "--workspace", b_ws, file_name], &[]);
-    let _ = std::fs::remove_file(&file);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("import finished: 0 rows written, {records_in_file} skipped")

@@ -1,33 +1,12 @@
 //! `import` of CSV files: a large file with its progress and summary, bad rows named by their line and skipped,
 //! composite sub-fields under both of their names, and input the command refuses as a whole.
 
+use super::TempFile;
 use super::cli::{cli, succeeded};
 use crate::support::binary::Server;
 use crate::support::items;
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::process::Output;
-
-/// A file of the test's own, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(extension: &str, content: &str) -> TempFile {
-        let path = std::env::temp_dir().join(format!("twenty-import-{}.{extension}", uuid::Uuid::new_v4().simple()));
-        std::fs::write(&path, content).unwrap();
-        TempFile(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// The records a REST list answers (whatever the response format).
 pub(super) fn rest_records(server: &Server, token: &str, plural: &str, query: &str) -> Vec<Value> {

@@ -2,6 +2,7 @@
 //! never are, fatal start-up errors are JSON lines in JSON mode; and `METRICS_ADDR` moves `/metrics` off the
 //! public port.
 
+use super::json_lines;
 use crate::support::binary::{Server, free_port, request};
 use crate::support::{Response, SECRET};
 use serde_json::{Value, json};
@@ -57,13 +58,6 @@ async fn the_start_up_line_names_the_version_postgresql_the_pool_and_the_address
         started.contains(&format!("listen=127.0.0.1:{}", server.port)),
         "{started}"
     );
-}
-
-/// The JSON log lines of a server started with `LOG_FORMAT=json`; every line must be one.
-fn json_lines(log: &str) -> Vec<Value> {
-    log.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{log}")))
-        .collect()
 }
 
 /// The access-log line of the request whose `X-Request-Id` was `id`.

@@ -23,7 +23,43 @@ mod tls;
 use crate::support::Response;
 use crate::support::binary::{Server, request};
 use serde_json::{Value, json};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+/// The JSON lines of `text` (what a command printed, a log); every line must be one.
+fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{text}")))
+        .collect()
+}
+
+/// A file of the test's own in the temporary directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    /// A name of its own, nothing written yet (for a command to write).
+    fn unwritten(extension: &str) -> TempFile {
+        let name = format!("twenty-test-{}.{extension}", uuid::Uuid::new_v4().simple());
+        TempFile(std::env::temp_dir().join(name))
+    }
+
+    /// A file holding `content`.
+    fn new(extension: &str, content: &str) -> TempFile {
+        let file = TempFile::unwritten(extension);
+        std::fs::write(&file.0, content).unwrap();
+        file
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 fn post(port: u16, path: &str, token: &str, body: &Value) -> Response {
     request(
