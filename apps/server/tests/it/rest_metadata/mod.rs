@@ -39,13 +39,12 @@ pub(super) async fn error(
     body: Option<Value>,
     (status, code): Refusal,
 ) -> Vec<String> {
-    let res = app.rest(method.clone(), path, body).await;
-    assert_eq!(res.status, status, "{method} {path}: {}", res.body);
+    let res = app.rest(method, path, body).await;
+    let fields = res.expect_error(status, code);
     let error = &res.json()["error"];
-    assert_eq!(error["code"], json!(code), "{}", res.body);
     assert_eq!(error["statusCode"], json!(status), "{}", res.body);
     assert!(error["message"].is_string(), "{}", res.body);
-    res.error_fields()
+    fields
 }
 
 /// `GET <route>/<id>` of a malformed id is refused naming `id`, of an unknown id not found.
