@@ -10,13 +10,6 @@ async fn app() -> TestApp {
     TestApp::new().await.with_workspace().await
 }
 
-/// An app on a workspace that `prepare` gives its data.
-async fn app_with(prepare: impl AsyncFnOnce(&TestApp)) -> TestApp {
-    let app = app().await;
-    prepare(&app).await;
-    app
-}
-
 async fn list(app: &TestApp, path: &str) -> Value {
     app.rest_expect(Method::GET, path, None, 200).await
 }
@@ -232,7 +225,11 @@ async fn forty_five_companies(app: &TestApp) {
 
 #[actix_web::test]
 async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
-    let app = app_with(forty_five_companies).await;
+    let app = TestApp::new()
+        .await
+        .with_prepared_workspace(forty_five_companies)
+        .await
+        .0;
     let mut seen = Vec::new();
     for offset in [0, 20, 40] {
         let page = list(&app, &format!("/rest/companies?limit=20&offset={offset}")).await;
@@ -245,7 +242,11 @@ async fn offset_paging_walks_forty_five_companies_in_pages_of_twenty() {
 
 #[actix_web::test]
 async fn the_reference_filters_select_the_matching_companies() {
-    let app = app_with(forty_five_companies).await;
+    let app = TestApp::new()
+        .await
+        .with_prepared_workspace(forty_five_companies)
+        .await
+        .0;
     for (query, count) in [
         ("filter[industry][eq]=Technology", 15),
         ("filter[employees][gt]=100", 34),
@@ -260,7 +261,11 @@ async fn the_reference_filters_select_the_matching_companies() {
 
 #[actix_web::test]
 async fn orders_apply_in_the_order_given() {
-    let app = app_with(forty_five_companies).await;
+    let app = TestApp::new()
+        .await
+        .with_prepared_workspace(forty_five_companies)
+        .await
+        .0;
     let sorted = names(&app, "/rest/companies?order[createdAt]=desc&order[name]=asc&limit=3").await;
     assert_eq!(
         sorted,
@@ -297,7 +302,7 @@ fn encode(v: &str) -> String {
 
 #[actix_web::test]
 async fn eq_and_in_match_awkward_values_exactly() {
-    let app = app_with(awkward_companies).await;
+    let app = TestApp::new().await.with_prepared_workspace(awkward_companies).await.0;
     for v in AWKWARD {
         let found = names(&app, &format!("/rest/companies?filter[name][eq]={}", encode(v))).await;
         assert_eq!(found, [v], "eq {v}");
@@ -308,7 +313,7 @@ async fn eq_and_in_match_awkward_values_exactly() {
 
 #[actix_web::test]
 async fn every_operator_filters_over_the_query_string() {
-    let app = app_with(awkward_companies).await;
+    let app = TestApp::new().await.with_prepared_workspace(awkward_companies).await.0;
     // (field, operator, value as sent, how many companies match)
     for (field, operator, value, count) in [
         ("name", "startsWith", "%5Bbr", 1),

@@ -66,12 +66,7 @@ async fn crm(app: &TestApp) -> Crm {
 
 /// An app on a [`crm`] workspace.
 async fn crm_app() -> (TestApp, Crm) {
-    let (app, company) = TestApp::new()
-        .await
-        .with_prepared_workspace(async |app| json!(crm(app).await.company))
-        .await;
-    let company = company.as_str().unwrap().to_string();
-    (app, Crm { company })
+    TestApp::new().await.with_prepared_workspace(crm).await
 }
 
 #[actix_web::test]
@@ -337,11 +332,11 @@ async fn forty_five_companies(app: &TestApp) {
 
 /// The [`forty_five_companies`] workspace the reading tests share.
 async fn forty_five_companies_app() -> TestApp {
-    let prepare = async |app: &TestApp| {
-        forty_five_companies(app).await;
-        Value::Null
-    };
-    TestApp::new().await.with_prepared_workspace(prepare).await.0
+    TestApp::new()
+        .await
+        .with_prepared_workspace(forty_five_companies)
+        .await
+        .0
 }
 
 #[actix_web::test]

@@ -110,7 +110,7 @@ impl TestApp {
 
     /// Signs up a new admin ([`TestApp::with_workspace`]) and gives the workspace its data with `prepare`, whose
     /// answer is returned.
-    pub async fn with_prepared_workspace(self, prepare: impl AsyncFnOnce(&TestApp) -> Value) -> (TestApp, Value) {
+    pub async fn with_prepared_workspace<T>(self, prepare: impl AsyncFnOnce(&TestApp) -> T) -> (TestApp, T) {
         let app = self.with_workspace().await;
         let data = prepare(&app).await;
         (app, data)
