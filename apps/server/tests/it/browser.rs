@@ -9,7 +9,7 @@
 //! The browser and its driver are installed by `scripts/install-deps`; without them this test fails (it never
 //! skips).
 
-use crate::support::TestApp;
+use crate::support::{TestApp, encode};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -383,10 +383,6 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
-}
-
-fn encode(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! `NUMERIC`), each end to end: created through `/metadata`, written and read through GraphQL and REST, filtered by
 //! every sub-field, ordered where orderable, and bad values refused with VALIDATION_ERROR, nothing written.
 
-use crate::support::{TestApp, node_texts, texts};
+use crate::support::{TestApp, encode, node_texts, texts};
 use serde_json::{Value, json};
 
 /// One type under test: two records' values (`low` sorts before `high` on every orderable sub-field), and the
@@ -61,15 +61,6 @@ async fn gadgets(field_type: &str) -> TestApp {
         assert_eq!(field["type"], json!(field_type), "{field}");
     }
     app
-}
-
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The text of an operand in a REST query string (lists comma-separated).
@@ -188,8 +179,8 @@ async fn filters_match_low_only(app: &TestApp, case: &Case) {
         let text = query_text(operand);
         let bracket = format!(
             "/rest/gadgets?filter[{}][{op}]={}",
-            percent(&path_of(sub)),
-            percent(&text)
+            encode(&path_of(sub)),
+            encode(&text)
         );
         let twenty_operand = match operand {
             Value::Array(_) => format!("[{text}]"),
@@ -198,7 +189,7 @@ async fn filters_match_low_only(app: &TestApp, case: &Case) {
         };
         let twenty = format!(
             "/rest/gadgets?filter={}",
-            percent(&format!("{}[{op}]:{twenty_operand}", path_of(sub)))
+            encode(&format!("{}[{op}]:{twenty_operand}", path_of(sub)))
         );
         for path in [bracket, twenty] {
             assert_eq!(rest_names(app, &path).await, ["low"], "REST {path}");
@@ -216,7 +207,7 @@ async fn orders_put_low_first(app: &TestApp, case: &Case) {
             assert_eq!(names, expected, "GraphQL order {order}");
             let path = format!(
                 "/rest/gadgets?order_by={}",
-                percent(&format!("{}[{direction}]", path_of(sub)))
+                encode(&format!("{}[{direction}]", path_of(sub)))
             );
             assert_eq!(rest_names(app, &path).await, expected, "REST {path}");
         }
@@ -224,7 +215,7 @@ async fn orders_put_low_first(app: &TestApp, case: &Case) {
     for sub in &case.not_orderable {
         let path = format!(
             "/rest/gadgets?order_by={}",
-            percent(&format!("{}[AscNullsFirst]", path_of(sub)))
+            encode(&format!("{}[AscNullsFirst]", path_of(sub)))
         );
         app.rest_get(&path).await.expect_error(400, "VALIDATION_ERROR");
     }

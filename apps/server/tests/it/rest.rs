@@ -287,19 +287,6 @@ async fn awkward_companies(app: &TestApp) {
     }
 }
 
-/// Percent-encodes every byte but ASCII letters and digits.
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[actix_web::test]
 async fn eq_and_in_match_awkward_values_exactly() {
     let app = TestApp::new().await.with_prepared_workspace(awkward_companies).await.0;

@@ -10,3 +10,8 @@ pub mod response;
 pub use app::TestApp;
 pub use response::{Gql, Response, items, node_texts, node_where, nodes, texts};
 pub use test_support::{TEST_APP_SECRET as SECRET, TEST_PASSWORD as PASSWORD};
+
+/// `text` percent-encoded for a URL's query string: every byte but ASCII letters and digits.
+pub fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
