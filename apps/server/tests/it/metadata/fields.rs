@@ -399,6 +399,7 @@ async fn json_object_and_list_literals_are_values() {
         .run("mutation($v: Int) { createGadget(data: {fjson: {a: $v}}) { id } }")
         .await;
     assert_ne!(refused.0["errors"], json!(null), "{:?}", refused.0);
+    assert_eq!(refused.error_code(), "GRAPHQL_VALIDATION_FAILED", "{:?}", refused.0);
     let broken = app.run("mutation { createGadget(data: {fjson: {a: }}) { id } }").await;
     assert_eq!(broken.error_code(), "GRAPHQL_PARSE_FAILED", "{:?}", broken.0);
 }
